@@ -1,0 +1,71 @@
+package io.fogline.node;
+
+import io.fogline.node.http.InferenceServer;
+import io.fogline.node.metrics.NodeMetrics;
+import io.fogline.runtime.repository.ModelManager;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+
+/** A running node: its models, its metrics and its HTTP server, started and stopped together. */
+public final class FoglineNode implements AutoCloseable {
+
+    public static final String VERSION = "0.1.0";
+
+    private final Vertx vertx;
+    private final ModelManager models;
+    private final NodeMetrics metrics;
+    private final InferenceServer server;
+    private final int port;
+
+    private FoglineNode(Vertx vertx, ModelManager models, NodeMetrics metrics, InferenceServer server, int port) {
+        this.vertx = vertx;
+        this.models = models;
+        this.metrics = metrics;
+        this.server = server;
+        this.port = port;
+    }
+
+    /** Loads the models (unless told not to) and listens; returns once the node answers requests. */
+    public static FoglineNode start(NodeOptions options) {
+        NodeMetrics metrics = new NodeMetrics();
+        ModelManager models = new ModelManager(options.modelRepository(), metrics);
+        Vertx vertx = Vertx.vertx(new VertxOptions()
+                .setEventLoopPoolSize(options.eventLoops())
+                .setWorkerPoolSize(Math.max(4, options.eventLoops()))
+                .setPreferNativeTransport(true));
+        try {
+            if (options.loadAllModels()) {
+                models.loadAll();
+            }
+            InferenceServer server = new InferenceServer(vertx, models, metrics, options.maxRequestBytes(), VERSION);
+            int port = server.start(options.host(), options.httpPort(), options.eventLoops());
+            return new FoglineNode(vertx, models, metrics, server, port);
+        } catch (RuntimeException e) {
+            models.close();
+            vertx.close().await();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public ModelManager models() {
+        return models;
+    }
+
+    public NodeMetrics metrics() {
+        return metrics;
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.close();
+        } finally {
+            models.close();
+            vertx.close().await();
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.fogline.node;
+
+import java.nio.file.Path;
+
+/**
+ * How a node runs.
+ *
+ * @param httpPort 0 to pick a free port
+ * @param maxRequestBytes request bodies larger than this are refused with 413 before they are read whole
+ * @param eventLoops HTTP event loop threads; one per core serves best when models run on their own threads
+ * @param loadAllModels whether to load every model of the repository at start, rather than only on request
+ */
+public record NodeOptions(
+        Path modelRepository, String host, int httpPort, long maxRequestBytes, int eventLoops, boolean loadAllModels) {
+
+    public static final long DEFAULT_MAX_REQUEST_BYTES = 64L * 1024 * 1024;
+
+    public static NodeOptions defaults(Path modelRepository) {
+        return new NodeOptions(
+                modelRepository,
+                "0.0.0.0",
+                8000,
+                DEFAULT_MAX_REQUEST_BYTES,
+                Runtime.getRuntime().availableProcessors(),
+                true);
+    }
+
+    public NodeOptions withHttpPort(int port) {
+        return new NodeOptions(modelRepository, host, port, maxRequestBytes, eventLoops, loadAllModels);
+    }
+
+    public NodeOptions withHost(String newHost) {
+        return new NodeOptions(modelRepository, newHost, httpPort, maxRequestBytes, eventLoops, loadAllModels);
+    }
+
+    public NodeOptions withMaxRequestBytes(long bytes) {
+        return new NodeOptions(modelRepository, host, httpPort, bytes, eventLoops, loadAllModels);
+    }
+}

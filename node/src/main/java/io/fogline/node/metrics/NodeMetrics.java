@@ -1,0 +1,194 @@
+package io.fogline.node.metrics;
+
+import io.fogline.runtime.onnx.OnnxModel;
+import io.fogline.runtime.stats.InferenceObserver;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+
+/**
+ * The node's Prometheus metrics. Names follow Triton's where the meaning matches ({@code nv_inference_*} becomes
+ * {@code fogline_inference_*}); durations are histograms in seconds, as Prometheus prefers, rather than Triton's
+ * cumulative microsecond counters.
+ */
+public final class NodeMetrics implements InferenceObserver {
+
+    /** Fixed buckets from 25 µs to 10 s: fine enough for a tiny model on a CPU, few enough to scrape cheaply. */
+    private static final Duration[] LATENCY_BUCKETS = LongStream.of(
+                    25,
+                    50,
+                    100,
+                    250,
+                    500,
+                    1_000,
+                    2_500,
+                    5_000,
+                    10_000,
+                    25_000,
+                    50_000,
+                    100_000,
+                    250_000,
+                    500_000,
+                    1_000_000,
+                    2_500_000,
+                    10_000_000)
+            .mapToObj(micros -> Duration.of(micros, ChronoUnit.MICROS))
+            .toArray(Duration[]::new);
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Map<String, ModelMeters> meters = new ConcurrentHashMap<>();
+    private final Map<String, Counter> failures = new ConcurrentHashMap<>();
+    private final MultiGauge pendingRequests;
+
+    public NodeMetrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        Gauge.builder("process.resident.memory", NodeMetrics::residentMemoryBytes)
+                .baseUnit("bytes")
+                .description("Resident set size of the node process, native memory of the models included")
+                .register(registry);
+        pendingRequests = MultiGauge.builder("fogline.inference.pending.request.count")
+                .description("Requests waiting in a model's batching queue")
+                .register(registry);
+    }
+
+    /** Per model version meters, looked up once per request from a map rather than built through the registry. */
+    private final class ModelMeters {
+        final Counter success;
+        final Counter inferences;
+        final Counter executions;
+        final Timer request;
+        final Timer queue;
+        final Timer computeInput;
+        final Timer computeInfer;
+        final Timer computeOutput;
+        final DistributionSummary batchSize;
+
+        ModelMeters(String model, String version) {
+            Tags tags = Tags.of("model", model, "version", version);
+            success = Counter.builder("fogline.inference.request.success")
+                    .description("Successful inference requests")
+                    .tags(tags)
+                    .register(registry);
+            inferences = Counter.builder("fogline.inference.count")
+                    .description("Inferences performed, a batch of n counting n")
+                    .tags(tags)
+                    .register(registry);
+            executions = Counter.builder("fogline.inference.exec.count")
+                    .description("Model executions (batches) performed")
+                    .tags(tags)
+                    .register(registry);
+            request = timer("fogline.inference.request.duration", "End-to-end request time at the node", tags);
+            queue = timer("fogline.inference.queue.duration", "Time requests waited in the batching queue", tags);
+            computeInput = timer("fogline.inference.compute.input.duration", "Time preparing a batch's inputs", tags);
+            computeInfer = timer("fogline.inference.compute.infer.duration", "Time running the model", tags);
+            computeOutput = timer("fogline.inference.compute.output.duration", "Time reading a batch's outputs", tags);
+            batchSize = DistributionSummary.builder("fogline.inference.batch.size")
+                    .description("Rows per executed batch")
+                    .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128)
+                    .tags(tags)
+                    .register(registry);
+        }
+
+        private Timer timer(String name, String description, Tags tags) {
+            return Timer.builder(name)
+                    .description(description)
+                    .tags(tags)
+                    .serviceLevelObjectives(LATENCY_BUCKETS)
+                    .register(registry);
+        }
+    }
+
+    private ModelMeters meters(String model, String version) {
+        return meters.computeIfAbsent(model + '\u0000' + version, key -> new ModelMeters(model, version));
+    }
+
+    public void requestSucceeded(String model, String version, long requestNanos) {
+        ModelMeters modelMeters = meters(model, version);
+        modelMeters.success.increment();
+        modelMeters.request.record(requestNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * @param model the model the request named, or an empty string when it named none the node knows, so that
+     *     clients cannot grow the metric's label set without bound
+     * @param reason what went wrong, from a small fixed set
+     */
+    public void requestFailed(String model, String reason) {
+        failures.computeIfAbsent(model + '\u0000' + reason, key -> Counter.builder("fogline.inference.request.failure")
+                        .description("Failed inference requests by reason")
+                        .tags("model", model, "reason", reason)
+                        .register(registry))
+                .increment();
+    }
+
+    @Override
+    public void requestCompleted(String model, String version, long queueNanos, OnnxModel.Timing timing) {
+        ModelMeters modelMeters = meters(model, version);
+        modelMeters.queue.record(queueNanos, TimeUnit.NANOSECONDS);
+        modelMeters.computeInput.record(timing.inputNanos(), TimeUnit.NANOSECONDS);
+        modelMeters.computeInfer.record(timing.inferNanos(), TimeUnit.NANOSECONDS);
+        modelMeters.computeOutput.record(timing.outputNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void batchExecuted(String model, String version, int batchSize, OnnxModel.Timing timing) {
+        ModelMeters modelMeters = meters(model, version);
+        modelMeters.executions.increment();
+        modelMeters.inferences.increment(batchSize);
+        modelMeters.batchSize.record(batchSize);
+    }
+
+    @Override
+    public void modelLoaded(String model, String version, long loadNanos) {
+        Timer.builder("fogline.model.load.duration")
+                .description("Time to load and warm up a model version")
+                .tags("model", model, "version", version)
+                .register(registry)
+                .record(loadNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * The Prometheus text exposition of every metric.
+     *
+     * @param queueDepths requests waiting per model now, read at scrape time rather than tracked per request
+     */
+    public String scrape(Map<String, Integer> queueDepths) {
+        List<MultiGauge.Row<?>> rows = queueDepths.entrySet().stream()
+                .<MultiGauge.Row<?>>map(depth -> MultiGauge.Row.of(Tags.of("model", depth.getKey()), depth.getValue()))
+                .toList();
+        pendingRequests.register(rows, true);
+        return registry.scrape();
+    }
+
+    /** VmRSS from /proc, the figure that includes ONNX Runtime's native memory; -1 where /proc is absent. */
+    public static double residentMemoryBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024.0;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+}

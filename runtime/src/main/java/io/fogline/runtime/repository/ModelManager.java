@@ -1,0 +1,335 @@
+package io.fogline.runtime.repository;
+
+import io.fogline.core.error.InferenceException;
+import io.fogline.core.protocol.InferenceRequest;
+import io.fogline.core.protocol.InferenceResponse;
+import io.fogline.core.protocol.ModelMetadata;
+import io.fogline.core.protocol.RequestValidator;
+import io.fogline.core.protocol.RequestedOutput;
+import io.fogline.core.protocol.TensorMetadata;
+import io.fogline.core.tensor.Tensor;
+import io.fogline.runtime.batching.DynamicBatcher;
+import io.fogline.runtime.config.ModelConfig;
+import io.fogline.runtime.stats.InferenceObserver;
+import io.fogline.runtime.stats.ModelStatistics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+
+/**
+ * The models of one repository directory: which are loaded, loading and swapping them, and running requests on
+ * them. Laid out as {@code <repository>/<model>/<version>/model.onnx} with an optional
+ * {@code <repository>/<model>/config.json}.
+ */
+public final class ModelManager implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(ModelManager.class.getName());
+
+    private final Path repository;
+    private final ModelLoader loader;
+    private final Map<String, ServedModel> served = new ConcurrentHashMap<>();
+    private final Map<String, String> failures = new ConcurrentHashMap<>();
+    private final Set<String> loading = ConcurrentHashMap.newKeySet();
+    private final Map<String, Object> loadLocks = new ConcurrentHashMap<>();
+    private final InferenceObserver observer;
+
+    public ModelManager(Path repository, InferenceObserver observer) {
+        this.repository = repository.toAbsolutePath().normalize();
+        this.observer = observer;
+        this.loader = new ModelLoader(observer);
+    }
+
+    public Path repository() {
+        return repository;
+    }
+
+    /** Loads every model of the repository; a model that fails is reported in the index and skipped. */
+    public void loadAll() {
+        for (String name : modelDirectories()) {
+            try {
+                load(name, null);
+            } catch (InferenceException e) {
+                LOG.log(System.Logger.Level.ERROR, "model ''{0}'' failed to load: {1}", name, e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Loads a model, or reloads it: the new version is loaded and warmed up beside the old one, then takes its place
+     * in one step; the old one closes when its last running request finishes.
+     *
+     * @param override a config to use instead of the model's config.json, or null
+     */
+    public void load(String name, ModelConfig override) {
+        Path directory = modelDirectory(name);
+        synchronized (loadLocks.computeIfAbsent(name, key -> new Object())) {
+            loading.add(name);
+            try {
+                ModelConfig config = override == null ? ModelConfig.read(directory) : override;
+                ServedModel model = loader.load(name, directory, config);
+                failures.remove(name);
+                ServedModel previous = served.put(name, model);
+                if (previous != null) {
+                    previous.retire();
+                }
+                LOG.log(
+                        System.Logger.Level.INFO,
+                        "model ''{0}'' loaded, versions {1}",
+                        name,
+                        model.versions().keySet());
+            } catch (InferenceException e) {
+                failures.put(name, e.getMessage());
+                throw e;
+            } finally {
+                loading.remove(name);
+            }
+        }
+    }
+
+    /**
+     * Stops serving a model. Running requests finish; the call returns once its native sessions are closed, or after
+     * {@code drainTimeoutSeconds} while requests still hold it.
+     */
+    public void unload(String name, long drainTimeoutSeconds) {
+        synchronized (loadLocks.computeIfAbsent(name, key -> new Object())) {
+            ServedModel model = served.remove(name);
+            if (model == null) {
+                throw InferenceException.notFound(unknownModel(name));
+            }
+            failures.put(name, "unloaded");
+            try {
+                model.retire().get(drainTimeoutSeconds, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "model ''{0}'' still has running requests; it closes after them",
+                        name);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException e) {
+                throw InferenceException.internal("closing model '" + name + "' failed: " + e.getCause(), e);
+            }
+        }
+    }
+
+    /** Every model of the repository directory with its state, as Triton's repository index lists them. */
+    public List<RepositoryModel> index() {
+        Set<String> names = new TreeSet<>(modelDirectories());
+        names.addAll(served.keySet());
+        List<RepositoryModel> models = new ArrayList<>();
+        for (String name : names) {
+            ServedModel model = served.get(name);
+            if (loading.contains(name)) {
+                models.add(new RepositoryModel(name, null, "LOADING", ""));
+            }
+            if (model != null) {
+                for (Long version : model.versions().keySet()) {
+                    models.add(new RepositoryModel(name, String.valueOf(version), "READY", ""));
+                }
+            } else if (!loading.contains(name)) {
+                models.add(new RepositoryModel(name, null, "UNAVAILABLE", failures.getOrDefault(name, "not loaded")));
+            }
+        }
+        return models;
+    }
+
+    /** Whether every model that was asked to load is serving. */
+    public boolean allReady() {
+        return loading.isEmpty() && failures.values().stream().allMatch("unloaded"::equals);
+    }
+
+    public boolean isReady(String name, String version) {
+        ServedModel model = served.get(name);
+        if (model == null) {
+            return false;
+        }
+        try {
+            model.resolve(version);
+            return true;
+        } catch (InferenceException e) {
+            return false;
+        }
+    }
+
+    public ModelMetadata metadata(String name, String version) {
+        return require(name).resolve(version).metadata();
+    }
+
+    public int maxBatchSize(String name) {
+        return require(name).maxBatchSize();
+    }
+
+    public List<ModelStatistics.Snapshot> statistics(String name, String version) {
+        List<ModelStatistics.Snapshot> snapshots = new ArrayList<>();
+        if (name == null) {
+            new TreeSet<>(served.keySet()).forEach(each -> snapshots.addAll(statistics(each, null)));
+            return snapshots;
+        }
+        ServedModel model = require(name);
+        if (version != null && !version.isEmpty()) {
+            snapshots.add(model.resolve(version).statistics().snapshot());
+        } else {
+            model.versions()
+                    .values()
+                    .forEach(each -> snapshots.add(each.statistics().snapshot()));
+        }
+        return snapshots;
+    }
+
+    /** Requests waiting in each loaded model's queues, by model name. */
+    public Map<String, Integer> queueDepths() {
+        Map<String, Integer> depths = new LinkedHashMap<>();
+        served.forEach((name, model) -> depths.put(
+                name,
+                model.versions().values().stream()
+                        .mapToInt(version -> version.batcher().queueDepth())
+                        .sum()));
+        return depths;
+    }
+
+    /**
+     * Runs a request on a model.
+     *
+     * @param version the version to run, or null for the newest one served
+     * @return completes with the response, or exceptionally with an {@link InferenceException}
+     */
+    public CompletableFuture<InferenceResponse> infer(String name, String version, InferenceRequest request) {
+        long started = System.nanoTime();
+        ServedModel model = acquire(name);
+        ModelVersion target = null;
+        try {
+            target = model.resolve(version);
+            ModelMetadata metadata = target.metadata();
+            int rows = RequestValidator.validate(request, metadata, model.maxBatchSize());
+            Map<String, Tensor> inputs = new LinkedHashMap<>();
+            for (Tensor input : request.inputs()) {
+                inputs.put(input.name(), input);
+            }
+            Set<String> outputNames = new LinkedHashSet<>();
+            if (request.outputs().isEmpty()) {
+                metadata.outputs().forEach(output -> outputNames.add(output.name()));
+            } else {
+                request.outputs().forEach(output -> outputNames.add(output.name()));
+            }
+            ModelVersion running = target;
+            return running.batcher().submit(inputs, outputNames, rows).handle((completion, failure) -> {
+                model.release();
+                long elapsed = System.nanoTime() - started;
+                if (failure != null) {
+                    running.statistics().requestFailed(elapsed);
+                    throw failure instanceof RuntimeException runtime
+                            ? runtime
+                            : InferenceException.internal(failure.toString(), failure);
+                }
+                running.statistics().requestSucceeded(rows, elapsed, completion.queueNanos(), completion.timing());
+                observer.requestCompleted(name, running.version(), completion.queueNanos(), completion.timing());
+                return respond(model, running, request, completion);
+            });
+        } catch (RuntimeException e) {
+            model.release();
+            if (target != null) {
+                target.statistics().requestFailed(System.nanoTime() - started);
+            }
+            throw e;
+        }
+    }
+
+    private static InferenceResponse respond(
+            ServedModel model, ModelVersion version, InferenceRequest request, DynamicBatcher.Completion completion) {
+        List<Tensor> outputs = new ArrayList<>();
+        if (request.outputs().isEmpty()) {
+            for (TensorMetadata output : version.metadata().outputs()) {
+                outputs.add(completion.outputs().get(output.name()));
+            }
+        } else {
+            for (RequestedOutput requested : request.outputs()) {
+                Tensor output = completion.outputs().get(requested.name());
+                outputs.add(
+                        requested.classification() > 0
+                                ? Classification.topK(
+                                        output, requested.classification(), model.maxBatchSize() > 0, model.labels())
+                                : output);
+            }
+        }
+        return new InferenceResponse(model.name(), version.version(), request.id(), Map.of(), outputs);
+    }
+
+    private ServedModel acquire(String name) {
+        while (true) {
+            ServedModel model = require(name);
+            if (model.acquire()) {
+                return model;
+            }
+            // A reload retired this instance between the lookup and the acquire: the map holds its successor.
+            Thread.onSpinWait();
+        }
+    }
+
+    private ServedModel require(String name) {
+        ServedModel model = served.get(name);
+        if (model == null) {
+            throw InferenceException.notFound(unknownModel(name));
+        }
+        return model;
+    }
+
+    private String unknownModel(String name) {
+        return modelDirectories().contains(name)
+                ? "model '" + name + "' is not loaded"
+                : "unknown model '" + name + "'";
+    }
+
+    private Path modelDirectory(String name) {
+        Path directory = repository.resolve(name).normalize();
+        if (!name.matches("[A-Za-z0-9_.\\-]+")
+                || name.startsWith(".")
+                || !directory.getParent().equals(repository)) {
+            throw InferenceException.invalid("'" + name + "' is not a valid model name");
+        }
+        if (!Files.isDirectory(directory)) {
+            throw InferenceException.notFound("unknown model '" + name + "': no directory " + directory);
+        }
+        return directory;
+    }
+
+    private List<String> modelDirectories() {
+        if (!Files.isDirectory(repository)) {
+            return List.of();
+        }
+        try (Stream<Path> children = Files.list(repository)) {
+            return children.filter(Files::isDirectory)
+                    .map(child -> child.getFileName().toString())
+                    .filter(child -> !child.startsWith("."))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw InferenceException.internal("cannot list the model repository " + repository + ": " + e, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (String name : List.copyOf(served.keySet())) {
+            ServedModel model = served.remove(name);
+            if (model != null) {
+                model.retire()
+                        .orTimeout(30, TimeUnit.SECONDS)
+                        .exceptionally(failure -> null)
+                        .join();
+            }
+        }
+    }
+}
