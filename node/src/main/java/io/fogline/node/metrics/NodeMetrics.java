@@ -2,6 +2,7 @@ package io.fogline.node.metrics;
 
 import io.fogline.runtime.onnx.OnnxModel;
 import io.fogline.runtime.stats.InferenceObserver;
+import io.fogline.runtime.stats.ProcessMemory;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -12,9 +13,6 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -60,7 +58,7 @@ public final class NodeMetrics implements InferenceObserver {
     public NodeMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
-        Gauge.builder("process.resident.memory", NodeMetrics::residentMemoryBytes)
+        Gauge.builder("process.resident.memory", ProcessMemory::residentBytes)
                 .baseUnit("bytes")
                 .description("Resident set size of the node process, native memory of the models included")
                 .register(registry);
@@ -176,19 +174,5 @@ public final class NodeMetrics implements InferenceObserver {
                 .toList();
         pendingRequests.register(rows, true);
         return registry.scrape();
-    }
-
-    /** VmRSS from /proc, the figure that includes ONNX Runtime's native memory; -1 where /proc is absent. */
-    public static double residentMemoryBytes() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024.0;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return -1;
-        }
-        return -1;
     }
 }

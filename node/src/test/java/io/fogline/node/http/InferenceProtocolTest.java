@@ -1,0 +1,266 @@
+package io.fogline.node.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fogline.core.protocol.InferenceCodec;
+import io.fogline.core.protocol.InferenceRequest;
+import io.fogline.core.protocol.InferenceResponse;
+import io.fogline.core.protocol.RequestedOutput;
+import io.fogline.core.tensor.Tensor;
+import io.fogline.node.FoglineNode;
+import io.fogline.node.NodeClient;
+import io.fogline.node.NodeOptions;
+import io.fogline.runtime.testing.TestRepository;
+import io.fogline.runtime.testing.TinyModels;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class InferenceProtocolTest {
+
+    @TempDir
+    static Path repository;
+
+    static FoglineNode node;
+    static NodeClient client;
+
+    @BeforeAll
+    static void startNode() throws IOException {
+        TestRepository models = new TestRepository(repository);
+        TinyModels.mlp(models.modelFile("mlp", 1), 4, 8, 3, 7);
+        models.config("mlp", "{\"labels\": [\"cat\", \"dog\", \"bird\"]}");
+        TinyModels.add(models.modelFile("add", 1));
+        TinyModels.add(models.modelFile("add", 2));
+        models.config("add", "{\"version_policy\": {\"all\": true}}");
+        node = FoglineNode.start(NodeOptions.defaults(repository)
+                .withHost("127.0.0.1")
+                .withHttpPort(0)
+                .withMaxRequestBytes(64 * 1024));
+        client = new NodeClient(node.port());
+    }
+
+    @AfterAll
+    static void stopNode() {
+        node.close();
+    }
+
+    private static final String ADD_REQUEST = """
+            {"id": "req-42", "inputs": [
+              {"name": "a", "datatype": "FP32", "shape": [2, 2], "data": [[1, 2], [3, 4]]},
+              {"name": "b", "datatype": "FP32", "shape": [2, 2], "data": [10, 20, 30, 40]}]}""";
+
+    @Test
+    void serverMetadataNamesTheExtensions() {
+        NodeClient.Reply reply = client.get("/v2");
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.text()).contains("\"name\":\"fogline\"").contains("binary_tensor_data", "model_repository");
+    }
+
+    @Test
+    void healthEndpointsAnswer200WhenEveryModelLoaded() {
+        assertThat(client.get("/v2/health/live").status()).isEqualTo(200);
+        assertThat(client.get("/v2/health/ready").status()).isEqualTo(200);
+    }
+
+    @Test
+    void modelMetadataComesFromTheGraph() {
+        NodeClient.Reply reply = client.get("/v2/models/mlp");
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.text())
+                .isEqualTo("{\"name\":\"mlp\",\"versions\":[\"1\"],\"platform\":\"onnxruntime_onnx\","
+                        + "\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[-1,4]}],"
+                        + "\"outputs\":[{\"name\":\"probabilities\",\"datatype\":\"FP32\",\"shape\":[-1,3]}]}");
+    }
+
+    @Test
+    void everyServedVersionIsAddressable() {
+        assertThat(client.get("/v2/models/add").text()).contains("\"versions\":[\"1\",\"2\"]");
+        assertThat(client.get("/v2/models/add/versions/1/ready").status()).isEqualTo(200);
+        assertThat(client.get("/v2/models/add/versions/2").status()).isEqualTo(200);
+        NodeClient.Reply missing = client.get("/v2/models/add/versions/3");
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.text()).isEqualTo("{\"error\":\"model 'add' has no version '3'; ready versions are [1, 2]\"}");
+        assertThat(client.get("/v2/models/add/versions/3/ready").status()).isEqualTo(400);
+    }
+
+    @Test
+    void jsonInferenceEchoesTheIdAndAcceptsNestedData() {
+        NodeClient.Reply reply = client.post("/v2/models/add/infer", ADD_REQUEST);
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.header("Content-Type")).isEqualTo("application/json");
+        assertThat(reply.text())
+                .isEqualTo("{\"model_name\":\"add\",\"model_version\":\"2\",\"id\":\"req-42\",\"outputs\":[{\"name\":"
+                        + "\"sum\",\"datatype\":\"FP32\",\"shape\":[2,2],\"data\":[11.0,22.0,33.0,44.0]}]}");
+    }
+
+    @Test
+    void aVersionedRequestRunsThatVersion() {
+        NodeClient.Reply reply = client.post("/v2/models/add/versions/1/infer", ADD_REQUEST);
+        assertThat(reply.text()).contains("\"model_version\":\"1\"");
+    }
+
+    @Test
+    void binaryTensorsGoBothWays() {
+        InferenceRequest request = new InferenceRequest(
+                "bin",
+                Map.of("binary_data_output", true),
+                List.of(
+                        Tensor.ofFloats("a", new long[] {1, 3}, 1, 2, 3),
+                        Tensor.ofFloats("b", new long[] {1, 3}, 0.5f, 0.25f, 0.125f)),
+                List.of());
+        InferenceCodec.Encoded encoded = InferenceCodec.encodeRequest(request, true);
+        NodeClient.Reply reply = client.post("/v2/models/add/infer", encoded.body(), encoded.headerLength());
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.header("Content-Type")).isEqualTo("application/octet-stream");
+        int headerLength = Integer.parseInt(reply.header("Inference-Header-Content-Length"));
+        assertThat(new String(reply.body(), 0, headerLength, StandardCharsets.UTF_8)).contains("\"binary_data_size\":12");
+        InferenceResponse response = InferenceCodec.decodeResponse(reply.body(), reply.body().length, headerLength);
+        assertThat(response.output("sum").toFloats()).containsExactly(1.5f, 2.25f, 3.125f);
+    }
+
+    @Test
+    void requestedOutputsChooseBinaryOneByOne() {
+        InferenceRequest request = new InferenceRequest(
+                null,
+                Map.of(),
+                List.of(Tensor.ofFloats("input", new long[] {1, 4}, 0.1f, 0.2f, 0.3f, 0.4f)),
+                List.of(new RequestedOutput("probabilities", true, 0)));
+        InferenceCodec.Encoded encoded = InferenceCodec.encodeRequest(request, false);
+        NodeClient.Reply reply = client.post("/v2/models/mlp/infer", encoded.body(), -1);
+        int headerLength = Integer.parseInt(reply.header("Inference-Header-Content-Length"));
+        float[] probabilities = InferenceCodec.decodeResponse(reply.body(), reply.body().length, headerLength)
+                .output("probabilities")
+                .toFloats();
+        assertThat(probabilities[0] + probabilities[1] + probabilities[2]).isCloseTo(1f, org.assertj.core.data.Offset.offset(1e-5f));
+    }
+
+    @Test
+    void classificationAnswersTopLabels() {
+        NodeClient.Reply reply = client.post("/v2/models/mlp/infer", """
+                {"inputs": [{"name": "input", "datatype": "FP32", "shape": [2, 4], "data": [1, 0, 0, 0, 0, 0, 0, 1]}],
+                 "outputs": [{"name": "probabilities", "parameters": {"classification": 2}}]}""");
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.text()).contains("\"datatype\":\"BYTES\",\"shape\":[2,2]").containsPattern(
+                "\"data\":\\[\"[0-9.E-]+:[0-2]:(cat|dog|bird)\"");
+    }
+
+    @Test
+    void aWrongDatatypeNamesTheTensorAndTheExpectation() {
+        NodeClient.Reply reply = client.post("/v2/models/mlp/infer", """
+                {"inputs": [{"name": "input", "datatype": "INT64", "shape": [1, 4], "data": [1, 2, 3, 4]}]}""");
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.text()).isEqualTo("{\"error\":\"input 'input': expected datatype FP32, got INT64\"}");
+    }
+
+    @Test
+    void aWrongShapeNamesTheTensorAndTheExpectation() {
+        NodeClient.Reply reply = client.post("/v2/models/mlp/infer", """
+                {"inputs": [{"name": "input", "datatype": "FP32", "shape": [1, 5], "data": [1, 2, 3, 4, 5]}]}""");
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.text()).isEqualTo("{\"error\":\"input 'input': expected shape [-1,4], got [1,5]\"}");
+    }
+
+    @Test
+    void aMissingInputIsNamed() {
+        NodeClient.Reply reply = client.post("/v2/models/add/infer", """
+                {"inputs": [{"name": "a", "datatype": "FP32", "shape": [1, 1], "data": [1]}]}""");
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.text()).isEqualTo("{\"error\":\"input 'b' is missing; model 'add' expects inputs [a, b]\"}");
+    }
+
+    @Test
+    void anUnknownOutputIsNamed() {
+        NodeClient.Reply reply = client.post("/v2/models/mlp/infer", """
+                {"inputs": [{"name": "input", "datatype": "FP32", "shape": [1, 4], "data": [1, 2, 3, 4]}],
+                 "outputs": [{"name": "logits"}]}""");
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.text())
+                .isEqualTo("{\"error\":\"unknown output 'logits' for model 'mlp', outputs are [probabilities]\"}");
+    }
+
+    @Test
+    void aBatchOverTheMaxBatchSizeIsRefused() {
+        StringBuilder data = new StringBuilder();
+        for (int i = 0; i < 9 * 4; i++) {
+            data.append(i == 0 ? "" : ",").append(i);
+        }
+        NodeClient.Reply reply = client.post("/v2/models/mlp/infer", "{\"inputs\": [{\"name\": \"input\", \"datatype\":"
+                + " \"FP32\", \"shape\": [9, 4], \"data\": [" + data + "]}]}");
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.text())
+                .isEqualTo("{\"error\":\"input 'input': batch size 9 exceeds the model's max_batch_size 8\"}");
+    }
+
+    @Test
+    void unknownModelsAndEndpointsAre404() {
+        NodeClient.Reply model = client.post("/v2/models/nope/infer", ADD_REQUEST);
+        assertThat(model.status()).isEqualTo(404);
+        assertThat(model.text()).isEqualTo("{\"error\":\"unknown model 'nope'\"}");
+        assertThat(client.get("/v2/models/nope").status()).isEqualTo(404);
+        assertThat(client.get("/v3/anything").status()).isEqualTo(404);
+        assertThat(client.get("/v2/models/add/infer").status()).isEqualTo(404);
+    }
+
+    @Test
+    void aDeclaredBodyOverTheLimitIs413WithoutReadingIt() throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", node.port())) {
+            OutputStream out = socket.getOutputStream();
+            // Announces 10 MB and sends none of it: the answer must come from the headers alone.
+            out.write(("POST /v2/models/add/infer HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                            + "Content-Length: 10000000\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String answer = readAll(socket.getInputStream());
+            assertThat(answer).startsWith("HTTP/1.1 413");
+            assertThat(answer).endsWith("{\"error\":\"the request body is larger than the limit of 65536 bytes\"}");
+        }
+    }
+
+    @Test
+    void aChunkedBodyOverTheLimitIs413() throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", node.port())) {
+            OutputStream out = socket.getOutputStream();
+            out.write("POST /v2/models/add/infer HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            byte[] chunk = new byte[16 * 1024];
+            java.util.Arrays.fill(chunk, (byte) ' ');
+            try {
+                for (int i = 0; i < 64; i++) {
+                    out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.write(chunk);
+                    out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                }
+            } catch (IOException closedByServer) {
+                // The server closes the connection once the limit is passed; the 413 is already on its way.
+            }
+            assertThat(readAll(socket.getInputStream())).startsWith("HTTP/1.1 413");
+        }
+    }
+
+    @Test
+    void statisticsCountSuccessesAndFailures() {
+        client.post("/v2/models/add/versions/1/infer", ADD_REQUEST);
+        client.post("/v2/models/add/versions/1/infer", "{\"inputs\": []}");
+        NodeClient.Reply reply = client.get("/v2/models/add/versions/1/stats");
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.text())
+                .contains("\"name\":\"add\",\"version\":\"1\"")
+                .containsPattern("\"success\":\\{\"count\":[1-9]")
+                .containsPattern("\"fail\":\\{\"count\":[1-9]")
+                .contains("\"batch_stats\":[{\"batch_size\":");
+    }
+
+    private static String readAll(InputStream in) throws IOException {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+}
