@@ -1,0 +1,73 @@
+package io.fogline.runtime.fetch;
+
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/** Copies chosen entries out of a jar or an npm tarball into files, hashing them on the way. */
+final class ArchiveEntries {
+
+    /** Far above any model in the catalog; stops a hostile archive from filling the disk. */
+    static final long MAX_ENTRY_BYTES = 4L << 30;
+
+    private ArchiveEntries() {}
+
+    /** Copies each entry named in {@code targets} to its file; returns the digests by entry name. */
+    static Map<String, FileDigest> fromZip(Path archive, Map<String, Path> targets) throws IOException {
+        Map<String, FileDigest> digests = new LinkedHashMap<>();
+        try (ZipFile zip = new ZipFile(archive.toFile())) {
+            for (Map.Entry<String, Path> target : targets.entrySet()) {
+                ZipEntry entry = zip.getEntry(target.getKey());
+                if (entry == null || entry.isDirectory()) {
+                    throw missing(archive, target.getKey());
+                }
+                try (InputStream in = zip.getInputStream(entry)) {
+                    digests.put(target.getKey(), copy(in, target.getValue(), target.getKey()));
+                }
+            }
+        }
+        return digests;
+    }
+
+    /** Copies each entry named in {@code targets} to its file; returns the digests by entry name. */
+    static Map<String, FileDigest> fromTarGz(Path archive, Map<String, Path> targets) throws IOException {
+        Map<String, FileDigest> digests = new HashMap<>();
+        try (InputStream in = new GZIPInputStream(new BufferedInputStream(Files.newInputStream(archive)))) {
+            TarReader tar = new TarReader(in, MAX_ENTRY_BYTES);
+            for (TarReader.Entry entry; (entry = tar.next()) != null; ) {
+                Path target = targets.get(entry.name());
+                if (target != null && entry.regularFile()) {
+                    digests.put(entry.name(), copy(tar.content(), target, entry.name()));
+                }
+            }
+        } catch (EOFException e) {
+            throw new EOFException(archive.getFileName() + " is truncated: " + e.getMessage());
+        }
+        for (String name : targets.keySet()) {
+            if (!digests.containsKey(name)) {
+                throw missing(archive, name);
+            }
+        }
+        return digests;
+    }
+
+    private static FileDigest copy(InputStream in, Path target, String entryName) throws IOException {
+        try (OutputStream out = Files.newOutputStream(target)) {
+            return FileDigest.copy(in, out, MAX_ENTRY_BYTES, "archive entry " + entryName);
+        }
+    }
+
+    private static IOException missing(Path archive, String entryName) {
+        return new IOException(archive.getFileName() + " has no file entry " + entryName);
+    }
+}
