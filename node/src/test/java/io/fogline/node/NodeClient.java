@@ -42,8 +42,8 @@ public final class NodeClient {
 
     /** @param headerLength the Inference-Header-Content-Length to send, or -1 for none */
     public Reply post(String path, byte[] body, int headerLength) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (headerLength >= 0) {
             request.header("Inference-Header-Content-Length", Integer.toString(headerLength));
         }

@@ -68,8 +68,9 @@ public final class InferenceServer implements AutoCloseable {
                 .setIdleTimeout(300);
         int actualPort = port;
         for (int i = 0; i < eventLoops; i++) {
+            // Servers of one Vert.x instance that listen on the same address, port 0 included, share its socket.
             HttpServer server = vertx.createHttpServer(options).requestHandler(this::handle);
-            actualPort = server.listen(actualPort, host).await().actualPort();
+            actualPort = server.listen(port, host).await().actualPort();
             servers.add(server);
         }
         return actualPort;

@@ -88,7 +88,8 @@ class InferenceProtocolTest {
         assertThat(client.get("/v2/models/add/versions/2").status()).isEqualTo(200);
         NodeClient.Reply missing = client.get("/v2/models/add/versions/3");
         assertThat(missing.status()).isEqualTo(404);
-        assertThat(missing.text()).isEqualTo("{\"error\":\"model 'add' has no version '3'; ready versions are [1, 2]\"}");
+        assertThat(missing.text())
+                .isEqualTo("{\"error\":\"model 'add' has no version '3'; ready versions are [1, 2]\"}");
         assertThat(client.get("/v2/models/add/versions/3/ready").status()).isEqualTo(400);
     }
 
@@ -122,7 +123,8 @@ class InferenceProtocolTest {
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.header("Content-Type")).isEqualTo("application/octet-stream");
         int headerLength = Integer.parseInt(reply.header("Inference-Header-Content-Length"));
-        assertThat(new String(reply.body(), 0, headerLength, StandardCharsets.UTF_8)).contains("\"binary_data_size\":12");
+        assertThat(new String(reply.body(), 0, headerLength, StandardCharsets.UTF_8))
+                .contains("\"binary_data_size\":12");
         InferenceResponse response = InferenceCodec.decodeResponse(reply.body(), reply.body().length, headerLength);
         assertThat(response.output("sum").toFloats()).containsExactly(1.5f, 2.25f, 3.125f);
     }
@@ -140,7 +142,8 @@ class InferenceProtocolTest {
         float[] probabilities = InferenceCodec.decodeResponse(reply.body(), reply.body().length, headerLength)
                 .output("probabilities")
                 .toFloats();
-        assertThat(probabilities[0] + probabilities[1] + probabilities[2]).isCloseTo(1f, org.assertj.core.data.Offset.offset(1e-5f));
+        assertThat(probabilities[0] + probabilities[1] + probabilities[2])
+                .isCloseTo(1f, org.assertj.core.data.Offset.offset(1e-5f));
     }
 
     @Test
@@ -149,8 +152,9 @@ class InferenceProtocolTest {
                 {"inputs": [{"name": "input", "datatype": "FP32", "shape": [2, 4], "data": [1, 0, 0, 0, 0, 0, 0, 1]}],
                  "outputs": [{"name": "probabilities", "parameters": {"classification": 2}}]}""");
         assertThat(reply.status()).isEqualTo(200);
-        assertThat(reply.text()).contains("\"datatype\":\"BYTES\",\"shape\":[2,2]").containsPattern(
-                "\"data\":\\[\"[0-9.E-]+:[0-2]:(cat|dog|bird)\"");
+        assertThat(reply.text())
+                .contains("\"datatype\":\"BYTES\",\"shape\":[2,2]")
+                .containsPattern("\"data\":\\[\"[0-9.E-]+:[0-2]:(cat|dog|bird)\"");
     }
 
     @Test
@@ -193,8 +197,10 @@ class InferenceProtocolTest {
         for (int i = 0; i < 9 * 4; i++) {
             data.append(i == 0 ? "" : ",").append(i);
         }
-        NodeClient.Reply reply = client.post("/v2/models/mlp/infer", "{\"inputs\": [{\"name\": \"input\", \"datatype\":"
-                + " \"FP32\", \"shape\": [9, 4], \"data\": [" + data + "]}]}");
+        NodeClient.Reply reply = client.post(
+                "/v2/models/mlp/infer",
+                "{\"inputs\": [{\"name\": \"input\", \"datatype\":" + " \"FP32\", \"shape\": [9, 4], \"data\": [" + data
+                        + "]}]}");
         assertThat(reply.status()).isEqualTo(400);
         assertThat(reply.text())
                 .isEqualTo("{\"error\":\"input 'input': batch size 9 exceeds the model's max_batch_size 8\"}");

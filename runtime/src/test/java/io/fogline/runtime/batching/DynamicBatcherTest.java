@@ -66,8 +66,8 @@ class DynamicBatcherTest {
     @Test
     void requestsThatWaitTogetherRunAsOneBatchAndEachGetsItsOwnRows() throws Exception {
         GatedListener listener = new GatedListener();
-        try (DynamicBatcher batcher = new DynamicBatcher(
-                "test", mlp, new DynamicBatcher.Settings(8, 0, new int[0], 0, 1), listener)) {
+        try (DynamicBatcher batcher =
+                new DynamicBatcher("test", mlp, new DynamicBatcher.Settings(8, 0, new int[0], 0, 1), listener)) {
             CompletableFuture<DynamicBatcher.Completion> first = batcher.submit(row(0), OUTPUTS, 1);
             assertThat(listener.inFirstBatch.await(10, TimeUnit.SECONDS)).isTrue();
             List<CompletableFuture<DynamicBatcher.Completion>> queued = new ArrayList<>();
@@ -77,8 +77,15 @@ class DynamicBatcherTest {
             listener.release.countDown();
             first.get(10, TimeUnit.SECONDS);
             for (int i = 1; i <= 6; i++) {
-                float[] batched = queued.get(i - 1).get(10, TimeUnit.SECONDS).outputs().get("probabilities").toFloats();
-                float[] alone = mlp.run(row(i), OUTPUTS, new InputArena()).outputs().get("probabilities").toFloats();
+                float[] batched = queued.get(i - 1)
+                        .get(10, TimeUnit.SECONDS)
+                        .outputs()
+                        .get("probabilities")
+                        .toFloats();
+                float[] alone = mlp.run(row(i), OUTPUTS, new InputArena())
+                        .outputs()
+                        .get("probabilities")
+                        .toFloats();
                 assertThat(batched).containsExactly(alone, org.assertj.core.data.Offset.offset(1e-6f));
             }
             assertThat(listener.batchSizes).containsExactly(1, 6);
@@ -88,8 +95,8 @@ class DynamicBatcherTest {
     @Test
     void aBatchNeverExceedsTheMaxBatchSize() throws Exception {
         GatedListener listener = new GatedListener();
-        try (DynamicBatcher batcher = new DynamicBatcher(
-                "test", mlp, new DynamicBatcher.Settings(4, 0, new int[0], 0, 1), listener)) {
+        try (DynamicBatcher batcher =
+                new DynamicBatcher("test", mlp, new DynamicBatcher.Settings(4, 0, new int[0], 0, 1), listener)) {
             CompletableFuture<DynamicBatcher.Completion> first = batcher.submit(row(0), OUTPUTS, 1);
             assertThat(listener.inFirstBatch.await(10, TimeUnit.SECONDS)).isTrue();
             List<CompletableFuture<DynamicBatcher.Completion>> queued = new ArrayList<>();
@@ -107,8 +114,8 @@ class DynamicBatcherTest {
     void requestsWithDifferentTrailingShapesAreNotJoined() throws Exception {
         try (OnnxModel add = OnnxModel.load(TinyModels.add(directory.resolve("add.onnx")), 1)) {
             GatedListener listener = new GatedListener();
-            try (DynamicBatcher batcher = new DynamicBatcher(
-                    "test", add, new DynamicBatcher.Settings(8, 0, new int[0], 0, 1), listener)) {
+            try (DynamicBatcher batcher =
+                    new DynamicBatcher("test", add, new DynamicBatcher.Settings(8, 0, new int[0], 0, 1), listener)) {
                 Set<String> sum = Set.of("sum");
                 CompletableFuture<DynamicBatcher.Completion> first = batcher.submit(pair(2), sum, 1);
                 assertThat(listener.inFirstBatch.await(10, TimeUnit.SECONDS)).isTrue();
@@ -117,9 +124,15 @@ class DynamicBatcherTest {
                 CompletableFuture<DynamicBatcher.Completion> wideAgain = batcher.submit(pair(3), sum, 1);
                 listener.release.countDown();
                 first.get(10, TimeUnit.SECONDS);
-                assertThat(wide.get(10, TimeUnit.SECONDS).outputs().get("sum").shape()).containsExactly(1, 3);
-                assertThat(narrow.get(10, TimeUnit.SECONDS).outputs().get("sum").shape()).containsExactly(1, 2);
-                assertThat(wideAgain.get(10, TimeUnit.SECONDS).outputs().get("sum").toFloats())
+                assertThat(wide.get(10, TimeUnit.SECONDS).outputs().get("sum").shape())
+                        .containsExactly(1, 3);
+                assertThat(narrow.get(10, TimeUnit.SECONDS).outputs().get("sum").shape())
+                        .containsExactly(1, 2);
+                assertThat(wideAgain
+                                .get(10, TimeUnit.SECONDS)
+                                .outputs()
+                                .get("sum")
+                                .toFloats())
                         .containsExactly(2, 2, 2);
                 assertThat(listener.batchSizes).containsExactly(1, 2, 1);
             }
@@ -139,7 +152,10 @@ class DynamicBatcherTest {
         List<Integer> sizes = new CopyOnWriteArrayList<>();
         long oneHour = TimeUnit.HOURS.toNanos(1);
         try (DynamicBatcher batcher = new DynamicBatcher(
-                "test", mlp, new DynamicBatcher.Settings(8, oneHour, new int[] {8}, 0, 1), (size, timing) -> sizes.add(size))) {
+                "test",
+                mlp,
+                new DynamicBatcher.Settings(8, oneHour, new int[] {8}, 0, 1),
+                (size, timing) -> sizes.add(size))) {
             // With an hour of queue delay, only the idle-queue rule lets this finish.
             batcher.submit(row(1), OUTPUTS, 1).get(30, TimeUnit.SECONDS);
             batcher.submit(row(2), OUTPUTS, 1).get(30, TimeUnit.SECONDS);
@@ -150,8 +166,8 @@ class DynamicBatcherTest {
     @Test
     void aFullQueueRefusesWithRetryAfter() throws Exception {
         GatedListener listener = new GatedListener();
-        try (DynamicBatcher batcher = new DynamicBatcher(
-                "test", mlp, new DynamicBatcher.Settings(8, 0, new int[0], 2, 1), listener)) {
+        try (DynamicBatcher batcher =
+                new DynamicBatcher("test", mlp, new DynamicBatcher.Settings(8, 0, new int[0], 2, 1), listener)) {
             CompletableFuture<DynamicBatcher.Completion> running = batcher.submit(row(0), OUTPUTS, 1);
             assertThat(listener.inFirstBatch.await(10, TimeUnit.SECONDS)).isTrue();
             CompletableFuture<DynamicBatcher.Completion> second = batcher.submit(row(1), OUTPUTS, 1);

@@ -125,7 +125,9 @@ class ModelReloadTest {
             layout.config("mlp", "{\"version_policy\": {\"specific\": [7]}}");
             assertThatThrownBy(() -> models.load("mlp", null))
                     .hasMessage("model 'mlp': version_policy names version 7, which is not among [1, 2, 3]");
-            assertThat(models.metadata("mlp", "1").versions()).as("a failed reload keeps the old model").containsExactly("1");
+            assertThat(models.metadata("mlp", "1").versions())
+                    .as("a failed reload keeps the old model")
+                    .containsExactly("1");
         }
     }
 }

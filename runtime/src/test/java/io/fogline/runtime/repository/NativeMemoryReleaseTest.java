@@ -33,10 +33,13 @@ class NativeMemoryReleaseTest {
     private static void cycle(ModelManager models) {
         models.load("minilm", null);
         long[] shape = {1, 6};
-        models.infer("minilm", null, InferenceRequest.of(
-                        Tensor.ofLongs("input_ids", shape, 101, 7592, 1010, 2088, 999, 102),
-                        Tensor.ofLongs("attention_mask", shape, 1, 1, 1, 1, 1, 1),
-                        Tensor.ofLongs("token_type_ids", shape, 0, 0, 0, 0, 0, 0)))
+        models.infer(
+                        "minilm",
+                        null,
+                        InferenceRequest.of(
+                                Tensor.ofLongs("input_ids", shape, 101, 7592, 1010, 2088, 999, 102),
+                                Tensor.ofLongs("attention_mask", shape, 1, 1, 1, 1, 1, 1),
+                                Tensor.ofLongs("token_type_ids", shape, 0, 0, 0, 0, 0, 0)))
                 .join();
         models.unload("minilm", 30);
         System.gc();
