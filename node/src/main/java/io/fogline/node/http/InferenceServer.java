@@ -245,7 +245,7 @@ public final class InferenceServer implements AutoCloseable {
                 },
                 () -> {
                     metrics.requestFailed(knownModel(model), "payload_too_large");
-                    tooLarge(request);
+                    return tooLarge(request);
                 });
     }
 
@@ -335,18 +335,13 @@ public final class InferenceServer implements AutoCloseable {
         }
     }
 
-    private void tooLarge(HttpServerRequest request) {
-        HttpServerResponse response = request.response();
-        if (response.ended()) {
-            return;
-        }
+    private Future<Void> tooLarge(HttpServerRequest request) {
         // The unread rest of the body would be taken for the next request: the connection must close.
-        response.putHeader("Connection", "close");
-        fail(
-                        response,
-                        InferenceException.tooLarge(
-                                "the request body is larger than the limit of " + maxRequestBytes + " bytes"))
-                .onComplete(written -> request.connection().close());
+        request.response().putHeader("Connection", "close");
+        return fail(
+                request.response(),
+                InferenceException.tooLarge(
+                        "the request body is larger than the limit of " + maxRequestBytes + " bytes"));
     }
 
     private static InferenceException asInferenceException(Throwable failure) {

@@ -266,6 +266,30 @@ class InferenceProtocolTest {
                 .contains("\"batch_stats\":[{\"batch_size\":");
     }
 
+    @Test
+    void metricsFollowTritonNamesInPrometheusText() {
+        client.post("/v2/models/mlp/infer", """
+                {"inputs": [{"name": "input", "datatype": "FP32", "shape": [1, 4], "data": [1, 2, 3, 4]}]}""");
+        client.post("/v2/models/mlp/infer", "{\"inputs\": [{\"name\": \"input\"}]}");
+        NodeClient.Reply reply = client.get("/metrics");
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.header("Content-Type")).startsWith("text/plain");
+        assertThat(reply.text())
+                .containsPattern("fogline_inference_request_success_total\\{model=\"mlp\",version=\"1\"} [1-9]")
+                .containsPattern(
+                        "fogline_inference_request_failure_total\\{model=\"mlp\",reason=\"invalid_argument\"} [1-9]")
+                .contains(
+                        "fogline_inference_request_duration_seconds_bucket{model=\"mlp\",version=\"1\",le=\"2.5E-4\"}")
+                .contains("fogline_inference_queue_duration_seconds_count{model=\"mlp\",version=\"1\"}")
+                .contains("fogline_inference_compute_infer_duration_seconds_count{model=\"mlp\",version=\"1\"}")
+                .contains("fogline_inference_batch_size_bucket{model=\"mlp\",version=\"1\",le=\"8.0\"}")
+                .contains("fogline_inference_count_total{model=\"mlp\",version=\"1\"}")
+                .contains("fogline_inference_exec_count_total{model=\"mlp\",version=\"1\"}")
+                .contains("fogline_inference_pending_request_count{model=\"mlp\"} 0")
+                .contains("fogline_model_load_duration_seconds_count{model=\"mlp\",version=\"1\"} 1")
+                .containsPattern("process_resident_memory_bytes [0-9.E]+");
+    }
+
     private static String readAll(InputStream in) throws IOException {
         return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
