@@ -10,10 +10,13 @@ import picocli.CommandLine.Command;
         versionProvider = Fogline.Version.class,
         description =
                 "Run AI inference where the data is: on devices, on fog servers, and in the cloud only when it must.",
-        subcommands = {NodeCommand.class, ModelsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, NodeCommand.class, ModelsCommand.class, CommandLine.HelpCommand.class})
 public final class Fogline {
 
     public static void main(String[] args) {
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT %4$s %3$s: %5$s%6$s%n");
+        }
         System.exit(run(args));
     }
 
