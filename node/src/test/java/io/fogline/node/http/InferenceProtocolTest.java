@@ -41,6 +41,7 @@ class InferenceProtocolTest {
         TinyModels.add(models.modelFile("add", 1));
         TinyModels.add(models.modelFile("add", 2));
         models.config("add", "{\"version_policy\": {\"all\": true}}");
+        TinyModels.mlp(models.modelFile("spare", 1), 2, 4, 2, 3);
         node = FoglineNode.start(NodeOptions.defaults(repository)
                 .withHost("127.0.0.1")
                 .withHttpPort(0)
@@ -264,6 +265,38 @@ class InferenceProtocolTest {
                 .containsPattern("\"success\":\\{\"count\":[1-9]")
                 .containsPattern("\"fail\":\\{\"count\":[1-9]")
                 .contains("\"batch_stats\":[{\"batch_size\":");
+    }
+
+    @Test
+    void theRepositoryApiListsUnloadsAndReloadsWithAConfigOverride() {
+        NodeClient.Reply index = client.post("/v2/repository/index", "");
+        assertThat(index.status()).isEqualTo(200);
+        assertThat(index.text()).contains("{\"name\":\"spare\",\"version\":\"1\",\"state\":\"READY\",\"reason\":\"\"}");
+        assertThat(client.post("/v2/repository/models/spare/unload", "").status())
+                .isEqualTo(200);
+        assertThat(client.get("/v2/models/spare/ready").status()).isEqualTo(400);
+        assertThat(client.post("/v2/repository/index", "").text())
+                .contains("{\"name\":\"spare\",\"version\":null,\"state\":\"UNAVAILABLE\",\"reason\":\"unloaded\"}");
+        NodeClient.Reply unloadedInfer = client.post("/v2/models/spare/infer", "{\"inputs\": []}");
+        assertThat(unloadedInfer.status()).isEqualTo(404);
+        assertThat(unloadedInfer.text()).isEqualTo("{\"error\":\"model 'spare' is not loaded\"}");
+        NodeClient.Reply load = client.post(
+                "/v2/repository/models/spare/load", "{\"parameters\": {\"config\": \"{\\\"max_batch_size\\\": 2}\"}}");
+        assertThat(load.status()).isEqualTo(200);
+        NodeClient.Reply tooBig = client.post("/v2/models/spare/infer", """
+                {"inputs": [{"name": "input", "datatype": "FP32", "shape": [3, 2], "data": [1, 2, 3, 4, 5, 6]}]}""");
+        assertThat(tooBig.text())
+                .isEqualTo("{\"error\":\"input 'input': batch size 3 exceeds the model's max_batch_size 2\"}");
+        NodeClient.Reply unknown = client.post("/v2/repository/models/absent/load", "");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.text()).startsWith("{\"error\":\"unknown model 'absent': no directory ");
+        NodeClient.Reply badConfig = client.post(
+                "/v2/repository/models/spare/load", "{\"parameters\": {\"config\": \"{\\\"max_batch\\\": 2}\"}}");
+        assertThat(badConfig.status()).isEqualTo(400);
+        assertThat(badConfig.text()).contains("max_batch");
+        assertThat(client.get("/v2/models/spare/ready").status())
+                .as("a refused reload keeps the model")
+                .isEqualTo(200);
     }
 
     @Test

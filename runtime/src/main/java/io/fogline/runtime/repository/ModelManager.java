@@ -36,6 +36,8 @@ import java.util.stream.Stream;
  */
 public final class ModelManager implements AutoCloseable {
 
+    private static final String UNLOADED = "unloaded";
+
     private static final System.Logger LOG = System.getLogger(ModelManager.class.getName());
 
     private final Path repository;
@@ -109,7 +111,7 @@ public final class ModelManager implements AutoCloseable {
             if (model == null) {
                 throw InferenceException.notFound(unknownModel(name));
             }
-            failures.put(name, "unloaded");
+            failures.put(name, UNLOADED);
             try {
                 model.retire().get(drainTimeoutSeconds, TimeUnit.SECONDS);
             } catch (TimeoutException e) {
@@ -148,7 +150,11 @@ public final class ModelManager implements AutoCloseable {
 
     /** Whether every model that was asked to load is serving. */
     public boolean allReady() {
-        return loading.isEmpty() && failures.values().stream().allMatch("unloaded"::equals);
+        // A failed reload leaves the previous model serving: only failures of models that are not served count.
+        return loading.isEmpty()
+                && failures.entrySet().stream()
+                        .allMatch(
+                                failure -> failure.getValue().equals(UNLOADED) || served.containsKey(failure.getKey()));
     }
 
     public boolean isReady(String name, String version) {
