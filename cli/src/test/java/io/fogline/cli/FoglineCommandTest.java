@@ -1,0 +1,65 @@
+package io.fogline.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FoglineCommandTest {
+
+    @TempDir
+    Path models;
+
+    private record Run(int exitCode, String out, String err) {}
+
+    /** Runs the command with standard output and error captured, as a user would see them. */
+    private static synchronized Run run(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream capturedOut = new ByteArrayOutputStream();
+        ByteArrayOutputStream capturedErr = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(capturedOut, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(capturedErr, true, StandardCharsets.UTF_8));
+            int exitCode = Fogline.run(args);
+            return new Run(
+                    exitCode,
+                    capturedOut.toString(StandardCharsets.UTF_8),
+                    capturedErr.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    @Test
+    void theDemoServesRealModelsAndShowsThemWork() {
+        Run demo = run("demo", "--exit", "--http-port", "0", "--models", models.toString());
+        assertThat(demo.exitCode()).as(demo.err()).isZero();
+        assertThat(demo.out())
+                .contains("[4/4] paddleocr-det")
+                .containsPattern("node ready at http://127.0.0.1:[0-9]+ in [0-9]+ ms")
+                .containsPattern("the model's text core at x=1[0-9][0-9]\\.\\.[45][0-9][0-9]")
+                .containsPattern("cosine \\[0]~\\[1] 0\\.[3-9][0-9]* \\(same meaning")
+                .containsPattern("speech probability: silence 0\\.0[0-9], voiced tone")
+                .containsPattern("[0-9]+ requests, [0-9]+ req/s");
+    }
+
+    @Test
+    void fetchingAnUnknownModelNamesTheKnownOnes() {
+        Run fetch = run("models", "fetch", "--dest", models.toString(), "no-such-model");
+        assertThat(fetch.exitCode()).isEqualTo(2);
+        assertThat(fetch.err()).contains("no-such-model").contains("minilm, minilm-int8, silero-vad");
+    }
+
+    @Test
+    void theNodeRequiresAModelRepository() {
+        Run node = run("node");
+        assertThat(node.exitCode()).isEqualTo(2);
+        assertThat(node.err()).contains("Missing required option: '--model-repository=<modelRepository>'");
+    }
+}
