@@ -95,6 +95,24 @@ class InferenceCodecErrorsTest {
     }
 
     @Test
+    void aShapeWhoseByteSizeOverflowsIsRejectedNotTakenForEmpty() {
+        // 2^62 FP64 elements need 2^65 bytes, which wraps to 0 in a long: the binary_data_size 0 seemed to match,
+        // and the codec handed out a tensor claiming 2^62 elements over no data at all.
+        assertInvalid(
+                () -> decodeWithBinary(
+                        oneInput("\"shape\":[4611686018427387904],\"datatype\":\"FP64\","
+                                + "\"parameters\":{\"binary_data_size\":0}"),
+                        new byte[0]),
+                "input 'x': shape [4611686018427387904] has more elements than a tensor may hold");
+        assertInvalid(
+                () -> decodeWithBinary(
+                        oneInput("\"shape\":[1073741824,4],\"datatype\":\"INT32\","
+                                + "\"parameters\":{\"binary_data_size\":0}"),
+                        new byte[0]),
+                "input 'x': shape [1073741824,4] has more elements than a tensor may hold");
+    }
+
+    @Test
     void theDataMustHoldAsManyElementsAsTheShape() {
         assertInvalid(
                 () -> decodeJson(oneInput("\"shape\":[2,3],\"datatype\":\"FP32\",\"data\":[1,2,3,4,5]")),
