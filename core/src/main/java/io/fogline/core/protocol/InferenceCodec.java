@@ -229,8 +229,12 @@ public final class InferenceCodec {
     }
 
     private static int jsonLength(int length, int headerLength) {
-        if (headerLength < 0) {
+        if (headerLength == -1) {
             return length;
+        }
+        if (headerLength < 0) {
+            // Only -1 means "no header"; any other negative value is a broken header, not a JSON-only body.
+            throw InferenceException.invalid(HEADER_LENGTH + " is " + headerLength + " but must not be negative");
         }
         if (headerLength > length) {
             throw InferenceException.invalid(

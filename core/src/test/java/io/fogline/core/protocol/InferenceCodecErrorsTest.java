@@ -281,7 +281,7 @@ class InferenceCodecErrorsTest {
     }
 
     @Test
-    void aHeaderLengthBeyondTheBodyIsRejected() {
+    void aHeaderLengthBeyondTheBodyOrNegativeIsRejected() {
         byte[] body =
                 oneInput("\"shape\":[1],\"datatype\":\"FP32\",\"data\":[1]").getBytes(StandardCharsets.UTF_8);
 
@@ -289,6 +289,10 @@ class InferenceCodecErrorsTest {
                 () -> InferenceCodec.decodeRequest(body, body.length, body.length + 1),
                 "Inference-Header-Content-Length is " + (body.length + 1) + " but the body has only " + body.length
                         + " bytes");
+        // -1 is how the caller says the header was absent; other negative values come from a broken header.
+        assertInvalid(
+                () -> InferenceCodec.decodeRequest(body, body.length, -2),
+                "Inference-Header-Content-Length is -2 but must not be negative");
         // A header length that stops inside the JSON leaves it unterminated.
         assertThatThrownBy(() -> InferenceCodec.decodeRequest(body, body.length, body.length - 2))
                 .isInstanceOf(InferenceException.class)
