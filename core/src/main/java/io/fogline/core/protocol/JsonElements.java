@@ -23,10 +23,17 @@ final class JsonElements {
     private static final BigInteger UINT64_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
 
     private enum Kind {
+        /** integers: the value. */
         INTEGER,
+        /** integers: the bits of a value above Long.MAX_VALUE that fits in 64 bits unsigned. */
         UNSIGNED_64,
+        /** integers: index into strings of the digits of an integer beyond the 64-bit range. */
+        BIG_INTEGER,
+        /** integers: unused. */
         FLOAT,
+        /** integers: 1 for true, 0 for false. */
         BOOLEAN,
+        /** integers: index into strings. */
         STRING
     }
 
@@ -70,7 +77,9 @@ final class JsonElements {
             default -> {
                 BigInteger value = parser.getBigIntegerValue();
                 if (value.signum() < 0 || value.compareTo(UINT64_MAX) > 0) {
-                    add(Kind.FLOAT, 0, value.doubleValue());
+                    // Kept as written, so that an error message shows the number the client sent.
+                    add(Kind.BIG_INTEGER, strings.size(), value.doubleValue());
+                    strings.add(value.toString());
                 } else {
                     add(Kind.UNSIGNED_64, value.longValue(), value.doubleValue());
                 }
@@ -159,7 +168,7 @@ final class JsonElements {
 
     private double requireNumber(int i, String tensorName) {
         return switch (kinds[i]) {
-            case INTEGER, UNSIGNED_64, FLOAT -> floats[i];
+            case INTEGER, UNSIGNED_64, BIG_INTEGER, FLOAT -> floats[i];
             case STRING ->
                 switch (strings.get((int) integers[i])) {
                     case "NaN" -> Double.NaN;
@@ -175,6 +184,7 @@ final class JsonElements {
         String found =
                 switch (kinds[i]) {
                     case STRING -> '"' + strings.get((int) integers[i]) + '"';
+                    case BIG_INTEGER -> strings.get((int) integers[i]);
                     case BOOLEAN -> integers[i] != 0 ? "true" : "false";
                     case INTEGER -> Long.toString(integers[i]);
                     case UNSIGNED_64 -> Long.toUnsignedString(integers[i]);
