@@ -57,6 +57,26 @@ class JsonElementsTest {
                 () -> decode(type, "[2]", "[0, " + above + "]"), "tensor 'x': element 1 is " + above + expected);
     }
 
+    @ParameterizedTest
+    @CsvSource({
+        "0.1, 3dcccccd",
+        // Parsed as a double, this decimal lands exactly halfway between two floats; narrowing the double then
+        // picks the wrong one. It is the one float (with its negative) whose Float.toString has this problem.
+        "7.038531E-26, 15ae43fd",
+        "-7.038531E-26, 95ae43fd",
+        // An integer token, rounded to the nearest float (ties to even), not via a double first.
+        "16777217, 4b800000",
+        "1152921573326323713, 5d800001",
+        "18446744073709551615, 5f800000",
+        "1e39, 7f800000",
+        "-0.0, 80000000"
+    })
+    void fp32TakesTheFloatNearestToTheNumberWritten(String written, String expectedBits) {
+        Tensor tensor = decode("FP32", "[1]", "[" + written + "]");
+
+        assertThat(Integer.toHexString(tensor.data().getInt())).isEqualTo(expectedBits);
+    }
+
     @Test
     void fp64KeepsEveryDoubleAndRoundsIntegersBeyondIt() {
         Tensor tensor = decode("FP64", "[4]", "[0.1, 4.9E-324, 18446744073709551615, -9223372036854775809]");
