@@ -146,8 +146,8 @@ final class JsonElements {
                 case INT32 ->
                     buffer.putInt((int) requireInteger(i, Integer.MIN_VALUE, Integer.MAX_VALUE, datatype, tensorName));
                 case INT64 -> buffer.putLong(requireInteger(i, Long.MIN_VALUE, Long.MAX_VALUE, datatype, tensorName));
-                case FP16 -> buffer.putShort(Float.floatToFloat16((float) requireNumber(i, tensorName)));
-                case BF16 -> buffer.putShort(FloatFormats.floatToBfloat16((float) requireNumber(i, tensorName)));
+                case FP16 -> buffer.putShort(FloatFormats.doubleToFloat16(requireNumber(i, tensorName)));
+                case BF16 -> buffer.putShort(FloatFormats.doubleToBfloat16(requireNumber(i, tensorName)));
                 case FP32 -> buffer.putFloat(requireFloat(i, tensorName));
                 case FP64 -> buffer.putDouble(requireNumber(i, tensorName));
                 case BYTES -> throw new AssertionError("handled above");

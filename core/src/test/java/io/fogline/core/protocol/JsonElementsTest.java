@@ -77,6 +77,22 @@ class JsonElementsTest {
         assertThat(Integer.toHexString(tensor.data().getInt())).isEqualTo(expectedBits);
     }
 
+    @ParameterizedTest
+    @CsvSource({
+        "FP16, 1.0004882821813226, 3c01",
+        "FP16, 65519, 7bff",
+        "FP16, 65520, 7c00",
+        "FP16, 5.960464477539063E-8, 1",
+        "BF16, 1.0039062509313226, 3f81",
+        "BF16, 3, 4040",
+        "BF16, -1e-45, 8000"
+    })
+    void sixteenBitFloatsTakeTheNearestValueOfTheNumberWritten(String type, String written, String expectedBits) {
+        Tensor tensor = decode(type, "[1]", "[" + written + "]");
+
+        assertThat(Integer.toHexString(tensor.data().getShort() & 0xFFFF)).isEqualTo(expectedBits);
+    }
+
     @Test
     void fp64KeepsEveryDoubleAndRoundsIntegersBeyondIt() {
         Tensor tensor = decode("FP64", "[4]", "[0.1, 4.9E-324, 18446744073709551615, -9223372036854775809]");
