@@ -229,8 +229,12 @@ public final class InferenceCodec {
     }
 
     private static int jsonLength(int length, int headerLength) {
-        if (headerLength < 0) {
+        if (headerLength == -1) {
             return length;
+        }
+        if (headerLength < 0) {
+            // Only -1 means "no header"; any other negative value is a broken header, not a JSON-only body.
+            throw InferenceException.invalid(HEADER_LENGTH + " is " + headerLength + " but must not be negative");
         }
         if (headerLength > length) {
             throw InferenceException.invalid(
@@ -527,7 +531,10 @@ public final class InferenceCodec {
         Tensor toTensor(BinarySection binary, String role) {
             DataType type = DataType.parse(datatype, name);
             long count = Shapes.elementCount(shape);
-            if (count < 0) {
+            // Every element takes at least a byte and a tensor at most 2 GiB. The bound also keeps the byte size
+            // below from overflowing: 2^62 FP64 elements would need 2^65 bytes, which wraps to 0 in a long and
+            // would let binary_data_size 0 pass for a tensor that claims 2^62 elements over no data.
+            if (count < 0 || count > Integer.MAX_VALUE) {
                 throw InferenceException.invalid(role + " '" + name + "': shape " + Shapes.format(shape)
                         + " has more elements than a tensor may hold");
             }

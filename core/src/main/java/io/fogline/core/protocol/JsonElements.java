@@ -23,16 +23,25 @@ final class JsonElements {
     private static final BigInteger UINT64_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
 
     private enum Kind {
+        /** integers: the value. */
         INTEGER,
+        /** integers: the bits of a value above Long.MAX_VALUE that fits in 64 bits unsigned. */
         UNSIGNED_64,
+        /** integers: index into strings of the digits of an integer beyond the 64-bit range. */
+        BIG_INTEGER,
+        /** integers: the bits of the float nearest to the number written. */
         FLOAT,
+        /** integers: 1 for true, 0 for false. */
         BOOLEAN,
+        /** integers: index into strings. */
         STRING
     }
 
     private Kind[] kinds = new Kind[16];
     private long[] integers = new long[16];
+    /** The double nearest to each number, for every kind of number. */
     private double[] floats = new double[16];
+
     private final List<String> strings = new ArrayList<>();
     private int size;
 
@@ -49,7 +58,7 @@ final class JsonElements {
                 case START_ARRAY -> depth++;
                 case END_ARRAY -> depth--;
                 case VALUE_NUMBER_INT -> elements.addInteger(parser);
-                case VALUE_NUMBER_FLOAT -> elements.add(Kind.FLOAT, 0, parser.getDoubleValue());
+                case VALUE_NUMBER_FLOAT -> elements.addFloat(parser);
                 case VALUE_TRUE -> elements.add(Kind.BOOLEAN, 1, 1);
                 case VALUE_FALSE -> elements.add(Kind.BOOLEAN, 0, 0);
                 case VALUE_STRING -> {
@@ -70,12 +79,35 @@ final class JsonElements {
             default -> {
                 BigInteger value = parser.getBigIntegerValue();
                 if (value.signum() < 0 || value.compareTo(UINT64_MAX) > 0) {
-                    add(Kind.FLOAT, 0, value.doubleValue());
+                    // Kept as written, so that an error message shows the number the client sent.
+                    add(Kind.BIG_INTEGER, strings.size(), value.doubleValue());
+                    strings.add(value.toString());
                 } else {
                     add(Kind.UNSIGNED_64, value.longValue(), value.doubleValue());
                 }
             }
         }
+    }
+
+    private void addFloat(JsonParser parser) throws IOException {
+        double value = parser.getDoubleValue();
+        float nearest = (float) value;
+        if (isMidpointOfTwoFloats(value)) {
+            // The number was rounded once to this double; rounding the double to a float would round twice and may
+            // pick the wrong neighbour (7.038531E-26, Float.toString's own text, is one such number). A non-finite
+            // token is never a midpoint, so the text here is always a JSON number, which parseFloat accepts.
+            nearest = Float.parseFloat(parser.getText());
+        }
+        add(Kind.FLOAT, Float.floatToRawIntBits(nearest), value);
+    }
+
+    private static boolean isMidpointOfTwoFloats(double value) {
+        float nearest = (float) value;
+        if (nearest == value || !Float.isFinite(nearest)) {
+            return false;
+        }
+        float other = value > nearest ? Math.nextUp(nearest) : Math.nextDown(nearest);
+        return ((double) nearest + other) / 2 == value;
     }
 
     private void add(Kind kind, long integer, double floating) {
@@ -114,9 +146,9 @@ final class JsonElements {
                 case INT32 ->
                     buffer.putInt((int) requireInteger(i, Integer.MIN_VALUE, Integer.MAX_VALUE, datatype, tensorName));
                 case INT64 -> buffer.putLong(requireInteger(i, Long.MIN_VALUE, Long.MAX_VALUE, datatype, tensorName));
-                case FP16 -> buffer.putShort(Float.floatToFloat16((float) requireNumber(i, tensorName)));
-                case BF16 -> buffer.putShort(FloatFormats.floatToBfloat16((float) requireNumber(i, tensorName)));
-                case FP32 -> buffer.putFloat((float) requireNumber(i, tensorName));
+                case FP16 -> buffer.putShort(FloatFormats.doubleToFloat16(requireNumber(i, tensorName)));
+                case BF16 -> buffer.putShort(FloatFormats.doubleToBfloat16(requireNumber(i, tensorName)));
+                case FP32 -> buffer.putFloat(requireFloat(i, tensorName));
                 case FP64 -> buffer.putDouble(requireNumber(i, tensorName));
                 case BYTES -> throw new AssertionError("handled above");
             }
@@ -157,9 +189,20 @@ final class JsonElements {
         return integers[i];
     }
 
+    /** The float nearest to the number written, rounded once: narrowing the double would round twice. */
+    private float requireFloat(int i, String tensorName) {
+        return switch (kinds[i]) {
+            case INTEGER -> (float) integers[i];
+            case UNSIGNED_64 -> new BigInteger(Long.toUnsignedString(integers[i])).floatValue();
+            case BIG_INTEGER -> new BigInteger(strings.get((int) integers[i])).floatValue();
+            case FLOAT -> Float.intBitsToFloat((int) integers[i]);
+            case BOOLEAN, STRING -> (float) requireNumber(i, tensorName);
+        };
+    }
+
     private double requireNumber(int i, String tensorName) {
         return switch (kinds[i]) {
-            case INTEGER, UNSIGNED_64, FLOAT -> floats[i];
+            case INTEGER, UNSIGNED_64, BIG_INTEGER, FLOAT -> floats[i];
             case STRING ->
                 switch (strings.get((int) integers[i])) {
                     case "NaN" -> Double.NaN;
@@ -175,6 +218,7 @@ final class JsonElements {
         String found =
                 switch (kinds[i]) {
                     case STRING -> '"' + strings.get((int) integers[i]) + '"';
+                    case BIG_INTEGER -> strings.get((int) integers[i]);
                     case BOOLEAN -> integers[i] != 0 ? "true" : "false";
                     case INTEGER -> Long.toString(integers[i]);
                     case UNSIGNED_64 -> Long.toUnsignedString(integers[i]);
