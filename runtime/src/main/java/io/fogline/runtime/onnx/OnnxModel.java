@@ -27,7 +27,12 @@ import java.util.Set;
 /** One ONNX Runtime session: the model's graph metadata and a thread-safe {@link #run}. */
 public final class OnnxModel implements AutoCloseable {
 
-    private static final OrtEnvironment ENVIRONMENT = OrtEnvironment.getEnvironment();
+    private static final OrtEnvironment ENVIRONMENT;
+
+    static {
+        NativeLibraries.install();
+        ENVIRONMENT = OrtEnvironment.getEnvironment();
+    }
 
     private final OrtSession session;
     private final List<TensorMetadata> inputs;
