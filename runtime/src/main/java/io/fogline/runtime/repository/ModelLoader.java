@@ -151,7 +151,7 @@ final class ModelLoader {
             long[] shape = override.shape() == null
                     ? declared.shape()
                     : override.shape().stream().mapToLong(Long::longValue).toArray();
-            if (datatype != declared.datatype() || !compatible(declared.shape(), shape)) {
+            if (datatype != declared.datatype() || !Shapes.matches(declared.shape(), shape)) {
                 throw InferenceException.invalid("model '" + name + "': config.json declares " + role + " '"
                         + override.name() + "' as " + datatype + Shapes.format(shape) + " but the graph has "
                         + declared.datatype() + Shapes.format(declared.shape()));
@@ -159,18 +159,6 @@ final class ModelLoader {
             result.set(index, new TensorMetadata(declared.name(), datatype, shape));
         }
         return result;
-    }
-
-    private static boolean compatible(long[] graph, long[] declared) {
-        if (graph.length != declared.length) {
-            return false;
-        }
-        for (int d = 0; d < graph.length; d++) {
-            if (graph[d] >= 0 && graph[d] != declared[d]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**
