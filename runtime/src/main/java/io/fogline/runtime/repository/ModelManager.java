@@ -60,11 +60,17 @@ public final class ModelManager implements AutoCloseable {
 
     /** Loads every model of the repository; a model that fails is reported in the index and skipped. */
     public void loadAll() {
-        for (String name : modelDirectories()) {
+        List<String> names = modelDirectories();
+        // Counted as loading from the start, so that readiness cannot be claimed between two models.
+        loading.addAll(names);
+        for (String name : names) {
             try {
                 load(name, null);
             } catch (InferenceException e) {
+                failures.put(name, e.getMessage());
                 LOG.log(System.Logger.Level.ERROR, "model ''{0}'' failed to load: {1}", name, e.getMessage());
+            } finally {
+                loading.remove(name);
             }
         }
     }
