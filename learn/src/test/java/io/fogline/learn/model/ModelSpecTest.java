@@ -1,0 +1,39 @@
+package io.fogline.learn.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class ModelSpecTest {
+
+    @Test
+    void parsesTheCommandLineNotationBothWays() {
+        assertThat(ModelSpec.parse("softmax").hiddenWidths()).isEmpty();
+        assertThat(ModelSpec.parse("mlp:256,128").hiddenWidths()).containsExactly(256, 128);
+        assertThat(ModelSpec.parse("mlp:100:dropout=0.2").dropout()).isEqualTo(0.2);
+        for (String spec : new String[] {"softmax", "mlp:256,128", "mlp:100:dropout=0.2"}) {
+            assertThat(ModelSpec.parse(spec).toString()).isEqualTo(spec);
+        }
+    }
+
+    @Test
+    void rejectsWhatItCannotBuildWithTheExpectedForm() {
+        for (String spec : new String[] {"cnn2", "mlp", "mlp:", "mlp:a,b", "mlp:0", "softmax:3", "mlp:8:drop=1"}) {
+            assertThatThrownBy(() -> ModelSpec.parse(spec))
+                    .as(spec)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(spec.equals("mlp:0") ? "positive" : "mlp:W1[,W2...]");
+        }
+    }
+
+    @Test
+    void buildsTheLayersItNames() {
+        Network network = ModelSpec.parse("mlp:32,16:dropout=0.5").build(new int[] {784}, 10, 1);
+
+        assertThat(network.layers())
+                .extracting(layer -> layer.getClass().getSimpleName())
+                .containsExactly("Dense", "Relu", "Dropout", "Dense", "Relu", "Dropout", "Dense");
+        assertThat(network.parameterCount()).isEqualTo(784 * 32 + 32 + 32 * 16 + 16 + 16 * 10 + 10);
+    }
+}
