@@ -1,0 +1,51 @@
+package io.fogline.optimize.quantize;
+
+import ai.onnx.proto.OnnxMl.TensorProto;
+import io.fogline.optimize.onnx.GraphEdit;
+import io.fogline.optimize.onnx.Tensors;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Adds each quantized weight to the graph once, however many nodes share it: as an int8 tensor, an int8 zero point
+ * (all zeros, symmetric) and a float scale, per column or per tensor.
+ */
+final class QuantizedWeightStore {
+
+    /** The initializer names of one quantized weight. */
+    record Names(String values, String zeroPoint, String scale) {}
+
+    private final GraphEdit edit;
+    private final Map<String, Names> added = new HashMap<>();
+
+    QuantizedWeightStore(GraphEdit edit) {
+        this.edit = edit;
+    }
+
+    /**
+     * @param key identifies the float weight and every transformation applied to it (transpose, folded factors)
+     */
+    Names add(String key, String baseName, Int8Weights weights, long[] dims) {
+        return added.computeIfAbsent(key, k -> {
+            Names names = new Names(
+                    edit.freshName(baseName + "_quantized"),
+                    edit.freshName(baseName + "_zero_point"),
+                    edit.freshName(baseName + "_scale"));
+            edit.addInitializer(Tensors.int8s(names.values(), dims, weights.values()));
+            long[] scaleDims = weights.perColumn() ? new long[] {weights.scales().length} : new long[0];
+            edit.addInitializer(Tensors.int8s(names.zeroPoint(), scaleDims, new byte[weights.scales().length]));
+            edit.addInitializer(Tensors.floats(names.scale(), scaleDims, weights.scales()));
+            return names;
+        });
+    }
+
+    static String describe(Int8Weights weights) {
+        return weights.perColumn()
+                ? "INT8 weights per channel (" + weights.scales().length + " scales)"
+                : "INT8 weights per tensor";
+    }
+
+    static long[] dims(TensorProto tensor) {
+        return tensor.getDimsList().stream().mapToLong(Long::longValue).toArray();
+    }
+}

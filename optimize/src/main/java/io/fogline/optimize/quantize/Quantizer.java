@@ -1,0 +1,74 @@
+package io.fogline.optimize.quantize;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import io.fogline.optimize.onnx.GraphEdit;
+import io.fogline.optimize.onnx.OnnxFiles;
+import io.fogline.optimize.onnx.Tensors;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code fogline optimize quantize}: INT8 quantization of an ONNX model's MatMul and Gemm weights and embedding tables.
+ * Nodes it cannot quantize stay in FP32 and are named in the result, so a model is never silently broken.
+ */
+public final class Quantizer {
+
+    private Quantizer() {}
+
+    /** Reads {@code in}, quantizes it, writes {@code out}. */
+    public static QuantizationResult quantize(Path in, Path out, QuantizationOptions options) throws IOException {
+        QuantizationResult result = quantize(OnnxFiles.read(in), options);
+        OnnxFiles.write(result.model(), out);
+        return result;
+    }
+
+    public static QuantizationResult quantize(ModelProto model, QuantizationOptions options) {
+        GraphEdit edit = new GraphEdit(model);
+        QuantizedWeightStore weights = new QuantizedWeightStore(edit);
+        DynamicMatMulQuantizer matMuls = new DynamicMatMulQuantizer(edit, options.perChannel(), weights);
+        GatherQuantizer gathers = new GatherQuantizer(edit, options.perChannel(), weights);
+        List<NodeOutcome> outcomes = new ArrayList<>();
+        for (NodeProto node : edit.originalNodes()) {
+            Outcome outcome = !Nodes.isDefaultDomain(node)
+                    ? null
+                    : switch (node.getOpType()) {
+                        case "MatMul", "Gemm" -> matMuls.rewrite(node);
+                        case "Gather" -> gathers.rewrite(node);
+                        default -> null;
+                    };
+            if (outcome instanceof Outcome.Quantized quantized) {
+                outcomes.add(new NodeOutcome(Nodes.label(node), Nodes.opType(node), true, quantized.how()));
+                continue;
+            }
+            edit.emit(node);
+            long fp32Weights = fp32WeightElements(node, edit);
+            if (fp32Weights > 0) {
+                String reason = outcome instanceof Outcome.Kept kept
+                        ? kept.reason()
+                        : "Fogline does not quantize " + Nodes.opType(node) + " nodes";
+                outcomes.add(new NodeOutcome(
+                        Nodes.label(node),
+                        Nodes.opType(node),
+                        false,
+                        reason + " (" + fp32Weights + " FP32 weights stay)"));
+            }
+        }
+        return new QuantizationResult(edit.build(), outcomes);
+    }
+
+    /** Elements of the constant FLOAT inputs of rank two or more: the weights a node would have to give up. */
+    private static long fp32WeightElements(NodeProto node, GraphEdit edit) {
+        long elements = 0;
+        for (String input : node.getInputList()) {
+            TensorProto constant = input.isEmpty() ? null : edit.constant(input);
+            if (constant != null && Tensors.isFloat(constant) && constant.getDimsCount() >= 2) {
+                elements += Tensors.elementCount(constant);
+            }
+        }
+        return elements;
+    }
+}
