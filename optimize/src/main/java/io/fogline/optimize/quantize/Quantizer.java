@@ -3,13 +3,16 @@ package io.fogline.optimize.quantize;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnxruntime.OrtException;
 import io.fogline.optimize.onnx.GraphEdit;
 import io.fogline.optimize.onnx.OnnxFiles;
 import io.fogline.optimize.onnx.Tensors;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * {@code fogline optimize quantize}: INT8 quantization of an ONNX model's MatMul and Gemm weights and embedding tables.
@@ -20,16 +23,29 @@ public final class Quantizer {
     private Quantizer() {}
 
     /** Reads {@code in}, quantizes it, writes {@code out}. */
-    public static QuantizationResult quantize(Path in, Path out, QuantizationOptions options) throws IOException {
+    public static QuantizationResult quantize(Path in, Path out, QuantizationOptions options)
+            throws IOException, OrtException {
         QuantizationResult result = quantize(OnnxFiles.read(in), options);
         OnnxFiles.write(result.model(), out);
         return result;
     }
 
-    public static QuantizationResult quantize(ModelProto model, QuantizationOptions options) {
+    /** @throws OrtException when static calibration cannot run the model */
+    public static QuantizationResult quantize(ModelProto model, QuantizationOptions options) throws OrtException {
         GraphEdit edit = new GraphEdit(model);
         QuantizedWeightStore weights = new QuantizedWeightStore(edit);
-        DynamicMatMulQuantizer matMuls = new DynamicMatMulQuantizer(edit, options.perChannel(), weights);
+        ActivationQuantization activations =
+                switch (options.mode()) {
+                    case DYNAMIC -> new DynamicActivations(edit);
+                    case STATIC ->
+                        new CalibratedActivations(
+                                edit,
+                                Calibrator.ranges(
+                                        model,
+                                        matMulInputs(edit),
+                                        options.calibration().orElseThrow()));
+                };
+        MatMulQuantizer matMuls = new MatMulQuantizer(edit, options.perChannel(), weights, activations);
         GatherQuantizer gathers = new GatherQuantizer(edit, options.perChannel(), weights);
         List<NodeOutcome> outcomes = new ArrayList<>();
         for (NodeProto node : edit.originalNodes()) {
@@ -58,6 +74,19 @@ public final class Quantizer {
             }
         }
         return new QuantizationResult(edit.build(), outcomes);
+    }
+
+    /** The first input of every MatMul and Gemm whose second input is a constant: what static mode calibrates. */
+    private static Set<String> matMulInputs(GraphEdit edit) {
+        Set<String> inputs = new LinkedHashSet<>();
+        for (NodeProto node : edit.originalNodes()) {
+            boolean matMul =
+                    node.getOpType().equals("MatMul") || node.getOpType().equals("Gemm");
+            if (matMul && Nodes.isDefaultDomain(node) && edit.constant(Nodes.input(node, 1)) != null) {
+                inputs.add(node.getInput(0));
+            }
+        }
+        return inputs;
     }
 
     /** Elements of the constant FLOAT inputs of rank two or more: the weights a node would have to give up. */

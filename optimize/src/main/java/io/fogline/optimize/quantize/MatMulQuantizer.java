@@ -4,34 +4,32 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import io.fogline.optimize.onnx.GraphEdit;
 import io.fogline.optimize.onnx.Tensors;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Dynamic quantization of MatMul and Gemm with a constant weight, in the operator form ONNX Runtime fuses into one
- * integer kernel ({@code DynamicQuantizeMatMul}):
+ * Quantization of MatMul and Gemm with a constant weight, in the operator form ONNX Runtime fuses into one integer
+ * kernel ({@code MatMulIntegerToFloat}, with dynamic activations {@code DynamicQuantizeMatMul}):
  *
  * <pre>
- * DynamicQuantizeLinear(A) → A_q, A_scale, A_zero
+ * quantize(A) → A_q, A_scale, A_zero
  * MatMulInteger(A_q, W_q, A_zero, W_zero) → Cast(float) → Mul(A_scale · W_scale) [→ Add(β·C) for Gemm]
  * </pre>
  *
- * Activations are quantized per call to uint8 with their own range, weights once to int8.
+ * Weights are quantized once to INT8; activations to UINT8 as {@link ActivationQuantization} decides.
  */
-final class DynamicMatMulQuantizer {
-
-    static final long MIN_OPSET = 11;
+final class MatMulQuantizer {
 
     private final GraphEdit edit;
     private final boolean perChannel;
     private final QuantizedWeightStore weights;
-    private final Map<String, String[]> quantizedActivations = new HashMap<>();
+    private final ActivationQuantization activations;
 
-    DynamicMatMulQuantizer(GraphEdit edit, boolean perChannel, QuantizedWeightStore weights) {
+    MatMulQuantizer(
+            GraphEdit edit, boolean perChannel, QuantizedWeightStore weights, ActivationQuantization activations) {
         this.edit = edit;
         this.perChannel = perChannel;
         this.weights = weights;
+        this.activations = activations;
     }
 
     Outcome rewrite(NodeProto node) {
@@ -50,9 +48,13 @@ final class DynamicMatMulQuantizer {
         if (edit.constant(activation) != null) {
             return Outcome.kept("both inputs are constants: fold them instead");
         }
-        if (edit.defaultOpset() < MIN_OPSET) {
-            return Outcome.kept(
-                    "opset " + edit.defaultOpset() + " lacks DynamicQuantizeLinear (opset " + MIN_OPSET + ")");
+        if (edit.defaultOpset() < activations.minOpset()) {
+            return Outcome.kept("opset " + edit.defaultOpset() + " lacks the integer operators (opset "
+                    + activations.minOpset() + ")");
+        }
+        String obstacle = activations.obstacle(activation);
+        if (obstacle != null) {
+            return Outcome.kept(obstacle);
         }
         if (gemm && Nodes.intAttribute(node, "transA", 0) != 0) {
             return Outcome.kept("Gemm with transA=1 is not supported");
@@ -73,7 +75,7 @@ final class DynamicMatMulQuantizer {
                 });
 
         String base = Nodes.label(node);
-        String[] a = quantizeActivation(activation);
+        ActivationQuantization.Names a = activations.quantize(activation);
         String product = edit.freshName(base + "_int32");
         String productFloat = edit.freshName(base + "_float");
         String scale = edit.freshName(base + "_scale");
@@ -83,13 +85,13 @@ final class DynamicMatMulQuantizer {
         edit.emit(edit.node(
                         "MatMulInteger",
                         base + "_MatMulInteger",
-                        List.of(a[0], w.values(), a[2], w.zeroPoint()),
+                        List.of(a.values(), w.values(), a.zeroPoint(), w.zeroPoint()),
                         List.of(product))
                 .build());
         edit.emit(edit.node("Cast", base + "_Cast", List.of(product), List.of(productFloat))
                 .addAttribute(GraphEdit.intAttribute("to", TensorProto.DataType.FLOAT_VALUE))
                 .build());
-        edit.emit(edit.node("Mul", base + "_scales_Mul", List.of(a[1], w.scale()), List.of(scale))
+        edit.emit(edit.node("Mul", base + "_scales_Mul", List.of(a.scale(), w.scale()), List.of(scale))
                 .build());
         edit.emit(edit.node("Mul", base + "_Mul", List.of(productFloat, scale), List.of(scaled))
                 .build());
@@ -97,7 +99,7 @@ final class DynamicMatMulQuantizer {
             edit.emit(edit.node("Add", base + "_bias_Add", List.of(scaled, scaledBias(node, bias)), List.of(output))
                     .build());
         }
-        return Outcome.quantized(QuantizedWeightStore.describe(quantized) + ", activations dynamic UINT8");
+        return Outcome.quantized(QuantizedWeightStore.describe(quantized) + ", " + activations.describe(activation));
     }
 
     /** Gemm's bias times beta: folded into a new constant when the bias is one, a Mul otherwise. */
@@ -121,21 +123,6 @@ final class DynamicMatMulQuantizer {
         edit.emit(edit.node("Mul", Nodes.label(node) + "_beta_Mul", List.of(bias, betaName), List.of(name))
                 .build());
         return name;
-    }
-
-    /** The outputs of one DynamicQuantizeLinear per activation, shared by every MatMul that reads it. */
-    private String[] quantizeActivation(String activation) {
-        return quantizedActivations.computeIfAbsent(activation, value -> {
-            String[] outputs = {
-                edit.freshName(value + "_quantized"),
-                edit.freshName(value + "_scale"),
-                edit.freshName(value + "_zero_point")
-            };
-            edit.emit(edit.node(
-                            "DynamicQuantizeLinear", value + "_DynamicQuantizeLinear", List.of(value), List.of(outputs))
-                    .build());
-            return outputs;
-        });
     }
 
     private static float[] transpose(float[] matrix, int rows, int columns) {
