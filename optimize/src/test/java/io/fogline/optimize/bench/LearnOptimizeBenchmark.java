@@ -47,6 +47,20 @@ public final class LearnOptimizeBenchmark {
         Path markdown = Path.of(args[0]);
         String commit = args.length > 1 ? args[1] : "unknown";
         Path work = Files.createTempDirectory("fogline-bench");
+        try {
+            run(markdown, commit, work);
+        } finally {
+            try (var files = Files.list(work)) {
+                for (Path file : files.toList()) {
+                    Files.delete(file);
+                }
+            }
+            Files.delete(work);
+        }
+        System.out.println("wrote " + markdown);
+    }
+
+    private static void run(Path markdown, String commit, Path work) throws Exception {
         String machine = machine(commit);
         TrainTest data = FashionMnistModels.data();
 
@@ -77,7 +91,6 @@ public final class LearnOptimizeBenchmark {
 
         String quantization = mlpQuantization(mlp, data, work) + "\n" + miniLmQuantization(work);
         MarkdownSections.replace(markdown, "## Quantization (issue 3)", quantization + "\n" + machine);
-        System.out.println("wrote " + markdown);
     }
 
     private static String trainingSection(
