@@ -97,7 +97,7 @@ public final class TrainJob {
         Dataset train = split.train();
         Network network = options.model()
                 .build(
-                        new int[] {train.featureCount()},
+                        train.sampleShape(),
                         train.classCount(),
                         options.training().seed());
         TrainingResult training = new Trainer(options.training()).fit(network, train, split.validation(), listener);

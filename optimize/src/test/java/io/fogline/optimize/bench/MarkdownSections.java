@@ -21,6 +21,7 @@ final class MarkdownSections {
             int next = text.indexOf("\n## ", from + heading.length());
             text = text.substring(0, from) + section + (next < 0 ? "" : "\n" + text.substring(next + 1));
         }
+        Files.createDirectories(file.toAbsolutePath().getParent());
         Files.writeString(file, text, StandardCharsets.UTF_8);
     }
 }
