@@ -37,7 +37,7 @@ public final class FashionMnistModels {
     public static Trained train(
             ModelSpec spec, TrainingConfig config, Dataset train, Path file, TrainingListener listener)
             throws IOException {
-        Network network = spec.build(new int[] {train.featureCount()}, train.classCount(), config.seed());
+        Network network = spec.build(train.sampleShape(), train.classCount(), config.seed());
         TrainingResult result = new Trainer(config).fit(network, train, train.head(0), listener);
         OnnxExporter.write(network, new ExportInfo("fashion-mnist-" + spec, train.classNames(), spec.toString()), file);
         return new Trained(network, file, result);

@@ -75,6 +75,23 @@ public final class TestModels {
         return model(graph, 11);
     }
 
+    /** A 3×3 convolution with padding: x {@code [batch, channels, 6, 6]} → y {@code [batch, filters, 6, 6]}. */
+    public static ModelProto conv(int channels, int filters, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        GraphProto graph = GraphProto.newBuilder()
+                .setName("conv")
+                .addInput(value("x", TensorProto.DataType.FLOAT, -1, channels, 6, 6))
+                .addOutput(value("y", TensorProto.DataType.FLOAT, -1, filters, 6, 6))
+                .addInitializer(Tensors.floats(
+                        "W", new long[] {filters, channels, 3, 3}, gaussians(filters * channels * 9, random)))
+                .addInitializer(Tensors.floats("B", new long[] {filters}, gaussians(filters, random)))
+                .addNode(node("Conv", List.of("x", "W", "B"), "y")
+                        .addAttribute(intsAttribute("kernel_shape", 3, 3))
+                        .addAttribute(intsAttribute("pads", 1, 1, 1, 1)))
+                .build();
+        return model(graph, 13);
+    }
+
     /**
      * A MatMul feeding a ConvTranspose, whose weights Fogline does not quantize: x {@code [1, 4]} → MatMul → Reshape
      * {@code [1, 1, 3, 3]} → ConvTranspose (2×2 kernel, 2 channels) → y {@code [1, 2, 4, 4]}.
@@ -181,6 +198,15 @@ public final class TestModels {
                 .setType(AttributeProto.AttributeType.INT)
                 .setI(value)
                 .build();
+    }
+
+    private static AttributeProto intsAttribute(String name, long... values) {
+        AttributeProto.Builder attribute =
+                AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
+        for (long value : values) {
+            attribute.addInts(value);
+        }
+        return attribute.build();
     }
 
     private static AttributeProto floatAttribute(String name, float value) {

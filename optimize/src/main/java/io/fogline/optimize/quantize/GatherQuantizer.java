@@ -36,7 +36,11 @@ final class GatherQuantizer {
         }
         int rows = (int) table.getDims(0);
         int columns = (int) table.getDims(1);
-        Int8Weights quantized = Int8Weights.quantize(Tensors.floats(table), rows, columns, perChannel);
+        Int8Weights quantized = Int8Weights.quantize(
+                Tensors.floats(table),
+                rows,
+                columns,
+                perChannel ? Int8Weights.Channels.COLUMNS : Int8Weights.Channels.NONE);
         QuantizedWeightStore.Names names =
                 weights.add(table.getName() + "|gather", table.getName(), quantized, new long[] {rows, columns});
         String base = Nodes.label(node);

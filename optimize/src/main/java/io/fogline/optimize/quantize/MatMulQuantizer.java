@@ -67,8 +67,9 @@ final class MatMulQuantizer {
         if (transposed) {
             matrix = transpose(matrix, columns, rows);
         }
-        Int8Weights quantized =
-                Int8Weights.quantize(matrix, rows, columns, perChannel).scaledBy(alpha);
+        Int8Weights quantized = Int8Weights.quantize(
+                        matrix, rows, columns, perChannel ? Int8Weights.Channels.COLUMNS : Int8Weights.Channels.NONE)
+                .scaledBy(alpha);
         QuantizedWeightStore.Names w =
                 weights.add(weight.getName() + "|" + transposed + "|" + alpha, weight.getName(), quantized, new long[] {
                     rows, columns

@@ -15,7 +15,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code fogline optimize quantize}: INT8 quantization of an ONNX model's MatMul and Gemm weights and embedding tables.
+ * {@code fogline optimize quantize}: INT8 quantization of an ONNX model's MatMul, Gemm and Conv weights and embedding
+ * tables.
  * Nodes it cannot quantize stay in FP32 and are named in the result, so a model is never silently broken.
  */
 public final class Quantizer {
@@ -46,6 +47,7 @@ public final class Quantizer {
                                         options.calibration().orElseThrow()));
                 };
         MatMulQuantizer matMuls = new MatMulQuantizer(edit, options.perChannel(), weights, activations);
+        ConvQuantizer convolutions = new ConvQuantizer(edit, options.perChannel(), weights, activations);
         GatherQuantizer gathers = new GatherQuantizer(edit, options.perChannel(), weights);
         List<NodeOutcome> outcomes = new ArrayList<>();
         for (NodeProto node : edit.originalNodes()) {
@@ -53,6 +55,7 @@ public final class Quantizer {
                     ? null
                     : switch (node.getOpType()) {
                         case "MatMul", "Gemm" -> matMuls.rewrite(node);
+                        case "Conv" -> convolutions.rewrite(node);
                         case "Gather" -> gathers.rewrite(node);
                         default -> null;
                     };

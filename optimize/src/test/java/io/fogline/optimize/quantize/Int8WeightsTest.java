@@ -29,23 +29,31 @@ class Int8WeightsTest {
 
     /** Rounding to the nearest level never misses by more than half a step. */
     @Property(tries = 300)
-    void dequantizedWeightsAreWithinHalfAScale(@ForAll("matrices") Matrix matrix, @ForAll boolean perColumn) {
-        Int8Weights quantized = Int8Weights.quantize(matrix.values(), matrix.rows(), matrix.columns(), perColumn);
+    void dequantizedWeightsAreWithinHalfAScale(
+            @ForAll("matrices") Matrix matrix, @ForAll Int8Weights.Channels channels) {
+        Int8Weights quantized = Int8Weights.quantize(matrix.values(), matrix.rows(), matrix.columns(), channels);
 
         for (int r = 0; r < matrix.rows(); r++) {
             for (int c = 0; c < matrix.columns(); c++) {
                 float original = matrix.values()[r * matrix.columns() + c];
                 float error = Math.abs(quantized.dequantized(r, c) - original);
-                float halfStep = quantized.scaleOf(c) / 2;
+                float halfStep = quantized.scaleOf(r, c) / 2;
                 assertThat(error).isLessThanOrEqualTo(halfStep * (1 + 1e-5f) + Math.ulp(original));
             }
         }
-        assertThat(quantized.scales()).hasSize(perColumn ? matrix.columns() : 1);
+        int expectedScales =
+                switch (channels) {
+                    case NONE -> 1;
+                    case ROWS -> matrix.rows();
+                    case COLUMNS -> matrix.columns();
+                };
+        assertThat(quantized.scales()).hasSize(expectedScales);
     }
 
     @Property(tries = 100)
     void theLargestMagnitudeMapsToTheEndOfTheRange(@ForAll("matrices") Matrix matrix) {
-        Int8Weights quantized = Int8Weights.quantize(matrix.values(), matrix.rows(), matrix.columns(), false);
+        Int8Weights quantized =
+                Int8Weights.quantize(matrix.values(), matrix.rows(), matrix.columns(), Int8Weights.Channels.NONE);
 
         int largest = 0;
         for (byte value : quantized.values()) {
@@ -61,12 +69,13 @@ class Int8WeightsTest {
     @Property(tries = 50)
     void scalingFoldsIntoTheScales(
             @ForAll("matrices") Matrix matrix, @ForAll @FloatRange(min = 0.1f, max = 10) float factor) {
-        Int8Weights quantized = Int8Weights.quantize(matrix.values(), matrix.rows(), matrix.columns(), true);
+        Int8Weights quantized =
+                Int8Weights.quantize(matrix.values(), matrix.rows(), matrix.columns(), Int8Weights.Channels.COLUMNS);
         Int8Weights scaled = quantized.scaledBy(factor);
 
         assertThat(scaled.values()).isSameAs(quantized.values());
         for (int c = 0; c < matrix.columns(); c++) {
-            assertThat(scaled.scaleOf(c)).isEqualTo(quantized.scaleOf(c) * factor);
+            assertThat(scaled.scaleOf(0, c)).isEqualTo(quantized.scaleOf(0, c) * factor);
         }
     }
 
@@ -74,7 +83,7 @@ class Int8WeightsTest {
     void anAllZeroColumnGetsAFiniteScale() {
         float[] values = {0, 1, 0, -2};
 
-        Int8Weights quantized = Int8Weights.quantize(values, 2, 2, true);
+        Int8Weights quantized = Int8Weights.quantize(values, 2, 2, Int8Weights.Channels.COLUMNS);
 
         assertThat(quantized.scales()).containsExactly(1f, 2f / 127);
         assertThat(quantized.values()).containsExactly(0, 64, 0, -127);

@@ -74,6 +74,20 @@ class QuantizerTest {
     }
 
     @Test
+    void convolutionsRunInIntegersPerOutputChannel() throws OrtException {
+        ModelProto model = TestModels.conv(3, 8, 10);
+        float[] x = uniforms(BATCH * 3 * 36, new SplittableRandom(11));
+
+        QuantizationResult result = Quantizer.quantize(model, QuantizationOptions.dynamic());
+
+        assertThat(opTypes(result.model())).contains("ConvInteger", "Add").doesNotContain("Conv");
+        assertThat(result.quantized().getFirst().detail()).contains("per channel (8 scales)");
+        float[] expected = TestModels.run(model, "x", x, BATCH, 3, 6, 6);
+        float[] actual = TestModels.run(result.model(), "x", x, BATCH, 3, 6, 6);
+        assertThat(maxError(expected, actual) / maxAbs(expected)).isLessThan(0.03);
+    }
+
+    @Test
     void opsItCannotQuantizeAreNamedAndLeftWorkingInFp32() throws OrtException {
         ModelProto model = TestModels.withConvTranspose(5);
         float[] x = {0.5f, -1f, 2f, 0.25f};

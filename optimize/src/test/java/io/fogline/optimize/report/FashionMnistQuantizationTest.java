@@ -74,6 +74,28 @@ class FashionMnistQuantizationTest {
                 .allSatisfy(node -> assertThat(node.detail()).contains("calibrated"));
     }
 
+    @Test
+    void aSmallCnnQuantizesItsConvolutionsToo() throws IOException, OrtException {
+        TrainTest data = FashionMnistModels.data();
+        Path cnn = FashionMnistModels.train(
+                        ModelSpec.parse("cnn:8,16"),
+                        TrainingConfig.adam(1, 12).withLearningRate(2e-3),
+                        data.train().head(10_000),
+                        directory.resolve("cnn.onnx"),
+                        TrainingListener.SILENT)
+                .file();
+        QuantizeJob.Options options = QuantizeJob.Options.of(
+                        cnn, directory.resolve("cnn-dynamic.onnx"), QuantizationMode.DYNAMIC)
+                .withEvaluation(testSet);
+
+        QuantizationReport report = QuantizeJob.run(options);
+
+        assertThat(report.quantizedNodes()).extracting(node -> node.opType()).containsExactly("Conv", "Conv", "Gemm");
+        Quality.Accuracy accuracy = (Quality.Accuracy) report.quality();
+        assertThat(accuracy.before()).isGreaterThan(0.75);
+        assertThat(accuracy.pointsLost()).isLessThanOrEqualTo(1.0);
+    }
+
     private static void assertMeetsTargets(QuantizationReport report) {
         assertThat(report.compression()).isGreaterThanOrEqualTo(3.5);
         Quality.Accuracy accuracy = (Quality.Accuracy) report.quality();
