@@ -65,18 +65,6 @@ public final class TrainJob {
         public Options withTraining(TrainingConfig config) {
             return new Options(dataset, dataDirectory, model, config, validationFraction, outputDirectory, modelName);
         }
-
-        public Options withDataDirectory(Path directory) {
-            return new Options(dataset, directory, model, training, validationFraction, outputDirectory, modelName);
-        }
-
-        public Options withValidationFraction(double fraction) {
-            return new Options(dataset, dataDirectory, model, training, fraction, outputDirectory, modelName);
-        }
-
-        public Options withModelName(String name) {
-            return new Options(dataset, dataDirectory, model, training, validationFraction, outputDirectory, name);
-        }
     }
 
     /**

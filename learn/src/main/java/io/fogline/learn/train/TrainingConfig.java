@@ -52,10 +52,6 @@ public record TrainingConfig(
         return new TrainingConfig(epochs, batchSize, optimizer, rate, momentum, weightDecay, schedule, seed);
     }
 
-    public TrainingConfig withBatchSize(int size) {
-        return new TrainingConfig(epochs, size, optimizer, learningRate, momentum, weightDecay, schedule, seed);
-    }
-
     public TrainingConfig withOptimizer(OptimizerKind kind) {
         return new TrainingConfig(epochs, batchSize, kind, learningRate, momentum, weightDecay, schedule, seed);
     }

@@ -9,8 +9,4 @@ public record TrainingResult(List<EpochReport> epochs, Duration duration) {
     public TrainingResult {
         epochs = List.copyOf(epochs);
     }
-
-    public EpochReport last() {
-        return epochs.getLast();
-    }
 }

@@ -8,7 +8,6 @@ import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +28,6 @@ public final class GraphEdit {
     private final Set<String> graphInputs = new HashSet<>();
     private final Set<String> usedNames = new HashSet<>();
     private final List<NodeProto> nodes = new ArrayList<>();
-    private final Map<String, Integer> consumerCounts = new HashMap<>();
 
     public GraphEdit(ModelProto model) {
         this.model = model;
@@ -43,11 +41,6 @@ public final class GraphEdit {
             usedNames.add(input.getName());
         }
         collectNames(graph);
-        for (NodeProto node : graph.getNodeList()) {
-            for (String input : node.getInputList()) {
-                consumerCounts.merge(input, 1, Integer::sum);
-            }
-        }
     }
 
     public List<NodeProto> originalNodes() {
@@ -73,11 +66,6 @@ public final class GraphEdit {
         boolean overridable =
                 model.getIrVersion() >= IR_VERSION_WITH_OVERRIDABLE_INITIALIZERS && graphInputs.contains(name);
         return overridable ? null : initializer;
-    }
-
-    /** How many nodes of the original graph read {@code value}. */
-    public int consumers(String value) {
-        return consumerCounts.getOrDefault(value, 0);
     }
 
     /** A name based on {@code base} that no value, node or initializer has yet. */

@@ -57,6 +57,12 @@ public final class Tensors {
         return tensor(name, TensorProto.DataType.UINT8, dims, ByteString.copyFrom(values));
     }
 
+    public static TensorProto int32s(String name, long[] dims, int[] values) {
+        ByteBuffer bytes = ByteBuffer.allocate(values.length * Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asIntBuffer().put(values);
+        return tensor(name, TensorProto.DataType.INT32, dims, ByteString.copyFrom(bytes.array()));
+    }
+
     public static TensorProto scalar(String name, float value) {
         return floats(name, new long[0], new float[] {value});
     }

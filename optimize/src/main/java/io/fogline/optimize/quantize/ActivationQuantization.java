@@ -1,5 +1,7 @@
 package io.fogline.optimize.quantize;
 
+import java.util.Optional;
+
 /** How the float input of a quantized MatMul becomes UINT8: per call, or with a range fixed by calibration. */
 sealed interface ActivationQuantization permits DynamicActivations, CalibratedActivations {
 
@@ -16,4 +18,7 @@ sealed interface ActivationQuantization permits DynamicActivations, CalibratedAc
     Names quantize(String activation);
 
     String describe(String activation);
+
+    /** The range calibration observed for {@code value}, when there was calibration. */
+    Optional<ActivationRange> calibratedRange(String value);
 }

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Static activation quantization: {@code QuantizeLinear} with the scale and zero point of the range each activation
@@ -50,6 +51,11 @@ final class CalibratedActivations implements ActivationQuantization {
                     .build());
             return names;
         });
+    }
+
+    @Override
+    public Optional<ActivationRange> calibratedRange(String value) {
+        return Optional.ofNullable(ranges.get(value));
     }
 
     @Override

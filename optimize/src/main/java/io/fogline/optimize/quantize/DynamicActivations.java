@@ -4,6 +4,7 @@ import io.fogline.optimize.onnx.GraphEdit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** {@code DynamicQuantizeLinear}: each call's activation range becomes its own UINT8 scale and zero point. */
 final class DynamicActivations implements ActivationQuantization {
@@ -40,6 +41,11 @@ final class DynamicActivations implements ActivationQuantization {
                     .build());
             return names;
         });
+    }
+
+    @Override
+    public Optional<ActivationRange> calibratedRange(String value) {
+        return Optional.empty();
     }
 
     @Override

@@ -21,6 +21,8 @@ import java.util.Set;
  */
 public final class Quantizer {
 
+    private static final Set<String> WEIGHTED_OPS = Set.of("MatMul", "Gemm", "Conv");
+
     private Quantizer() {}
 
     /** Reads {@code in}, quantizes it, writes {@code out}. */
@@ -43,7 +45,7 @@ public final class Quantizer {
                                 edit,
                                 Calibrator.ranges(
                                         model,
-                                        matMulInputs(edit),
+                                        calibrationTargets(edit),
                                         options.calibration().orElseThrow()));
                 };
         MatMulQuantizer matMuls = new MatMulQuantizer(edit, options.perChannel(), weights, activations);
@@ -79,14 +81,19 @@ public final class Quantizer {
         return new QuantizationResult(edit.build(), outcomes);
     }
 
-    /** The first input of every MatMul and Gemm whose second input is a constant: what static mode calibrates. */
-    private static Set<String> matMulInputs(GraphEdit edit) {
+    /**
+     * What static mode calibrates: the first input of every MatMul, Gemm and Conv whose second input is a constant
+     * weight, and the output of every such Conv, which QLinearConv produces in UINT8.
+     */
+    private static Set<String> calibrationTargets(GraphEdit edit) {
         Set<String> inputs = new LinkedHashSet<>();
         for (NodeProto node : edit.originalNodes()) {
-            boolean matMul =
-                    node.getOpType().equals("MatMul") || node.getOpType().equals("Gemm");
-            if (matMul && Nodes.isDefaultDomain(node) && edit.constant(Nodes.input(node, 1)) != null) {
+            boolean weighted = WEIGHTED_OPS.contains(node.getOpType());
+            if (weighted && Nodes.isDefaultDomain(node) && edit.constant(Nodes.input(node, 1)) != null) {
                 inputs.add(node.getInput(0));
+                if (node.getOpType().equals("Conv")) {
+                    inputs.add(node.getOutput(0));
+                }
             }
         }
         return inputs;

@@ -34,7 +34,10 @@ public final class LatencyProbe {
             }
             long[][] times = new long[sessions.size()][settings.runs()];
             for (int r = 0; r < settings.runs(); r++) {
-                for (int m = 0; m < sessions.size(); m++) {
+                // Each round starts with the next model: running right after another model is measurably faster
+                // (warm caches), and rotation gives every model every position equally often.
+                for (int k = 0; k < sessions.size(); k++) {
+                    int m = (r + k) % sessions.size();
                     times[m][r] = sessions.get(m).time(inputs.get(r % distinct));
                 }
             }

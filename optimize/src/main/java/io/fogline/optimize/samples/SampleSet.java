@@ -37,10 +37,4 @@ public record SampleSet(List<Sample> samples, int[] labels) {
     public int size() {
         return samples.size();
     }
-
-    /** The first {@code count} samples (and labels). */
-    public SampleSet head(int count) {
-        int n = Math.min(count, size());
-        return new SampleSet(samples.subList(0, n), labelled() ? java.util.Arrays.copyOf(labels, n) : new int[0]);
-    }
 }

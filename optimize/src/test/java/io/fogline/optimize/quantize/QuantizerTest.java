@@ -11,6 +11,7 @@ import io.fogline.optimize.samples.InputTensor;
 import io.fogline.optimize.samples.Sample;
 import io.fogline.optimize.samples.SampleSet;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -82,6 +83,26 @@ class QuantizerTest {
 
         assertThat(opTypes(result.model())).contains("ConvInteger", "Add").doesNotContain("Conv");
         assertThat(result.quantized().getFirst().detail()).contains("per channel (8 scales)");
+        float[] expected = TestModels.run(model, "x", x, BATCH, 3, 6, 6);
+        float[] actual = TestModels.run(result.model(), "x", x, BATCH, 3, 6, 6);
+        assertThat(maxError(expected, actual) / maxAbs(expected)).isLessThan(0.03);
+    }
+
+    @Test
+    void calibratedConvolutionsUseQLinearConv() throws OrtException {
+        ModelProto model = TestModels.conv(3, 8, 12);
+        float[] x = uniforms(BATCH * 3 * 36, new SplittableRandom(14));
+        // Calibrated on the very inputs it is checked on, so that no output falls outside its range and is clipped.
+        List<Sample> calibration = new ArrayList<>();
+        for (int s = 0; s < BATCH; s++) {
+            float[] one = Arrays.copyOfRange(x, s * 3 * 36, (s + 1) * 3 * 36);
+            calibration.add(new Sample(Map.of("x", new InputTensor.Floats(new long[] {1, 3, 6, 6}, one))));
+        }
+
+        QuantizationResult result =
+                Quantizer.quantize(model, QuantizationOptions.calibrated(SampleSet.unlabelled(calibration)));
+
+        assertThat(opTypes(result.model())).containsExactly("QuantizeLinear", "QLinearConv", "DequantizeLinear");
         float[] expected = TestModels.run(model, "x", x, BATCH, 3, 6, 6);
         float[] actual = TestModels.run(result.model(), "x", x, BATCH, 3, 6, 6);
         assertThat(maxError(expected, actual) / maxAbs(expected)).isLessThan(0.03);

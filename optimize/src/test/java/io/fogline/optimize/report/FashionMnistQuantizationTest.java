@@ -9,10 +9,12 @@ import io.fogline.learn.train.TrainingConfig;
 import io.fogline.learn.train.TrainingListener;
 import io.fogline.optimize.FashionMnistModels;
 import io.fogline.optimize.QuantizeJob;
+import io.fogline.optimize.quantize.NodeOutcome;
 import io.fogline.optimize.quantize.QuantizationMode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,12 +90,20 @@ class FashionMnistQuantizationTest {
                         cnn, directory.resolve("cnn-dynamic.onnx"), QuantizationMode.DYNAMIC)
                 .withEvaluation(testSet);
 
-        QuantizationReport report = QuantizeJob.run(options);
+        QuantizationReport dynamic = QuantizeJob.run(options);
+        QuantizationReport calibrated = QuantizeJob.run(
+                QuantizeJob.Options.of(cnn, directory.resolve("cnn-static.onnx"), QuantizationMode.STATIC)
+                        .withCalibration(calibrationSet)
+                        .withEvaluation(testSet));
 
-        assertThat(report.quantizedNodes()).extracting(node -> node.opType()).containsExactly("Conv", "Conv", "Gemm");
-        Quality.Accuracy accuracy = (Quality.Accuracy) report.quality();
-        assertThat(accuracy.before()).isGreaterThan(0.75);
-        assertThat(accuracy.pointsLost()).isLessThanOrEqualTo(1.0);
+        for (QuantizationReport report : List.of(dynamic, calibrated)) {
+            assertThat(report.quantizedNodes()).extracting(NodeOutcome::opType).containsExactly("Conv", "Conv", "Gemm");
+            Quality.Accuracy accuracy = (Quality.Accuracy) report.quality();
+            assertThat(accuracy.before()).isGreaterThan(0.75);
+            assertThat(accuracy.pointsLost()).isLessThanOrEqualTo(1.0);
+        }
+        assertThat(dynamic.quantizedNodes().getFirst().detail()).startsWith("ConvInteger");
+        assertThat(calibrated.quantizedNodes().getFirst().detail()).startsWith("QLinearConv");
     }
 
     private static void assertMeetsTargets(QuantizationReport report) {
