@@ -1,7 +1,6 @@
 package io.fogline.learn.model;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -37,7 +36,13 @@ final class VectorOps {
             FloatVector bs = FloatVector.fromArray(SPECIES, b, bOffset + k);
             sums = as.fma(bs, sums);
         }
-        float sum = sums.reduceLanes(VectorOperators.ADD);
+        // reduceLanes(ADD) may sum the lanes in a different order once the JIT intrinsifies it, and float addition is
+        // not associative: summing them in lane order keeps training bit-for-bit reproducible across runs.
+        float[] lanes = sums.toArray();
+        float sum = 0;
+        for (float lane : lanes) {
+            sum += lane;
+        }
         for (; k < length; k++) {
             sum += a[aOffset + k] * b[bOffset + k];
         }

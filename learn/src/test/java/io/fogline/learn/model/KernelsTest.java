@@ -41,6 +41,32 @@ class KernelsTest {
         assertThat(vectorDot).isCloseTo(scalarDot, within(1e-4f * (1 + length)));
     }
 
+    /**
+     * The vector dot product sums its lanes in a fixed order, whatever the JIT does, so that training reproduces bit for
+     * bit from one run to the next.
+     */
+    @Property(tries = 100)
+    void vectorDotSumsItsLanesInAFixedOrder(@ForAll @IntRange(min = 0, max = 200) int length, @ForAll long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] a = gaussians(length, random);
+        float[] b = gaussians(length, random);
+        int lanes = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
+        float[] partial = new float[lanes];
+        int blocks = length / lanes * lanes;
+        for (int k = 0; k < blocks; k++) {
+            partial[k % lanes] = Math.fma(a[k], b[k], partial[k % lanes]);
+        }
+        float expected = 0;
+        for (float lane : partial) {
+            expected += lane;
+        }
+        for (int k = blocks; k < length; k++) {
+            expected += a[k] * b[k];
+        }
+
+        assertThat(VectorOps.dot(a, 0, b, 0, length)).isEqualTo(expected);
+    }
+
     @Test
     void parallelAffineIsBitIdenticalToOneThread() {
         SplittableRandom random = new SplittableRandom(3);
