@@ -7,8 +7,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Adds each quantized weight to the graph once, however many nodes share it: as an int8 tensor, int8 zero points (all
- * 0: the quantization is symmetric) and float scales, per channel or per tensor.
+ * Adds each quantized weight to the graph once, however many nodes share it: as an int8 tensor, a scalar int8 zero
+ * point of 0 (the quantization is symmetric) and float scales, per channel or per tensor.
  */
 final class QuantizedWeightStore {
 
@@ -26,29 +26,26 @@ final class QuantizedWeightStore {
      * @param key identifies the float weight and every transformation applied to it (transpose, folded factors)
      */
     Names add(String key, String baseName, Int8Weights weights, long[] dims) {
-        long[] channelDims = weights.perChannel() ? new long[] {weights.scales().length} : new long[0];
-        // ONNX Runtime's integer MatMul runs measurably faster with per-column zero points than with one scalar.
-        return add(key, baseName, weights, dims, channelDims, channelDims);
+        return add(
+                key,
+                baseName,
+                weights,
+                dims,
+                weights.perChannel() ? new long[] {weights.scales().length} : new long[0]);
     }
 
     /**
-     * For convolutions: scales shaped to broadcast where they are applied, one scalar zero point (all ONNX Runtime's
-     * integer convolutions accept).
+     * @param scaleDims the shape to store the scales in, for where they must broadcast against more than the last axis
      */
     Names add(String key, String baseName, Int8Weights weights, long[] dims, long[] scaleDims) {
-        return add(key, baseName, weights, dims, scaleDims, new long[0]);
-    }
-
-    private Names add(
-            String key, String baseName, Int8Weights weights, long[] dims, long[] scaleDims, long[] zeroPointDims) {
         return added.computeIfAbsent(key, k -> {
             Names names = new Names(
                     edit.freshName(baseName + "_quantized"),
                     edit.freshName(baseName + "_zero_point"),
                     edit.freshName(baseName + "_scale"));
             edit.addInitializer(Tensors.int8s(names.values(), dims, weights.values()));
-            int zeroPoints = zeroPointDims.length == 0 ? 1 : (int) zeroPointDims[0];
-            edit.addInitializer(Tensors.int8s(names.zeroPoint(), zeroPointDims, new byte[zeroPoints]));
+            // Symmetric: every zero point is 0, so one scalar serves all channels (ConvInteger accepts no other).
+            edit.addInitializer(Tensors.int8s(names.zeroPoint(), new long[0], new byte[1]));
             edit.addInitializer(Tensors.floats(names.scale(), scaleDims, weights.scales()));
             return names;
         });
