@@ -50,7 +50,7 @@ public final class Quantizer {
                 };
         MatMulQuantizer matMuls = new MatMulQuantizer(edit, options.perChannel(), weights, activations);
         ConvQuantizer convolutions = new ConvQuantizer(edit, options.perChannel(), weights, activations);
-        GatherQuantizer gathers = new GatherQuantizer(edit, options.perChannel(), weights);
+        GatherQuantizer gathers = new GatherQuantizer(edit, weights);
         List<NodeOutcome> outcomes = new ArrayList<>();
         for (NodeProto node : edit.originalNodes()) {
             Outcome outcome = !Nodes.isDefaultDomain(node)
