@@ -9,6 +9,7 @@ fogline_find_jdk() {
     version=$(java_feature_version "$candidate")
     if [[ ${version%%.*} =~ ^[0-9]+$ ]] && (( ${version%%.*} >= 21 )); then
       export JAVA_HOME=$candidate
+      export FOGLINE_JAVA_FEATURE=${version%%.*}
       return 0
     fi
   done

@@ -10,7 +10,14 @@ import picocli.CommandLine.Command;
         versionProvider = Fogline.Version.class,
         description =
                 "Run AI inference where the data is: on devices, on fog servers, and in the cloud only when it must.",
-        subcommands = {DemoCommand.class, NodeCommand.class, ModelsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            DemoCommand.class,
+            NodeCommand.class,
+            ModelsCommand.class,
+            TrainCommand.class,
+            OptimizeCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Fogline {
 
     public static void main(String[] args) {

@@ -1,0 +1,72 @@
+package io.fogline.cli;
+
+import io.fogline.learn.TrainJob;
+import io.fogline.learn.model.ModelSpec;
+import io.fogline.learn.train.TrainingConfig;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code fogline train}: trains a small model in plain Java and writes it into a node's model repository. */
+@Command(name = "train", mixinStandardHelpOptions = true, description = "Train a model and write it into a repository.")
+final class TrainCommand implements Callable<Integer> {
+
+    @Option(
+            names = "--dataset",
+            defaultValue = TrainJob.FASHION_MNIST,
+            description = "Dataset (default ${DEFAULT-VALUE}).")
+    String dataset;
+
+    @Option(
+            names = "--model",
+            defaultValue = "mlp:256,128",
+            description = "softmax, mlp:H1[,H2...][:dropout=P] or cnn:C1,C2 (default ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(
+            names = "--epochs",
+            defaultValue = "15",
+            description = "Passes over the training set (default ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the initial weights and the shuffles.")
+    long seed;
+
+    @Option(names = "--out", defaultValue = "models", description = "Model repository (default ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        ModelSpec spec = ModelSpec.parse(model);
+        TrainJob.Options options =
+                TrainJob.Options.fashionMnist(spec, epochs, out).withTraining(TrainingConfig.adam(epochs, seed));
+        if (!dataset.equals(TrainJob.FASHION_MNIST)) {
+            System.err.println("fogline: unknown dataset '" + dataset + "'; known: " + TrainJob.FASHION_MNIST);
+            return 2;
+        }
+        System.out.printf("training %s on %s for %d epochs%n", spec, dataset, epochs);
+        TrainJob.Result result = TrainJob.run(
+                options,
+                report -> System.out.printf(
+                        Locale.ROOT,
+                        "epoch %2d/%d  loss %.4f  train %.2f%%%s  %.1f s%n",
+                        report.epoch(),
+                        report.epochs(),
+                        report.trainLoss(),
+                        report.trainAccuracy() * 100,
+                        report.hasValidation()
+                                ? String.format(Locale.ROOT, "  validation %.2f%%", report.validationAccuracy() * 100)
+                                : "",
+                        report.duration().toMillis() / 1000.0));
+        System.out.printf(
+                Locale.ROOT,
+                "test accuracy %.2f%% (%,d parameters); wrote %s (version %d)%n",
+                result.testAccuracy() * 100,
+                result.parameterCount(),
+                result.modelFile(),
+                result.version());
+        return 0;
+    }
+}

@@ -1,0 +1,90 @@
+package io.fogline.learn.model;
+
+import java.util.Arrays;
+import java.util.List;
+
+/** 2×2 max pooling with stride 2 over channel-major examples: halves height and width. */
+public final class MaxPool2d implements Layer {
+
+    static final int SIZE = 2;
+
+    private final int channels;
+    private final int height;
+    private final int width;
+    private final int outHeight;
+    private final int outWidth;
+    private float[] output = Buffers.NONE;
+    private int[] winners = new int[0];
+    private float[] inputGradient = Buffers.NONE;
+
+    public MaxPool2d(int[] inputShape) {
+        if (inputShape.length != 3 || inputShape[1] % SIZE != 0 || inputShape[2] % SIZE != 0) {
+            throw new IllegalArgumentException(
+                    "2×2 pooling takes [channels, even height, even width], not " + Arrays.toString(inputShape));
+        }
+        this.channels = inputShape[0];
+        this.height = inputShape[1];
+        this.width = inputShape[2];
+        this.outHeight = height / SIZE;
+        this.outWidth = width / SIZE;
+    }
+
+    @Override
+    public int[] inputShape() {
+        return new int[] {channels, height, width};
+    }
+
+    @Override
+    public int[] outputShape() {
+        return new int[] {channels, outHeight, outWidth};
+    }
+
+    @Override
+    public float[] forward(float[] x, int batch, boolean training) {
+        int planes = batch * channels;
+        output = Buffers.atLeast(output, planes * outHeight * outWidth);
+        if (winners.length < output.length) {
+            winners = new int[output.length];
+        }
+        for (int plane = 0; plane < planes; plane++) {
+            int in = plane * height * width;
+            int out = plane * outHeight * outWidth;
+            for (int y = 0; y < outHeight; y++) {
+                for (int x2 = 0; x2 < outWidth; x2++) {
+                    int best = in + (SIZE * y) * width + SIZE * x2;
+                    for (int dy = 0; dy < SIZE; dy++) {
+                        for (int dx = 0; dx < SIZE; dx++) {
+                            int at = in + (SIZE * y + dy) * width + SIZE * x2 + dx;
+                            if (x[at] > x[best]) {
+                                best = at;
+                            }
+                        }
+                    }
+                    output[out + y * outWidth + x2] = x[best];
+                    winners[out + y * outWidth + x2] = best;
+                }
+            }
+        }
+        return output;
+    }
+
+    @Override
+    public float[] backward(float[] g, int batch, boolean propagate) {
+        if (!propagate) {
+            return Buffers.NONE;
+        }
+        int inputs = batch * channels * height * width;
+        inputGradient = Buffers.atLeast(inputGradient, inputs);
+        Arrays.fill(inputGradient, 0, inputs, 0f);
+        int outputs = batch * channels * outHeight * outWidth;
+        for (int k = 0; k < outputs; k++) {
+            inputGradient[winners[k]] += g[k];
+        }
+        return inputGradient;
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return List.of();
+    }
+}
