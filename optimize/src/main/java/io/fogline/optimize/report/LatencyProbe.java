@@ -8,9 +8,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 /** Median single-sample latency of several models in ONNX Runtime, measured side by side. */
 public final class LatencyProbe {
+
+    private static final long ORDER_SEED = 0x5EED;
 
     private LatencyProbe() {}
 
@@ -33,11 +36,14 @@ public final class LatencyProbe {
                 }
             }
             long[][] times = new long[sessions.size()][settings.runs()];
+            SplittableRandom random = new SplittableRandom(ORDER_SEED);
+            int[] order = new int[sessions.size()];
+            Arrays.setAll(order, m -> m);
             for (int r = 0; r < settings.runs(); r++) {
-                // Each round starts with the next model: running right after another model is measurably faster
-                // (warm caches), and rotation gives every model every position equally often.
-                for (int k = 0; k < sessions.size(); k++) {
-                    int m = (r + k) % sessions.size();
+                // A run is faster or slower depending on which model ran just before it (what that one left in the
+                // caches); a fresh random order each round gives every model every predecessor alike.
+                shuffle(order, random);
+                for (int m : order) {
                     times[m][r] = sessions.get(m).time(inputs.get(r % distinct));
                 }
             }
@@ -51,6 +57,15 @@ public final class LatencyProbe {
             for (ModelSession session : sessions) {
                 session.close();
             }
+        }
+    }
+
+    private static void shuffle(int[] values, SplittableRandom random) {
+        for (int i = values.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int swap = values[i];
+            values[i] = values[j];
+            values[j] = swap;
         }
     }
 

@@ -1,8 +1,8 @@
 package io.fogline.optimize.report;
 
 /**
- * How latency is measured: single-sample runs cycling through the samples, the models interleaved run by run (in
- * rotating order) so that background load and cache effects hit them alike, the median reported.
+ * How latency is measured: single-sample runs cycling through the samples, the models interleaved run by run (in a
+ * fresh random order each round) so that background load and cache effects hit them alike, the median reported.
  *
  * @param intraOpThreads ONNX Runtime's threads per run; 1 is what a small edge device gives one model
  * @param warmupRuns runs per model before timing starts

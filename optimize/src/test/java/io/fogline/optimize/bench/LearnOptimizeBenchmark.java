@@ -275,7 +275,7 @@ public final class LearnOptimizeBenchmark {
                         + "of `last_hidden_state`) to the FP32 model's, over the %d sentences of "
                         + "`optimize/src/test/resources/sentences.txt`. Latency: %d rounds, each the median of %d "
                         + "single-sentence runs per model (ONNX Runtime CPU, 1 intra-op thread) with the four models "
-                        + "interleaved run by run in rotating order; the table gives the middle round per model. Fogline "
+                        + "interleaved run by run in a fresh random order each round; the table gives the middle round per model. Fogline "
                         + "INT8 latency over the twin's, round by round: %s. Fogline quantized %d nodes (%d MatMul, 3 "
                         + "embedding Gather) in %.1f s, leaving %d in FP32.%n%n",
                 sentences.size(),
