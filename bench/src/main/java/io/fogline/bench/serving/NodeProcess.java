@@ -1,0 +1,118 @@
+package io.fogline.bench.serving;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Fogline node in a process of its own, started from the runnable jar the way {@code ./fogline node} starts it, so
+ * the figures are those of the shipped server with its own JVM, heap and threads.
+ */
+final class NodeProcess implements AutoCloseable {
+
+    /** The JVM flags of the {@code ./fogline} launcher. */
+    static final List<String> JVM_FLAGS = List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC");
+
+    private static final Duration READY_POLL = Duration.ofMillis(10);
+
+    private final Process process;
+    private final long spawnedNanos;
+    private final InetSocketAddress address;
+    private final Path log;
+
+    private NodeProcess(Process process, long spawnedNanos, InetSocketAddress address, Path log) {
+        this.process = process;
+        this.spawnedNanos = spawnedNanos;
+        this.address = address;
+        this.log = log;
+    }
+
+    /** Spawns the node; it is not ready yet, see {@link #awaitReady}. Its output goes to {@code log}. */
+    static NodeProcess spawn(Path jar, Path repository, Path log) throws IOException {
+        int port = freePort();
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(JVM_FLAGS);
+        command.addAll(List.of(
+                "-jar",
+                jar.toString(),
+                "node",
+                "--model-repository",
+                repository.toString(),
+                "--http-address",
+                "127.0.0.1",
+                "--http-port",
+                Integer.toString(port)));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+        // As the launcher sets it: ONNX Runtime 1.29 crashes in its telemetry code when the command line is long.
+        builder.environment().put("ORT_DISABLE_TELEMETRY", "1");
+        long spawned = System.nanoTime();
+        Process process = builder.start();
+        return new NodeProcess(process, spawned, new InetSocketAddress("127.0.0.1", port), log);
+    }
+
+    /**
+     * Polls {@code GET /v2/health/ready} every 10 ms until it answers 200.
+     *
+     * @return the time from spawning the process to that answer
+     */
+    Duration awaitReady(Duration timeout) throws IOException, InterruptedException {
+        byte[] probe = HttpExchange.get(address, "/v2/health/ready");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException("the node exited with " + process.exitValue() + "; its output:\n" + output());
+            }
+            try (HttpExchange exchange = new HttpExchange(address, probe)) {
+                if (exchange.send() == 200) {
+                    return Duration.ofNanos(System.nanoTime() - spawnedNanos);
+                }
+            } catch (IOException notListeningYet) {
+                // The node listens only once its models are loaded: refused connections are the normal wait.
+            }
+            Thread.sleep(READY_POLL);
+        }
+        throw new IOException("the node was not ready after " + timeout + "; its output:\n" + output());
+    }
+
+    InetSocketAddress address() {
+        return address;
+    }
+
+    /** The node's resident memory (VmRSS), native allocations of ONNX Runtime included. */
+    long residentBytes() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        throw new IOException("no VmRSS in /proc/" + process.pid() + "/status");
+    }
+
+    String output() throws IOException {
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Stops the node as an operator would, with SIGTERM, so it closes its sessions; kills it if that hangs. */
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(15, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+}
