@@ -21,10 +21,18 @@ final class ClosedLoopLoad {
         Exchange open() throws IOException;
     }
 
+    /** Told on the coordinating thread when the measured window opens and when it closes, e.g. to read counters. */
+    interface WindowListener {
+        void opened() throws IOException;
+
+        void closed() throws IOException;
+    }
+
     private ClosedLoopLoad() {}
 
     /** @throws IOException the first failure of any client; a window with a failed request has no valid figures */
-    static LoadResult run(int clients, ExchangeFactory factory, Duration warmup, Duration measured)
+    static LoadResult run(
+            int clients, ExchangeFactory factory, Duration warmup, Duration measured, WindowListener listener)
             throws IOException, InterruptedException {
         CountDownLatch connected = new CountDownLatch(clients);
         CountDownLatch go = new CountDownLatch(1);
@@ -52,6 +60,10 @@ final class ClosedLoopLoad {
         timeline[1] = timeline[0] + measured.toNanos();
         // The latch publishes the timeline to the clients.
         go.countDown();
+        sleepUntil(timeline[0]);
+        listener.opened();
+        sleepUntil(timeline[1]);
+        listener.closed();
         for (Thread thread : threads) {
             thread.join();
         }
@@ -61,6 +73,13 @@ final class ClosedLoopLoad {
         long[] all =
                 logs.stream().flatMapToLong(log -> Arrays.stream(log.values())).toArray();
         return LoadResult.of(clients, all, measured.toNanos() / 1e9);
+    }
+
+    private static void sleepUntil(long nanoTime) throws InterruptedException {
+        long wait = nanoTime - System.nanoTime();
+        if (wait > 0) {
+            Thread.sleep(Duration.ofNanos(wait));
+        }
     }
 
     private static void drive(Exchange exchange, long measureFrom, long measureUntil, LatencyLog log)

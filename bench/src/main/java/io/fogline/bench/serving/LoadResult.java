@@ -1,29 +1,57 @@
 package io.fogline.bench.serving;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * What one measured window gave: exact latency percentiles over every request completed in it, and throughput as
- * completions per second of the window.
+ * What one measured window gave: exact latency percentiles over every request completed in it, throughput as
+ * completions per second of the window, and the CPU time spent per request, by thread group.
  */
-record LoadResult(int clients, long completed, double seconds, long p50Nanos, long p99Nanos) {
+record LoadResult(
+        int clients,
+        long completed,
+        double seconds,
+        long p50Nanos,
+        long p99Nanos,
+        Map<String, Double> cpuMicrosPerRequest) {
 
     static LoadResult of(int clients, long[] latenciesNanos, double seconds) {
         long[] sorted = latenciesNanos.clone();
         Arrays.sort(sorted);
-        return new LoadResult(clients, sorted.length, seconds, percentile(sorted, 0.50), percentile(sorted, 0.99));
+        return new LoadResult(
+                clients, sorted.length, seconds, percentile(sorted, 0.50), percentile(sorted, 0.99), Map.of());
+    }
+
+    /** This result with the CPU time its window took, given in nanoseconds by thread group. */
+    LoadResult withCpu(Map<String, Long> cpuNanos) {
+        Map<String, Double> perRequest = new LinkedHashMap<>();
+        cpuNanos.forEach((group, nanos) -> perRequest.put(group, completed == 0 ? 0 : nanos / 1_000.0 / completed));
+        return new LoadResult(clients, completed, seconds, p50Nanos, p99Nanos, perRequest);
     }
 
     /** The figure-by-figure median of repeated windows, which keeps one disturbed window from setting a figure. */
     static LoadResult median(List<LoadResult> repetitions) {
-        LoadResult middle = repetitions.get(0);
+        LoadResult first = repetitions.getFirst();
+        Map<String, Double> cpu = new LinkedHashMap<>();
+        for (String group : first.cpuMicrosPerRequest.keySet()) {
+            cpu.put(
+                    group,
+                    median(repetitions.stream()
+                            .mapToDouble(result -> result.cpuMicrosPerRequest.getOrDefault(group, 0.0))
+                            .toArray()));
+        }
         return new LoadResult(
-                middle.clients,
-                median(repetitions.stream().mapToLong(LoadResult::completed).toArray()),
-                middle.seconds,
-                median(repetitions.stream().mapToLong(LoadResult::p50Nanos).toArray()),
-                median(repetitions.stream().mapToLong(LoadResult::p99Nanos).toArray()));
+                first.clients,
+                (long) median(
+                        repetitions.stream().mapToDouble(LoadResult::completed).toArray()),
+                first.seconds,
+                (long) median(
+                        repetitions.stream().mapToDouble(LoadResult::p50Nanos).toArray()),
+                (long) median(
+                        repetitions.stream().mapToDouble(LoadResult::p99Nanos).toArray()),
+                cpu);
     }
 
     double requestsPerSecond() {
@@ -47,8 +75,9 @@ record LoadResult(int clients, long completed, double seconds, long p50Nanos, lo
         return sorted[Math.max(0, rank - 1)];
     }
 
-    private static long median(long[] values) {
-        long[] sorted = values.clone();
+    /** The middle value; of an even count, the lower of the two middle ones. */
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
         Arrays.sort(sorted);
         return sorted[(sorted.length - 1) / 2];
     }

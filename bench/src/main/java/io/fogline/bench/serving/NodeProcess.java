@@ -87,6 +87,10 @@ final class NodeProcess implements AutoCloseable {
         return address;
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     /** The node's resident memory (VmRSS), native allocations of ONNX Runtime included. */
     long residentBytes() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {

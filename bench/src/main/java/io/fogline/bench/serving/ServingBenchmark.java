@@ -46,6 +46,14 @@ public final class ServingBenchmark {
     private static final int REQUESTS_BEFORE_SECOND_RSS = 1_000;
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(2);
 
+    /** Thread groups whose CPU time per request the report shows; the node's first, then this process as a whole. */
+    static final String NODE_EVENT_LOOPS = "node event loops";
+
+    static final String NODE_MODEL_THREADS = "node model threads";
+    static final String NODE_JVM = "node JVM (GC, JIT, other)";
+    static final String BENCH_PROCESS = "bench process";
+    static final List<String> CPU_GROUPS = List.of(NODE_EVENT_LOOPS, NODE_MODEL_THREADS, NODE_JVM, BENCH_PROCESS);
+
     enum Scenario {
         OVERHEAD,
         BATCHING,
@@ -189,7 +197,7 @@ public final class ServingBenchmark {
                 contenders.put(RAW_ORT, () -> peer.client(workload.inputs()));
                 contenders.put(HTTP_JSON, () -> new HttpExchange(address, json));
                 contenders.put(HTTP_BINARY, () -> new HttpExchange(address, binary));
-                Map<String, LoadResult> results = measureInTurn(workload.model(), clients, contenders);
+                Map<String, LoadResult> results = measureInTurn(node, workload.model(), clients, contenders);
                 LoadResult raw = results.get(RAW_ORT);
                 results.forEach((path, result) -> report.addOverhead(new ServingReport.Comparison(
                         workload.model(), clients, path, result, path.equals(RAW_ORT) ? null : raw)));
@@ -206,7 +214,7 @@ public final class ServingBenchmark {
             Map<String, ClosedLoopLoad.ExchangeFactory> contenders = new LinkedHashMap<>();
             contenders.put(ServingModels.TINY_BATCHING_OFF, () -> new HttpExchange(address, off));
             contenders.put(ServingModels.TINY_BATCHING_ON, () -> new HttpExchange(address, on));
-            Map<String, LoadResult> results = measureInTurn("batching", clients, contenders);
+            Map<String, LoadResult> results = measureInTurn(node, "batching", clients, contenders);
             LoadResult withoutBatching = results.get(ServingModels.TINY_BATCHING_OFF);
             report.addBatching(new ServingReport.Comparison(
                     ServingModels.TINY_BATCHING_OFF, clients, HTTP_BINARY, withoutBatching, null));
@@ -224,16 +232,22 @@ public final class ServingBenchmark {
      * contender's median: taking turns spreads a passing disturbance over all of them instead of one.
      */
     private Map<String, LoadResult> measureInTurn(
-            String label, int clients, Map<String, ClosedLoopLoad.ExchangeFactory> contenders) throws Exception {
+            NodeProcess node, String label, int clients, Map<String, ClosedLoopLoad.ExchangeFactory> contenders)
+            throws Exception {
+        List<ThreadCpu> processes = List.of(
+                new ThreadCpu(node.pid(), ServingBenchmark::nodeThreadGroup),
+                new ThreadCpu(ProcessHandle.current().pid(), thread -> BENCH_PROCESS));
         Map<String, List<LoadResult>> windows = new LinkedHashMap<>();
         for (int round = 1; round <= settings.repetitions(); round++) {
             for (Map.Entry<String, ClosedLoopLoad.ExchangeFactory> contender : contenders.entrySet()) {
-                LoadResult result =
-                        ClosedLoopLoad.run(clients, contender.getValue(), settings.warmup(), settings.measured());
+                CpuWindow cpu = new CpuWindow(processes);
+                LoadResult result = ClosedLoopLoad.run(
+                                clients, contender.getValue(), settings.warmup(), settings.measured(), cpu)
+                        .withCpu(cpu.spent);
                 windows.computeIfAbsent(contender.getKey(), key -> new ArrayList<>())
                         .add(result);
                 progress(
-                        "%-8s %2d clients  %-22s round %d/%d: p50 %8.0f µs  p99 %8.0f µs  %9.0f req/s",
+                        "%-8s %2d clients  %-22s round %d/%d: p50 %8.0f µs  p99 %8.0f µs  %9.0f req/s  CPU µs/req %s",
                         label,
                         clients,
                         contender.getKey(),
@@ -241,12 +255,72 @@ public final class ServingBenchmark {
                         settings.repetitions(),
                         result.p50Micros(),
                         result.p99Micros(),
-                        result.requestsPerSecond());
+                        result.requestsPerSecond(),
+                        cpuSummary(result));
             }
         }
         Map<String, LoadResult> medians = new LinkedHashMap<>();
         windows.forEach((name, results) -> medians.put(name, LoadResult.median(results)));
         return medians;
+    }
+
+    /**
+     * The group of a node thread by the name the kernel keeps (15 characters). ONNX Runtime's intra-op threads are
+     * native threads that inherit the name of the thread that created the session, {@code java} for the node's main
+     * thread, so they count with the batcher's workers ({@code fogline-<model>-<version>-<n>}) as model threads.
+     */
+    private static String nodeThreadGroup(String thread) {
+        if (thread.startsWith("vert.x-eventloo")) {
+            return NODE_EVENT_LOOPS;
+        }
+        if (thread.startsWith("fogline-") || thread.equals("java")) {
+            return NODE_MODEL_THREADS;
+        }
+        return NODE_JVM;
+    }
+
+    private static String cpuSummary(LoadResult result) {
+        StringBuilder summary = new StringBuilder();
+        for (String group : CPU_GROUPS) {
+            summary.append(String.format(
+                    Locale.ROOT,
+                    "%s%.0f",
+                    summary.isEmpty() ? "" : " / ",
+                    result.cpuMicrosPerRequest().get(group)));
+        }
+        return summary.append(" (node loops / node model / node JVM / bench)").toString();
+    }
+
+    /** Reads the CPU time of the node's threads and of this process when a measured window opens and closes. */
+    private static final class CpuWindow implements ClosedLoopLoad.WindowListener {
+        private final List<ThreadCpu> processes;
+        private Map<String, Long> atOpening;
+        private final Map<String, Long> spent = new LinkedHashMap<>();
+
+        CpuWindow(List<ThreadCpu> processes) {
+            this.processes = processes;
+        }
+
+        @Override
+        public void opened() throws IOException {
+            atOpening = snapshot();
+        }
+
+        @Override
+        public void closed() throws IOException {
+            Map<String, Long> atClosing = snapshot();
+            for (String group : CPU_GROUPS) {
+                spent.put(group, atClosing.getOrDefault(group, 0L) - atOpening.getOrDefault(group, 0L));
+            }
+        }
+
+        private Map<String, Long> snapshot() throws IOException {
+            Map<String, Long> all = new LinkedHashMap<>();
+            for (ThreadCpu process : processes) {
+                all.putAll(process.snapshot());
+            }
+            return all;
+        }
     }
 
     private void measureStartup(Path work) throws Exception {

@@ -145,11 +145,13 @@ final class ServingReport {
         }
         if (!overhead.isEmpty()) {
             out.append("### Raw ONNX Runtime in-process vs Fogline over HTTP\n\n");
-            comparisonTable(out, overhead, "vs raw ORT (p50, throughput)");
+            comparisonTable(out, overhead, "vs raw ORT (p50, p99, throughput)");
+            cpuTable(out, overhead);
         }
         if (!batching.isEmpty()) {
             out.append("### Dynamic batching, tiny MLP over HTTP with binary tensors\n\n");
             comparisonTable(out, batching, "vs batching off (p50, p99, throughput)");
+            cpuTable(out, batching);
         }
         if (!startups.isEmpty()) {
             out.append("### Start to ready with MiniLM, and resident memory\n\n");
@@ -189,6 +191,30 @@ final class ServingReport {
                     result.p99Micros(),
                     result.requestsPerSecond(),
                     row.baseline() == null ? "—" : versus(row)));
+        }
+        out.append('\n');
+    }
+
+    /**
+     * Where the cores went: CPU time per request of the node's thread groups and of the benchmark's own process (the
+     * load generator, or the raw ORT peer in its rows), measured over the same windows.
+     */
+    private static void cpuTable(StringBuilder out, List<Comparison> rows) {
+        out.append("CPU time per request in µs, by thread group, over the same windows:\n\n| model | clients | path |");
+        for (String group : ServingBenchmark.CPU_GROUPS) {
+            out.append(' ').append(group).append(" |");
+        }
+        out.append(" total |\n|---|---|---|");
+        out.append("---|".repeat(ServingBenchmark.CPU_GROUPS.size() + 1)).append('\n');
+        for (Comparison row : rows) {
+            out.append(format("| %s | %d | %s |", row.workload(), row.clients(), row.path()));
+            double total = 0;
+            for (String group : ServingBenchmark.CPU_GROUPS) {
+                double micros = row.result().cpuMicrosPerRequest().getOrDefault(group, 0.0);
+                total += micros;
+                out.append(format(" %.1f |", micros));
+            }
+            out.append(format(" %.1f |%n", total));
         }
         out.append('\n');
     }
