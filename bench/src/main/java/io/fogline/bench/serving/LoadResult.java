@@ -7,28 +7,42 @@ import java.util.Map;
 
 /**
  * What one measured window gave: exact latency percentiles over every request completed in it, throughput as
- * completions per second of the window, and the CPU time spent per request, by thread group.
+ * completions per second of the window, the CPU time spent per request by thread group, and for requests served by
+ * the node, where their time went inside it.
+ *
+ * @param node the node's own account of the window, or null when the node served none of it
  */
 record LoadResult(
         int clients,
         long completed,
         double seconds,
+        long meanNanos,
         long p50Nanos,
         long p99Nanos,
-        Map<String, Double> cpuMicrosPerRequest) {
+        Map<String, Double> cpuMicrosPerRequest,
+        NodeTimes node) {
 
     static LoadResult of(int clients, long[] latenciesNanos, double seconds) {
         long[] sorted = latenciesNanos.clone();
         Arrays.sort(sorted);
+        long mean =
+                sorted.length == 0 ? 0 : (long) Arrays.stream(sorted).average().orElse(0);
         return new LoadResult(
-                clients, sorted.length, seconds, percentile(sorted, 0.50), percentile(sorted, 0.99), Map.of());
+                clients,
+                sorted.length,
+                seconds,
+                mean,
+                percentile(sorted, 0.50),
+                percentile(sorted, 0.99),
+                Map.of(),
+                null);
     }
 
-    /** This result with the CPU time its window took, given in nanoseconds by thread group. */
-    LoadResult withCpu(Map<String, Long> cpuNanos) {
+    /** This result with what else was measured over its window: CPU time in nanoseconds by thread group, node times. */
+    LoadResult withWindow(Map<String, Long> cpuNanos, NodeTimes nodeTimes) {
         Map<String, Double> perRequest = new LinkedHashMap<>();
         cpuNanos.forEach((group, nanos) -> perRequest.put(group, completed == 0 ? 0 : nanos / 1_000.0 / completed));
-        return new LoadResult(clients, completed, seconds, p50Nanos, p99Nanos, perRequest);
+        return new LoadResult(clients, completed, seconds, meanNanos, p50Nanos, p99Nanos, perRequest, nodeTimes);
     }
 
     /** The figure-by-figure median of repeated windows, which keeps one disturbed window from setting a figure. */
@@ -48,14 +62,24 @@ record LoadResult(
                         repetitions.stream().mapToDouble(LoadResult::completed).toArray()),
                 first.seconds,
                 (long) median(
+                        repetitions.stream().mapToDouble(LoadResult::meanNanos).toArray()),
+                (long) median(
                         repetitions.stream().mapToDouble(LoadResult::p50Nanos).toArray()),
                 (long) median(
                         repetitions.stream().mapToDouble(LoadResult::p99Nanos).toArray()),
-                cpu);
+                cpu,
+                first.node == null
+                        ? null
+                        : NodeTimes.median(
+                                repetitions.stream().map(LoadResult::node).toList()));
     }
 
     double requestsPerSecond() {
         return completed / seconds;
+    }
+
+    double meanMicros() {
+        return meanNanos / 1_000.0;
     }
 
     double p50Micros() {

@@ -26,7 +26,7 @@ record Machine(
         return new Machine(
                 Runtime.getRuntime().availableProcessors(),
                 firstValue(Path.of("/proc/cpuinfo"), "model name"),
-                firstValue(Path.of("/proc/meminfo"), "MemTotal"),
+                memory(firstValue(Path.of("/proc/meminfo"), "MemTotal")),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
                 osName() + ", kernel " + System.getProperty("os.version") + ", " + System.getProperty("os.arch"),
                 currentCommit(),
@@ -63,6 +63,16 @@ record Machine(
             return "unknown";
         }
         return "unknown";
+    }
+
+    /** {@code 24684096 kB} as {@code 23.5 GiB}. */
+    private static String memory(String memTotal) {
+        try {
+            return String.format(
+                    java.util.Locale.ROOT, "%.1f GiB", Long.parseLong(memTotal.replaceAll("[^0-9]", "")) / 1048576.0);
+        } catch (NumberFormatException e) {
+            return memTotal;
+        }
     }
 
     private static String osName() {

@@ -16,8 +16,16 @@ import java.util.concurrent.TimeUnit;
  */
 final class NodeProcess implements AutoCloseable {
 
-    /** The JVM flags of the {@code ./fogline} launcher. */
+    /** The JVM flags of the {@code ./fogline} launcher, which appends {@code FOGLINE_JAVA_OPTS} to them. */
     static final List<String> JVM_FLAGS = List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC");
+
+    /** What the launcher would add from {@code FOGLINE_JAVA_OPTS}; empty when it is unset. */
+    static List<String> extraJvmFlags() {
+        String options = System.getenv("FOGLINE_JAVA_OPTS");
+        return options == null || options.isBlank()
+                ? List.of()
+                : List.of(options.trim().split("\\s+"));
+    }
 
     private static final Duration READY_POLL = Duration.ofMillis(10);
 
@@ -39,6 +47,7 @@ final class NodeProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_FLAGS);
+        command.addAll(extraJvmFlags());
         command.addAll(List.of(
                 "-jar",
                 jar.toString(),

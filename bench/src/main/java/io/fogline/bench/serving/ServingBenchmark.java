@@ -111,6 +111,13 @@ public final class ServingBenchmark {
     /** A model and the inputs of the one request each of its clients sends again and again. */
     private record Workload(String model, List<Tensor> inputs) {}
 
+    /**
+     * One way of serving a workload that a row of the report measures.
+     *
+     * @param nodeModel the model the node serves these requests with, or null when the node is not involved
+     */
+    private record Contender(String name, String nodeModel, ClosedLoopLoad.ExchangeFactory clients) {}
+
     private final Settings settings;
     private final ServingReport report;
 
@@ -193,10 +200,10 @@ public final class ServingBenchmark {
             requireSameAnswer(address, json, expected, workload.model() + " over JSON");
             requireSameAnswer(address, binary, expected, workload.model() + " with binary tensors");
             for (int clients : OVERHEAD_CLIENTS) {
-                Map<String, ClosedLoopLoad.ExchangeFactory> contenders = new LinkedHashMap<>();
-                contenders.put(RAW_ORT, () -> peer.client(workload.inputs()));
-                contenders.put(HTTP_JSON, () -> new HttpExchange(address, json));
-                contenders.put(HTTP_BINARY, () -> new HttpExchange(address, binary));
+                List<Contender> contenders = List.of(
+                        new Contender(RAW_ORT, null, () -> peer.client(workload.inputs())),
+                        new Contender(HTTP_JSON, workload.model(), () -> new HttpExchange(address, json)),
+                        new Contender(HTTP_BINARY, workload.model(), () -> new HttpExchange(address, binary)));
                 Map<String, LoadResult> results = measureInTurn(node, workload.model(), clients, contenders);
                 LoadResult raw = results.get(RAW_ORT);
                 results.forEach((path, result) -> report.addOverhead(new ServingReport.Comparison(
@@ -211,9 +218,15 @@ public final class ServingBenchmark {
         byte[] off = inferRequest(address, ServingModels.TINY_BATCHING_OFF, inputs, true);
         byte[] on = inferRequest(address, ServingModels.TINY_BATCHING_ON, inputs, true);
         for (int clients : BATCHING_CLIENTS) {
-            Map<String, ClosedLoopLoad.ExchangeFactory> contenders = new LinkedHashMap<>();
-            contenders.put(ServingModels.TINY_BATCHING_OFF, () -> new HttpExchange(address, off));
-            contenders.put(ServingModels.TINY_BATCHING_ON, () -> new HttpExchange(address, on));
+            List<Contender> contenders = List.of(
+                    new Contender(
+                            ServingModels.TINY_BATCHING_OFF,
+                            ServingModels.TINY_BATCHING_OFF,
+                            () -> new HttpExchange(address, off)),
+                    new Contender(
+                            ServingModels.TINY_BATCHING_ON,
+                            ServingModels.TINY_BATCHING_ON,
+                            () -> new HttpExchange(address, on)));
             Map<String, LoadResult> results = measureInTurn(node, "batching", clients, contenders);
             LoadResult withoutBatching = results.get(ServingModels.TINY_BATCHING_OFF);
             report.addBatching(new ServingReport.Comparison(
@@ -232,25 +245,24 @@ public final class ServingBenchmark {
      * contender's median: taking turns spreads a passing disturbance over all of them instead of one.
      */
     private Map<String, LoadResult> measureInTurn(
-            NodeProcess node, String label, int clients, Map<String, ClosedLoopLoad.ExchangeFactory> contenders)
-            throws Exception {
+            NodeProcess node, String label, int clients, List<Contender> contenders) throws Exception {
         List<ThreadCpu> processes = List.of(
                 new ThreadCpu(node.pid(), ServingBenchmark::nodeThreadGroup),
                 new ThreadCpu(ProcessHandle.current().pid(), thread -> BENCH_PROCESS));
         Map<String, List<LoadResult>> windows = new LinkedHashMap<>();
         for (int round = 1; round <= settings.repetitions(); round++) {
-            for (Map.Entry<String, ClosedLoopLoad.ExchangeFactory> contender : contenders.entrySet()) {
-                CpuWindow cpu = new CpuWindow(processes);
+            for (Contender contender : contenders) {
+                WindowProbe probe = new WindowProbe(processes, node.address(), contender.nodeModel());
                 LoadResult result = ClosedLoopLoad.run(
-                                clients, contender.getValue(), settings.warmup(), settings.measured(), cpu)
-                        .withCpu(cpu.spent);
-                windows.computeIfAbsent(contender.getKey(), key -> new ArrayList<>())
+                                clients, contender.clients(), settings.warmup(), settings.measured(), probe)
+                        .withWindow(probe.cpuSpent, probe.nodeTimes);
+                windows.computeIfAbsent(contender.name(), key -> new ArrayList<>())
                         .add(result);
                 progress(
                         "%-8s %2d clients  %-22s round %d/%d: p50 %8.0f µs  p99 %8.0f µs  %9.0f req/s  CPU µs/req %s",
                         label,
                         clients,
-                        contender.getKey(),
+                        contender.name(),
                         round,
                         settings.repetitions(),
                         result.p50Micros(),
@@ -291,26 +303,41 @@ public final class ServingBenchmark {
         return summary.append(" (node loops / node model / node JVM / bench)").toString();
     }
 
-    /** Reads the CPU time of the node's threads and of this process when a measured window opens and closes. */
-    private static final class CpuWindow implements ClosedLoopLoad.WindowListener {
+    /**
+     * Reads, when a measured window opens and when it closes, the CPU time of the node's threads and of this process,
+     * and the statistics of the model the node serves the window's requests with.
+     */
+    private static final class WindowProbe implements ClosedLoopLoad.WindowListener {
         private final List<ThreadCpu> processes;
-        private Map<String, Long> atOpening;
-        private final Map<String, Long> spent = new LinkedHashMap<>();
+        private final InetSocketAddress node;
+        private final String nodeModel;
+        private final Map<String, Long> cpuSpent = new LinkedHashMap<>();
+        private Map<String, Long> cpuAtOpening;
+        private NodeTimes.Counters countersAtOpening;
+        private NodeTimes nodeTimes;
 
-        CpuWindow(List<ThreadCpu> processes) {
+        WindowProbe(List<ThreadCpu> processes, InetSocketAddress node, String nodeModel) {
             this.processes = processes;
+            this.node = node;
+            this.nodeModel = nodeModel;
         }
 
         @Override
         public void opened() throws IOException {
-            atOpening = snapshot();
+            cpuAtOpening = snapshot();
+            if (nodeModel != null) {
+                countersAtOpening = NodeTimes.Counters.read(node, nodeModel);
+            }
         }
 
         @Override
         public void closed() throws IOException {
             Map<String, Long> atClosing = snapshot();
             for (String group : CPU_GROUPS) {
-                spent.put(group, atClosing.getOrDefault(group, 0L) - atOpening.getOrDefault(group, 0L));
+                cpuSpent.put(group, atClosing.getOrDefault(group, 0L) - cpuAtOpening.getOrDefault(group, 0L));
+            }
+            if (nodeModel != null) {
+                nodeTimes = NodeTimes.Counters.read(node, nodeModel).since(countersAtOpening);
             }
         }
 
@@ -445,8 +472,8 @@ public final class ServingBenchmark {
                 - Windows: %s s warm-up, then %s s measured, per contender; the contenders of a row group run in turn, \
                 %d rounds, and each figure is the median of the rounds.
                 - Node: `java %s -jar cli/target/fogline.jar node --http-address 127.0.0.1` with \
-                `ORT_DISABLE_TELEMETRY=1`, the flags of the `./fogline` launcher, as a separate process; the benchmark \
-                JVM (load generator and raw ORT peer) runs with the same flags.
+                `ORT_DISABLE_TELEMETRY=1`, the flags of the `./fogline` launcher (`FOGLINE_JAVA_OPTS`: %s), as a \
+                separate process; the benchmark JVM (load generator and raw ORT peer) runs with the launcher's flags.
                 - Models: tiny MLP FP32 64 → 128 → 10 (`TinyModels.mlp`, seed 7), one row per request; `%s` has no \
                 config.json (the node's default: dynamic batching up to 8 rows), `%s` has `%s`, `%s` has `%s`. \
                 MiniLM (all-MiniLM-L6-v2 FP32) with the config the model fetcher ships (max batch 16, dynamic \
@@ -466,6 +493,9 @@ public final class ServingBenchmark {
                 trim(settings.measured()),
                 settings.repetitions(),
                 String.join(" ", NodeProcess.JVM_FLAGS),
+                NodeProcess.extraJvmFlags().isEmpty()
+                        ? "unset"
+                        : "`" + String.join(" ", NodeProcess.extraJvmFlags()) + "`",
                 ServingModels.TINY,
                 ServingModels.TINY_BATCHING_OFF,
                 ServingModels.TINY_BATCHING_OFF_CONFIG,

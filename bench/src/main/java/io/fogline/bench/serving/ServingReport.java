@@ -73,6 +73,17 @@ final class ServingReport {
             double share = throughputShare(minilm);
             targets.add(new Target(
                     "MiniLM, binary, 16 clients: throughput ≥ 90% of raw ORT", format("%.0f%%", share), share >= 90));
+            // Sixteen threads in one session can do worse than one: the best raw figure is the sterner bound.
+            double bestRaw = overhead.stream()
+                    .filter(row -> row.workload().equals(ServingModels.MINILM) && row.baseline() == null)
+                    .mapToDouble(row -> row.result().requestsPerSecond())
+                    .max()
+                    .orElseThrow();
+            double shareOfBest = 100 * minilm.result().requestsPerSecond() / bestRaw;
+            targets.add(new Target(
+                    "(stricter) the same against raw ORT's best throughput at any client count measured",
+                    format("%.0f%%", shareOfBest),
+                    shareOfBest >= 90));
         });
         find(batching, ServingModels.TINY_BATCHING_ON, 64, ServingBenchmark.HTTP_BINARY)
                 .ifPresent(on -> {
@@ -147,11 +158,13 @@ final class ServingReport {
             out.append("### Raw ONNX Runtime in-process vs Fogline over HTTP\n\n");
             comparisonTable(out, overhead, "vs raw ORT (p50, p99, throughput)");
             cpuTable(out, overhead);
+            nodeTimesTable(out, overhead);
         }
         if (!batching.isEmpty()) {
             out.append("### Dynamic batching, tiny MLP over HTTP with binary tensors\n\n");
             comparisonTable(out, batching, "vs batching off (p50, p99, throughput)");
             cpuTable(out, batching);
+            nodeTimesTable(out, batching);
         }
         if (!startups.isEmpty()) {
             out.append("### Start to ready with MiniLM, and resident memory\n\n");
@@ -215,6 +228,40 @@ final class ServingReport {
                 out.append(format(" %.1f |", micros));
             }
             out.append(format(" %.1f |%n", total));
+        }
+        out.append('\n');
+    }
+
+    /**
+     * Where a request's time went inside the node, by its own statistics, beside the mean the client measured: the
+     * difference is what HTTP, the codec, the hops between event loop and batcher worker, and the client cost.
+     */
+    private static void nodeTimesTable(StringBuilder out, List<Comparison> rows) {
+        out.append("Mean time per request in µs: as the client measured it, and inside the node by its own statistics"
+                + " (`/v2/models/{m}/stats`: from the model manager taking the request to its answer, of which queued"
+                + " for the batcher worker, and the batch's compute phases):\n\n");
+        out.append("| model | clients | path | client | node request | queued | compute input | compute infer |"
+                + " compute output | rows per batch | client − node request |\n");
+        out.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Comparison row : rows) {
+            NodeTimes node = row.result().node();
+            if (node == null) {
+                continue;
+            }
+            double client = row.result().meanMicros();
+            out.append(format(
+                    "| %s | %d | %s | %.0f | %.0f | %.0f | %.1f | %.1f | %.1f | %.1f | %.0f |%n",
+                    row.workload(),
+                    row.clients(),
+                    row.path(),
+                    client,
+                    node.requestMicros(),
+                    node.queueMicros(),
+                    node.inputMicros(),
+                    node.inferMicros(),
+                    node.outputMicros(),
+                    node.rowsPerBatch(),
+                    client - node.requestMicros()));
         }
         out.append('\n');
     }
