@@ -36,6 +36,8 @@ final class ClosedLoopLoad {
             throws IOException, InterruptedException {
         CountDownLatch connected = new CountDownLatch(clients);
         CountDownLatch go = new CountDownLatch(1);
+        // Clients outlive the window, so that the listener reads their CPU time while their threads still exist.
+        CountDownLatch windowClosed = new CountDownLatch(1);
         long[] timeline = new long[2];
         AtomicReference<Exception> failure = new AtomicReference<>();
         List<LatencyLog> logs = new ArrayList<>();
@@ -48,6 +50,7 @@ final class ClosedLoopLoad {
                     connected.countDown();
                     go.await();
                     drive(exchange, timeline[0], timeline[1], log);
+                    windowClosed.await();
                 } catch (Exception e) {
                     failure.compareAndSet(null, e);
                     connected.countDown();
@@ -60,10 +63,14 @@ final class ClosedLoopLoad {
         timeline[1] = timeline[0] + measured.toNanos();
         // The latch publishes the timeline to the clients.
         go.countDown();
-        sleepUntil(timeline[0]);
-        listener.opened();
-        sleepUntil(timeline[1]);
-        listener.closed();
+        try {
+            sleepUntil(timeline[0]);
+            listener.opened();
+            sleepUntil(timeline[1]);
+            listener.closed();
+        } finally {
+            windowClosed.countDown();
+        }
         for (Thread thread : threads) {
             thread.join();
         }
