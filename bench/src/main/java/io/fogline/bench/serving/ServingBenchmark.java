@@ -67,11 +67,12 @@ public final class ServingBenchmark {
             Duration measured,
             int repetitions,
             Path nodeJar,
-            Path reportFile) {
+            Path reportFile,
+            String tinyConfig) {
 
         static final String USAGE = "usage: ServingBenchmark [--scenarios overhead,batching,startup,codec]"
                 + " [--warmup SECONDS] [--measure SECONDS] [--repetitions N] [--node-jar cli/target/fogline.jar]"
-                + " [--report docs/benchmarks.md|none]";
+                + " [--report docs/benchmarks.md|none] [--tiny-config JSON (config.json of the tiny MLP 'mlp')]";
 
         static Settings parse(String[] args) {
             Set<Scenario> scenarios = EnumSet.allOf(Scenario.class);
@@ -80,6 +81,7 @@ public final class ServingBenchmark {
             int repetitions = 3;
             Path jar = Path.of("cli", "target", "fogline.jar");
             Path report = Path.of("docs", "benchmarks.md");
+            String tinyConfig = null;
             for (int i = 0; i < args.length; i += 2) {
                 if (i + 1 >= args.length) {
                     throw new IllegalArgumentException(args[i] + " needs a value");
@@ -97,10 +99,11 @@ public final class ServingBenchmark {
                     case "--repetitions" -> repetitions = Integer.parseInt(value);
                     case "--node-jar" -> jar = Path.of(value);
                     case "--report" -> report = value.equals("none") ? null : Path.of(value);
+                    case "--tiny-config" -> tinyConfig = value;
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
-            return new Settings(scenarios, seconds(warmup), seconds(measured), repetitions, jar, report);
+            return new Settings(scenarios, seconds(warmup), seconds(measured), repetitions, jar, report, tinyConfig);
         }
 
         private static Duration seconds(double value) {
@@ -173,7 +176,7 @@ public final class ServingBenchmark {
     }
 
     private void runAgainstServingNode(Path work) throws Exception {
-        Path repository = ServingModels.servingRepository(work.resolve("serving"));
+        Path repository = ServingModels.servingRepository(work.resolve("serving"), settings.tinyConfig());
         try (NodeProcess node = NodeProcess.spawn(settings.nodeJar(), repository, work.resolve("serving-node.log"))) {
             progress("node ready in %d ms", node.awaitReady(READY_TIMEOUT).toMillis());
             if (settings.scenarios().contains(Scenario.OVERHEAD)) {
@@ -474,8 +477,8 @@ public final class ServingBenchmark {
                 - Node: `java %s -jar cli/target/fogline.jar node --http-address 127.0.0.1` with \
                 `ORT_DISABLE_TELEMETRY=1`, the flags of the `./fogline` launcher (`FOGLINE_JAVA_OPTS`: %s), as a \
                 separate process; the benchmark JVM (load generator and raw ORT peer) runs with the launcher's flags.
-                - Models: tiny MLP FP32 64 → 128 → 10 (`TinyModels.mlp`, seed 7), one row per request; `%s` has no \
-                config.json (the node's default: dynamic batching up to 8 rows), `%s` has `%s`, `%s` has `%s`. \
+                - Models: tiny MLP FP32 64 → 128 → 10 (`TinyModels.mlp`, seed 7), one row per request; `%s` has \
+                %s, `%s` has `%s`, `%s` has `%s`. \
                 MiniLM (all-MiniLM-L6-v2 FP32) with the config the model fetcher ships (max batch 16, dynamic \
                 batching, 500 µs queue delay, ORT's default intra-op threads), %d tokens per request. JSON requests \
                 get JSON answers; binary requests send binary inputs and ask for `binary_data_output`. Every \
@@ -497,6 +500,9 @@ public final class ServingBenchmark {
                         ? "unset"
                         : "`" + String.join(" ", NodeProcess.extraJvmFlags()) + "`",
                 ServingModels.TINY,
+                settings.tinyConfig() == null
+                        ? "no config.json (the node's default: dynamic batching up to 8 rows)"
+                        : "`" + settings.tinyConfig() + "`",
                 ServingModels.TINY_BATCHING_OFF,
                 ServingModels.TINY_BATCHING_OFF_CONFIG,
                 ServingModels.TINY_BATCHING_ON,

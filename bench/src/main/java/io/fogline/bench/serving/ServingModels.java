@@ -15,7 +15,10 @@ import java.util.SplittableRandom;
 /** The models of the serving benchmark, written as model repositories, and the request each of their clients sends. */
 final class ServingModels {
 
-    /** The tiny MLP with no config.json: what the node does with it by default (dynamic batching, up to 8 rows). */
+    /**
+     * The tiny MLP with no config.json unless the benchmark is given one: what the node does with it by default
+     * (dynamic batching, up to 8 rows).
+     */
     static final String TINY = "mlp";
 
     static final String TINY_BATCHING_OFF = "mlp-batching-off";
@@ -33,12 +36,19 @@ final class ServingModels {
 
     private ServingModels() {}
 
-    /** The tiny MLP in its three configurations and MiniLM, under {@code root}. */
-    static Path servingRepository(Path root) throws IOException {
+    /**
+     * The tiny MLP in its three configurations and MiniLM, under {@code root}.
+     *
+     * @param tinyConfig a config.json for {@link #TINY}, to try a setting against the default; null for none
+     */
+    static Path servingRepository(Path root, String tinyConfig) throws IOException {
         TestRepository repository = new TestRepository(root);
         // One seed for all three, so that only the configuration differs between them.
         for (String model : List.of(TINY, TINY_BATCHING_OFF, TINY_BATCHING_ON)) {
             TinyModels.mlp(repository.modelFile(model, 1), TINY_INPUTS, TINY_HIDDEN, TINY_OUTPUTS, 7);
+        }
+        if (tinyConfig != null) {
+            repository.config(TINY, tinyConfig);
         }
         repository.config(TINY_BATCHING_OFF, TINY_BATCHING_OFF_CONFIG);
         repository.config(TINY_BATCHING_ON, TINY_BATCHING_ON_CONFIG);
