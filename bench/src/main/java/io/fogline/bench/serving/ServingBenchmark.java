@@ -77,7 +77,7 @@ public final class ServingBenchmark {
         static Settings parse(String[] args) {
             Set<Scenario> scenarios = EnumSet.allOf(Scenario.class);
             double warmup = 2;
-            double measured = 5;
+            double measured = 4;
             int repetitions = 3;
             Path jar = Path.of("cli", "target", "fogline.jar");
             Path report = Path.of("docs", "benchmarks.md");
