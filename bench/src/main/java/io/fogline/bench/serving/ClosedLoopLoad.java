@@ -46,14 +46,18 @@ final class ClosedLoopLoad {
             LatencyLog log = new LatencyLog();
             logs.add(log);
             threads.add(Thread.ofPlatform().name("load-client-" + i).start(() -> {
+                boolean opened = false;
                 try (Exchange exchange = factory.open()) {
+                    opened = true;
                     connected.countDown();
                     go.await();
                     drive(exchange, timeline[0], timeline[1], log);
                     windowClosed.await();
                 } catch (Exception e) {
                     failure.compareAndSet(null, e);
-                    connected.countDown();
+                    if (!opened) {
+                        connected.countDown();
+                    }
                 }
             }));
         }
