@@ -7,9 +7,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * A closed-loop load: each of N client threads sends a request, waits for its answer and sends the next at once. All
+ * A closed-loop load: each of N client threads sends a request, waits for its answer and sends the next at once, or
+ * after a pause when one is given (a client with think time; the pause is not part of any latency). All
  * clients run through a warm-up and then a measured window; a request counts when it completes inside the window, so
  * throughput is completions per second of the window and needs no correction for requests cut by its edges.
  */
@@ -30,9 +32,17 @@ final class ClosedLoopLoad {
 
     private ClosedLoopLoad() {}
 
-    /** @throws IOException the first failure of any client; a window with a failed request has no valid figures */
+    /**
+     * @param pause how long each client waits between an answer and its next request; zero for none
+     * @throws IOException the first failure of any client; a window with a failed request has no valid figures
+     */
     static LoadResult run(
-            int clients, ExchangeFactory factory, Duration warmup, Duration measured, WindowListener listener)
+            int clients,
+            ExchangeFactory factory,
+            Duration pause,
+            Duration warmup,
+            Duration measured,
+            WindowListener listener)
             throws IOException, InterruptedException {
         CountDownLatch connected = new CountDownLatch(clients);
         CountDownLatch go = new CountDownLatch(1);
@@ -51,7 +61,7 @@ final class ClosedLoopLoad {
                     opened = true;
                     connected.countDown();
                     go.await();
-                    drive(exchange, timeline[0], timeline[1], log);
+                    drive(exchange, pause.toNanos(), timeline[0], timeline[1], log);
                     windowClosed.await();
                 } catch (Exception e) {
                     failure.compareAndSet(null, e);
@@ -93,7 +103,7 @@ final class ClosedLoopLoad {
         }
     }
 
-    private static void drive(Exchange exchange, long measureFrom, long measureUntil, LatencyLog log)
+    private static void drive(Exchange exchange, long pauseNanos, long measureFrom, long measureUntil, LatencyLog log)
             throws IOException {
         long sent = System.nanoTime();
         while (sent < measureUntil) {
@@ -102,7 +112,12 @@ final class ClosedLoopLoad {
             if (answered >= measureFrom && answered < measureUntil) {
                 log.add(answered - sent);
             }
-            sent = answered;
+            if (pauseNanos > 0) {
+                LockSupport.parkNanos(pauseNanos);
+                sent = System.nanoTime();
+            } else {
+                sent = answered;
+            }
         }
     }
 

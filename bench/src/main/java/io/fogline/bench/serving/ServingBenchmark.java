@@ -37,10 +37,18 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 public final class ServingBenchmark {
 
     static final String RAW_ORT = "raw ORT in-process";
+    static final String RAW_ORT_PAUSED = "raw ORT, 100 µs pauses";
     static final String HTTP_JSON = "Fogline HTTP, JSON";
     static final String HTTP_BINARY = "Fogline HTTP, binary";
 
     private static final int[] OVERHEAD_CLIENTS = {1, 16};
+
+    /**
+     * Between the requests of one HTTP client, the node's threads sleep, and a run on a thread that has just woken
+     * finds cold caches; the raw peer with this pause between its calls shows that cost apart from Fogline's own.
+     */
+    private static final Duration RAW_PAUSE = Duration.ofNanos(100_000);
+
     private static final int[] BATCHING_CLIENTS = {64, 1};
     private static final int STARTUP_RUNS = 3;
     private static final int REQUESTS_BEFORE_SECOND_RSS = 1_000;
@@ -119,7 +127,12 @@ public final class ServingBenchmark {
      *
      * @param nodeModel the model the node serves these requests with, or null when the node is not involved
      */
-    private record Contender(String name, String nodeModel, ClosedLoopLoad.ExchangeFactory clients) {}
+    private record Contender(String name, String nodeModel, Duration pause, ClosedLoopLoad.ExchangeFactory clients) {
+
+        Contender(String name, String nodeModel, ClosedLoopLoad.ExchangeFactory clients) {
+            this(name, nodeModel, Duration.ZERO, clients);
+        }
+    }
 
     private final Settings settings;
     private final ServingReport report;
@@ -203,14 +216,18 @@ public final class ServingBenchmark {
             requireSameAnswer(address, json, expected, workload.model() + " over JSON");
             requireSameAnswer(address, binary, expected, workload.model() + " with binary tensors");
             for (int clients : OVERHEAD_CLIENTS) {
-                List<Contender> contenders = List.of(
-                        new Contender(RAW_ORT, null, () -> peer.client(workload.inputs())),
-                        new Contender(HTTP_JSON, workload.model(), () -> new HttpExchange(address, json)),
-                        new Contender(HTTP_BINARY, workload.model(), () -> new HttpExchange(address, binary)));
+                List<Contender> contenders = new ArrayList<>();
+                contenders.add(new Contender(RAW_ORT, null, () -> peer.client(workload.inputs())));
+                if (clients == 1) {
+                    contenders.add(
+                            new Contender(RAW_ORT_PAUSED, null, RAW_PAUSE, () -> peer.client(workload.inputs())));
+                }
+                contenders.add(new Contender(HTTP_JSON, workload.model(), () -> new HttpExchange(address, json)));
+                contenders.add(new Contender(HTTP_BINARY, workload.model(), () -> new HttpExchange(address, binary)));
                 Map<String, LoadResult> results = measureInTurn(node, workload.model(), clients, contenders);
                 LoadResult raw = results.get(RAW_ORT);
                 results.forEach((path, result) -> report.addOverhead(new ServingReport.Comparison(
-                        workload.model(), clients, path, result, path.equals(RAW_ORT) ? null : raw)));
+                        workload.model(), clients, path, result, path.startsWith("raw ORT") ? null : raw)));
             }
         }
     }
@@ -257,7 +274,12 @@ public final class ServingBenchmark {
             for (Contender contender : contenders) {
                 WindowProbe probe = new WindowProbe(processes, node.address(), contender.nodeModel());
                 LoadResult result = ClosedLoopLoad.run(
-                                clients, contender.clients(), settings.warmup(), settings.measured(), probe)
+                                clients,
+                                contender.clients(),
+                                contender.pause(),
+                                settings.warmup(),
+                                settings.measured(),
+                                probe)
                         .withWindow(probe.cpuSpent, probe.nodeTimes);
                 windows.computeIfAbsent(contender.name(), key -> new ArrayList<>())
                         .add(result);
@@ -471,7 +493,9 @@ public final class ServingBenchmark {
                 node's session options (all graph optimisations, the model's `intra_op_threads` or ONNX Runtime's \
                 default as the node, `session.intra_op.allow_spinning` 0), called with plain `OrtSession.run` from as \
                 many threads as clients; per request each thread wraps its own direct input buffers and copies the \
-                outputs out.
+                outputs out. With one client it also runs with a 100 µs pause after each call (`%s`; latency \
+                excludes the pause, throughput does not): a call on a thread that has just slept finds cold caches, \
+                which the node's threads always do between the requests of one client.
                 - Windows: %s s warm-up, then %s s measured, per contender; the contenders of a row group run in turn, \
                 %d rounds, and each figure is the median of the rounds.
                 - Node: `java %s -jar cli/target/fogline.jar node --http-address 127.0.0.1` with \
@@ -492,6 +516,7 @@ public final class ServingBenchmark {
                 - Codec: JMH 1.37, `InferenceCodecBenchmark`, average time, one fork.
                 - Rerun: `bench/run-serving.sh` (builds the node jar and the bench module, then runs everything; \
                 arguments go to `ServingBenchmark`, e.g. `--scenarios overhead,batching --measure 10`).""",
+                RAW_ORT_PAUSED,
                 trim(settings.warmup()),
                 trim(settings.measured()),
                 settings.repetitions(),
