@@ -3,12 +3,15 @@ package io.fogline.bench.serving;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A Fogline node in a process of its own, started from the runnable jar the way {@code ./fogline node} starts it, so
@@ -28,6 +31,9 @@ final class NodeProcess implements AutoCloseable {
     }
 
     private static final Duration READY_POLL = Duration.ofMillis(10);
+
+    /** The line {@code fogline node} prints once it listens. */
+    private static final Pattern READY_LINE = Pattern.compile("fogline node ready on \\S+ in (\\d+) ms");
 
     private final Process process;
     private final long spawnedNanos;
@@ -108,6 +114,29 @@ final class NodeProcess implements AutoCloseable {
             }
         }
         throw new IOException("no VmRSS in /proc/" + process.pid() + "/status");
+    }
+
+    /** The start time the node logs itself, from its main method to listening, or null when it logged none. */
+    Duration readyInMain() throws IOException {
+        Matcher ready = READY_LINE.matcher(output());
+        return ready.find() ? Duration.ofMillis(Long.parseLong(ready.group(1))) : null;
+    }
+
+    /**
+     * The sum of a Prometheus series on the node's {@code /metrics}, e.g. a timer's {@code _sum}; NaN when absent.
+     *
+     * @param seriesPrefix the series name and the start of its labels, e.g. {@code name{model="m"}
+     */
+    double metric(String seriesPrefix) throws IOException {
+        try (HttpExchange exchange = new HttpExchange(address, HttpExchange.get(address, "/metrics"))) {
+            exchange.exchange();
+            for (String line : new String(exchange.lastResponse().body(), StandardCharsets.UTF_8).split("\n")) {
+                if (line.startsWith(seriesPrefix)) {
+                    return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+        }
+        return Double.NaN;
     }
 
     String output() throws IOException {

@@ -54,6 +54,9 @@ public final class ServingBenchmark {
     private static final int REQUESTS_BEFORE_SECOND_RSS = 1_000;
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(2);
 
+    /** The node's timer of loading and warming up a model version, MiniLM's series. */
+    private static final String MODEL_LOAD_SERIES = "fogline_model_load_duration_seconds_sum{model=\"minilm\"";
+
     /** Thread groups whose CPU time per request the report shows; the node's first, then this process as a whole. */
     static final String NODE_EVENT_LOOPS = "node event loops";
 
@@ -389,10 +392,25 @@ public final class ServingBenchmark {
                     }
                 }
                 long residentAfter = node.residentBytes();
-                report.addStartup(new ServingReport.StartupRun(ready, residentAtReady, residentAfter));
+                Duration inMain = node.readyInMain();
+                double loadSeconds = node.metric(MODEL_LOAD_SERIES);
+                ServingReport.StartupRun startup = new ServingReport.StartupRun(
+                        ready,
+                        inMain == null ? -1 : inMain.toMillis(),
+                        Double.isNaN(loadSeconds) ? -1 : Math.round(loadSeconds * 1000),
+                        residentAtReady,
+                        residentAfter);
+                report.addStartup(startup);
                 progress(
-                        "startup run %d: ready in %d ms, RSS %d MB at ready, %d MB after %,d requests",
-                        run, ready.toMillis(), residentAtReady >> 20, residentAfter >> 20, REQUESTS_BEFORE_SECOND_RSS);
+                        "startup run %d: ready in %d ms (main → listening %d ms, MiniLM load %d ms), RSS %d MB at"
+                                + " ready, %d MB after %,d requests",
+                        run,
+                        ready.toMillis(),
+                        startup.readyInMainMillis(),
+                        startup.modelLoadMillis(),
+                        residentAtReady >> 20,
+                        residentAfter >> 20,
+                        REQUESTS_BEFORE_SECOND_RSS);
             }
         }
     }

@@ -22,7 +22,16 @@ final class ServingReport {
     /** One load window's figures; {@code baseline} is the raw ONNX Runtime figure it is compared with, or null. */
     record Comparison(String workload, int clients, String path, LoadResult result, LoadResult baseline) {}
 
-    record StartupRun(Duration ready, long residentAtReady, long residentAfterRequests) {}
+    /**
+     * @param readyInMainMillis the node's own figure, from its main method to listening; -1 when it logged none
+     * @param modelLoadMillis loading and warming up MiniLM, by the node's {@code /metrics}; -1 when absent
+     */
+    record StartupRun(
+            Duration ready,
+            long readyInMainMillis,
+            long modelLoadMillis,
+            long residentAtReady,
+            long residentAfterRequests) {}
 
     record CodecResult(String benchmark, String encoding, double nanosPerOp, double error) {}
 
@@ -182,8 +191,9 @@ final class ServingReport {
         }
         if (!startups.isEmpty()) {
             out.append("### Start to ready with MiniLM, and resident memory\n\n");
-            out.append(
-                    "| run | spawn → ready ms | RSS at ready MB | RSS after 1,000 requests MB |\n|---|---|---|---|\n");
+            out.append("| run | spawn → ready ms | of which main → listening ms (node's log) | of which MiniLM load and"
+                    + " warm-up ms (node's metrics) | RSS at ready MB | RSS after 1,000 requests MB |\n"
+                    + "|---|---|---|---|---|---|\n");
             for (int i = 0; i < startups.size(); i++) {
                 startupRow(out, Integer.toString(i + 1), startups.get(i));
             }
@@ -297,17 +307,25 @@ final class ServingReport {
 
     private static void startupRow(StringBuilder out, String label, StartupRun run) {
         out.append(format(
-                "| %s | %d | %d | %d |%n",
+                "| %s | %d | %d | %d | %d | %d |%n",
                 label,
                 run.ready().toMillis(),
+                run.readyInMainMillis(),
+                run.modelLoadMillis(),
                 megabytes(run.residentAtReady()),
                 megabytes(run.residentAfterRequests())));
     }
 
-    /** The run with the median start time, with the median of each memory figure. */
+    /** The figure-by-figure median of the runs. */
     private StartupRun medianStartup() {
         return new StartupRun(
-                startups.stream().map(StartupRun::ready).sorted().toList().get((startups.size() - 1) / 2),
+                Duration.ofNanos(median(startups.stream()
+                        .mapToLong(run -> run.ready().toNanos())
+                        .toArray())),
+                median(startups.stream()
+                        .mapToLong(StartupRun::readyInMainMillis)
+                        .toArray()),
+                median(startups.stream().mapToLong(StartupRun::modelLoadMillis).toArray()),
                 median(startups.stream().mapToLong(StartupRun::residentAtReady).toArray()),
                 median(startups.stream()
                         .mapToLong(StartupRun::residentAfterRequests)
