@@ -63,7 +63,9 @@ public final class ServingBenchmark {
     static final String NODE_MODEL_THREADS = "node model threads";
     static final String NODE_JVM = "node JVM (GC, JIT, other)";
     static final String BENCH_PROCESS = "bench process";
-    static final List<String> CPU_GROUPS = List.of(NODE_EVENT_LOOPS, NODE_MODEL_THREADS, NODE_JVM, BENCH_PROCESS);
+    static final String OTHER_PROCESSES = "other processes";
+    static final List<String> CPU_GROUPS =
+            List.of(NODE_EVENT_LOOPS, NODE_MODEL_THREADS, NODE_JVM, BENCH_PROCESS, OTHER_PROCESSES);
 
     enum Scenario {
         OVERHEAD,
@@ -328,7 +330,8 @@ public final class ServingBenchmark {
                     summary.isEmpty() ? "" : " / ",
                     result.cpuMicrosPerRequest().get(group)));
         }
-        return summary.append(" (node loops / node model / node JVM / bench)").toString();
+        return summary.append(" (node loops / node model / node JVM / bench / others)")
+                .toString();
     }
 
     /**
@@ -369,11 +372,15 @@ public final class ServingBenchmark {
             }
         }
 
+        /** The known groups, and as other processes the machine's CPU time less theirs. */
         private Map<String, Long> snapshot() throws IOException {
+            long machine = ThreadCpu.machineNanos();
             Map<String, Long> all = new LinkedHashMap<>();
             for (ThreadCpu process : processes) {
                 all.putAll(process.snapshot());
             }
+            long known = all.values().stream().mapToLong(Long::longValue).sum();
+            all.put(OTHER_PROCESSES, machine - known);
             return all;
         }
     }
@@ -381,9 +388,18 @@ public final class ServingBenchmark {
     private void measureStartup(Path work) throws Exception {
         Path repository = ServingModels.startupRepository(work.resolve("startup"));
         for (int run = 1; run <= STARTUP_RUNS; run++) {
+            long machineBefore = ThreadCpu.machineNanos();
+            long benchBefore = ThreadCpu.processNanos(ProcessHandle.current().pid());
             try (NodeProcess node =
                     NodeProcess.spawn(settings.nodeJar(), repository, work.resolve("startup-" + run + ".log"))) {
                 Duration ready = node.awaitReady(READY_TIMEOUT);
+                long othersNanos = ThreadCpu.machineNanos()
+                        - machineBefore
+                        - ThreadCpu.processNanos(node.pid())
+                        - (ThreadCpu.processNanos(ProcessHandle.current().pid()) - benchBefore);
+                double othersShare = 100.0
+                        * othersNanos
+                        / (ready.toNanos() * Runtime.getRuntime().availableProcessors());
                 long residentAtReady = node.residentBytes();
                 byte[] request = inferRequest(node.address(), ServingModels.MINILM, ServingModels.miniLmInputs(), true);
                 try (HttpExchange client = new HttpExchange(node.address(), request)) {
@@ -398,16 +414,18 @@ public final class ServingBenchmark {
                         ready,
                         inMain == null ? -1 : inMain.toMillis(),
                         Double.isNaN(loadSeconds) ? -1 : Math.round(loadSeconds * 1000),
+                        Math.max(0, Math.round(othersShare)),
                         residentAtReady,
                         residentAfter);
                 report.addStartup(startup);
                 progress(
-                        "startup run %d: ready in %d ms (main → listening %d ms, MiniLM load %d ms), RSS %d MB at"
-                                + " ready, %d MB after %,d requests",
+                        "startup run %d: ready in %d ms (main → listening %d ms, MiniLM load %d ms; other processes"
+                                + " took %d%% of the CPUs), RSS %d MB at ready, %d MB after %,d requests",
                         run,
                         ready.toMillis(),
                         startup.readyInMainMillis(),
                         startup.modelLoadMillis(),
+                        startup.othersCpuPercent(),
                         residentAtReady >> 20,
                         residentAfter >> 20,
                         REQUESTS_BEFORE_SECOND_RSS);

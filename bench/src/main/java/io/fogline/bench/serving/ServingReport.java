@@ -25,11 +25,13 @@ final class ServingReport {
     /**
      * @param readyInMainMillis the node's own figure, from its main method to listening; -1 when it logged none
      * @param modelLoadMillis loading and warming up MiniLM, by the node's {@code /metrics}; -1 when absent
+     * @param othersCpuPercent the share of the machine's CPUs other processes took while the node started
      */
     record StartupRun(
             Duration ready,
             long readyInMainMillis,
             long modelLoadMillis,
+            long othersCpuPercent,
             long residentAtReady,
             long residentAfterRequests) {}
 
@@ -192,8 +194,8 @@ final class ServingReport {
         if (!startups.isEmpty()) {
             out.append("### Start to ready with MiniLM, and resident memory\n\n");
             out.append("| run | spawn → ready ms | of which main → listening ms (node's log) | of which MiniLM load and"
-                    + " warm-up ms (node's metrics) | RSS at ready MB | RSS after 1,000 requests MB |\n"
-                    + "|---|---|---|---|---|---|\n");
+                    + " warm-up ms (node's metrics) | other processes' share of the CPUs meanwhile | RSS at ready MB |"
+                    + " RSS after 1,000 requests MB |\n|---|---|---|---|---|---|---|\n");
             for (int i = 0; i < startups.size(); i++) {
                 startupRow(out, Integer.toString(i + 1), startups.get(i));
             }
@@ -237,7 +239,9 @@ final class ServingReport {
      * load generator, or the raw ORT peer in its rows), measured over the same windows.
      */
     private static void cpuTable(StringBuilder out, List<Comparison> rows) {
-        out.append("CPU time per request in µs, by thread group, over the same windows:\n\n| model | clients | path |");
+        out.append("CPU time per request in µs, by thread group, over the same windows (other processes: the machine's"
+                + " CPU time less the node's and the benchmark's, i.e. work that shared the cores, kernel work not"
+                + " charged to a process included):\n\n| model | clients | path |");
         for (String group : ServingBenchmark.CPU_GROUPS) {
             out.append(' ').append(group).append(" |");
         }
@@ -307,11 +311,12 @@ final class ServingReport {
 
     private static void startupRow(StringBuilder out, String label, StartupRun run) {
         out.append(format(
-                "| %s | %d | %d | %d | %d | %d |%n",
+                "| %s | %d | %d | %d | %d%% | %d | %d |%n",
                 label,
                 run.ready().toMillis(),
                 run.readyInMainMillis(),
                 run.modelLoadMillis(),
+                run.othersCpuPercent(),
                 megabytes(run.residentAtReady()),
                 megabytes(run.residentAfterRequests())));
     }
@@ -326,6 +331,7 @@ final class ServingReport {
                         .mapToLong(StartupRun::readyInMainMillis)
                         .toArray()),
                 median(startups.stream().mapToLong(StartupRun::modelLoadMillis).toArray()),
+                median(startups.stream().mapToLong(StartupRun::othersCpuPercent).toArray()),
                 median(startups.stream().mapToLong(StartupRun::residentAtReady).toArray()),
                 median(startups.stream()
                         .mapToLong(StartupRun::residentAfterRequests)

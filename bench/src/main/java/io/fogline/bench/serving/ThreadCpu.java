@@ -11,7 +11,8 @@ import java.util.function.Function;
 
 /**
  * CPU time of a process's threads from {@code /proc/<pid>/task/<tid>/stat}, summed by thread group (event loops,
- * model threads, ...), so a benchmark can say which part of a server spends the cores.
+ * model threads, ...), so a benchmark can say which part of a server spends the cores; and of whole processes and the
+ * whole machine, so it can say how much other work shared them.
  */
 final class ThreadCpu {
 
@@ -41,6 +42,26 @@ final class ThreadCpu {
             }
         }
         return nanos;
+    }
+
+    /** CPU time of a whole process so far, user and system, in nanoseconds, ended threads included. */
+    static long processNanos(long pid) throws IOException {
+        return ticks(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
+    }
+
+    /**
+     * CPU time all processes of the machine have spent so far, in nanoseconds summed over its CPUs; less the time of
+     * the processes a benchmark knows, it is what other work took from the cores.
+     */
+    static long machineNanos() throws IOException {
+        String[] fields =
+                Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
+        // cpu user nice system idle iowait irq softirq steal: busy is all but idle and iowait.
+        long busy = 0;
+        for (int field : new int[] {1, 2, 3, 6, 7, 8}) {
+            busy += Long.parseLong(fields[field]);
+        }
+        return busy * NANOS_PER_TICK;
     }
 
     /** utime + stime of a stat line; fields are counted after the name, which may itself hold spaces. */
