@@ -22,14 +22,15 @@ record Machine(
         String date,
         String loadAverageAtStart) {
 
-    static Machine describe() {
+    /** @param reportFile the report a run rewrites, whose changes do not make the working tree count as dirty */
+    static Machine describe(Path reportFile) {
         return new Machine(
                 Runtime.getRuntime().availableProcessors(),
                 firstValue(Path.of("/proc/cpuinfo"), "model name"),
                 memory(firstValue(Path.of("/proc/meminfo"), "MemTotal")),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
                 osName() + ", kernel " + System.getProperty("os.version") + ", " + System.getProperty("os.arch"),
-                currentCommit(),
+                currentCommit(reportFile),
                 ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")),
                 loadAverage());
     }
@@ -88,13 +89,15 @@ record Machine(
         return System.getProperty("os.name");
     }
 
-    /** The short commit of the working tree, marked dirty when it has uncommitted changes. */
-    private static String currentCommit() {
+    /** The short commit of the working tree, marked dirty when it has uncommitted changes besides the report. */
+    private static String currentCommit(Path reportFile) {
         String head = git("rev-parse", "--short", "HEAD");
         if (head == null) {
             return "unknown";
         }
-        String changes = git("status", "--porcelain", "--untracked-files=no");
+        String changes = reportFile == null
+                ? git("status", "--porcelain", "--untracked-files=no")
+                : git("status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)" + reportFile);
         return changes == null || changes.isEmpty() ? head : head + " (dirty)";
     }
 

@@ -157,7 +157,7 @@ public final class ServingBenchmark {
             System.exit(2);
             return;
         }
-        Machine machine = Machine.describe();
+        Machine machine = Machine.describe(settings.reportFile());
         progress(
                 "%d CPUs (%s), %s, commit %s, load average %s",
                 machine.cpus(), machine.cpuModel(), machine.jdk(), machine.commit(), machine.loadAverageAtStart());
