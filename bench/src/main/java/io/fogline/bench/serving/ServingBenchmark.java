@@ -1,0 +1,592 @@
+package io.fogline.bench.serving;
+
+import io.fogline.bench.codec.InferenceCodecBenchmark;
+import io.fogline.core.protocol.InferenceCodec;
+import io.fogline.core.protocol.InferenceRequest;
+import io.fogline.core.protocol.InferenceResponse;
+import io.fogline.core.tensor.Tensor;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+
+/**
+ * The serving benchmark of issue 2, in one run: raw ONNX Runtime in-process against Fogline over HTTP (JSON and
+ * binary tensors) for a tiny MLP and MiniLM, dynamic batching on and off, start-to-ready time and resident memory,
+ * and micro-benchmarks of the codec. Prints each figure as it is measured and writes the {@code ## Serving (issue 2)}
+ * section of docs/benchmarks.md.
+ */
+public final class ServingBenchmark {
+
+    static final String RAW_ORT = "raw ORT in-process";
+    static final String RAW_ORT_PAUSED = "raw ORT, 100 µs pauses";
+    static final String HTTP_JSON = "Fogline HTTP, JSON";
+    static final String HTTP_BINARY = "Fogline HTTP, binary";
+
+    private static final int[] OVERHEAD_CLIENTS = {1, 16};
+
+    /**
+     * Between the requests of one HTTP client, the node's threads sleep, and a run on a thread that has just woken
+     * finds cold caches; the raw peer with this pause between its calls shows that cost apart from Fogline's own.
+     */
+    private static final Duration RAW_PAUSE = Duration.ofNanos(100_000);
+
+    private static final int[] BATCHING_CLIENTS = {64, 1};
+    private static final int STARTUP_RUNS = 3;
+    private static final int REQUESTS_BEFORE_SECOND_RSS = 1_000;
+    private static final Duration READY_TIMEOUT = Duration.ofMinutes(2);
+
+    /** The node's timer of loading and warming up a model version, MiniLM's series. */
+    private static final String MODEL_LOAD_SERIES = "fogline_model_load_duration_seconds_sum{model=\"minilm\"";
+
+    /** Thread groups whose CPU time per request the report shows; the node's first, then this process as a whole. */
+    static final String NODE_EVENT_LOOPS = "node event loops";
+
+    static final String NODE_MODEL_THREADS = "node model threads";
+    static final String NODE_JVM = "node JVM (GC, JIT, other)";
+    static final String BENCH_PROCESS = "bench process";
+    static final String OTHER_PROCESSES = "other processes";
+    static final List<String> CPU_GROUPS =
+            List.of(NODE_EVENT_LOOPS, NODE_MODEL_THREADS, NODE_JVM, BENCH_PROCESS, OTHER_PROCESSES);
+
+    enum Scenario {
+        OVERHEAD,
+        BATCHING,
+        STARTUP,
+        CODEC
+    }
+
+    record Settings(
+            Set<Scenario> scenarios,
+            Duration warmup,
+            Duration measured,
+            int repetitions,
+            Path nodeJar,
+            Path reportFile,
+            String tinyConfig) {
+
+        static final String USAGE = "usage: ServingBenchmark [--scenarios overhead,batching,startup,codec]"
+                + " [--warmup SECONDS] [--measure SECONDS] [--repetitions N] [--node-jar cli/target/fogline.jar]"
+                + " [--report docs/benchmarks.md|none] [--tiny-config JSON (config.json of the tiny MLP 'mlp')]";
+
+        static Settings parse(String[] args) {
+            Set<Scenario> scenarios = EnumSet.allOf(Scenario.class);
+            double warmup = 2;
+            double measured = 4;
+            int repetitions = 3;
+            Path jar = Path.of("cli", "target", "fogline.jar");
+            Path report = Path.of("docs", "benchmarks.md");
+            String tinyConfig = null;
+            for (int i = 0; i < args.length; i += 2) {
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException(args[i] + " needs a value");
+                }
+                String value = args[i + 1];
+                switch (args[i]) {
+                    case "--scenarios" -> {
+                        scenarios = EnumSet.noneOf(Scenario.class);
+                        for (String name : value.split(",")) {
+                            scenarios.add(Scenario.valueOf(name.trim().toUpperCase(Locale.ROOT)));
+                        }
+                    }
+                    case "--warmup" -> warmup = Double.parseDouble(value);
+                    case "--measure" -> measured = Double.parseDouble(value);
+                    case "--repetitions" -> repetitions = Integer.parseInt(value);
+                    case "--node-jar" -> jar = Path.of(value);
+                    case "--report" -> report = value.equals("none") ? null : Path.of(value);
+                    case "--tiny-config" -> tinyConfig = value;
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
+                }
+            }
+            return new Settings(scenarios, seconds(warmup), seconds(measured), repetitions, jar, report, tinyConfig);
+        }
+
+        private static Duration seconds(double value) {
+            return Duration.ofNanos((long) (value * 1e9));
+        }
+    }
+
+    /** A model and the inputs of the one request each of its clients sends again and again. */
+    private record Workload(String model, List<Tensor> inputs) {}
+
+    /**
+     * One way of serving a workload that a row of the report measures.
+     *
+     * @param nodeModel the model the node serves these requests with, or null when the node is not involved
+     */
+    private record Contender(String name, String nodeModel, Duration pause, ClosedLoopLoad.ExchangeFactory clients) {
+
+        Contender(String name, String nodeModel, ClosedLoopLoad.ExchangeFactory clients) {
+            this(name, nodeModel, Duration.ZERO, clients);
+        }
+    }
+
+    private final Settings settings;
+    private final ServingReport report;
+
+    private ServingBenchmark(Settings settings, ServingReport report) {
+        this.settings = settings;
+        this.report = report;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Settings settings;
+        try {
+            settings = Settings.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.println(Settings.USAGE);
+            System.exit(2);
+            return;
+        }
+        Machine machine = Machine.describe(settings.reportFile());
+        progress(
+                "%d CPUs (%s), %s, commit %s, load average %s",
+                machine.cpus(), machine.cpuModel(), machine.jdk(), machine.commit(), machine.loadAverageAtStart());
+        if (Machine.oneMinuteLoad() > 1.0) {
+            progress("warning: the load average is above 1: other work shares the cores and will move the figures");
+        }
+        ServingReport report = new ServingReport(machine, method(settings, machine));
+        new ServingBenchmark(settings, report).run();
+        report.finish();
+        System.out.println();
+        System.out.println(report.markdown());
+        if (settings.reportFile() != null) {
+            report.writeInto(settings.reportFile());
+            progress("wrote %s", settings.reportFile());
+        }
+    }
+
+    private void run() throws Exception {
+        Path work = Files.createTempDirectory("fogline-serving-bench-");
+        try {
+            if (settings.scenarios().contains(Scenario.OVERHEAD)
+                    || settings.scenarios().contains(Scenario.BATCHING)) {
+                runAgainstServingNode(work);
+            }
+            if (settings.scenarios().contains(Scenario.STARTUP)) {
+                measureStartup(work);
+            }
+            if (settings.scenarios().contains(Scenario.CODEC)) {
+                measureCodec();
+            }
+        } finally {
+            deleteRecursively(work);
+        }
+    }
+
+    private void runAgainstServingNode(Path work) throws Exception {
+        Path repository = ServingModels.servingRepository(work.resolve("serving"), settings.tinyConfig());
+        try (NodeProcess node = NodeProcess.spawn(settings.nodeJar(), repository, work.resolve("serving-node.log"))) {
+            progress("node ready in %d ms", node.awaitReady(READY_TIMEOUT).toMillis());
+            if (settings.scenarios().contains(Scenario.OVERHEAD)) {
+                for (Workload workload : List.of(
+                        new Workload(ServingModels.TINY, ServingModels.tinyInputs()),
+                        new Workload(ServingModels.MINILM, ServingModels.miniLmInputs()))) {
+                    compareWithRawOrt(node, repository, workload);
+                }
+            }
+            if (settings.scenarios().contains(Scenario.BATCHING)) {
+                compareBatching(node);
+            }
+        }
+    }
+
+    private void compareWithRawOrt(NodeProcess node, Path repository, Workload workload) throws Exception {
+        InetSocketAddress address = node.address();
+        byte[] json = inferRequest(address, workload.model(), workload.inputs(), false);
+        byte[] binary = inferRequest(address, workload.model(), workload.inputs(), true);
+        try (RawOrtPeer peer = new RawOrtPeer(
+                ServingModels.modelFile(repository, workload.model()),
+                ServingModels.intraOpThreads(repository, workload.model()))) {
+            Map<String, ByteBuffer> expected = peer.run(workload.inputs());
+            requireSameAnswer(address, json, expected, workload.model() + " over JSON");
+            requireSameAnswer(address, binary, expected, workload.model() + " with binary tensors");
+            for (int clients : OVERHEAD_CLIENTS) {
+                List<Contender> contenders = new ArrayList<>();
+                contenders.add(new Contender(RAW_ORT, null, () -> peer.client(workload.inputs())));
+                if (clients == 1) {
+                    contenders.add(
+                            new Contender(RAW_ORT_PAUSED, null, RAW_PAUSE, () -> peer.client(workload.inputs())));
+                }
+                contenders.add(new Contender(HTTP_JSON, workload.model(), () -> new HttpExchange(address, json)));
+                contenders.add(new Contender(HTTP_BINARY, workload.model(), () -> new HttpExchange(address, binary)));
+                Map<String, LoadResult> results = measureInTurn(node, workload.model(), clients, contenders);
+                LoadResult raw = results.get(RAW_ORT);
+                results.forEach((path, result) -> report.addOverhead(new ServingReport.Comparison(
+                        workload.model(), clients, path, result, path.startsWith("raw ORT") ? null : raw)));
+            }
+        }
+    }
+
+    private void compareBatching(NodeProcess node) throws Exception {
+        InetSocketAddress address = node.address();
+        List<Tensor> inputs = ServingModels.tinyInputs();
+        byte[] off = inferRequest(address, ServingModels.TINY_BATCHING_OFF, inputs, true);
+        byte[] on = inferRequest(address, ServingModels.TINY_BATCHING_ON, inputs, true);
+        for (int clients : BATCHING_CLIENTS) {
+            List<Contender> contenders = List.of(
+                    new Contender(
+                            ServingModels.TINY_BATCHING_OFF,
+                            ServingModels.TINY_BATCHING_OFF,
+                            () -> new HttpExchange(address, off)),
+                    new Contender(
+                            ServingModels.TINY_BATCHING_ON,
+                            ServingModels.TINY_BATCHING_ON,
+                            () -> new HttpExchange(address, on)));
+            Map<String, LoadResult> results = measureInTurn(node, "batching", clients, contenders);
+            LoadResult withoutBatching = results.get(ServingModels.TINY_BATCHING_OFF);
+            report.addBatching(new ServingReport.Comparison(
+                    ServingModels.TINY_BATCHING_OFF, clients, HTTP_BINARY, withoutBatching, null));
+            report.addBatching(new ServingReport.Comparison(
+                    ServingModels.TINY_BATCHING_ON,
+                    clients,
+                    HTTP_BINARY,
+                    results.get(ServingModels.TINY_BATCHING_ON),
+                    withoutBatching));
+        }
+    }
+
+    /**
+     * Runs the contenders one after another, the whole round as many times as the settings say, and takes each
+     * contender's median: taking turns spreads a passing disturbance over all of them instead of one.
+     */
+    private Map<String, LoadResult> measureInTurn(
+            NodeProcess node, String label, int clients, List<Contender> contenders) throws Exception {
+        List<ThreadCpu> processes = List.of(
+                new ThreadCpu(node.pid(), ServingBenchmark::nodeThreadGroup),
+                new ThreadCpu(ProcessHandle.current().pid(), thread -> BENCH_PROCESS));
+        Map<String, List<LoadResult>> windows = new LinkedHashMap<>();
+        for (int round = 1; round <= settings.repetitions(); round++) {
+            for (Contender contender : contenders) {
+                WindowProbe probe = new WindowProbe(processes, node.address(), contender.nodeModel());
+                LoadResult result = ClosedLoopLoad.run(
+                                clients,
+                                contender.clients(),
+                                contender.pause(),
+                                settings.warmup(),
+                                settings.measured(),
+                                probe)
+                        .withWindow(probe.cpuSpent, probe.nodeTimes);
+                windows.computeIfAbsent(contender.name(), key -> new ArrayList<>())
+                        .add(result);
+                progress(
+                        "%-8s %2d clients  %-22s round %d/%d: p50 %8.0f µs  p99 %8.0f µs  %9.0f req/s  CPU µs/req %s",
+                        label,
+                        clients,
+                        contender.name(),
+                        round,
+                        settings.repetitions(),
+                        result.p50Micros(),
+                        result.p99Micros(),
+                        result.requestsPerSecond(),
+                        cpuSummary(result));
+            }
+        }
+        Map<String, LoadResult> medians = new LinkedHashMap<>();
+        windows.forEach((name, results) -> medians.put(name, LoadResult.median(results)));
+        return medians;
+    }
+
+    /**
+     * The group of a node thread by the name the kernel keeps (15 characters). ONNX Runtime's intra-op threads are
+     * native threads that inherit the name of the thread that created the session, {@code java} for the node's main
+     * thread, so they count with the batcher's workers ({@code fogline-<model>-<version>-<n>}) as model threads.
+     */
+    private static String nodeThreadGroup(String thread) {
+        if (thread.startsWith("vert.x-eventloo")) {
+            return NODE_EVENT_LOOPS;
+        }
+        if (thread.startsWith("fogline-") || thread.equals("java")) {
+            return NODE_MODEL_THREADS;
+        }
+        return NODE_JVM;
+    }
+
+    private static String cpuSummary(LoadResult result) {
+        StringBuilder summary = new StringBuilder();
+        for (String group : CPU_GROUPS) {
+            summary.append(String.format(
+                    Locale.ROOT,
+                    "%s%.0f",
+                    summary.isEmpty() ? "" : " / ",
+                    result.cpuMicrosPerRequest().get(group)));
+        }
+        return summary.append(" (node loops / node model / node JVM / bench / others)")
+                .toString();
+    }
+
+    /**
+     * Reads, when a measured window opens and when it closes, the CPU time of the node's threads and of this process,
+     * and the statistics of the model the node serves the window's requests with.
+     */
+    private static final class WindowProbe implements ClosedLoopLoad.WindowListener {
+        private final List<ThreadCpu> processes;
+        private final InetSocketAddress node;
+        private final String nodeModel;
+        private final Map<String, Long> cpuSpent = new LinkedHashMap<>();
+        private Map<String, Long> cpuAtOpening;
+        private NodeTimes.Counters countersAtOpening;
+        private NodeTimes nodeTimes;
+
+        WindowProbe(List<ThreadCpu> processes, InetSocketAddress node, String nodeModel) {
+            this.processes = processes;
+            this.node = node;
+            this.nodeModel = nodeModel;
+        }
+
+        @Override
+        public void opened() throws IOException {
+            cpuAtOpening = snapshot();
+            if (nodeModel != null) {
+                countersAtOpening = NodeTimes.Counters.read(node, nodeModel);
+            }
+        }
+
+        @Override
+        public void closed() throws IOException {
+            Map<String, Long> atClosing = snapshot();
+            for (String group : CPU_GROUPS) {
+                cpuSpent.put(group, atClosing.getOrDefault(group, 0L) - cpuAtOpening.getOrDefault(group, 0L));
+            }
+            if (nodeModel != null) {
+                nodeTimes = NodeTimes.Counters.read(node, nodeModel).since(countersAtOpening);
+            }
+        }
+
+        /** The known groups, and as other processes the machine's CPU time less theirs. */
+        private Map<String, Long> snapshot() throws IOException {
+            long machine = ThreadCpu.machineNanos();
+            Map<String, Long> all = new LinkedHashMap<>();
+            for (ThreadCpu process : processes) {
+                all.putAll(process.snapshot());
+            }
+            long known = all.values().stream().mapToLong(Long::longValue).sum();
+            all.put(OTHER_PROCESSES, machine - known);
+            return all;
+        }
+    }
+
+    private void measureStartup(Path work) throws Exception {
+        Path repository = ServingModels.startupRepository(work.resolve("startup"));
+        for (int run = 1; run <= STARTUP_RUNS; run++) {
+            long machineBefore = ThreadCpu.machineNanos();
+            long benchBefore = ThreadCpu.processNanos(ProcessHandle.current().pid());
+            try (NodeProcess node =
+                    NodeProcess.spawn(settings.nodeJar(), repository, work.resolve("startup-" + run + ".log"))) {
+                Duration ready = node.awaitReady(READY_TIMEOUT);
+                long othersNanos = ThreadCpu.machineNanos()
+                        - machineBefore
+                        - ThreadCpu.processNanos(node.pid())
+                        - (ThreadCpu.processNanos(ProcessHandle.current().pid()) - benchBefore);
+                double othersShare = 100.0
+                        * othersNanos
+                        / (ready.toNanos() * Runtime.getRuntime().availableProcessors());
+                long residentAtReady = node.residentBytes();
+                byte[] request = inferRequest(node.address(), ServingModels.MINILM, ServingModels.miniLmInputs(), true);
+                try (HttpExchange client = new HttpExchange(node.address(), request)) {
+                    for (int i = 0; i < REQUESTS_BEFORE_SECOND_RSS; i++) {
+                        client.exchange();
+                    }
+                }
+                long residentAfter = node.residentBytes();
+                Duration inMain = node.readyInMain();
+                double loadSeconds = node.metric(MODEL_LOAD_SERIES);
+                ServingReport.StartupRun startup = new ServingReport.StartupRun(
+                        ready,
+                        inMain == null ? -1 : inMain.toMillis(),
+                        Double.isNaN(loadSeconds) ? -1 : Math.round(loadSeconds * 1000),
+                        Math.max(0, Math.round(othersShare)),
+                        residentAtReady,
+                        residentAfter);
+                report.addStartup(startup);
+                progress(
+                        "startup run %d: ready in %d ms (main → listening %d ms, MiniLM load %d ms; other processes"
+                                + " took %d%% of the CPUs), RSS %d MB at ready, %d MB after %,d requests",
+                        run,
+                        ready.toMillis(),
+                        startup.readyInMainMillis(),
+                        startup.modelLoadMillis(),
+                        startup.othersCpuPercent(),
+                        residentAtReady >> 20,
+                        residentAfter >> 20,
+                        REQUESTS_BEFORE_SECOND_RSS);
+            }
+        }
+    }
+
+    private void measureCodec() throws Exception {
+        progress("codec micro-benchmarks (JMH, one fork, 3 × 1 s warm-up, 5 × 1 s measured)");
+        List<RunResult> results = new ArrayList<>(new Runner(new OptionsBuilder()
+                        .include(InferenceCodecBenchmark.class.getName())
+                        .forks(1)
+                        .warmupIterations(3)
+                        .warmupTime(TimeValue.seconds(1))
+                        .measurementIterations(5)
+                        .measurementTime(TimeValue.seconds(1))
+                        .verbosity(VerboseMode.SILENT)
+                        .build())
+                .run());
+        results.sort(
+                Comparator.comparing((RunResult result) -> result.getParams().getBenchmark())
+                        .thenComparing(result -> result.getParams().getParam("encoding")));
+        for (RunResult result : results) {
+            String benchmark = result.getParams().getBenchmark();
+            ServingReport.CodecResult codec = new ServingReport.CodecResult(
+                    benchmark.substring(benchmark.lastIndexOf('.') + 1),
+                    result.getParams().getParam("encoding"),
+                    result.getPrimaryResult().getScore(),
+                    result.getPrimaryResult().getScoreError());
+            report.addCodec(codec);
+            progress(
+                    "%-16s %-7s %8.0f ns/op ± %.0f",
+                    codec.benchmark(), codec.encoding(), codec.nanosPerOp(), codec.error());
+        }
+    }
+
+    /**
+     * The bytes of an infer request as a v2 client sends them: JSON, or binary inputs that also ask for binary
+     * outputs. Encoded once before a window, so the load generator's timed loop only writes them.
+     */
+    private static byte[] inferRequest(InetSocketAddress node, String model, List<Tensor> inputs, boolean binary) {
+        Map<String, Object> parameters = binary ? Map.of("binary_data_output", true) : Map.of();
+        InferenceCodec.Encoded encoded =
+                InferenceCodec.encodeRequest(new InferenceRequest(null, parameters, inputs, List.of()), binary);
+        return HttpExchange.post(
+                node,
+                "/v2/models/" + model + "/infer",
+                binary ? InferenceCodec.BINARY_CONTENT_TYPE : "application/json",
+                encoded.headerLength(),
+                encoded.body());
+    }
+
+    /**
+     * Fails unless the node's answer to {@code request} equals what raw ONNX Runtime computes, so that no figure
+     * comes from a server that answers fast but wrongly.
+     */
+    private static void requireSameAnswer(
+            InetSocketAddress node, byte[] request, Map<String, ByteBuffer> expected, String what) throws IOException {
+        try (HttpExchange exchange = new HttpExchange(node, request)) {
+            int status = exchange.send();
+            HttpResponseReader response = exchange.lastResponse();
+            byte[] body = response.body();
+            if (status != 200) {
+                throw new IOException(what + ": HTTP " + status + " " + new String(body));
+            }
+            String headerLength = response.header(InferenceCodec.HEADER_LENGTH);
+            InferenceResponse answer = InferenceCodec.decodeResponse(
+                    body, body.length, headerLength == null ? -1 : Integer.parseInt(headerLength));
+            for (Tensor output : answer.outputs()) {
+                float[] actual = output.toFloats();
+                FloatBuffer wanted = expected.get(output.name())
+                        .order(ByteOrder.nativeOrder())
+                        .asFloatBuffer();
+                if (actual.length != wanted.remaining()) {
+                    throw new IOException(what + ": output '" + output.name() + "' has " + actual.length
+                            + " elements, raw ONNX Runtime gives " + wanted.remaining());
+                }
+                for (int i = 0; i < actual.length; i++) {
+                    float want = wanted.get(i);
+                    if (Math.abs(actual[i] - want) > 1e-4f * Math.max(1f, Math.abs(want))) {
+                        throw new IOException(what + ": output '" + output.name() + "'[" + i + "] is " + actual[i]
+                                + ", raw ONNX Runtime gives " + want);
+                    }
+                }
+            }
+        }
+        progress("%s: the node's answer equals raw ONNX Runtime's", what);
+    }
+
+    private static String method(Settings settings, Machine machine) {
+        return String.format(
+                Locale.ROOT,
+                """
+                - Load generator (`ClosedLoopLoad`, `HttpExchange`, `HttpResponseReader` in `io.fogline.bench.serving`): \
+                closed loop, one platform thread per client, each with one HTTP/1.1 keep-alive connection on a blocking \
+                socket; it writes a request encoded before the window, parses the status line and Content-Length, reads \
+                the body and sends the next request at once. Latency is `System.nanoTime` around each exchange; \
+                percentiles are exact (nearest rank over every request completed inside the window) and throughput is \
+                completions per second of the window. It shares no code with the server.
+                - Raw ORT peer (`RawOrtPeer`): the same model file in the benchmark's JVM, one `OrtSession` with the \
+                node's session options (all graph optimisations, the model's `intra_op_threads` or ONNX Runtime's \
+                default as the node, `session.intra_op.allow_spinning` 0), called with plain `OrtSession.run` from as \
+                many threads as clients; per request each thread wraps its own direct input buffers and copies the \
+                outputs out. With one client it also runs with a 100 µs pause after each call (`%s`; latency \
+                excludes the pause, throughput does not): a call on a thread that has just slept finds cold caches, \
+                which the node's threads always do between the requests of one client.
+                - Windows: %s s warm-up, then %s s measured, per contender; the contenders of a row group run in turn, \
+                %d rounds, and each figure is the median of the rounds.
+                - Node: `java %s -jar cli/target/fogline.jar node --http-address 127.0.0.1` with \
+                `ORT_DISABLE_TELEMETRY=1`, the flags of the `./fogline` launcher (`FOGLINE_JAVA_OPTS`: %s), as a \
+                separate process; the benchmark JVM (load generator and raw ORT peer) runs with the launcher's flags.
+                - Models: tiny MLP FP32 64 → 128 → 10 (`TinyModels.mlp`, seed 7), one row per request; `%s` has \
+                %s, `%s` has `%s`, `%s` has `%s`. \
+                MiniLM (all-MiniLM-L6-v2 FP32) with the config the model fetcher ships (max batch 16, dynamic \
+                batching, 500 µs queue delay, ORT's default intra-op threads), %d tokens per request. JSON requests \
+                get JSON answers; binary requests send binary inputs and ask for `binary_data_output`. Every \
+                answer is checked once against raw ORT's before the windows.
+                - Shared cores: the load generator and the node share the same %d CPUs, as do the raw ORT peer's \
+                threads; the peer has no HTTP client to feed, so it is the bound that Fogline's overhead is measured \
+                from, and an HTTP row pays for its client's CPU time as well as the server's.
+                - Start to ready: from spawning the node process (only MiniLM in its repository) to the first 200 of \
+                `GET /v2/health/ready`, polled every 10 ms; %d runs, the model file in the page cache. Resident memory \
+                is VmRSS from `/proc/<pid>/status` at ready and after %,d binary MiniLM requests from one client.
+                - Codec: JMH 1.37, `InferenceCodecBenchmark`, average time, one fork.
+                - Rerun: `bench/run-serving.sh` (builds the node jar and the bench module, then runs everything; \
+                arguments go to `ServingBenchmark`, e.g. `--scenarios overhead,batching --measure 10`).""",
+                RAW_ORT_PAUSED,
+                trim(settings.warmup()),
+                trim(settings.measured()),
+                settings.repetitions(),
+                String.join(" ", NodeProcess.JVM_FLAGS),
+                NodeProcess.extraJvmFlags().isEmpty()
+                        ? "unset"
+                        : "`" + String.join(" ", NodeProcess.extraJvmFlags()) + "`",
+                ServingModels.TINY,
+                settings.tinyConfig() == null
+                        ? "no config.json (the node's default: dynamic batching up to 8 rows)"
+                        : "`" + settings.tinyConfig() + "`",
+                ServingModels.TINY_BATCHING_OFF,
+                ServingModels.TINY_BATCHING_OFF_CONFIG,
+                ServingModels.TINY_BATCHING_ON,
+                ServingModels.TINY_BATCHING_ON_CONFIG,
+                ServingModels.MINILM_TOKENS,
+                machine.cpus(),
+                STARTUP_RUNS,
+                REQUESTS_BEFORE_SECOND_RSS);
+    }
+
+    private static String trim(Duration duration) {
+        return Double.toString(duration.toMillis() / 1000.0).replaceAll("\\.0$", "");
+    }
+
+    private static void progress(String pattern, Object... values) {
+        System.out.println(String.format(Locale.ROOT, pattern, values));
+    }
+
+    private static void deleteRecursively(Path directory) throws IOException {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+}
