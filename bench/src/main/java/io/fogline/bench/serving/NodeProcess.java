@@ -19,9 +19,6 @@ import java.util.regex.Pattern;
  */
 final class NodeProcess implements AutoCloseable {
 
-    /** The JVM flags of the {@code ./fogline} launcher, which appends {@code FOGLINE_JAVA_OPTS} to them. */
-    static final List<String> JVM_FLAGS = List.of("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC");
-
     /** What the launcher would add from {@code FOGLINE_JAVA_OPTS}; empty when it is unset. */
     static List<String> extraJvmFlags() {
         String options = System.getenv("FOGLINE_JAVA_OPTS");
@@ -51,12 +48,14 @@ final class NodeProcess implements AutoCloseable {
     static NodeProcess spawn(Path jar, Path repository, Path log) throws IOException {
         int port = freePort();
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(JVM_FLAGS);
-        command.addAll(extraJvmFlags());
+        // The launcher itself, so the node runs with exactly the JVM flags a user's node gets.
+        command.add(jar.toAbsolutePath()
+                .getParent()
+                .getParent()
+                .getParent()
+                .resolve("fogline")
+                .toString());
         command.addAll(List.of(
-                "-jar",
-                jar.toString(),
                 "node",
                 "--model-repository",
                 repository.toString(),
@@ -67,8 +66,6 @@ final class NodeProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
-        // As the launcher sets it: ONNX Runtime 1.29 crashes in its telemetry code when the command line is long.
-        builder.environment().put("ORT_DISABLE_TELEMETRY", "1");
         long spawned = System.nanoTime();
         Process process = builder.start();
         return new NodeProcess(process, spawned, new InetSocketAddress("127.0.0.1", port), log);

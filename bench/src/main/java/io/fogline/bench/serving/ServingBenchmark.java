@@ -534,9 +534,8 @@ public final class ServingBenchmark {
                 which the node's threads always do between the requests of one client.
                 - Windows: %s s warm-up, then %s s measured, per contender; the contenders of a row group run in turn, \
                 %d rounds, and each figure is the median of the rounds.
-                - Node: `java %s -jar cli/target/fogline.jar node --http-address 127.0.0.1` with \
-                `ORT_DISABLE_TELEMETRY=1`, the flags of the `./fogline` launcher (`FOGLINE_JAVA_OPTS`: %s), as a \
-                separate process; the benchmark JVM (load generator and raw ORT peer) runs with the launcher's flags.
+                - Node: `./fogline node --http-address 127.0.0.1`, the launcher with its JVM flags \
+                (`FOGLINE_JAVA_OPTS`: %s), as a separate process; the benchmark JVM (load generator and raw ORT peer) runs with the launcher's flags.
                 - Models: tiny MLP FP32 64 → 128 → 10 (`TinyModels.mlp`, seed 7), one row per request; `%s` has \
                 %s, `%s` has `%s`, `%s` has `%s`. \
                 MiniLM (all-MiniLM-L6-v2 FP32) with the config the model fetcher ships (max batch 16, dynamic \
@@ -556,7 +555,6 @@ public final class ServingBenchmark {
                 trim(settings.warmup()),
                 trim(settings.measured()),
                 settings.repetitions(),
-                String.join(" ", NodeProcess.JVM_FLAGS),
                 NodeProcess.extraJvmFlags().isEmpty()
                         ? "unset"
                         : "`" + String.join(" ", NodeProcess.extraJvmFlags()) + "`",
