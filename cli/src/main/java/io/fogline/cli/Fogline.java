@@ -20,7 +20,12 @@ import picocli.CommandLine.Command;
         })
 public final class Fogline {
 
+    /** Held so the level sticks: java.util.logging keeps loggers only weakly. */
+    private static final java.util.logging.Logger TOKENIZER_LOG = java.util.logging.Logger.getLogger("ai.djl");
+
     public static void main(String[] args) {
+        // The tokenizer library warns on every start of a machine without CUDA, which Fogline never asks it to use.
+        TOKENIZER_LOG.setLevel(java.util.logging.Level.SEVERE);
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
             System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT %4$s %3$s: %5$s%6$s%n");
         }
