@@ -238,8 +238,9 @@ final class DemoCommand implements Callable<Integer> {
                         "input_ids", shape, 101, 1996, 4034, 2003, 5191, 1999, 4026, 2651, 2007, 2070, 1012, 102),
                 Tensor.ofLongs("attention_mask", shape, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1),
                 Tensor.ofLongs("token_type_ids", shape, new long[12]));
-        byte[] body = InferenceCodec.encodeRequest(request, true).body();
-        int headerLength = InferenceCodec.encodeRequest(request, true).headerLength();
+        InferenceCodec.Encoded encoded = InferenceCodec.encodeRequest(request, true);
+        byte[] body = encoded.body();
+        int headerLength = encoded.headerLength();
         AtomicBoolean running = new AtomicBoolean(true);
         List<List<Long>> latencies = new ArrayList<>();
         try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {

@@ -14,6 +14,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import com.google.protobuf.ByteString;
+import io.fogline.optimize.onnx.GraphEdit;
 import io.fogline.optimize.onnx.Tensors;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -54,7 +55,7 @@ public final class TestModels {
                 .addInitializer(Tensors.floats("W", weightDims, gaussians(in * out, random)))
                 .addInitializer(Tensors.floats("b", new long[] {out}, gaussians(out, random)))
                 .addNode(node("Gemm", List.of("x", "W", "b"), "y")
-                        .addAttribute(intAttribute("transB", transB ? 1 : 0))
+                        .addAttribute(GraphEdit.intAttribute("transB", transB ? 1 : 0))
                         .addAttribute(floatAttribute("alpha", alpha))
                         .addAttribute(floatAttribute("beta", beta)))
                 .build();
@@ -190,14 +191,6 @@ public final class TestModels {
                 .setName(output)
                 .addAllInput(inputs)
                 .addOutput(output);
-    }
-
-    private static AttributeProto intAttribute(String name, long value) {
-        return AttributeProto.newBuilder()
-                .setName(name)
-                .setType(AttributeProto.AttributeType.INT)
-                .setI(value)
-                .build();
     }
 
     private static AttributeProto intsAttribute(String name, long... values) {
