@@ -72,7 +72,7 @@ final class CascadeBenchCommand implements Callable<Integer> {
     @Option(
             names = "--thresholds",
             split = ",",
-            defaultValue = "0.5,0.6,0.7,0.8,0.85,0.9,0.95,0.99",
+            defaultValue = "0.5,0.6,0.65,0.7,0.75,0.8,0.9,0.95,0.99",
             description = "max_probability_below values to sweep (default ${DEFAULT-VALUE}).")
     List<Double> thresholds;
 

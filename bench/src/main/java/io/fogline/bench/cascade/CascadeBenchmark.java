@@ -81,13 +81,17 @@ public final class CascadeBenchmark {
             Measurement bigThroughLink = report(
                     out,
                     client.measure(
-                            "big model alone, over the " + options.delay().toMillis() + " ms link",
-                            Double.NaN,
-                            link.url(),
-                            BIG,
-                            concurrency));
-            Measurement bigNoDelay =
-                    report(out, client.measure("big model alone, no link delay", Double.NaN, fogUrl, BIG, concurrency));
+                                    "big model alone, over the "
+                                            + options.delay().toMillis() + " ms link",
+                                    Double.NaN,
+                                    link.url(),
+                                    BIG,
+                                    concurrency)
+                            .allAtParent());
+            Measurement bigNoDelay = report(
+                    out,
+                    client.measure("big model alone, no link delay", Double.NaN, fogUrl, BIG, concurrency)
+                            .allAtParent());
             Measurement edgeAlone =
                     report(out, client.measure("edge model alone", Double.NaN, edgeUrl, EDGE_ALONE, concurrency));
             List<Measurement> sweep = new ArrayList<>();

@@ -6,6 +6,7 @@ import io.fogline.core.protocol.InferenceResponse;
 import io.fogline.core.tensor.Tensor;
 import io.fogline.learn.data.Dataset;
 import io.fogline.routing.RoutingParameters;
+import io.fogline.routing.score.ClassDistribution;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -71,7 +72,10 @@ final class ImageClient implements AutoCloseable {
                     long started = System.nanoTime();
                     InferenceResponse answer = send(uri, i);
                     nanos[i] = System.nanoTime() - started;
-                    correct[i] = argmax(answer.outputs().getFirst().toFloats()) == images.labels()[sample[i]];
+                    float[] scores = answer.outputs().getFirst().toFloats();
+                    correct[i] = ClassDistribution.of(scores, 0, scores.length, false)
+                                    .topClass()
+                            == images.labels()[sample[i]];
                     Object tier = answer.parameters().get(RoutingParameters.TIER);
                     escalated[i] = tier != null && !RoutingParameters.LOCAL.equals(tier);
                     degraded[i] = Boolean.TRUE.equals(answer.parameters().get(RoutingParameters.DEGRADED));
@@ -121,16 +125,6 @@ final class ImageClient implements AutoCloseable {
                 .map(Integer::parseInt)
                 .orElse(-1);
         return InferenceCodec.decodeResponse(body, body.length, headerLength);
-    }
-
-    private static int argmax(float[] values) {
-        int best = 0;
-        for (int i = 1; i < values.length; i++) {
-            if (values[i] > values[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 
     private static double share(boolean[] flags) {
