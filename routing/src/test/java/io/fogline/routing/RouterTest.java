@@ -149,6 +149,19 @@ class RouterTest {
     }
 
     @Test
+    void sendsJsonTensorsToAParentWithoutTheBinaryExtension() throws IOException {
+        parent = new StandInParent();
+        serve(routing(parent.url(), "").replace("\"model\": \"big\"", "\"model\": \"big\", \"binary\": false"));
+
+        InferenceResponse answer = infer(UNSURE);
+
+        assertThat(answer.parameters()).containsEntry(RoutingParameters.TIER, "fog");
+        assertThat(parent.contentTypes()).containsExactly("application/json");
+        assertThat(parent.received().getFirst().binaryOutputsByDefault()).isFalse();
+        assertThat(parent.received().getFirst().input("x").toFloats()).containsExactly(UNSURE);
+    }
+
+    @Test
     void namesEveryTierOfAChainOfEscalations() throws IOException {
         parent = new StandInParent();
         parent.behave(StandInParent.Behaviour.ANSWER_FROM_ITS_PARENT);
