@@ -185,7 +185,8 @@ public final class Fleet {
         Map<String, List<DesiredModel>> desired = new TreeMap<>();
         try (PreparedStatement select =
                 connection.prepareStatement("SELECT device_id, model, version, bundle, action_id FROM desired_models"
-                        + (parameter == null ? "" : " WHERE device_id IN (SELECT id FROM devices" + where + ")"))) {
+                        + (parameter == null ? "" : " WHERE device_id IN (SELECT id FROM devices" + where + ")")
+                        + " ORDER BY device_id, model")) {
             if (parameter != null) {
                 select.setString(1, parameter);
             }
