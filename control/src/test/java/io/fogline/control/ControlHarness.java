@@ -22,6 +22,7 @@ public final class ControlHarness implements AutoCloseable {
     private final TestStore.Created database;
     private final Path dataDir;
     private ControlPlane control;
+    private int port;
 
     public ControlHarness(TestStore store, Path dataDir) {
         this.database = store.create();
@@ -33,10 +34,11 @@ public final class ControlHarness implements AutoCloseable {
         try {
             control = ControlPlane.start(ControlOptions.defaults(dataDir)
                     .withDatabase(database.url())
-                    .withHttp("127.0.0.1", 0)
+                    .withHttp("127.0.0.1", port)
                     .withAdminToken(ADMIN_TOKEN)
                     .withTrustStore(dataDir.resolve("trust-store.json"))
                     .withTime(clock, Duration.ZERO));
+            port = control.port();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -84,6 +86,30 @@ public final class ControlHarness implements AutoCloseable {
         Http.Answer answer = operator().get("/api/v1/rollouts/" + id);
         assertThat(answer.status()).as(answer.text()).isEqualTo(200);
         return answer.json();
+    }
+
+    /** Publishes a bundle of {@code model} at {@code version}; returns its digest. */
+    public String publish(String model, int version) {
+        String digest = io.fogline.control.fleet.Secrets.hash(model + "/" + version);
+        execute("INSERT INTO bundles (digest, model, version, manifest, signature, key_id, size, published_at)"
+                + " VALUES ('" + digest + "', '" + model + "', " + version + ", '{}', '{}', 'test', 0, 0)");
+        return digest;
+    }
+
+    private void execute(String sql) {
+        String url = database.url() == null ? "jdbc:sqlite:" + dataDir.resolve("control.db") : database.url();
+        try (java.sql.Connection connection = java.sql.DriverManager.getConnection(url)) {
+            connection.createStatement().execute(sql);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Starts a rollout; returns its id. */
+    public long startRollout(Map<String, Object> spec) {
+        Http.Answer answer = operator().post("/api/v1/rollouts", spec);
+        assertThat(answer.status()).as(answer.text()).isEqualTo(201);
+        return answer.json().path("id").asLong();
     }
 
     /** Reads the control plane's database directly, as a thief with a copy of it would. */
