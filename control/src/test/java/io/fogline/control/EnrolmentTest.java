@@ -60,7 +60,7 @@ class EnrolmentTest {
         assertThat(missing.error()).isEqualTo("missing 'Authorization: Bearer <credential>'");
         Http.Answer wrong = harness.anonymous().as("guessed").get("/api/v1/devices/cam-1/desired");
         assertThat(wrong.status()).isEqualTo(401);
-        assertThat(wrong.error()).isEqualTo("unknown device credential");
+        assertThat(wrong.error()).isEqualTo("unknown credential: neither the admin token nor a device's");
     }
 
     @Test

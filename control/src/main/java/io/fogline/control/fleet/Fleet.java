@@ -127,7 +127,7 @@ public final class Fleet {
                 select.setString(1, Secrets.hash(credential));
                 try (ResultSet row = select.executeQuery()) {
                     if (!row.next()) {
-                        throw ApiException.unauthorized("unknown device credential");
+                        throw ApiException.unauthorized("unknown credential: neither the admin token nor a device's");
                     }
                     return new AuthenticatedDevice(row.getString(1), row.getString(2));
                 }
