@@ -274,6 +274,26 @@ class RolloutTest {
     }
 
     @Test
+    void reportsArrivingAtOnceAreEachCountedOnce() throws Exception {
+        long id = harness.startRollout(spec(2, Map.of("canary", "100%")));
+        Map<SimulatedDevice, JsonNode> desired = new java.util.LinkedHashMap<>();
+        devices.forEach(device -> desired.put(device, device.desired("fashion")));
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<?>> reports = new ArrayList<>();
+            desired.forEach((device, entry) ->
+                    reports.add(threads.submit(() -> device.switchTo(entry, SimulatedDevice.goodQuality()))));
+            for (var report : reports) {
+                report.get();
+            }
+        }
+        JsonNode rollout = harness.rollout(id);
+        assertThat(rollout.path("state").asText()).isEqualTo("completed");
+        assertThat(rollout.path("waves").get(0).path("tally").path("switched").asInt())
+                .isEqualTo(10);
+        assertThat(harness.column("SELECT COUNT(*) FROM feedback")).containsExactly(String.valueOf(10 * 6 * 2));
+    }
+
+    @Test
     void aSecondRolloutOfTheSameModelWaitsForTheFirst() {
         long id = harness.startRollout(spec(2, Map.of("canary", "1")));
         Http.Answer second = harness.operator().post("/api/v1/rollouts", spec(1, Map.of("canary", "1")));
