@@ -60,6 +60,11 @@ final class RolloutCommand {
         @Option(names = "--factor", defaultValue = "2", description = "Each next wave is this many times the last.")
         double factor;
 
+        @Option(
+                names = "--every",
+                description = "Open waves at this rate (seconds) instead of waiting for each to pass.")
+        Long everySeconds;
+
         @Option(names = "--success-threshold", defaultValue = "1", description = "Share of a wave that must switch.")
         double successThreshold;
 
@@ -114,7 +119,11 @@ final class RolloutCommand {
             spec.put(
                     "target",
                     target.group != null ? Map.of("group", target.group) : Map.of("selector", target.selector));
-            spec.put("waves", Map.of("canary", canary, "factor", factor));
+            Map<String, Object> waves = new LinkedHashMap<>();
+            waves.put("canary", canary);
+            waves.put("factor", factor);
+            waves.put("every_seconds", everySeconds);
+            spec.put("waves", waves);
             spec.put("gates", gates);
             spec.put("on_failure", onFailure);
             spec.put("approval", approval);

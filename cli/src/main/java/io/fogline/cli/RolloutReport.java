@@ -30,13 +30,16 @@ final class RolloutReport {
         JsonNode target = spec.path("target");
         out.append(String.format(
                 Locale.ROOT,
-                "  target: %s, %d devices; waves: canary %s, then x%s; on failure: %s; approval: %s%n",
+                "  target: %s, %d devices; waves: canary %s, then x%s%s; on failure: %s; approval: %s%n",
                 target.hasNonNull("group")
                         ? "group '" + target.path("group").asText() + "'"
                         : "selector '" + target.path("selector").asText() + "'",
                 rollout.path("targets").asInt(),
                 spec.path("waves").path("canary").asText(),
                 number(spec.path("waves").path("factor").asDouble()),
+                spec.path("waves").hasNonNull("every_seconds")
+                        ? " every " + spec.path("waves").path("every_seconds").asLong() + " s"
+                        : " as each passes",
                 spec.path("on_failure").asText(),
                 spec.path("approval").asText()));
         out.append("  gates: ").append(gates(spec.path("gates"))).append('\n');

@@ -88,6 +88,7 @@ class OperatorCommandsTest {
     void aWrongTokenIsRefused() {
         Run status = run("rollout", "status", "--control", "http://127.0.0.1:" + control.port(), "--token", "nope");
         assertThat(status.exitCode()).isEqualTo(1);
-        assertThat(status.err()).isEqualTo("fogline: 401: unknown credential: neither the admin token nor a device's\n");
+        assertThat(status.err())
+                .isEqualTo("fogline: 401: unknown credential: neither the admin token nor a device's\n");
     }
 }

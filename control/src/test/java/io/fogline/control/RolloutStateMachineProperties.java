@@ -49,13 +49,20 @@ abstract class RolloutStateMachineProperties {
     record Operate(String command) implements Step {}
 
     record Plan(
-            int canary, int factor, double successThreshold, boolean failureGate, String onFailure, String approval) {}
+            int canary,
+            int factor,
+            boolean atARate,
+            double successThreshold,
+            boolean failureGate,
+            String onFailure,
+            String approval) {}
 
     @Provide
     Arbitrary<Plan> plans() {
         return Combinators.combine(
                         Arbitraries.integers().between(1, 3),
                         Arbitraries.integers().between(1, 3),
+                        Arbitraries.of(true, false),
                         Arbitraries.of(1.0, 0.5),
                         Arbitraries.of(true, false),
                         Arbitraries.of("pause", "rollback"),
@@ -106,13 +113,22 @@ abstract class RolloutStateMachineProperties {
             gates.put("min_sample", 2);
         }
         long id = harness.startRollout(Map.of(
-                "model", model,
-                "version", 2,
-                "target", Map.of("group", group),
-                "waves", Map.of("canary", String.valueOf(plan.canary()), "factor", plan.factor()),
-                "gates", gates,
-                "on_failure", plan.onFailure(),
-                "approval", plan.approval()));
+                "model",
+                model,
+                "version",
+                2,
+                "target",
+                Map.of("group", group),
+                "waves",
+                plan.atARate()
+                        ? Map.of("canary", String.valueOf(plan.canary()), "factor", plan.factor(), "every_seconds", 60)
+                        : Map.of("canary", String.valueOf(plan.canary()), "factor", plan.factor()),
+                "gates",
+                gates,
+                "on_failure",
+                plan.onFailure(),
+                "approval",
+                plan.approval()));
         Map<String, Boolean> switchedToV2 = new HashMap<>();
         String terminal = null;
         for (Step step : steps) {

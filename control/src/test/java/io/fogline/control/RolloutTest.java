@@ -274,6 +274,37 @@ class RolloutTest {
     }
 
     @Test
+    void atARateWavesOpenOnScheduleWhileTheGatesOfEveryTargetedDeviceHold() {
+        long id = harness.startRollout(spec(
+                2,
+                Map.of("canary", "1", "factor", 2, "every_seconds", 60),
+                Map.of("success_threshold", 0.5, "failure_threshold", 0.3, "min_sample", 3),
+                "rollback"));
+        harness.clock.advance(Duration.ofSeconds(59));
+        harness.tick();
+        assertThat(harness.rollout(id).path("current_wave").asInt())
+                .as("not yet due")
+                .isZero();
+        harness.clock.advance(Duration.ofSeconds(1));
+        harness.tick();
+        JsonNode rollout = harness.rollout(id);
+        assertThat(rollout.path("current_wave").asInt())
+                .as("due, though the canary has not answered")
+                .isEqualTo(1);
+        assertThat(rollout.path("waves").get(0).path("reason").asText())
+                .isEqualTo("next wave opened on schedule after 60 s");
+        devices.get(0).switchTo(devices.get(0).desired("fashion"), SimulatedDevice.goodQuality());
+        devices.get(1).failGolden(devices.get(1).desired("fashion"));
+        devices.get(2).failGolden(devices.get(2).desired("fashion"));
+        rollout = harness.rollout(id);
+        assertThat(rollout.path("state").asText()).isEqualTo("rolled_back");
+        assertThat(rollout.path("state_reason").asText())
+                .isEqualTo("wave 1 failed its gates: failure threshold: 2 of 3 ended devices failed, over 30%"
+                        + " (minimum sample 3)");
+        assertThat(desiredBundles()).containsOnly(v1);
+    }
+
+    @Test
     void reportsArrivingAtOnceAreEachCountedOnce() throws Exception {
         long id = harness.startRollout(spec(2, Map.of("canary", "100%")));
         Map<SimulatedDevice, JsonNode> desired = new java.util.LinkedHashMap<>();

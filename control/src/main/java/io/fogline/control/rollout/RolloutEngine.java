@@ -167,10 +167,20 @@ public final class RolloutEngine {
             moveOn(connection, rollout);
             return;
         }
-        Verdict verdict = tally(connection, rollout.id(), rollout.currentWave(), rollout.spec())
+        Long every = rollout.spec().waves().everySeconds();
+        // At a rate, waves overlap: the gates judge every device targeted so far, not only the current wave's.
+        Verdict verdict = (every == null
+                        ? tally(connection, rollout.id(), rollout.currentWave(), rollout.spec())
+                        : tallyUpTo(connection, rollout.id(), rollout.currentWave(), rollout.spec()))
                 .judge(rollout.spec().gates());
         switch (verdict.outcome()) {
-            case PENDING -> {}
+            case PENDING -> {
+                boolean last = rollout.currentWave() + 1 >= waveCount(connection, rollout.id());
+                if (every != null && !last && clock.millis() - waveStart(connection, rollout) >= every * 1000) {
+                    endWave(connection, rollout, "passed", "next wave opened on schedule after " + every + " s");
+                    moveOn(connection, rollout);
+                }
+            }
             case PASSED -> {
                 endWave(connection, rollout, "passed", null);
                 moveOn(connection, rollout);
@@ -347,11 +357,21 @@ public final class RolloutEngine {
 
     /** Counts the outcomes of one wave's devices, reading switches against the quality gates. */
     static WaveTally tally(Connection connection, long id, int wave, RolloutSpec spec) throws SQLException {
+        return tally(connection, id, wave, "t.position >= w.first AND t.position < w.first + w.size", spec);
+    }
+
+    /** Counts the outcomes of the devices of every wave up to and including {@code wave}. */
+    private static WaveTally tallyUpTo(Connection connection, long id, int wave, RolloutSpec spec) throws SQLException {
+        return tally(connection, id, wave, "t.position < w.first + w.size", spec);
+    }
+
+    private static WaveTally tally(Connection connection, long id, int wave, String positions, RolloutSpec spec)
+            throws SQLException {
         int size = 0, switched = 0, failed = 0, timedOut = 0, qualityFailed = 0, pending = 0;
         try (PreparedStatement select = connection.prepareStatement(
                 "SELECT a.status, a.quality FROM rollout_targets t JOIN rollout_waves w ON w.rollout_id = t.rollout_id"
-                        + " JOIN actions a ON a.id = t.action_id WHERE t.rollout_id = ? AND w.wave = ?"
-                        + " AND t.position >= w.first AND t.position < w.first + w.size")) {
+                        + " JOIN actions a ON a.id = t.action_id WHERE t.rollout_id = ? AND w.wave = ? AND "
+                        + positions)) {
             select.setLong(1, id);
             select.setInt(2, wave);
             try (ResultSet rows = select.executeQuery()) {
@@ -436,6 +456,18 @@ public final class RolloutEngine {
             try (ResultSet row = select.executeQuery()) {
                 row.next();
                 return row.getString(1);
+            }
+        }
+    }
+
+    private static long waveStart(Connection connection, Row rollout) throws SQLException {
+        try (PreparedStatement select =
+                connection.prepareStatement("SELECT started_at FROM rollout_waves WHERE rollout_id = ? AND wave = ?")) {
+            select.setLong(1, rollout.id());
+            select.setInt(2, rollout.currentWave());
+            try (ResultSet row = select.executeQuery()) {
+                row.next();
+                return row.getLong(1);
             }
         }
     }

@@ -23,8 +23,13 @@ public record RolloutSpec(
     /** The devices: those of a group, or those whose labels match a selector ({@code site=berlin,tier=edge}). */
     public record Target(String group, String selector) {}
 
-    /** The first wave (a count, {@code "1"}, or a share, {@code "5%"}), then each wave {@code factor} times the last. */
-    public record Waves(String canary, double factor) {}
+    /**
+     * The first wave (a count, {@code "1"}, or a share, {@code "5%"}), then each wave {@code factor} times the last.
+     * Without {@code everySeconds} a wave opens when the one before has passed its gates; with it, waves open at an
+     * exponential rate, every {@code everySeconds} (or sooner, once all so far have ended), for as long as the gates
+     * judging every device targeted so far hold.
+     */
+    public record Waves(String canary, double factor, Long everySeconds) {}
 
     /**
      * Every wave must see at least {@code successThreshold} of its devices switch, and fails as soon as more than
@@ -50,8 +55,12 @@ public record RolloutSpec(
         Target target = targetOf(body.path("target"));
         JsonNode waves = body.path("waves");
         String canary = Fields.optionalText(waves, "canary");
+        Long every = Fields.optionalLong(waves, "every_seconds");
+        if (every != null && every < 1) {
+            throw ApiException.badRequest("'waves.every_seconds' must be a positive integer, got " + every);
+        }
         Waves plan =
-                new Waves(canary == null ? "1" : canary, waves.path("factor").asDouble(2.0));
+                new Waves(canary == null ? "1" : canary, waves.path("factor").asDouble(2.0), every);
         WavePlan.validate(plan);
         JsonNode gates = body.path("gates");
         Gates rules = new Gates(
