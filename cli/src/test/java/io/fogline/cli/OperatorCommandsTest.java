@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fogline.control.ControlOptions;
 import io.fogline.control.ControlPlane;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -34,25 +31,8 @@ class OperatorCommandsTest {
         control.close();
     }
 
-    private record Run(int exitCode, String out, String err) {}
-
-    private static synchronized Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream capturedOut = new ByteArrayOutputStream();
-        ByteArrayOutputStream capturedErr = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(capturedOut, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(capturedErr, true, StandardCharsets.UTF_8));
-            int exitCode = Fogline.run(args);
-            return new Run(
-                    exitCode,
-                    capturedOut.toString(StandardCharsets.UTF_8),
-                    capturedErr.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    private static CommandRun run(String... args) {
+        return CommandRun.of(args);
     }
 
     private String[] connected(String... args) {
@@ -67,26 +47,28 @@ class OperatorCommandsTest {
 
     @Test
     void anEnrolmentTokenIsPrintedAndTheFleetListed() {
-        Run token = run(connected("enrol-token", "--group", "cameras", "--uses", "3"));
+        CommandRun token = run(connected("enrol-token", "--group", "cameras", "--uses", "3"));
         assertThat(token.exitCode()).as(token.err()).isZero();
         assertThat(token.out().trim()).matches("[A-Za-z0-9_-]{43}");
-        Run devices = run(connected("devices"));
+        CommandRun devices = run(connected("devices"));
         assertThat(devices.exitCode()).as(devices.err()).isZero();
         assertThat(devices.out()).startsWith("device ").contains("desired");
     }
 
     @Test
     void aRefusalIsPrintedWithTheControlPlanesReason() {
-        Run start = run(connected("rollout", "start", "--model", "fashion", "--version", "9", "--group", "cameras"));
+        CommandRun start =
+                run(connected("rollout", "start", "--model", "fashion", "--version", "9", "--group", "cameras"));
         assertThat(start.exitCode()).isEqualTo(1);
         assertThat(start.err()).isEqualTo("fogline: 404: no published bundle of model 'fashion' version 9\n");
-        Run status = run(connected("rollout", "status", "7"));
+        CommandRun status = run(connected("rollout", "status", "7"));
         assertThat(status.err()).isEqualTo("fogline: 404: no rollout 7\n");
     }
 
     @Test
     void aWrongTokenIsRefused() {
-        Run status = run("rollout", "status", "--control", "http://127.0.0.1:" + control.port(), "--token", "nope");
+        CommandRun status =
+                run("rollout", "status", "--control", "http://127.0.0.1:" + control.port(), "--token", "nope");
         assertThat(status.exitCode()).isEqualTo(1);
         assertThat(status.err())
                 .isEqualTo("fogline: 401: unknown credential: neither the admin token nor a device's\n");

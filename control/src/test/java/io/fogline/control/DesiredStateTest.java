@@ -3,35 +3,10 @@ package io.fogline.control;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
-@ParameterizedClass
-@EnumSource(TestStore.class)
-class DesiredStateTest {
-
-    private final TestStore store;
-    private ControlHarness harness;
-
-    DesiredStateTest(TestStore store) {
-        this.store = store;
-    }
-
-    @BeforeEach
-    void start(@TempDir Path dir) {
-        harness = new ControlHarness(store, dir);
-    }
-
-    @AfterEach
-    void stop() {
-        harness.close();
-    }
+class DesiredStateTest extends OnBothDatabases {
 
     @Test
     void theETagChangesExactlyWhenTheDevicesDesiredStateChanges() {

@@ -3,38 +3,19 @@ package io.fogline.control;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
-@ParameterizedClass
-@EnumSource(TestStore.class)
-class FeedbackTest {
+class FeedbackTest extends OnBothDatabases {
 
-    private final TestStore store;
-    private ControlHarness harness;
     private SimulatedDevice camera;
 
-    FeedbackTest(TestStore store) {
-        this.store = store;
-    }
-
     @BeforeEach
-    void start(@TempDir Path dir) {
-        harness = new ControlHarness(store, dir);
+    void start() {
         camera = harness.enrol("cam-1", "cameras", Map.of());
-    }
-
-    @AfterEach
-    void stop() {
-        harness.close();
     }
 
     private Http.Answer send(long seq, String status, int runningVersion) {

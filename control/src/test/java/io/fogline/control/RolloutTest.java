@@ -3,36 +3,22 @@ package io.fogline.control;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
 
-@ParameterizedClass
-@EnumSource(TestStore.class)
-class RolloutTest {
+class RolloutTest extends OnBothDatabases {
 
-    private final TestStore store;
-    private ControlHarness harness;
     private final List<SimulatedDevice> devices = new ArrayList<>();
     private String v1;
     private String v2;
 
-    RolloutTest(TestStore store) {
-        this.store = store;
-    }
-
     @BeforeEach
-    void start(@TempDir Path dir) {
-        harness = new ControlHarness(store, dir);
+    void start() {
         for (int i = 0; i < 10; i++) {
             devices.add(
                     harness.enrol(String.format("cam-%02d", i), "cameras", Map.of("site", i < 5 ? "berlin" : "paris")));
@@ -42,11 +28,6 @@ class RolloutTest {
         long first = harness.startRollout(spec(1, Map.of("canary", "100%")));
         devices.forEach(device -> device.switchTo(device.desired("fashion"), SimulatedDevice.goodQuality()));
         assertThat(harness.rollout(first).path("state").asText()).isEqualTo("completed");
-    }
-
-    @AfterEach
-    void stop() {
-        harness.close();
     }
 
     private static Map<String, Object> spec(int version, Map<String, Object> waves) {

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
 
@@ -60,7 +61,14 @@ public final class Database implements AutoCloseable {
         try {
             Flyway.configure()
                     .dataSource(pool)
-                    .locations("classpath:db/migration/" + (postgres ? "postgresql" : "sqlite"))
+                    .locations("classpath:db/migration/common")
+                    .placeholders(Map.of(
+                            "identity",
+                            postgres
+                                    ? "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"
+                                    : "INTEGER PRIMARY KEY AUTOINCREMENT",
+                            "bytes",
+                            postgres ? "BYTEA" : "BLOB"))
                     .load()
                     .migrate();
         } catch (RuntimeException e) {
