@@ -4,14 +4,30 @@ package io.fogline.control;
 public final class ApiException extends RuntimeException {
 
     private final int status;
+    private final String refusal;
 
     public ApiException(int status, String message) {
+        this(status, message, null);
+    }
+
+    private ApiException(int status, String message, String refusal) {
         super(message);
         this.status = status;
+        this.refusal = refusal;
     }
 
     public int status() {
         return status;
+    }
+
+    /** The bundle module's name for why a bundle was refused, or null. */
+    public String refusal() {
+        return refusal;
+    }
+
+    /** A bundle refused by the bundle module, with its named reason. */
+    public static ApiException refused(String refusal, String message) {
+        return new ApiException(400, message, refusal);
     }
 
     public static ApiException badRequest(String message) {

@@ -65,7 +65,11 @@ public final class ControlServer implements AutoCloseable {
             try {
                 route(exchange);
             } catch (ApiException e) {
-                exchange.sendError(e.status(), e.getMessage());
+                if (e.refusal() == null) {
+                    exchange.sendError(e.status(), e.getMessage());
+                } else {
+                    exchange.sendJson(e.status(), Map.of("error", e.getMessage(), "refusal", e.refusal()));
+                }
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "failed " + exchange.method() + " " + exchange.http.getRequestURI(), e);
                 exchange.sendError(500, e.toString());
