@@ -7,7 +7,6 @@ import io.fogline.control.fleet.DesiredStates;
 import io.fogline.control.fleet.DeviceView;
 import io.fogline.control.fleet.Fleet;
 import io.fogline.control.fleet.LabelSelector;
-import io.fogline.control.fleet.Quality;
 import io.fogline.control.rollout.RolloutState.Command;
 import io.fogline.control.rollout.WaveTally.Verdict;
 import io.fogline.control.store.Database;
@@ -170,8 +169,8 @@ public final class RolloutEngine {
         Long every = rollout.spec().waves().everySeconds();
         // At a rate, waves overlap: the gates judge every device targeted so far, not only the current wave's.
         Verdict verdict = (every == null
-                        ? tally(connection, rollout.id(), rollout.currentWave(), rollout.spec())
-                        : tallyUpTo(connection, rollout.id(), rollout.currentWave(), rollout.spec()))
+                        ? WaveTallies.of(connection, rollout.id(), rollout.currentWave(), rollout.spec())
+                        : WaveTallies.upTo(connection, rollout.id(), rollout.currentWave(), rollout.spec()))
                 .judge(rollout.spec().gates());
         switch (verdict.outcome()) {
             case PENDING -> {
@@ -353,48 +352,6 @@ public final class RolloutEngine {
             expire.setLong(4, now - timeout * 1000);
             expire.executeUpdate();
         }
-    }
-
-    /** Counts the outcomes of one wave's devices, reading switches against the quality gates. */
-    static WaveTally tally(Connection connection, long id, int wave, RolloutSpec spec) throws SQLException {
-        return tally(connection, id, wave, "t.position >= w.first AND t.position < w.first + w.size", spec);
-    }
-
-    /** Counts the outcomes of the devices of every wave up to and including {@code wave}. */
-    private static WaveTally tallyUpTo(Connection connection, long id, int wave, RolloutSpec spec) throws SQLException {
-        return tally(connection, id, wave, "t.position < w.first + w.size", spec);
-    }
-
-    private static WaveTally tally(Connection connection, long id, int wave, String positions, RolloutSpec spec)
-            throws SQLException {
-        int size = 0, switched = 0, failed = 0, timedOut = 0, qualityFailed = 0, pending = 0;
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT a.status, a.quality FROM rollout_targets t JOIN rollout_waves w ON w.rollout_id = t.rollout_id"
-                        + " JOIN actions a ON a.id = t.action_id WHERE t.rollout_id = ? AND w.wave = ? AND "
-                        + positions)) {
-            select.setLong(1, id);
-            select.setInt(2, wave);
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    size++;
-                    switch (rows.getString(1)) {
-                        case "switched" -> {
-                            String quality = rows.getString(2);
-                            Quality reported = quality == null ? null : Json.read(quality, Quality.class);
-                            if (QualityCheck.violation(spec.gates().quality(), reported) == null) {
-                                switched++;
-                            } else {
-                                qualityFailed++;
-                            }
-                        }
-                        case "failed", "cancelled" -> failed++;
-                        case "timed_out" -> timedOut++;
-                        default -> pending++;
-                    }
-                }
-            }
-        }
-        return new WaveTally(size, switched, failed, timedOut, qualityFailed, pending);
     }
 
     private long insertAction(

@@ -85,7 +85,7 @@ public final class RolloutViews {
                             nullableLong(rows, 5),
                             nullableLong(rows, 6),
                             rows.getString(7),
-                            result.equals("planned") ? null : RolloutEngine.tally(connection, id, wave, spec)));
+                            result.equals("planned") ? null : WaveTallies.of(connection, id, wave, spec)));
                 }
             }
         }
