@@ -149,6 +149,20 @@ class RouterTest {
     }
 
     @Test
+    void namesEveryTierOfAChainOfEscalations() throws IOException {
+        parent = new StandInParent();
+        parent.behave(StandInParent.Behaviour.ANSWER_FROM_ITS_PARENT);
+        serve(routing(parent.url(), ""));
+
+        InferenceResponse answer = infer(UNSURE);
+
+        assertThat(answer.output("y").toFloats()).containsExactly(0f, 1f, 0f);
+        assertThat(answer.parameters())
+                .containsEntry(RoutingParameters.TIER, "fog/cloud")
+                .containsEntry(RoutingParameters.CONFIDENCE, 0.97);
+    }
+
+    @Test
     void answersLocallyAndSaysSoWhenTheParentRefusesConnections() throws IOException {
         serve(routing("http://127.0.0.1:" + closedPort(), ""));
 

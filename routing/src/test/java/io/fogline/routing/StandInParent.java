@@ -20,6 +20,8 @@ final class StandInParent implements AutoCloseable {
 
     enum Behaviour {
         ANSWER,
+        /** Answers as a node that escalated the request to its own parent, named {@code cloud}. */
+        ANSWER_FROM_ITS_PARENT,
         FAIL,
         STALL
     }
@@ -56,6 +58,10 @@ final class StandInParent implements AutoCloseable {
             case ANSWER -> send(exchange, 200, """
                     {"model_name": "big", "model_version": "1", "outputs": [
                       {"name": "y", "datatype": "FP32", "shape": [1, 3], "data": [0, 0, 1]}]}""");
+            case ANSWER_FROM_ITS_PARENT -> send(exchange, 200, """
+                    {"model_name": "big", "model_version": "1",
+                     "parameters": {"fogline_tier": "cloud", "fogline_confidence": 0.97},
+                     "outputs": [{"name": "y", "datatype": "FP32", "shape": [1, 3], "data": [0, 1, 0]}]}""");
             case FAIL -> send(exchange, 500, "{\"error\": \"stand-in failure\"}");
             case STALL -> {
                 try {
