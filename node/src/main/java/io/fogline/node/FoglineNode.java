@@ -2,9 +2,12 @@ package io.fogline.node;
 
 import io.fogline.node.http.InferenceServer;
 import io.fogline.node.metrics.NodeMetrics;
+import io.fogline.node.ota.OtaAgent;
 import io.fogline.runtime.repository.ModelManager;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.concurrent.CompletableFuture;
 
 /** A running node: its models, its metrics and its HTTP server, started and stopped together. */
@@ -17,17 +20,22 @@ public final class FoglineNode implements AutoCloseable {
     private final NodeMetrics metrics;
     private final InferenceServer server;
     private final int port;
+    private final OtaAgent ota;
 
-    private FoglineNode(Vertx vertx, ModelManager models, NodeMetrics metrics, InferenceServer server, int port) {
+    private FoglineNode(
+            Vertx vertx, ModelManager models, NodeMetrics metrics, InferenceServer server, int port, OtaAgent ota) {
         this.vertx = vertx;
         this.models = models;
         this.metrics = metrics;
         this.server = server;
         this.port = port;
+        this.ota = ota;
     }
 
     /** Loads the models (unless told not to) and listens; returns once the node answers requests. */
     public static FoglineNode start(NodeOptions options) {
+        // Before any model loads: what an interrupted update left untested must not serve.
+        OtaAgent ota = options.ota() == null ? null : prepareOta(options);
         NodeMetrics metrics = new NodeMetrics();
         ModelManager models = new ModelManager(options.modelRepository(), metrics);
         // Models load while the HTTP server starts: on a small device the two together are most of the start time.
@@ -44,12 +52,26 @@ public final class FoglineNode implements AutoCloseable {
             InferenceServer server = new InferenceServer(vertx, models, metrics, options.maxRequestBytes(), VERSION);
             int port = server.start(options.host(), options.httpPort(), options.eventLoops());
             loading.join();
-            return new FoglineNode(vertx, models, metrics, server, port);
+            if (ota != null) {
+                ota.start(models);
+            }
+            return new FoglineNode(vertx, models, metrics, server, port, ota);
         } catch (RuntimeException e) {
             loading.join();
+            if (ota != null) {
+                ota.close();
+            }
             models.close();
             vertx.close().await();
             throw e;
+        }
+    }
+
+    private static OtaAgent prepareOta(NodeOptions options) {
+        try {
+            return OtaAgent.prepare(options.ota(), options.modelRepository());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare over-the-air updates: " + e.getMessage(), e);
         }
     }
 
@@ -68,6 +90,9 @@ public final class FoglineNode implements AutoCloseable {
     @Override
     public void close() {
         try {
+            if (ota != null) {
+                ota.close();
+            }
             server.close();
         } finally {
             models.close();
