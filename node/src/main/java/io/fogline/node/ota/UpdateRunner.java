@@ -11,6 +11,7 @@ import io.fogline.bundle.Sha256;
 import io.fogline.bundle.TrustStore;
 import io.fogline.bundle.VerifiedManifest;
 import io.fogline.bundle.content.GoldenSet;
+import io.fogline.routing.Router;
 import io.fogline.runtime.repository.ModelManager;
 import io.fogline.runtime.repository.RepositoryModel;
 import io.fogline.runtime.stats.InferenceObserver;
@@ -153,7 +154,7 @@ final class UpdateRunner {
         BundleUnpacker.deleteTree(slot);
         BundleUnpacker.assemble(verified, blobs::blob, slot);
         enter(action, Step.LOADING);
-        try (ModelManager probe = new ModelManager(repository, InferenceObserver.NONE)) {
+        try (ModelManager probe = new ModelManager(repository, InferenceObserver.NONE, Router::check)) {
             try {
                 probe.load(action.model(), SlotConfig.derive(modelDirectory, action.version()));
             } catch (RuntimeException | IOException e) {
