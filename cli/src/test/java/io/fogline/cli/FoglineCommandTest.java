@@ -44,7 +44,7 @@ class FoglineCommandTest {
 
     @Test
     void theCascadeBenchmarkRefusesSettingsItCannotRun() {
-        Run bench = run("bench", "cascade", "--launcher", "fogline", "--samples", "0");
+        CommandRun bench = run("bench", "cascade", "--launcher", "fogline", "--samples", "0");
         assertThat(bench.exitCode()).isEqualTo(2);
         assertThat(bench.err())
                 .isEqualTo("fogline: --thresholds must name one value or more, --samples and --concurrency must be at"

@@ -35,7 +35,7 @@ public final class ControlPlane implements AutoCloseable {
     private final FeedbackReceiver feedback;
     private final BlobStore blobs;
     private final Registry registry;
-    // PUBLISHER-FIELD
+    private final Publisher publisher;
     private final RolloutEngine rollouts;
     private final RolloutViews rolloutViews;
     private final ScheduledExecutorService timer;
@@ -50,7 +50,7 @@ public final class ControlPlane implements AutoCloseable {
         this.feedback = new FeedbackReceiver(database, options.clock());
         this.blobs = new BlobStore(options.dataDir().resolve("blobs"));
         this.registry = new Registry(database);
-        // PUBLISHER-INIT
+        this.publisher = new Publisher(database, blobs, trustStoreFile(options), options.clock());
         this.rollouts = new RolloutEngine(database, options.clock(), fleet);
         this.rolloutViews = new RolloutViews(database);
         this.adminToken = options.adminToken() != null ? options.adminToken() : adminTokenFile(options.dataDir());
@@ -76,6 +76,10 @@ public final class ControlPlane implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             database.close();
             throw e;
+        }
+        Path trust = trustStoreFile(options);
+        if (!Files.exists(trust)) {
+            LOG.warning("no trust store at " + trust + ": every bundle is refused until it lists the signing keys");
         }
         if (control.timer != null) {
             long period = options.tick().toMillis();
@@ -133,7 +137,9 @@ public final class ControlPlane implements AutoCloseable {
         return registry;
     }
 
-    // PUBLISHER-GETTER
+    public Publisher publisher() {
+        return publisher;
+    }
 
     public RolloutEngine rollouts() {
         return rollouts;

@@ -3,11 +3,22 @@ package io.fogline.control;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fogline.bundle.BundleException;
+import io.fogline.bundle.BundleWriter;
+import io.fogline.bundle.SigningKey;
+import io.fogline.bundle.TrustStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /**
  * A control plane on a test database with a fake clock and no timer (tests call {@link #tick()}), its operator's
@@ -17,16 +28,27 @@ import java.util.Map;
 public final class ControlHarness implements AutoCloseable {
 
     public static final String ADMIN_TOKEN = "test-admin-token";
+    public static final int MAX_BUNDLE_BYTES = 200_000;
+    /** The control plane reads neither file: they travel to nodes, which run and compare them. */
+    private static final String GOLDEN = "{\"tolerance\":{\"absolute\":0.001},\"cases\":[]}";
+
+    private static final String REFERENCE_STATS = "{\"inputs\":{},\"outputs\":{}}";
 
     public final FakeClock clock = new FakeClock();
     private final TestStore.Created database;
     private final Path dataDir;
+    private final SigningKey signingKey = SigningKey.generate();
     private ControlPlane control;
     private int port;
 
     public ControlHarness(TestStore store, Path dataDir) {
         this.database = store.create();
         this.dataDir = dataDir;
+        try {
+            TrustStore.of(signingKey.trusted()).save(dataDir.resolve("trust-store.json"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         start();
     }
 
@@ -37,6 +59,7 @@ public final class ControlHarness implements AutoCloseable {
                     .withHttp("127.0.0.1", port)
                     .withAdminToken(ADMIN_TOKEN)
                     .withTrustStore(dataDir.resolve("trust-store.json"))
+                    .withMaxBundleBytes(MAX_BUNDLE_BYTES)
                     .withTime(clock, Duration.ZERO));
             port = control.port();
         } catch (IOException e) {
@@ -88,21 +111,68 @@ public final class ControlHarness implements AutoCloseable {
         return answer.json();
     }
 
-    /** Publishes a bundle of {@code model} at {@code version}; returns its digest. */
-    public String publish(String model, int version) {
-        String digest = io.fogline.control.fleet.Secrets.hash(model + "/" + version);
-        execute("INSERT INTO bundles (digest, model, version, manifest, signature, key_id, size, published_at)"
-                + " VALUES ('" + digest + "', '" + model + "', " + version + ", '{}', '{}', 'test', 0, 0)");
-        return digest;
+    /** Packs a bundle of {@code model} at {@code version}, signed with the trusted key, into {@code dir}. */
+    public Path pack(String model, int version, Path dir) throws IOException {
+        return pack(model, version, dir, signingKey, "");
     }
 
-    private void execute(String sql) {
-        String url = database.url() == null ? "jdbc:sqlite:" + dataDir.resolve("control.db") : database.url();
-        try (java.sql.Connection connection = java.sql.DriverManager.getConnection(url)) {
-            connection.createStatement().execute(sql);
-        } catch (java.sql.SQLException e) {
+    public Path pack(String model, int version, Path dir, String weightsVariant) throws IOException {
+        return pack(model, version, dir, signingKey, weightsVariant);
+    }
+
+    public Path pack(String model, int version, Path dir, SigningKey key) throws IOException {
+        return pack(model, version, dir, key, "");
+    }
+
+    private Path pack(String model, int version, Path dir, SigningKey key, String weightsVariant) throws IOException {
+        Path files = Files.createDirectories(dir.resolve(model + "-" + version));
+        byte[] weights = new byte[50_000];
+        new Random((model + version + weightsVariant).hashCode()).nextBytes(weights);
+        byte[] marker = "fogline test weights".getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(marker, 0, weights, 100, marker.length);
+        Files.write(files.resolve("model.onnx"), weights);
+        Files.writeString(files.resolve("config.json"), "{\"max_batch_size\":8}");
+        Files.writeString(files.resolve("labels.txt"), "cat\ndog\n");
+        Files.writeString(files.resolve("golden.json"), GOLDEN);
+        Files.writeString(files.resolve("reference-stats.json"), REFERENCE_STATS);
+        Path out = dir.resolve(model + "-" + version + ".fbundle");
+        try {
+            BundleWriter.pack(files, model, version, Instant.parse("2026-11-23T14:00:00Z"), Optional.of(key), out);
+        } catch (BundleException e) {
             throw new IllegalStateException(e);
         }
+        return out;
+    }
+
+    /** Packs, signs and publishes a bundle of {@code model} at {@code version} over HTTP; returns its digest. */
+    public String publish(String model, int version) {
+        try {
+            Path bundle = pack(model, version, Files.createTempDirectory(dataDir, "bundle"));
+            Http.Answer answer = operator().postBytes("/api/v1/bundles", Files.readAllBytes(bundle));
+            assertThat(answer.status()).as(answer.text()).isEqualTo(201);
+            return answer.json().path("bundle").asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The entries of a bundle file and their bytes. */
+    public Map<String, byte[]> entries(Path bundle) throws IOException {
+        Map<String, byte[]> entries = new java.util.LinkedHashMap<>();
+        try (ZipFile zip = new ZipFile(bundle.toFile())) {
+            for (ZipEntry entry : java.util.Collections.list(zip.entries())) {
+                entries.put(entry.getName(), zip.getInputStream(entry).readAllBytes());
+            }
+        }
+        return entries;
+    }
+
+    public SigningKey signingKey() {
+        return signingKey;
+    }
+
+    public Path dataDir() {
+        return dataDir;
     }
 
     /** Starts a rollout; returns its id. */

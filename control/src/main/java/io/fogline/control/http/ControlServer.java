@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.fogline.control.ApiException;
 import io.fogline.control.ControlPlane;
 import io.fogline.control.Fields;
+import io.fogline.control.Publisher;
 import io.fogline.control.fleet.DesiredStates;
 import io.fogline.control.fleet.Fleet;
 import io.fogline.control.fleet.LabelSelector;
@@ -13,6 +14,7 @@ import io.fogline.control.rollout.RolloutSpec;
 import io.fogline.control.rollout.RolloutState;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -211,7 +213,13 @@ public final class ControlServer implements AutoCloseable {
             Path upload = control.blobs().scratch();
             try {
                 exchange.saveBody(upload, maxBundleBytes);
-                // PUBLISH
+                Publisher.Published published;
+                try {
+                    published = control.publisher().publish(upload);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("publishing failed: " + e.getMessage(), e);
+                }
+                exchange.sendJson(published.created() ? 201 : 200, published);
             } finally {
                 java.nio.file.Files.deleteIfExists(upload);
             }
