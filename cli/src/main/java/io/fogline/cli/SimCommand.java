@@ -59,6 +59,12 @@ final class SimCommand implements Callable<Integer> {
     int epochs;
 
     @Option(
+            names = "--connections",
+            defaultValue = "64",
+            description = "Most requests the fleet has in flight at once (default ${DEFAULT-VALUE}).")
+    int connections;
+
+    @Option(
             names = "--work",
             description = "Directory for the control plane's data and the bundle (default: a new temporary one).")
     Path work;
@@ -74,7 +80,8 @@ final class SimCommand implements Callable<Integer> {
                 Duration.ofSeconds(measure),
                 noRollout ? null : canary,
                 factor,
-                epochs);
+                epochs,
+                connections);
         String problems = options.problems();
         if (problems != null) {
             System.err.println("fogline: " + problems);

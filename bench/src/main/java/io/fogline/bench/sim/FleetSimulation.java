@@ -13,7 +13,6 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Executors;
 
 /**
  * Runs a control plane (SQLite or PostgreSQL) and a simulated fleet against it in this process: enrols the devices,
@@ -56,14 +55,12 @@ public final class FleetSimulation {
                 .withHttp("127.0.0.1", 0)
                 .withPollInterval(options.pollInterval());
         try (ControlPlane plane = ControlPlane.start(control);
-                HttpClient http = HttpClient.newBuilder()
-                        .version(HttpClient.Version.HTTP_1_1)
-                        .executor(Executors.newVirtualThreadPerTaskExecutor())
-                        .build()) {
+                HttpClient http = HttpClient.newHttpClient()) {
             URI base = URI.create("http://127.0.0.1:" + plane.port());
             OperatorApi operator = new OperatorApi(base, plane.adminToken(), http);
             String digest = trained == null ? null : operator.publish(trained.bundle());
-            try (SimulatedFleet fleet = new SimulatedFleet(new DeviceProtocol(base, http), stats)) {
+            try (KeepAliveClient devices = new KeepAliveClient("127.0.0.1", plane.port(), options.connections());
+                    SimulatedFleet fleet = new SimulatedFleet(new DeviceProtocol(devices), stats)) {
                 fleet.enrol(
                         operator.enrolmentToken(GROUP, options.devices()),
                         "sim",

@@ -11,37 +11,37 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /** The operator endpoints the simulator needs: an enrolment token, publishing a bundle, starting and reading a rollout. */
-final class OperatorApi {
+public final class OperatorApi {
 
     private final URI base;
     private final String adminToken;
     private final HttpClient http;
 
-    OperatorApi(URI base, String adminToken, HttpClient http) {
+    public OperatorApi(URI base, String adminToken, HttpClient http) {
         this.base = base;
         this.adminToken = adminToken;
         this.http = http;
     }
 
-    String enrolmentToken(String group, long uses) throws IOException {
+    public String enrolmentToken(String group, long uses) throws IOException {
         return post("enrolment-tokens", Map.of("group", group, "uses", uses, "ttl_seconds", 24 * 3600), 201)
                 .path("token")
                 .asText();
     }
 
     /** Publishes a signed bundle; returns its digest. */
-    String publish(Path bundle) throws IOException {
+    public String publish(Path bundle) throws IOException {
         HttpRequest.Builder request = request("bundles")
                 .header("Content-Type", "application/zip")
                 .POST(HttpRequest.BodyPublishers.ofFile(bundle));
         return send(request, 201, "publishing " + bundle).path("bundle").asText();
     }
 
-    long startRollout(Map<String, Object> spec) throws IOException {
+    public long startRollout(Map<String, Object> spec) throws IOException {
         return post("rollouts", spec, 201).path("id").asLong();
     }
 
-    JsonNode rollout(long id) throws IOException {
+    public JsonNode rollout(long id) throws IOException {
         return send(request("rollouts/" + id).GET(), 200, "rollout " + id);
     }
 

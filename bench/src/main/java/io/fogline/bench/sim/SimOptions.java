@@ -12,6 +12,7 @@ import java.time.Duration;
  * @param measure the window over which polls per second and latency are measured
  * @param canary the rollout's first wave ({@code "1"}, {@code "1%"}), or null for no rollout
  * @param factor how much each wave grows over the one before
+ * @param connections the most requests the simulated fleet has in flight at once
  */
 public record SimOptions(
         int devices,
@@ -22,7 +23,8 @@ public record SimOptions(
         Duration measure,
         String canary,
         double factor,
-        int epochs) {
+        int epochs,
+        int connections) {
 
     /** The problems with these options, in one message, or null when there are none. */
     public String problems() {
@@ -40,6 +42,11 @@ public record SimOptions(
         }
         if (warmUp.isNegative()) {
             problems.append("--warm-up must not be negative; ");
+        }
+        if (connections < 1) {
+            problems.append("--connections must be at least 1, got ")
+                    .append(connections)
+                    .append("; ");
         }
         if (factor <= 1) {
             problems.append("--factor must be above 1, got ").append(factor).append("; ");
