@@ -57,8 +57,9 @@ public final class FashionBundle {
         TrainJob.Result result = TrainJob.run(options, report -> {});
         out.printf(
                 Locale.ROOT,
-                "  trained a Fashion-MNIST softmax (%d epochs): test accuracy %.2f%%%n",
+                "  trained a Fashion-MNIST softmax (%d %s): test accuracy %.2f%%%n",
                 epochs,
+                epochs == 1 ? "epoch" : "epochs",
                 result.testAccuracy() * 100);
         Path trained = repository.resolve(model);
         Path content = Files.createDirectories(work.resolve("bundle-" + model + "-" + version));
