@@ -8,6 +8,7 @@ import io.fogline.control.fleet.Secrets;
 import io.fogline.control.http.ControlServer;
 import io.fogline.control.registry.BlobStore;
 import io.fogline.control.registry.Registry;
+import io.fogline.control.rollout.RolloutAdvancer;
 import io.fogline.control.rollout.RolloutEngine;
 import io.fogline.control.rollout.RolloutViews;
 import io.fogline.control.store.Database;
@@ -37,6 +38,7 @@ public final class ControlPlane implements AutoCloseable {
     private final Registry registry;
     private final Publisher publisher;
     private final RolloutEngine rollouts;
+    private final RolloutAdvancer advancer;
     private final RolloutViews rolloutViews;
     private final ScheduledExecutorService timer;
     private final String adminToken;
@@ -52,6 +54,7 @@ public final class ControlPlane implements AutoCloseable {
         this.registry = new Registry(database);
         this.publisher = new Publisher(database, blobs, trustStoreFile(options), options.clock());
         this.rollouts = new RolloutEngine(database, options.clock(), fleet);
+        this.advancer = new RolloutAdvancer(rollouts);
         this.rolloutViews = new RolloutViews(database);
         this.adminToken = options.adminToken() != null ? options.adminToken() : adminTokenFile(options.dataDir());
         this.timer = options.tick().isZero()
@@ -105,7 +108,7 @@ public final class ControlPlane implements AutoCloseable {
     /** Applies a device's report and, when it ended a rollout's action, advances that rollout at once. */
     public boolean feedback(String deviceId, JsonNode body) {
         FeedbackReceiver.Applied applied = feedback.apply(deviceId, body);
-        applied.rolloutToAdvance().ifPresent(rollouts::advance);
+        applied.rolloutToAdvance().ifPresent(advancer::request);
         return applied.accepted();
     }
 
