@@ -28,6 +28,7 @@ final class StandInParent implements AutoCloseable {
 
     private final HttpServer server;
     private final List<InferenceRequest> received = new CopyOnWriteArrayList<>();
+    private final List<String> contentTypes = new CopyOnWriteArrayList<>();
     private volatile Behaviour behaviour = Behaviour.ANSWER;
 
     StandInParent() throws IOException {
@@ -49,9 +50,14 @@ final class StandInParent implements AutoCloseable {
         return received;
     }
 
+    List<String> contentTypes() {
+        return contentTypes;
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         byte[] body = exchange.getRequestBody().readAllBytes();
         String headerLength = exchange.getRequestHeaders().getFirst(InferenceCodec.HEADER_LENGTH);
+        contentTypes.add(exchange.getRequestHeaders().getFirst("Content-Type"));
         received.add(InferenceCodec.decodeRequest(
                 body, body.length, headerLength == null ? -1 : Integer.parseInt(headerLength)));
         switch (behaviour) {
