@@ -2,9 +2,11 @@ package io.fogline.node;
 
 import io.fogline.node.http.InferenceServer;
 import io.fogline.node.metrics.NodeMetrics;
+import io.fogline.routing.Router;
 import io.fogline.runtime.repository.ModelManager;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.net.http.HttpClient;
 import java.util.concurrent.CompletableFuture;
 
 /** A running node: its models, its metrics and its HTTP server, started and stopped together. */
@@ -14,13 +16,24 @@ public final class FoglineNode implements AutoCloseable {
 
     private final Vertx vertx;
     private final ModelManager models;
+    private final Router router;
+    private final HttpClient upstreams;
     private final NodeMetrics metrics;
     private final InferenceServer server;
     private final int port;
 
-    private FoglineNode(Vertx vertx, ModelManager models, NodeMetrics metrics, InferenceServer server, int port) {
+    private FoglineNode(
+            Vertx vertx,
+            ModelManager models,
+            Router router,
+            HttpClient upstreams,
+            NodeMetrics metrics,
+            InferenceServer server,
+            int port) {
         this.vertx = vertx;
         this.models = models;
+        this.router = router;
+        this.upstreams = upstreams;
         this.metrics = metrics;
         this.server = server;
         this.port = port;
@@ -29,7 +42,11 @@ public final class FoglineNode implements AutoCloseable {
     /** Loads the models (unless told not to) and listens; returns once the node answers requests. */
     public static FoglineNode start(NodeOptions options) {
         NodeMetrics metrics = new NodeMetrics();
-        ModelManager models = new ModelManager(options.modelRepository(), metrics);
+        ModelManager models = new ModelManager(options.modelRepository(), metrics, Router::check);
+        // One client for every parent tier: its connection pool is what keeps escalations from paying a handshake.
+        HttpClient upstreams =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        Router router = new Router(models, metrics, upstreams, System::nanoTime);
         // Models load while the HTTP server starts: on a small device the two together are most of the start time.
         CompletableFuture<Void> loading = options.loadAllModels()
                 ? CompletableFuture.runAsync(models::loadAll, runnable -> Thread.ofPlatform()
@@ -41,12 +58,15 @@ public final class FoglineNode implements AutoCloseable {
                 .setWorkerPoolSize(Math.max(4, options.eventLoops()))
                 .setPreferNativeTransport(true));
         try {
-            InferenceServer server = new InferenceServer(vertx, models, metrics, options.maxRequestBytes(), VERSION);
+            InferenceServer server =
+                    new InferenceServer(vertx, models, router, metrics, options.maxRequestBytes(), VERSION);
             int port = server.start(options.host(), options.httpPort(), options.eventLoops());
             loading.join();
-            return new FoglineNode(vertx, models, metrics, server, port);
+            return new FoglineNode(vertx, models, router, upstreams, metrics, server, port);
         } catch (RuntimeException e) {
             loading.join();
+            router.close();
+            upstreams.close();
             models.close();
             vertx.close().await();
             throw e;
@@ -70,6 +90,8 @@ public final class FoglineNode implements AutoCloseable {
         try {
             server.close();
         } finally {
+            router.close();
+            upstreams.close();
             models.close();
             vertx.close().await();
         }

@@ -7,6 +7,7 @@ import io.fogline.core.protocol.InferenceRequest;
 import io.fogline.core.protocol.InferenceResponse;
 import io.fogline.core.protocol.RequestedOutput;
 import io.fogline.node.metrics.NodeMetrics;
+import io.fogline.routing.Router;
 import io.fogline.runtime.config.ModelConfig;
 import io.fogline.runtime.repository.ModelManager;
 import io.vertx.core.Context;
@@ -40,15 +41,22 @@ public final class InferenceServer implements AutoCloseable {
 
     private final Vertx vertx;
     private final ModelManager models;
+    private final Router router;
     private final NodeMetrics metrics;
     private final long maxRequestBytes;
     private final List<HttpServer> servers = new ArrayList<>();
     private final String version;
 
     public InferenceServer(
-            Vertx vertx, ModelManager models, NodeMetrics metrics, long maxRequestBytes, String version) {
+            Vertx vertx,
+            ModelManager models,
+            Router router,
+            NodeMetrics metrics,
+            long maxRequestBytes,
+            String version) {
         this.vertx = vertx;
         this.models = models;
+        this.router = router;
         this.metrics = metrics;
         this.maxRequestBytes = maxRequestBytes;
         this.version = version;
@@ -261,7 +269,7 @@ public final class InferenceServer implements AutoCloseable {
         try {
             byte[] bytes = body.getBytes();
             inference = InferenceCodec.decodeRequest(bytes, bytes.length, headerLength(headerLengthValue));
-            models.infer(model, modelVersion, inference)
+            router.infer(model, modelVersion, inference)
                     .whenComplete((response, failure) -> context.runOnContext(done -> {
                         if (failure != null) {
                             failInference(request, model, asInferenceException(failure));

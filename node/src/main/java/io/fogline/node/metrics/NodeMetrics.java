@@ -1,5 +1,8 @@
 package io.fogline.node.metrics;
 
+import io.fogline.routing.RoutingObserver;
+import io.fogline.routing.score.Verdict;
+import io.fogline.routing.upstream.CircuitBreaker;
 import io.fogline.runtime.onnx.OnnxModel;
 import io.fogline.runtime.stats.InferenceObserver;
 import io.fogline.runtime.stats.ProcessMemory;
@@ -19,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 
 /**
@@ -26,7 +30,7 @@ import java.util.stream.LongStream;
  * {@code fogline_inference_*}); durations are histograms in seconds, as Prometheus prefers, rather than Triton's
  * cumulative microsecond counters.
  */
-public final class NodeMetrics implements InferenceObserver {
+public final class NodeMetrics implements InferenceObserver, RoutingObserver {
 
     /** Fixed buckets from 25 µs to 10 s: fine enough for a tiny model on a CPU, few enough to scrape cheaply. */
     private static final Duration[] LATENCY_BUCKETS = LongStream.of(
@@ -53,6 +57,10 @@ public final class NodeMetrics implements InferenceObserver {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<String, ModelMeters> meters = new ConcurrentHashMap<>();
     private final Map<String, Counter> failures = new ConcurrentHashMap<>();
+    /** Routing counters by name and label values, built on first use: their labels come from the configs. */
+    private final Map<String, Counter> routing = new ConcurrentHashMap<>();
+
+    private final Map<String, AtomicInteger> breakerStates = new ConcurrentHashMap<>();
     private final MultiGauge pendingRequests;
 
     public NodeMetrics() {
@@ -161,6 +169,53 @@ public final class NodeMetrics implements InferenceObserver {
                 .tags("model", model, "version", version)
                 .register(registry)
                 .record(loadNanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void answered(String model, String tier, String escalation, String cache, boolean degraded) {
+        routingCounter(
+                "fogline.routing.answers", "Routed answers by the tier that gave them", "model", model, "tier", tier);
+        routingCounter("fogline.routing.cache", "Exact cache lookups by result", "model", model, "result", cache);
+        if (!escalation.equals(Verdict.NONE)) {
+            routingCounter(
+                    "fogline.routing.escalations",
+                    "Answers a rule wanted from a parent, by rule",
+                    "model",
+                    model,
+                    "reason",
+                    escalation);
+        }
+        if (degraded) {
+            routingCounter(
+                    "fogline.routing.degraded", "Answers given locally because no parent answered", "model", model);
+        }
+    }
+
+    private void routingCounter(String name, String description, String... tags) {
+        routing.computeIfAbsent(name + '\u0000' + String.join("\u0000", tags), key -> Counter.builder(name)
+                        .description(description)
+                        .tags(tags)
+                        .register(registry))
+                .increment();
+    }
+
+    @Override
+    public void breakerChanged(String parent, CircuitBreaker.State state) {
+        breakerStates
+                .computeIfAbsent(parent, name -> {
+                    AtomicInteger value = new AtomicInteger();
+                    Gauge.builder("fogline.routing.breaker.state", value, AtomicInteger::get)
+                            .description("Circuit breaker of a parent tier: 0 closed, 1 half-open, 2 open")
+                            .tags("parent", name)
+                            .register(registry);
+                    return value;
+                })
+                .set(
+                        switch (state) {
+                            case CLOSED -> 0;
+                            case HALF_OPEN -> 1;
+                            case OPEN -> 2;
+                        });
     }
 
     /**

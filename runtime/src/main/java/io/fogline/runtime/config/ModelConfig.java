@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -27,6 +28,8 @@ import java.util.Map;
  * @param labelsFile a file beside config.json with one label per line, used when {@code labels} is absent
  * @param input overrides of the graph's input metadata, matched by name
  * @param output overrides of the graph's output metadata, matched by name
+ * @param routing the tier policy of module routing, kept as raw JSON: the runtime serves models and leaves
+ *     escalation to the layer above it, which checks the section when the model loads
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record ModelConfig(
@@ -39,14 +42,16 @@ public record ModelConfig(
         List<WarmupSample> warmup,
         List<TensorOverride> input,
         List<TensorOverride> output,
-        VersionPolicy versionPolicy) {
+        VersionPolicy versionPolicy,
+        JsonNode routing) {
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
-    public static final ModelConfig EMPTY = new ModelConfig(null, null, null, null, null, null, null, null, null, null);
+    public static final ModelConfig EMPTY =
+            new ModelConfig(null, null, null, null, null, null, null, null, null, null, null);
 
     /**
      * @param maxQueueDelayMicroseconds how long a request may wait for companions while another batch of the same

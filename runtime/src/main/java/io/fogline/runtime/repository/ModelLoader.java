@@ -81,7 +81,7 @@ final class ModelLoader {
             versions.values().forEach(ModelVersion::close);
             throw e;
         }
-        return new ServedModel(name, versions, maxBatchSize, config.resolveLabels(directory));
+        return new ServedModel(name, versions, maxBatchSize, config.resolveLabels(directory), config);
     }
 
     /** The numbered version directories holding a model.onnx that the version policy selects. */

@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -47,10 +48,20 @@ public final class ModelManager implements AutoCloseable {
     private final Set<String> loading = ConcurrentHashMap.newKeySet();
     private final Map<String, Object> loadLocks = new ConcurrentHashMap<>();
     private final InferenceObserver observer;
+    private final Consumer<ModelConfig> configCheck;
 
     public ModelManager(Path repository, InferenceObserver observer) {
+        this(repository, observer, config -> {});
+    }
+
+    /**
+     * @param configCheck runs on each config before its model loads and refuses it by throwing an
+     *     {@link InferenceException}: how the layers above check the config sections they own
+     */
+    public ModelManager(Path repository, InferenceObserver observer, Consumer<ModelConfig> configCheck) {
         this.repository = repository.toAbsolutePath().normalize();
         this.observer = observer;
+        this.configCheck = configCheck;
         this.loader = new ModelLoader(observer);
     }
 
@@ -87,6 +98,7 @@ public final class ModelManager implements AutoCloseable {
             loading.add(name);
             try {
                 ModelConfig config = override == null ? ModelConfig.read(directory) : override;
+                configCheck.accept(config);
                 ServedModel model = loader.load(name, directory, config);
                 failures.remove(name);
                 ServedModel previous = served.put(name, model);
@@ -174,6 +186,11 @@ public final class ModelManager implements AutoCloseable {
         } catch (InferenceException e) {
             return false;
         }
+    }
+
+    /** The config a served model was loaded with; a reload replaces it with a new instance. */
+    public ModelConfig config(String name) {
+        return require(name).config();
     }
 
     public ModelMetadata metadata(String name, String version) {

@@ -1,6 +1,7 @@
 package io.fogline.runtime.repository;
 
 import io.fogline.core.error.InferenceException;
+import io.fogline.runtime.config.ModelConfig;
 import java.util.List;
 import java.util.NavigableMap;
 import java.util.concurrent.CompletableFuture;
@@ -17,13 +18,20 @@ final class ServedModel {
     private final NavigableMap<Long, ModelVersion> versions;
     private final int maxBatchSize;
     private final List<String> labels;
+    private final ModelConfig config;
     /** One reference for the repository while the model is current, one for each request running on it. */
     private final AtomicInteger references = new AtomicInteger(1);
 
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
 
-    ServedModel(String name, NavigableMap<Long, ModelVersion> versions, int maxBatchSize, List<String> labels) {
+    ServedModel(
+            String name,
+            NavigableMap<Long, ModelVersion> versions,
+            int maxBatchSize,
+            List<String> labels,
+            ModelConfig config) {
         this.name = name;
+        this.config = config;
         this.versions = versions;
         this.maxBatchSize = maxBatchSize;
         this.labels = List.copyOf(labels);
@@ -39,6 +47,11 @@ final class ServedModel {
 
     List<String> labels() {
         return labels;
+    }
+
+    /** The config the model was loaded with: its config.json, or the override of the load that loaded it. */
+    ModelConfig config() {
+        return config;
     }
 
     NavigableMap<Long, ModelVersion> versions() {

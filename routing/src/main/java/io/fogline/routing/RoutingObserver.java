@@ -1,0 +1,25 @@
+package io.fogline.routing;
+
+import io.fogline.routing.upstream.CircuitBreaker;
+
+/** Told of each routed answer and each change of a parent's circuit breaker: what metrics count. */
+public interface RoutingObserver {
+
+    RoutingObserver NONE = new RoutingObserver() {
+        @Override
+        public void answered(String model, String tier, String escalation, String cache, boolean degraded) {}
+
+        @Override
+        public void breakerChanged(String parent, CircuitBreaker.State state) {}
+    };
+
+    /**
+     * @param tier who answered, as {@link RoutingParameters#TIER} says
+     * @param escalation the rule that wanted a parent, or {@code none}
+     * @param cache {@link RoutingParameters#CACHE_EXACT} or {@link RoutingParameters#CACHE_MISS}
+     * @param degraded whether a parent was wanted and none answered
+     */
+    void answered(String model, String tier, String escalation, String cache, boolean degraded);
+
+    void breakerChanged(String parent, CircuitBreaker.State state);
+}

@@ -1,0 +1,128 @@
+package io.fogline.routing.upstream;
+
+import io.fogline.core.error.InferenceException;
+import io.fogline.core.protocol.InferenceCodec;
+import io.fogline.core.protocol.InferenceRequest;
+import io.fogline.core.protocol.InferenceResponse;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A client of one model on an Open Inference Protocol v2 server: another Fogline node, Triton or KServe. Tensors
+ * travel in Triton's binary extension when asked to, which spares both sides printing and parsing numbers.
+ */
+public final class OipClient {
+
+    /** The request parameter that carries a budget in milliseconds from tier to tier. */
+    public static final String TIMEOUT_PARAMETER = "timeout_ms";
+
+    private final HttpClient http;
+    private final URI inferUri;
+    private final boolean binary;
+
+    /**
+     * @param baseUrl the server, e.g. {@code http://fog.local:8000}
+     * @param version the model version to ask for; null or empty for the server's choice
+     */
+    public OipClient(HttpClient http, String baseUrl, String model, String version, boolean binary) {
+        this.http = http;
+        String base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        String path = "/v2/models/" + encode(model)
+                + (version == null || version.isEmpty() ? "" : "/versions/" + encode(version)) + "/infer";
+        this.inferUri = URI.create(base + path);
+        this.binary = binary;
+    }
+
+    public URI inferUri() {
+        return inferUri;
+    }
+
+    /**
+     * Sends a request and waits at most {@code timeout} for its answer, which is also the budget the server is told.
+     */
+    public InferenceResponse infer(InferenceRequest request, Duration timeout) throws UpstreamException {
+        Map<String, Object> parameters = new LinkedHashMap<>(request.parameters());
+        parameters.put(TIMEOUT_PARAMETER, Math.max(1, timeout.toMillis()));
+        if (binary) {
+            parameters.put("binary_data_output", true);
+        }
+        InferenceCodec.Encoded encoded = InferenceCodec.encodeRequest(
+                new InferenceRequest(request.id(), parameters, request.inputs(), request.outputs()), binary);
+        HttpRequest.Builder builder = HttpRequest.newBuilder(inferUri)
+                .timeout(timeout)
+                .header("Content-Type", encoded.hasBinary() ? InferenceCodec.BINARY_CONTENT_TYPE : "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(encoded.body()));
+        if (encoded.hasBinary()) {
+            builder.header(InferenceCodec.HEADER_LENGTH, Integer.toString(encoded.headerLength()));
+        }
+        HttpResponse<byte[]> response = send(builder.build(), timeout);
+        byte[] body = response.body();
+        if (response.statusCode() != 200) {
+            String message = "HTTP " + response.statusCode() + " from " + inferUri + ": "
+                    + new String(body, 0, Math.min(body.length, 300), StandardCharsets.UTF_8);
+            throw new UpstreamException(
+                    response.statusCode() >= 500
+                            ? UpstreamException.Kind.SERVER_ERROR
+                            : UpstreamException.Kind.CLIENT_ERROR,
+                    message);
+        }
+        try {
+            int headerLength = response.headers()
+                    .firstValue(InferenceCodec.HEADER_LENGTH)
+                    .map(Integer::parseInt)
+                    .orElse(-1);
+            return InferenceCodec.decodeResponse(body, body.length, headerLength);
+        } catch (InferenceException | NumberFormatException e) {
+            throw new UpstreamException(
+                    UpstreamException.Kind.BAD_RESPONSE,
+                    "unreadable answer from " + inferUri + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    private HttpResponse<byte[]> send(HttpRequest request, Duration timeout) throws UpstreamException {
+        CompletableFuture<HttpResponse<byte[]>> pending =
+                http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+        try {
+            // The client's own timeout stops waiting for headers only; this bounds the body and the connect as well.
+            return pending.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            pending.cancel(true);
+            throw timeout(timeout);
+        } catch (InterruptedException e) {
+            pending.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new UpstreamException(UpstreamException.Kind.TIMEOUT, "interrupted while waiting for " + inferUri);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof HttpTimeoutException && !(cause instanceof HttpConnectTimeoutException)) {
+                throw timeout(timeout);
+            }
+            // Refused, reset, no route, TLS failure: nothing usable answered.
+            throw new UpstreamException(
+                    UpstreamException.Kind.UNREACHABLE, inferUri + " is unreachable: " + cause, cause);
+        }
+    }
+
+    private UpstreamException timeout(Duration timeout) {
+        return new UpstreamException(
+                UpstreamException.Kind.TIMEOUT, "no answer from " + inferUri + " within " + timeout.toMillis() + " ms");
+    }
+
+    private static String encode(String segment) {
+        return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

@@ -1,0 +1,83 @@
+package io.fogline.routing;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.fogline.core.protocol.InferenceCodec;
+import io.fogline.core.protocol.InferenceRequest;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+
+/**
+ * A stand-in for a parent tier: a scripted Open Inference Protocol server that answers every request with class
+ * probabilities {@code [0, 0, 1]} for output {@code y}, fails with 500, or stalls, as a test sets it. Faults of a real
+ * parent cannot be produced on demand; the node-to-node test covers a real one.
+ */
+final class StandInParent implements AutoCloseable {
+
+    enum Behaviour {
+        ANSWER,
+        FAIL,
+        STALL
+    }
+
+    private final HttpServer server;
+    private final List<InferenceRequest> received = new CopyOnWriteArrayList<>();
+    private volatile Behaviour behaviour = Behaviour.ANSWER;
+
+    StandInParent() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    void behave(Behaviour next) {
+        behaviour = next;
+    }
+
+    List<InferenceRequest> received() {
+        return received;
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        byte[] body = exchange.getRequestBody().readAllBytes();
+        String headerLength = exchange.getRequestHeaders().getFirst(InferenceCodec.HEADER_LENGTH);
+        received.add(InferenceCodec.decodeRequest(
+                body, body.length, headerLength == null ? -1 : Integer.parseInt(headerLength)));
+        switch (behaviour) {
+            case ANSWER -> send(exchange, 200, """
+                    {"model_name": "big", "model_version": "1", "outputs": [
+                      {"name": "y", "datatype": "FP32", "shape": [1, 3], "data": [0, 0, 1]}]}""");
+            case FAIL -> send(exchange, 500, "{\"error\": \"stand-in failure\"}");
+            case STALL -> {
+                try {
+                    Thread.sleep(30_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                exchange.close();
+            }
+        }
+    }
+
+    private static void send(HttpExchange exchange, int status, String json) throws IOException {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+        exchange.close();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
