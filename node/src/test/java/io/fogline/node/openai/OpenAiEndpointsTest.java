@@ -336,4 +336,34 @@ class OpenAiEndpointsTest {
         }
         assertThat(local.received()).hasSize(1);
     }
+
+    @Test
+    void endsAStreamThatBreaksAfterItStartedWithAnErrorEventInsteadOfFallingBack() {
+        local.mode(StandInLlm.Mode.BREAK_STREAM);
+        NodeClient.Reply reply = new NodeClient(node.port())
+                .post(
+                        "/v1/chat/completions",
+                        "{\"model\":\"m\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi there\"}]}");
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.header("fogline-upstream")).isEqualTo("local");
+        assertThat(reply.text())
+                .contains("\"content\":\"Ech\"")
+                .endsWith("data: {\"error\":{\"message\":\"local ended its stream before [DONE]\",\"type\":"
+                        + "\"upstream_error\"}}\n\n")
+                .doesNotContain("data: [DONE]");
+        assertThat(cloud.received()).isEmpty();
+    }
+
+    @Test
+    void doesNotCacheABrokenStream() {
+        local.mode(StandInLlm.Mode.BREAK_STREAM);
+        NodeClient http = new NodeClient(node.port());
+        String body = "{\"model\":\"m\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi there\"}]}";
+        http.post("/v1/chat/completions", body);
+        local.mode(StandInLlm.Mode.ANSWER);
+        NodeClient.Reply again = http.post("/v1/chat/completions", body);
+        assertThat(again.header("fogline-cache")).isEqualTo("miss");
+        assertThat(again.text()).endsWith("data: [DONE]\n\n");
+        assertThat(local.received()).hasSize(2);
+    }
 }

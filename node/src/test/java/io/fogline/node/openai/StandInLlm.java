@@ -28,7 +28,9 @@ final class StandInLlm implements AutoCloseable {
         /** HTTP 500 to every request. */
         FAIL,
         /** Never answers until closed. */
-        HANG
+        HANG,
+        /** Streams the first two events of its answer, then ends the response without {@code [DONE]}. */
+        BREAK_STREAM
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -78,10 +80,11 @@ final class StandInLlm implements AutoCloseable {
                         Thread.currentThread().interrupt();
                     }
                 }
+                case BREAK_STREAM -> stream(exchange, request, "Echo: " + lastUserText(request), 2);
                 case ANSWER -> {
                     String answer = "Echo: " + lastUserText(request);
                     if (request.path("stream").asBoolean(false)) {
-                        stream(exchange, request, answer);
+                        stream(exchange, request, answer, Integer.MAX_VALUE);
                     } else {
                         respond(exchange, 200, completion(request, answer).toString());
                     }
@@ -117,11 +120,11 @@ final class StandInLlm implements AutoCloseable {
         return completion;
     }
 
-    private void stream(HttpExchange exchange, JsonNode request, String answer) throws IOException {
+    private void stream(HttpExchange exchange, JsonNode request, String answer, int events) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
         exchange.sendResponseHeaders(200, 0);
         OutputStream out = exchange.getResponseBody();
-        for (int from = 0; from <= answer.length(); from += 3) {
+        for (int from = 0; from <= answer.length() && from / 3 < events; from += 3) {
             boolean last = from >= answer.length();
             ObjectNode chunk = JSON.createObjectNode()
                     .put("id", "chatcmpl-" + name)
@@ -141,7 +144,9 @@ final class StandInLlm implements AutoCloseable {
             out.write(("data: " + chunk + "\n\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
         }
-        out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+        if (events == Integer.MAX_VALUE) {
+            out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     private static void respond(HttpExchange exchange, int status, String body) throws IOException {
