@@ -370,18 +370,22 @@ public final class InferenceServer implements AutoCloseable {
                 : InferenceException.internal(cause.toString(), cause);
     }
 
+    /** The HTTP status that answers a failure of this kind, on every API of the node. */
+    public static int status(InferenceException e) {
+        return switch (e.kind()) {
+            case INVALID_ARGUMENT -> 400;
+            case NOT_FOUND -> 404;
+            case PAYLOAD_TOO_LARGE -> 413;
+            case UNAVAILABLE -> 503;
+            case INTERNAL -> 500;
+        };
+    }
+
     private static Future<Void> fail(HttpServerResponse response, InferenceException e) {
         if (response.ended()) {
             return Future.succeededFuture();
         }
-        int status =
-                switch (e.kind()) {
-                    case INVALID_ARGUMENT -> 400;
-                    case NOT_FOUND -> 404;
-                    case PAYLOAD_TOO_LARGE -> 413;
-                    case UNAVAILABLE -> 503;
-                    case INTERNAL -> 500;
-                };
+        int status = status(e);
         if (e.retryAfterSeconds() > 0) {
             response.putHeader("Retry-After", Integer.toString(e.retryAfterSeconds()));
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fogline.core.error.InferenceException;
+import io.fogline.node.http.InferenceServer;
 import io.fogline.routing.cache.ExactCache;
 import io.fogline.routing.cache.SemanticCache;
 import io.fogline.routing.embed.Embedding;
@@ -294,14 +295,7 @@ public final class OpenAiEndpoints implements AutoCloseable {
         if (response.ended()) {
             return;
         }
-        int status =
-                switch (e.kind()) {
-                    case INVALID_ARGUMENT -> 400;
-                    case NOT_FOUND -> 404;
-                    case PAYLOAD_TOO_LARGE -> 413;
-                    case UNAVAILABLE -> 503;
-                    case INTERNAL -> 500;
-                };
+        int status = InferenceServer.status(e);
         ObjectNode error = JSON.createObjectNode();
         error.putObject("error")
                 .put("message", String.valueOf(e.getMessage()))

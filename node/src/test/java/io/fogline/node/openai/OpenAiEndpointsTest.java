@@ -96,6 +96,15 @@ class OpenAiEndpointsTest {
         return response.parse().choices().getFirst().message().content().orElseThrow();
     }
 
+    private static String streamedText(HttpResponseFor<StreamResponse<ChatCompletionChunk>> response) {
+        try (StreamResponse<ChatCompletionChunk> stream = response.parse()) {
+            return stream.stream()
+                    .flatMap(chunk -> chunk.choices().stream())
+                    .map(choice -> choice.delta().content().orElse(""))
+                    .collect(Collectors.joining());
+        }
+    }
+
     @Test
     void servesEmbeddingsEqualToInProcessMiniLm() {
         List<String> texts = List.of("The delivery truck is stuck in traffic.", "hello world");
@@ -312,13 +321,7 @@ class OpenAiEndpointsTest {
         HttpResponseFor<StreamResponse<ChatCompletionChunk>> response =
                 openAi.chat().completions().withRawResponse().createStreaming(ask("Why is the sky blue?"));
         assertThat(header(response, "fogline-upstream")).isEqualTo("cloud");
-        try (StreamResponse<ChatCompletionChunk> stream = response.parse()) {
-            assertThat(stream.stream()
-                            .flatMap(chunk -> chunk.choices().stream())
-                            .map(choice -> choice.delta().content().orElse(""))
-                            .collect(Collectors.joining()))
-                    .isEqualTo("Echo: Why is the sky blue?");
-        }
+        assertThat(streamedText(response)).isEqualTo("Echo: Why is the sky blue?");
     }
 
     @Test
@@ -327,13 +330,7 @@ class OpenAiEndpointsTest {
         HttpResponseFor<StreamResponse<ChatCompletionChunk>> response =
                 openAi.chat().completions().withRawResponse().createStreaming(ask("What is the refund policy?"));
         assertThat(header(response, "fogline-cache")).isEqualTo("exact");
-        try (StreamResponse<ChatCompletionChunk> stream = response.parse()) {
-            assertThat(stream.stream()
-                            .flatMap(chunk -> chunk.choices().stream())
-                            .map(choice -> choice.delta().content().orElse(""))
-                            .collect(Collectors.joining()))
-                    .isEqualTo("Echo: What is the refund policy?");
-        }
+        assertThat(streamedText(response)).isEqualTo("Echo: What is the refund policy?");
         assertThat(local.received()).hasSize(1);
     }
 
