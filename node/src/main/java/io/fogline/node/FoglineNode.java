@@ -51,7 +51,7 @@ public final class FoglineNode implements AutoCloseable {
         HttpClient upstreams =
                 HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         Router router = new Router(models, metrics, upstreams, System::nanoTime);
-        OpenAiEndpoints openAi = new OpenAiEndpoints(models, options.openAi(), upstreams);
+        OpenAiEndpoints openAi = new OpenAiEndpoints(models, options.openAi(), upstreams, metrics, metrics);
         // Models load while the HTTP server starts: on a small device the two together are most of the start time.
         CompletableFuture<Void> loading = options.loadAllModels()
                 ? CompletableFuture.runAsync(models::loadAll, runnable -> Thread.ofPlatform()

@@ -6,12 +6,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fogline.core.error.InferenceException;
 import io.fogline.node.http.InferenceServer;
+import io.fogline.routing.RoutingObserver;
 import io.fogline.routing.cache.ExactCache;
 import io.fogline.routing.cache.SemanticCache;
 import io.fogline.routing.embed.Embedding;
 import io.fogline.routing.embed.SentenceEmbedder;
 import io.fogline.routing.openai.CachedAnswer;
 import io.fogline.routing.openai.ChatCaches;
+import io.fogline.routing.openai.ChatObserver;
 import io.fogline.routing.openai.ChatRouter;
 import io.fogline.routing.openai.ChatUpstream;
 import io.fogline.routing.openai.OpenAiClient;
@@ -57,7 +59,13 @@ public final class OpenAiEndpoints implements AutoCloseable {
     private final ChatRouter chat;
     private SentenceEmbedder embedder;
 
-    public OpenAiEndpoints(ModelManager models, OpenAiSettings settings, HttpClient http) {
+    /** @param observer told of chat answers, upstream failures, redactions and breaker changes */
+    public OpenAiEndpoints(
+            ModelManager models,
+            OpenAiSettings settings,
+            HttpClient http,
+            ChatObserver observer,
+            RoutingObserver breakers) {
         this.models = models;
         this.settings = settings;
         List<ChatRouter.Route> routes = new ArrayList<>();
@@ -69,7 +77,7 @@ public final class OpenAiEndpoints implements AutoCloseable {
                             settings.breakerOpen(),
                             1,
                             System::nanoTime,
-                            CircuitBreaker.Listener.NONE),
+                            (from, to) -> breakers.breakerChanged("chat:" + upstream.name(), to)),
                     new Retrier(
                             upstream.maxRetries(),
                             new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2)),
@@ -89,7 +97,8 @@ public final class OpenAiEndpoints implements AutoCloseable {
                 settings.restore(),
                 new ChatCaches(exact, semantic),
                 System::nanoTime,
-                Clock.systemUTC());
+                Clock.systemUTC(),
+                observer);
     }
 
     /** Answers a request under {@code /v1}; its body has been read. */

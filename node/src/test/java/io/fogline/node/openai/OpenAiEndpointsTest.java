@@ -200,6 +200,9 @@ class OpenAiEndpointsTest {
         assertThat(sent.at("/messages/1/content").asText()).isEqualTo("Mail <EMAIL_1> about card <CARD_1>, please.");
         assertThat(local.receivedText()).doesNotContain("anna.schmidt@example.com", "4111");
         assertThat(cloud.received()).isEmpty();
+        assertThat(new NodeClient(node.port()).get("/metrics").text())
+                .contains("fogline_redaction_entities_total{kind=\"EMAIL\"} 1.0")
+                .contains("fogline_redaction_entities_total{kind=\"CARD\"} 1.0");
     }
 
     @Test
@@ -237,6 +240,9 @@ class OpenAiEndpointsTest {
         assertThat(local.received()).as("one try and one retry").hasSize(2);
         assertThat(cloud.received()).hasSize(1);
         assertThat(cloud.received().getFirst().path("model").asText()).isEqualTo("assistant");
+        assertThat(new NodeClient(node.port()).get("/metrics").text())
+                .contains("fogline_openai_chat_upstream_failures_total{reason=\"server_error\",upstream=\"local\"} 1.0")
+                .contains("fogline_openai_chat_answers_total{cache=\"miss\",source=\"cloud\"} 1.0");
     }
 
     @Test
@@ -362,5 +368,23 @@ class OpenAiEndpointsTest {
         assertThat(again.header("fogline-cache")).isEqualTo("miss");
         assertThat(again.text()).endsWith("data: [DONE]\n\n");
         assertThat(local.received()).hasSize(2);
+    }
+
+    @Test
+    void answersUnavailableWhenNoUpstreamIsConfiguredAndNotFoundForAnUnknownEndpoint() {
+        try (FoglineNode plain = FoglineNode.start(
+                NodeOptions.defaults(TestModels.minilm()).withHost("127.0.0.1").withHttpPort(0))) {
+            NodeClient http = new NodeClient(plain.port());
+            NodeClient.Reply chat = http.post(
+                    "/v1/chat/completions", "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+            assertThat(chat.status()).isEqualTo(503);
+            assertThat(chat.text()).contains("\"message\":\"no chat upstream is configured\"");
+            NodeClient.Reply unknown = http.post("/v1/completions", "{}");
+            assertThat(unknown.status()).isEqualTo(404);
+            assertThat(unknown.text()).contains("no endpoint POST /v1/completions");
+            assertThat(http.post("/v1/embeddings", "{\"model\":\"minilm\",\"input\":\"x\"}")
+                            .status())
+                    .isEqualTo(200);
+        }
     }
 }

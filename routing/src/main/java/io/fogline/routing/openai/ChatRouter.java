@@ -51,12 +51,16 @@ public final class ChatRouter {
         void end();
     }
 
+    /** The source of an answer that came from a cache, as {@link ChatObserver#answered} is told it. */
+    public static final String CACHE = "cache";
+
     private final List<Route> routes;
     private final Redactor redactor;
     private final boolean restore;
     private final ChatCaches caches;
     private final LongSupplier nanoClock;
     private final Clock clock;
+    private final ChatObserver observer;
 
     /**
      * @param redactor null to send messages as they are
@@ -68,13 +72,15 @@ public final class ChatRouter {
             boolean restore,
             ChatCaches caches,
             LongSupplier nanoClock,
-            Clock clock) {
+            Clock clock,
+            ChatObserver observer) {
         this.routes = List.copyOf(routes);
         this.redactor = redactor;
         this.restore = restore;
         this.caches = caches;
         this.nanoClock = nanoClock;
         this.clock = clock;
+        this.observer = observer;
     }
 
     public List<Route> routes() {
@@ -83,9 +89,10 @@ public final class ChatRouter {
 
     public Reply complete(JsonNode body) {
         RedactionSession session = redactor == null ? null : redactor.newSession();
-        ChatRequest request = ChatRequest.parse(body, session);
+        ChatRequest request = parse(body, session);
         ChatCaches.Lookup lookup = caches.lookup(request);
         if (lookup.answer() != null) {
+            observer.answered(CACHE, lookup.outcome().label());
             return new Reply(
                     completion(request, restored(session, lookup.answer().content()), lookup.answer()),
                     null,
@@ -112,9 +119,10 @@ public final class ChatRouter {
                         }
                     }
                 }
+                observer.answered(route.name(), lookup.outcome().label());
                 return new Reply(answer, route.name(), lookup.outcome(), redactions(session));
             } catch (UpstreamException e) {
-                failures.add(route.name() + ": " + e.getMessage());
+                failed(route, e, failures);
             }
         }
         throw noUpstream(failures);
@@ -126,9 +134,10 @@ public final class ChatRouter {
      */
     public void stream(JsonNode body, Sink sink) {
         RedactionSession session = redactor == null ? null : redactor.newSession();
-        ChatRequest request = ChatRequest.parse(body, session);
+        ChatRequest request = parse(body, session);
         ChatCaches.Lookup lookup = caches.lookup(request);
         if (lookup.answer() != null) {
+            observer.answered(CACHE, lookup.outcome().label());
             sink.start(null, lookup.outcome(), redactions(session));
             String id = "chatcmpl-fogline-" + UUID.randomUUID();
             sink.event(chunk(
@@ -150,9 +159,10 @@ public final class ChatRouter {
             try {
                 events = call(route, remaining -> route.client().stream(request.upstreamBody(), remaining));
             } catch (UpstreamException e) {
-                failures.add(route.name() + ": " + e.getMessage());
+                failed(route, e, failures);
                 continue;
             }
+            observer.answered(route.name(), lookup.outcome().label());
             sink.start(route.name(), lookup.outcome(), redactions(session));
             relay(route.name(), events, request, lookup, session, sink);
             return;
@@ -214,6 +224,21 @@ public final class ChatRouter {
             sink.event(error(upstream + " broke its stream: " + e.getMessage()));
         }
         sink.end();
+    }
+
+    private ChatRequest parse(JsonNode body, RedactionSession session) {
+        ChatRequest request = ChatRequest.parse(body, session);
+        if (session != null) {
+            session.placeholders()
+                    .keySet()
+                    .forEach(placeholder -> observer.redacted(placeholder.substring(1, placeholder.lastIndexOf('_'))));
+        }
+        return request;
+    }
+
+    private void failed(Route route, UpstreamException e, List<String> failures) {
+        observer.upstreamFailed(route.name(), e.kind().label());
+        failures.add(route.name() + ": " + e.getMessage());
     }
 
     private <T> T call(Route route, Retrier.Attempt<T> attempt) throws UpstreamException {
