@@ -19,6 +19,7 @@ import io.fogline.node.NodeClient;
 import io.fogline.node.NodeOptions;
 import io.fogline.routing.embed.Embedding;
 import io.fogline.routing.embed.SentenceEmbedder;
+import io.fogline.routing.openai.StandInLlm;
 import io.fogline.runtime.testing.TestModels;
 import java.time.Duration;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.fogline.node.openai;
+package io.fogline.routing.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,9 +21,9 @@ import java.util.concurrent.Executors;
  * three characters per event, or fails as scripted. It records every request body it received, so a test can check
  * what left the node.
  */
-final class StandInLlm implements AutoCloseable {
+public final class StandInLlm implements AutoCloseable {
 
-    enum Mode {
+    public enum Mode {
         ANSWER,
         /** HTTP 500 to every request. */
         FAIL,
@@ -41,7 +41,7 @@ final class StandInLlm implements AutoCloseable {
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile Mode mode = Mode.ANSWER;
 
-    StandInLlm(String name) throws IOException {
+    public StandInLlm(String name) throws IOException {
         this.name = name;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -49,21 +49,21 @@ final class StandInLlm implements AutoCloseable {
         server.start();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
     }
 
-    void mode(Mode newMode) {
+    public void mode(Mode newMode) {
         mode = newMode;
     }
 
     /** Every request body received, in order. */
-    List<JsonNode> received() {
+    public List<JsonNode> received() {
         return received;
     }
 
     /** Everything the node sent, as one string: what a check for leaked personal data reads. */
-    String receivedText() {
+    public String receivedText() {
         return received.toString();
     }
 
