@@ -229,7 +229,22 @@ public final class OpenAiEndpoints implements AutoCloseable {
     }
 
     /** Streams server-sent events to the client, written in order on the request's event loop. */
-    private record EventSink(HttpServerResponse response, Context context) implements ChatRouter.Sink {
+    private static final class EventSink implements ChatRouter.Sink {
+        private final HttpServerResponse response;
+        private final Context context;
+        private volatile boolean open = true;
+
+        EventSink(HttpServerResponse response, Context context) {
+            this.response = response;
+            this.context = context;
+            context.runOnContext(done -> response.closeHandler(closed -> open = false));
+        }
+
+        @Override
+        public boolean open() {
+            return open;
+        }
+
         @Override
         public void start(String upstream, ChatCaches.Outcome cache, int redactions) {
             context.runOnContext(done -> {

@@ -49,6 +49,11 @@ public final class ChatRouter {
         void event(String data);
 
         void end();
+
+        /** False once the client has gone: the upstream's stream is then closed rather than read to its end. */
+        default boolean open() {
+            return true;
+        }
     }
 
     /** The source of an answer that came from a cache, as {@link ChatObserver#answered} is told it. */
@@ -184,7 +189,7 @@ public final class ChatRouter {
         String finishReason = null;
         boolean singleChoice = true;
         try (events) {
-            for (String data = events.next(); ; data = events.next()) {
+            for (String data = events.next(); sink.open(); data = events.next()) {
                 if (data == null) {
                     sink.event(error(upstream + " ended its stream before [DONE]"));
                     break;

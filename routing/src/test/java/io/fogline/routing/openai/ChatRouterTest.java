@@ -209,4 +209,32 @@ class ChatRouterTest {
         assertThat(text.toString()).isEqualTo("Echo: Is 4111 1111 1111 1111 valid?");
         assertThat(local.receivedText()).doesNotContain("4111").contains("<CARD_1>");
     }
+
+    @Test
+    void stopsReadingTheUpstreamOnceTheClientHasGoneAndCachesNothing() throws IOException {
+        ChatRouter router = router(true, 5);
+        List<String> events = new ArrayList<>();
+        router.stream(question("Tell me a long story.").put("stream", true), new ChatRouter.Sink() {
+            @Override
+            public void start(String upstream, ChatCaches.Outcome cache, int redactions) {}
+
+            @Override
+            public void event(String data) {
+                events.add(data);
+            }
+
+            @Override
+            public void end() {
+                events.add("end");
+            }
+
+            @Override
+            public boolean open() {
+                return events.isEmpty();
+            }
+        });
+
+        assertThat(events).hasSize(2).endsWith("end");
+        assertThat(router.complete(question("Tell me a long story.")).cache()).isEqualTo(ChatCaches.Outcome.MISS);
+    }
 }
