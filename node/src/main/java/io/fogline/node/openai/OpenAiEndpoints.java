@@ -319,14 +319,21 @@ public final class OpenAiEndpoints implements AutoCloseable {
         if (response.ended()) {
             return;
         }
+        if (response.headWritten()) {
+            // A stream already under way: its status is sent, so the error can only end it.
+            response.end("data: " + JSON.createObjectNode().set("error", errorBody(e)) + "\n\n");
+            return;
+        }
         int status = InferenceServer.status(e);
-        ObjectNode error = JSON.createObjectNode();
-        error.putObject("error")
+        send(response, status, JSON.createObjectNode().set("error", errorBody(e)));
+    }
+
+    private static ObjectNode errorBody(InferenceException e) {
+        return JSON.createObjectNode()
                 .put("message", String.valueOf(e.getMessage()))
-                .put("type", status < 500 ? "invalid_request_error" : "server_error")
+                .put("type", InferenceServer.status(e) < 500 ? "invalid_request_error" : "server_error")
                 .putNull("param")
                 .putNull("code");
-        send(response, status, error);
     }
 
     @Override
