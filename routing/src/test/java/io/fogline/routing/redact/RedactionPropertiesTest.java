@@ -9,7 +9,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
-class RedactionProperties {
+class RedactionPropertiesTest {
 
     private final Redactor redactor = Redactor.standard();
 
