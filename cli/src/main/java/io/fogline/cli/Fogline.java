@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             ModelsCommand.class,
             TrainCommand.class,
             OptimizeCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Fogline {

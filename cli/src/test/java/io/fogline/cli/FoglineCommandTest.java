@@ -62,4 +62,13 @@ class FoglineCommandTest {
         assertThat(node.exitCode()).isEqualTo(2);
         assertThat(node.err()).contains("Missing required option: '--model-repository=<modelRepository>'");
     }
+
+    @Test
+    void theCascadeBenchmarkRefusesSettingsItCannotRun() {
+        Run bench = run("bench", "cascade", "--launcher", "fogline", "--samples", "0");
+        assertThat(bench.exitCode()).isEqualTo(2);
+        assertThat(bench.err())
+                .isEqualTo("fogline: --thresholds must name one value or more, --samples and --concurrency must be at"
+                        + " least 1, --delay-ms must not be negative" + System.lineSeparator());
+    }
 }

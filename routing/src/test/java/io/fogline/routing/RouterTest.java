@@ -89,6 +89,7 @@ class RouterTest {
         return """
                 {"output": "y", "escalate_when": {"max_probability_below": 0.8},
                  "parents": [{"name": "fog", "url": "%s", "model": "big"}],
+                 "timeout_ms": 10000,
                  "retries": {"max_retries": 1, "initial_backoff_ms": 1, "max_backoff_ms": 2}%s}""".formatted(parentUrl, extra);
     }
 
@@ -131,7 +132,7 @@ class RouterTest {
     @Test
     void escalatesAnUnsureAnswerToTheParentWithTheBudgetLeft() throws IOException {
         parent = new StandInParent();
-        serve(routing(parent.url(), ", \"timeout_ms\": 5000"));
+        serve(routing(parent.url(), ""));
 
         InferenceResponse answer = infer(UNSURE);
 
@@ -145,8 +146,35 @@ class RouterTest {
         InferenceRequest sent = parent.received().getFirst();
         assertThat(sent.input("x").toFloats()).containsExactly(UNSURE);
         assertThat(sent.binaryOutputsByDefault()).isTrue();
-        assertThat((Long) sent.parameters().get("timeout_ms")).isBetween(1L, 5000L);
+        assertThat((Long) sent.parameters().get("timeout_ms")).isBetween(1L, 10000L);
         assertThat(answers).containsExactly("edge fog max_probability_below miss false");
+    }
+
+    @Test
+    void sendsJsonTensorsToAParentWithoutTheBinaryExtension() throws IOException {
+        parent = new StandInParent();
+        serve(routing(parent.url(), "").replace("\"model\": \"big\"", "\"model\": \"big\", \"binary\": false"));
+
+        InferenceResponse answer = infer(UNSURE);
+
+        assertThat(answer.parameters()).containsEntry(RoutingParameters.TIER, "fog");
+        assertThat(parent.contentTypes()).containsExactly("application/json");
+        assertThat(parent.received().getFirst().binaryOutputsByDefault()).isFalse();
+        assertThat(parent.received().getFirst().input("x").toFloats()).containsExactly(UNSURE);
+    }
+
+    @Test
+    void namesEveryTierOfAChainOfEscalations() throws IOException {
+        parent = new StandInParent();
+        parent.behave(StandInParent.Behaviour.ANSWER_FROM_ITS_PARENT);
+        serve(routing(parent.url(), ""));
+
+        InferenceResponse answer = infer(UNSURE);
+
+        assertThat(answer.output("y").toFloats()).containsExactly(0f, 1f, 0f);
+        assertThat(answer.parameters())
+                .containsEntry(RoutingParameters.TIER, "fog/cloud")
+                .containsEntry(RoutingParameters.CONFIDENCE, 0.97);
     }
 
     @Test
@@ -184,7 +212,7 @@ class RouterTest {
     void answersLocallyWhenTheParentFailsAndRetriesABoundedNumberOfTimes() throws IOException {
         parent = new StandInParent();
         parent.behave(StandInParent.Behaviour.FAIL);
-        serve(routing(parent.url(), ", \"timeout_ms\": 5000").replace("\"max_retries\": 1", "\"max_retries\": 2"));
+        serve(routing(parent.url(), "").replace("\"max_retries\": 1", "\"max_retries\": 2"));
 
         InferenceResponse answer = infer(UNSURE);
 

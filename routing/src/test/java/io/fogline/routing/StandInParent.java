@@ -23,6 +23,8 @@ final class StandInParent implements AutoCloseable {
 
     enum Behaviour {
         ANSWER,
+        /** Answers as a node that escalated the request to its own parent, named {@code cloud}. */
+        ANSWER_FROM_ITS_PARENT,
         FAIL,
         STALL,
         /** Answers {@code [0, 0, 1]} and, as {@code text_out}, "Parent saw: " and the text of input {@code text}. */
@@ -31,6 +33,7 @@ final class StandInParent implements AutoCloseable {
 
     private final HttpServer server;
     private final List<InferenceRequest> received = new CopyOnWriteArrayList<>();
+    private final List<String> contentTypes = new CopyOnWriteArrayList<>();
     private volatile Behaviour behaviour = Behaviour.ANSWER;
 
     StandInParent() throws IOException {
@@ -52,9 +55,14 @@ final class StandInParent implements AutoCloseable {
         return received;
     }
 
+    List<String> contentTypes() {
+        return contentTypes;
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         byte[] body = exchange.getRequestBody().readAllBytes();
         String headerLength = exchange.getRequestHeaders().getFirst(InferenceCodec.HEADER_LENGTH);
+        contentTypes.add(exchange.getRequestHeaders().getFirst("Content-Type"));
         received.add(InferenceCodec.decodeRequest(
                 body, body.length, headerLength == null ? -1 : Integer.parseInt(headerLength)));
         switch (behaviour) {
@@ -80,6 +88,10 @@ final class StandInParent implements AutoCloseable {
                                         .body(),
                                 StandardCharsets.UTF_8));
             }
+            case ANSWER_FROM_ITS_PARENT -> send(exchange, 200, """
+                    {"model_name": "big", "model_version": "1",
+                     "parameters": {"fogline_tier": "cloud", "fogline_confidence": 0.97},
+                     "outputs": [{"name": "y", "datatype": "FP32", "shape": [1, 3], "data": [0, 1, 0]}]}""");
             case FAIL -> send(exchange, 500, "{\"error\": \"stand-in failure\"}");
             case STALL -> {
                 try {
