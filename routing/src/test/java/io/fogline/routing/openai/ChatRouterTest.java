@@ -178,27 +178,42 @@ class ChatRouterTest {
         assertThat(failures).containsExactly("local server_error", "local server_error", "local breaker_open");
     }
 
+    /** Records what a stream sends: "start ...", each event's data, "end"; open until {@code openFor} events. */
+    private static final class RecordingSink implements ChatRouter.Sink {
+        final List<String> events = new ArrayList<>();
+        private final int openFor;
+
+        RecordingSink(int openFor) {
+            this.openFor = openFor;
+        }
+
+        @Override
+        public void start(String upstream, ChatCaches.Outcome cache, int redactions) {
+            events.add("start " + upstream + " " + cache.label() + " " + redactions);
+        }
+
+        @Override
+        public void event(String data) {
+            events.add(data);
+        }
+
+        @Override
+        public void end() {
+            events.add("end");
+        }
+
+        @Override
+        public boolean open() {
+            return events.size() <= openFor;
+        }
+    }
+
     @Test
     void streamsAnAnswerWithPlaceholdersSplitAcrossEventsRestored() throws IOException {
-        List<String> events = new ArrayList<>();
-        JsonNode request = question("Is 4111 1111 1111 1111 valid?").put("stream", true);
-        router(true, 5).stream(request, new ChatRouter.Sink() {
-            @Override
-            public void start(String upstream, ChatCaches.Outcome cache, int redactions) {
-                events.add("start " + upstream + " " + cache.label() + " " + redactions);
-            }
+        RecordingSink sink = new RecordingSink(Integer.MAX_VALUE);
+        router(true, 5).stream(question("Is 4111 1111 1111 1111 valid?").put("stream", true), sink);
 
-            @Override
-            public void event(String data) {
-                events.add(data);
-            }
-
-            @Override
-            public void end() {
-                events.add("end");
-            }
-        });
-
+        List<String> events = sink.events;
         assertThat(events.getFirst()).isEqualTo("start local miss 1");
         assertThat(events.getLast()).isEqualTo("end");
         assertThat(events.get(events.size() - 2)).isEqualTo(EventStream.DONE);
@@ -213,28 +228,10 @@ class ChatRouterTest {
     @Test
     void stopsReadingTheUpstreamOnceTheClientHasGoneAndCachesNothing() throws IOException {
         ChatRouter router = router(true, 5);
-        List<String> events = new ArrayList<>();
-        router.stream(question("Tell me a long story.").put("stream", true), new ChatRouter.Sink() {
-            @Override
-            public void start(String upstream, ChatCaches.Outcome cache, int redactions) {}
+        RecordingSink sink = new RecordingSink(1);
+        router.stream(question("Tell me a long story.").put("stream", true), sink);
 
-            @Override
-            public void event(String data) {
-                events.add(data);
-            }
-
-            @Override
-            public void end() {
-                events.add("end");
-            }
-
-            @Override
-            public boolean open() {
-                return events.isEmpty();
-            }
-        });
-
-        assertThat(events).hasSize(2).endsWith("end");
+        assertThat(sink.events).hasSize(3).startsWith("start local miss 0").endsWith("end");
         assertThat(router.complete(question("Tell me a long story.")).cache()).isEqualTo(ChatCaches.Outcome.MISS);
     }
 }
