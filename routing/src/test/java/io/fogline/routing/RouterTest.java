@@ -19,6 +19,7 @@ import io.fogline.runtime.testing.TinyModels;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -88,6 +89,7 @@ class RouterTest {
         return """
                 {"output": "y", "escalate_when": {"max_probability_below": 0.8},
                  "parents": [{"name": "fog", "url": "%s", "model": "big"}],
+                 "timeout_ms": 10000,
                  "retries": {"max_retries": 1, "initial_backoff_ms": 1, "max_backoff_ms": 2}%s}""".formatted(parentUrl, extra);
     }
 
@@ -130,7 +132,7 @@ class RouterTest {
     @Test
     void escalatesAnUnsureAnswerToTheParentWithTheBudgetLeft() throws IOException {
         parent = new StandInParent();
-        serve(routing(parent.url(), ", \"timeout_ms\": 5000"));
+        serve(routing(parent.url(), ""));
 
         InferenceResponse answer = infer(UNSURE);
 
@@ -144,8 +146,35 @@ class RouterTest {
         InferenceRequest sent = parent.received().getFirst();
         assertThat(sent.input("x").toFloats()).containsExactly(UNSURE);
         assertThat(sent.binaryOutputsByDefault()).isTrue();
-        assertThat((Long) sent.parameters().get("timeout_ms")).isBetween(1L, 5000L);
+        assertThat((Long) sent.parameters().get("timeout_ms")).isBetween(1L, 10000L);
         assertThat(answers).containsExactly("edge fog max_probability_below miss false");
+    }
+
+    @Test
+    void sendsJsonTensorsToAParentWithoutTheBinaryExtension() throws IOException {
+        parent = new StandInParent();
+        serve(routing(parent.url(), "").replace("\"model\": \"big\"", "\"model\": \"big\", \"binary\": false"));
+
+        InferenceResponse answer = infer(UNSURE);
+
+        assertThat(answer.parameters()).containsEntry(RoutingParameters.TIER, "fog");
+        assertThat(parent.contentTypes()).containsExactly("application/json");
+        assertThat(parent.received().getFirst().binaryOutputsByDefault()).isFalse();
+        assertThat(parent.received().getFirst().input("x").toFloats()).containsExactly(UNSURE);
+    }
+
+    @Test
+    void namesEveryTierOfAChainOfEscalations() throws IOException {
+        parent = new StandInParent();
+        parent.behave(StandInParent.Behaviour.ANSWER_FROM_ITS_PARENT);
+        serve(routing(parent.url(), ""));
+
+        InferenceResponse answer = infer(UNSURE);
+
+        assertThat(answer.output("y").toFloats()).containsExactly(0f, 1f, 0f);
+        assertThat(answer.parameters())
+                .containsEntry(RoutingParameters.TIER, "fog/cloud")
+                .containsEntry(RoutingParameters.CONFIDENCE, 0.97);
     }
 
     @Test
@@ -183,7 +212,7 @@ class RouterTest {
     void answersLocallyWhenTheParentFailsAndRetriesABoundedNumberOfTimes() throws IOException {
         parent = new StandInParent();
         parent.behave(StandInParent.Behaviour.FAIL);
-        serve(routing(parent.url(), ", \"timeout_ms\": 5000").replace("\"max_retries\": 1", "\"max_retries\": 2"));
+        serve(routing(parent.url(), "").replace("\"max_retries\": 1", "\"max_retries\": 2"));
 
         InferenceResponse answer = infer(UNSURE);
 
@@ -334,5 +363,72 @@ class RouterTest {
                 .isInstanceOf(InferenceException.class)
                 .hasMessageContaining("'z'");
         assertThat(parent.received()).isEmpty();
+    }
+
+    /** Text with personal data, sent beside unsure scores so that it escalates. */
+    private static final String TEXT =
+            "Refund card 4111 1111 1111 1111 and write to anna.schmidt@example.com from 10.1.2.3";
+
+    private void serveWithText(String redaction) throws IOException {
+        parent = new StandInParent();
+        parent.behave(StandInParent.Behaviour.ECHO_TEXT);
+        TestRepository files = new TestRepository(repository);
+        TinyModels.identityWithText(files.modelFile("edge", 1));
+        files.config("edge", """
+                {"max_batch_size": 0, "routing": {"output": "y", "escalate_when": {"max_probability_below": 0.8},
+                 "parents": [{"name": "cloud", "url": "%s", "model": "big"}], "timeout_ms": 5000%s}}""".formatted(parent.url(), redaction));
+        models = new ModelManager(repository, InferenceObserver.NONE, Router::check);
+        models.loadAll();
+        router = new Router(models, observer, http, clock);
+    }
+
+    private InferenceResponse inferUnsureWithText() {
+        return router.infer(
+                        "edge",
+                        null,
+                        new InferenceRequest(
+                                "r1",
+                                Map.of(),
+                                List.of(
+                                        Tensor.ofFloats("x", new long[] {1, 3}, 0.5f, 0.3f, 0.2f),
+                                        Tensor.ofStrings("text", new long[] {1, 1}, TEXT)),
+                                List.of()))
+                .join();
+    }
+
+    private static String firstText(Tensor tensor) {
+        return new String(tensor.toByteElements().getFirst(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void redactsTheTextOfAnEscalatedRequestAndRestoresItInTheParentsAnswer() throws IOException {
+        serveWithText("");
+
+        InferenceResponse answer = inferUnsureWithText();
+
+        assertThat(answer.parameters()).containsEntry(RoutingParameters.TIER, "cloud");
+        String atParent = firstText(parent.received().getFirst().input("text"));
+        assertThat(atParent).isEqualTo("Refund card <CARD_1> and write to <EMAIL_1> from <IPV4_1>");
+        assertThat(parent.received().getFirst().input("x").toFloats()).containsExactly(0.5f, 0.3f, 0.2f);
+        assertThat(firstText(answer.output("text_out"))).isEqualTo("Parent saw: " + TEXT);
+    }
+
+    @Test
+    void leavesPlaceholdersInTheAnswerWhenThePolicySaysNotToRestore() throws IOException {
+        serveWithText(", \"redaction\": {\"restore\": false}");
+
+        InferenceResponse answer = inferUnsureWithText();
+
+        assertThat(firstText(answer.output("text_out")))
+                .isEqualTo("Parent saw: Refund card <CARD_1> and write to <EMAIL_1> from <IPV4_1>");
+    }
+
+    @Test
+    void sendsTheTextAsItIsWhenThePolicyTurnsRedactionOff() throws IOException {
+        serveWithText(", \"redaction\": {\"enabled\": false}");
+
+        inferUnsureWithText();
+
+        assertThat(firstText(parent.received().getFirst().input("text"))).isEqualTo(TEXT);
     }
 }

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Where and on what a benchmark ran: the facts a reader needs to compare its figures with others. */
-record Machine(
+public record Machine(
         int cpus,
         String cpuModel,
         String memory,
@@ -23,7 +23,7 @@ record Machine(
         String loadAverageAtStart) {
 
     /** @param reportFile the report a run rewrites, whose changes do not make the working tree count as dirty */
-    static Machine describe(Path reportFile) {
+    public static Machine describe(Path reportFile) {
         return new Machine(
                 Runtime.getRuntime().availableProcessors(),
                 firstValue(Path.of("/proc/cpuinfo"), "model name"),
@@ -45,7 +45,7 @@ record Machine(
         }
     }
 
-    static double oneMinuteLoad() {
+    public static double oneMinuteLoad() {
         try {
             return Double.parseDouble(loadAverage().split(" ")[0]);
         } catch (NumberFormatException e) {

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * A Fogline node in a process of its own, started from the runnable jar the way {@code ./fogline node} starts it, so
  * the figures are those of the shipped server with its own JVM, heap and threads.
  */
-final class NodeProcess implements AutoCloseable {
+public final class NodeProcess implements AutoCloseable {
 
     /** What the launcher would add from {@code FOGLINE_JAVA_OPTS}; empty when it is unset. */
     static List<String> extraJvmFlags() {
@@ -46,15 +46,16 @@ final class NodeProcess implements AutoCloseable {
 
     /** Spawns the node; it is not ready yet, see {@link #awaitReady}. Its output goes to {@code log}. */
     static NodeProcess spawn(Path jar, Path repository, Path log) throws IOException {
+        // The launcher itself, so the node runs with exactly the JVM flags a user's node gets.
+        return spawnWithLauncher(
+                jar.toAbsolutePath().getParent().getParent().getParent().resolve("fogline"), repository, log);
+    }
+
+    /** Spawns {@code <launcher> node} on a free port of 127.0.0.1; it is not ready yet, see {@link #awaitReady}. */
+    public static NodeProcess spawnWithLauncher(Path launcher, Path repository, Path log) throws IOException {
         int port = freePort();
         List<String> command = new ArrayList<>();
-        // The launcher itself, so the node runs with exactly the JVM flags a user's node gets.
-        command.add(jar.toAbsolutePath()
-                .getParent()
-                .getParent()
-                .getParent()
-                .resolve("fogline")
-                .toString());
+        command.add(launcher.toString());
         command.addAll(List.of(
                 "node",
                 "--model-repository",
@@ -76,7 +77,7 @@ final class NodeProcess implements AutoCloseable {
      *
      * @return the time from spawning the process to that answer
      */
-    Duration awaitReady(Duration timeout) throws IOException, InterruptedException {
+    public Duration awaitReady(Duration timeout) throws IOException, InterruptedException {
         byte[] probe = HttpExchange.get(address, "/v2/health/ready");
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
@@ -95,7 +96,7 @@ final class NodeProcess implements AutoCloseable {
         throw new IOException("the node was not ready after " + timeout + "; its output:\n" + output());
     }
 
-    InetSocketAddress address() {
+    public InetSocketAddress address() {
         return address;
     }
 
@@ -136,7 +137,7 @@ final class NodeProcess implements AutoCloseable {
         return Double.NaN;
     }
 
-    String output() throws IOException {
+    public String output() throws IOException {
         return Files.exists(log) ? Files.readString(log) : "";
     }
 

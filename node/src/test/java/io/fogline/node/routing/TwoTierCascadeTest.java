@@ -57,7 +57,7 @@ class TwoTierCascadeTest {
                 {"routing": {"escalate_when": {"max_probability_below": %s},
                   "parents": [{"name": "fog", "url": "http://127.0.0.1:%d", "model": "big"}],
                   "timeout_ms": 5000, "retries": {"max_retries": 0, "initial_backoff_ms": 0, "max_backoff_ms": 0},
-                  "circuit_breaker": {"failure_threshold": 100, "open_ms": 1000, "half_open_probes": 1}}}""", threshold, fogPort);
+                  "circuit_breaker": {"failure_threshold": 1, "open_ms": 60000, "half_open_probes": 1}}}""", threshold, fogPort);
     }
 
     private static String request(float[] input) {
@@ -157,7 +157,9 @@ class TwoTierCascadeTest {
                 .isTrue();
         assertThat(degraded.path("parameters").path("fogline_parent_error").asText())
                 .startsWith("fog: ");
-        assertThat(edgeClient.get("/metrics").text()).contains("fogline_routing_degraded_total{model=\"small\"} 1.0");
+        assertThat(edgeClient.get("/metrics").text())
+                .contains("fogline_routing_degraded_total{model=\"small\"} 1.0")
+                .contains("fogline_routing_breaker_state{parent=\"fog\"} 2.0");
     }
 
     @Test

@@ -14,7 +14,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 
 /** The breaker's state machine under random sequences of calls, outcomes and passing time. */
-class CircuitBreakerProperties {
+class CircuitBreakerPropertiesTest {
 
     private static final Duration OPEN = Duration.ofSeconds(10);
 

@@ -9,7 +9,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
 
-class BackoffProperties {
+class BackoffPropertiesTest {
 
     @Property
     void eachDelayLiesBetweenHalfAndAllOfItsCappedStep(

@@ -1,0 +1,140 @@
+package io.fogline.cli;
+
+import io.fogline.bench.cascade.CascadeBenchmark;
+import io.fogline.bench.cascade.CascadeOptions;
+import io.fogline.learn.data.FashionMnist;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code fogline bench cascade}: the edge-to-parent confidence cascade on Fashion-MNIST, as a deferral curve. */
+@Command(
+        name = "cascade",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Train (or reuse) a small edge model and a bigger parent model on Fashion-MNIST, serve them on two nodes"
+                    + " joined by a link of fixed delay, sweep the escalation threshold, and write the deferral curve"
+                    + " (accuracy, share answered at the edge, mean and p99 latency) as a table and a PNG."
+        })
+final class CascadeBenchCommand implements Callable<Integer> {
+
+    @Option(
+            names = "--edge-model",
+            defaultValue = "mlp:256,128",
+            description = "Edge model (default ${DEFAULT-VALUE}).")
+    String edgeModel;
+
+    @Option(names = "--edge-epochs", defaultValue = "15", description = "Its epochs (default ${DEFAULT-VALUE}).")
+    int edgeEpochs;
+
+    @Option(
+            names = "--edge-learning-rate",
+            defaultValue = "0.001",
+            description = "Its learning rate (default ${DEFAULT-VALUE}).")
+    double edgeLearningRate;
+
+    @Option(names = "--big-model", defaultValue = "cnn:16,32", description = "Parent model (default ${DEFAULT-VALUE}).")
+    String bigModel;
+
+    @Option(names = "--big-epochs", defaultValue = "5", description = "Its epochs (default ${DEFAULT-VALUE}).")
+    int bigEpochs;
+
+    @Option(
+            names = "--big-learning-rate",
+            defaultValue = "0.002",
+            description = "Its learning rate (default ${DEFAULT-VALUE}).")
+    double bigLearningRate;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Training seed (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(
+            names = "--samples",
+            defaultValue = "2000",
+            description = "Test images per row, the same for every row (default ${DEFAULT-VALUE}).")
+    int samples;
+
+    @Option(
+            names = "--concurrency",
+            defaultValue = "4",
+            description = "Clients sending at once (default ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @Option(
+            names = "--delay-ms",
+            defaultValue = "150",
+            description = "Round trip the link to the parent adds (default ${DEFAULT-VALUE}).")
+    long delayMs;
+
+    @Option(
+            names = "--thresholds",
+            split = ",",
+            defaultValue = "0.5,0.6,0.65,0.7,0.75,0.8,0.9,0.95,0.99",
+            description = "max_probability_below values to sweep (default ${DEFAULT-VALUE}).")
+    List<Double> thresholds;
+
+    @Option(
+            names = "--work",
+            defaultValue = "target/bench-cascade",
+            description = "Trained models (kept between runs), repositories and node logs (default ${DEFAULT-VALUE}).")
+    Path work;
+
+    @Option(
+            names = "--data",
+            description = "Fashion-MNIST directory (default: Debian's " + "/usr/share/datasets/fashion-mnist).")
+    Path data = FashionMnist.DEFAULT_DIRECTORY;
+
+    @Option(
+            names = "--report",
+            defaultValue = "docs/benchmarks.md",
+            description = "Markdown file whose cascade section is rewritten (default ${DEFAULT-VALUE}).")
+    Path report;
+
+    @Option(
+            names = "--chart",
+            defaultValue = "docs/cascade.png",
+            description = "PNG to draw (default ${DEFAULT-VALUE}).")
+    Path chart;
+
+    @Option(
+            names = "--launcher",
+            description = "The fogline launcher that starts the nodes (default: the one running this command).")
+    Path launcher;
+
+    @Override
+    public Integer call() throws Exception {
+        Path nodeLauncher = launcher != null ? launcher : defaultLauncher();
+        if (nodeLauncher == null) {
+            System.err.println("fogline: cannot tell where the fogline launcher is; pass --launcher");
+            return 2;
+        }
+        if (thresholds.isEmpty() || samples < 1 || concurrency < 1 || delayMs < 0) {
+            System.err.println("fogline: --thresholds must name one value or more, --samples and --concurrency must be"
+                    + " at least 1, --delay-ms must not be negative");
+            return 2;
+        }
+        CascadeOptions options = new CascadeOptions(
+                nodeLauncher,
+                work.toAbsolutePath(),
+                data,
+                new CascadeOptions.ModelChoice(edgeModel, edgeEpochs, edgeLearningRate, seed),
+                new CascadeOptions.ModelChoice(bigModel, bigEpochs, bigLearningRate, seed),
+                samples,
+                concurrency,
+                Duration.ofMillis(delayMs),
+                thresholds,
+                report,
+                chart);
+        CascadeBenchmark.run(options, System.out);
+        return 0;
+    }
+
+    /** The launcher sets FOGLINE_HOME to its own directory. */
+    private static Path defaultLauncher() {
+        String home = System.getenv("FOGLINE_HOME");
+        return home == null ? null : Path.of(home, "fogline");
+    }
+}
