@@ -72,6 +72,11 @@ class OtaThroughTheControlPlaneTest {
         return JSON.readTree(response.body());
     }
 
+    private void awaitField(String path, String field, String value) {
+        await().atMost(Duration.ofMinutes(2))
+                .until(() -> call("GET", path, null, 200).path(field).asText(), value::equals);
+    }
+
     private Path bundle(int version, long seed, SigningKey key) throws Exception {
         Path model = Files.createDirectories(dir.resolve("fashion-" + version));
         TinyModels.mlp(model.resolve("model.onnx"), 4, 8, 3, seed);
@@ -129,12 +134,7 @@ class OtaThroughTheControlPlaneTest {
         call("POST", "/api/v1/bundles", Files.readAllBytes(bundle(1, 1, operator)), 201);
         long first = rollout(1).path("id").asLong();
 
-        await().atMost(Duration.ofMinutes(2))
-                .until(
-                        () -> call("GET", "/api/v1/rollouts/" + first, null, 200)
-                                .path("state")
-                                .asText(),
-                        "completed"::equals);
+        awaitField("/api/v1/rollouts/" + first, "state", "completed");
         JsonNode device = call("GET", "/api/v1/devices/cam-1", null, 200);
         assertThat(device.path("running").toString()).isEqualTo("[{\"model\":\"fashion\",\"version\":1}]");
         assertThat(node.models().isReady("fashion", "1")).isTrue();
@@ -142,18 +142,8 @@ class OtaThroughTheControlPlaneTest {
         call("POST", "/api/v1/bundles", Files.readAllBytes(bundle(2, 2, unknownToNodes)), 201);
         long second = rollout(2).path("id").asLong();
 
-        await().atMost(Duration.ofMinutes(2))
-                .until(
-                        () -> call("GET", "/api/v1/rollouts/" + second, null, 200)
-                                .path("state")
-                                .asText(),
-                        "rolled_back"::equals);
-        await().atMost(Duration.ofMinutes(1))
-                .until(
-                        () -> call("GET", "/api/v1/devices/cam-1", null, 200)
-                                .path("last_status")
-                                .asText(),
-                        "switched"::equals);
+        awaitField("/api/v1/rollouts/" + second, "state", "rolled_back");
+        awaitField("/api/v1/devices/cam-1", "last_status", "switched");
         JsonNode history = call("GET", "/api/v1/devices/cam-1", null, 200);
         assertThat(history.path("running").toString()).isEqualTo("[{\"model\":\"fashion\",\"version\":1}]");
         assertThat(node.models().isReady("fashion", "1")).isTrue();
