@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.stream.IntStream;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -181,16 +182,17 @@ class FleetEndToEndTest {
         return file;
     }
 
+    /** Four random inputs; the good bundle's golden outputs are what its model answers to them. */
     private static List<InferenceRequest> inputs() {
         Random random = new Random(42);
-        List<InferenceRequest> requests = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            float[] values = new float[INPUTS];
-            for (int j = 0; j < INPUTS; j++) {
-                values[j] = random.nextFloat();
-            }
-            requests.add(InferenceRequest.of(Tensor.ofFloats("input", new long[] {1, INPUTS}, values)));
-        }
-        return requests;
+        return IntStream.range(0, 4)
+                .mapToObj(i -> {
+                    float[] values = new float[INPUTS];
+                    for (int j = 0; j < values.length; j++) {
+                        values[j] = random.nextFloat();
+                    }
+                    return InferenceRequest.of(Tensor.ofFloats("input", new long[] {1, INPUTS}, values));
+                })
+                .toList();
     }
 }

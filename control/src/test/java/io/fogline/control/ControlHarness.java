@@ -190,6 +190,16 @@ public final class ControlHarness implements AutoCloseable {
         return answer.json().path("id").asLong();
     }
 
+    /** One figure of a wave's tally: switched, failed, timed_out, quality_failed or pending. */
+    public int tally(long rollout, int wave, String figure) {
+        return rollout(rollout)
+                .path("waves")
+                .get(wave)
+                .path("tally")
+                .path(figure)
+                .asInt();
+    }
+
     /** Reads the control plane's database directly, as a thief with a copy of it would. */
     public java.util.List<String> column(String sql) {
         String url = database.url() == null ? "jdbc:sqlite:" + dataDir.resolve("control.db") : database.url();
