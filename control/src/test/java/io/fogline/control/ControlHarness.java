@@ -37,11 +37,18 @@ public final class ControlHarness implements AutoCloseable {
     public final FakeClock clock = new FakeClock();
     private final TestStore.Created database;
     private final Path dataDir;
+    private final Duration tick;
     private final SigningKey signingKey = SigningKey.generate();
     private ControlPlane control;
     private int port;
 
     public ControlHarness(TestStore store, Path dataDir) {
+        this(store, dataDir, Duration.ZERO);
+    }
+
+    /** A control plane whose own timer steps every {@code tick}, as in production. */
+    public ControlHarness(TestStore store, Path dataDir, Duration tick) {
+        this.tick = tick;
         this.database = store.create();
         this.dataDir = dataDir;
         try {
@@ -60,7 +67,7 @@ public final class ControlHarness implements AutoCloseable {
                     .withAdminToken(ADMIN_TOKEN)
                     .withTrustStore(dataDir.resolve("trust-store.json"))
                     .withMaxBundleBytes(MAX_BUNDLE_BYTES)
-                    .withTime(clock, Duration.ZERO));
+                    .withTime(clock, tick));
             port = control.port();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -102,7 +109,8 @@ public final class ControlHarness implements AutoCloseable {
                 anonymous().post("/api/v1/enrol", Map.of("token", token, "device_id", id, "labels", labels));
         assertThat(answer.status()).as(answer.text()).isEqualTo(201);
         String credential = answer.json().path("credential").asText();
-        return new SimulatedDevice(id, credential, new Http(control.port(), credential));
+        return new SimulatedDevice(
+                id, credential, new Http(control.port(), credential), TrustStore.of(signingKey.trusted()));
     }
 
     public JsonNode rollout(long id) {
@@ -180,6 +188,16 @@ public final class ControlHarness implements AutoCloseable {
         Http.Answer answer = operator().post("/api/v1/rollouts", spec);
         assertThat(answer.status()).as(answer.text()).isEqualTo(201);
         return answer.json().path("id").asLong();
+    }
+
+    /** One figure of a wave's tally: switched, failed, timed_out, quality_failed or pending. */
+    public int tally(long rollout, int wave, String figure) {
+        return rollout(rollout)
+                .path("waves")
+                .get(wave)
+                .path("tally")
+                .path(figure)
+                .asInt();
     }
 
     /** Reads the control plane's database directly, as a thief with a copy of it would. */

@@ -84,7 +84,7 @@ public final class OtaAgent implements AutoCloseable {
             etag = polled.etag();
             polled.desired().ifPresent(state -> desired = state);
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.INFO, "control plane out of reach, serving on: {0}", e.getMessage());
+            LOG.log(System.Logger.Level.INFO, "control plane out of reach, serving on: {0}", e.toString());
         }
         try {
             for (UpdateStore.Action action : store.unfinished()) {
@@ -118,7 +118,7 @@ public final class OtaAgent implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.INFO, "update paused, it resumes at the next poll: {0}", e.getMessage());
+            LOG.log(System.Logger.Level.INFO, "update paused, it resumes at the next poll: {0}", e.toString());
         }
     }
 
@@ -140,7 +140,7 @@ public final class OtaAgent implements AutoCloseable {
             LOG.log(System.Logger.Level.INFO, "enrolled as ''{0}''", options.deviceId());
             return Optional.of(credential);
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "enrolment failed, retrying: {0}", e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, "enrolment failed, retrying: {0}", e.toString());
             return Optional.empty();
         }
     }

@@ -316,7 +316,7 @@ final class UpdateRunner {
         try {
             flush(credential);
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.INFO, "reports wait for the control plane: {0}", e.getMessage());
+            LOG.log(System.Logger.Level.INFO, "reports wait for the control plane: {0}", e.toString());
         }
         store.done(actionId);
     }

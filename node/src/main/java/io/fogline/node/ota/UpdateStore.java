@@ -171,7 +171,7 @@ final class UpdateStore implements AutoCloseable {
                                 row.getString(1),
                                 row.getLong(2),
                                 row.getString(3),
-                                (Long) row.getObject(4, Long.class),
+                                nullableLong(row, 4),
                                 row.getString(5)),
                         model)
                 .stream()
@@ -201,6 +201,11 @@ final class UpdateStore implements AutoCloseable {
                 .orElseThrow(() -> new IllegalStateException("a report before enrolment"));
         update("UPDATE device SET next_seq = ? WHERE id = 1", seq + 1);
         update("INSERT INTO outbox (seq, body) VALUES (?, ?)", seq, report.apply(seq));
+    }
+
+    private static Long nullableLong(ResultSet row, int column) throws SQLException {
+        long value = row.getLong(column);
+        return row.wasNull() ? null : value;
     }
 
     private static Action action(ResultSet row) throws SQLException {

@@ -51,6 +51,8 @@ final class ControlPlaneStandIn implements AutoCloseable {
     private final List<String> blobRequests = new CopyOnWriteArrayList<>();
     private volatile String stalledBlob;
     private volatile CountDownLatch stall = new CountDownLatch(0);
+    private final URI uri;
+    private boolean closed;
 
     ControlPlaneStandIn() throws IOException {
         this(0);
@@ -61,14 +63,11 @@ final class ControlPlaneStandIn implements AutoCloseable {
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/api/v1/", this::handle);
         server.start();
+        uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
     }
 
     URI uri() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
-    }
-
-    int port() {
-        return server.getAddress().getPort();
+        return uri;
     }
 
     /** Serves a bundle file's manifest, signature and files as they are, unchecked; returns its digest. */
@@ -291,8 +290,11 @@ final class ControlPlaneStandIn implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        release();
-        server.stop(0);
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            release();
+            server.stop(0);
+        }
     }
 }
