@@ -40,7 +40,8 @@ public final class FleetSimulation {
     public SimReport run() throws IOException, BundleException, InterruptedException {
         String store = options.database() == null ? "SQLite" : "PostgreSQL";
         out.printf(
-                "== fleet simulation: %,d devices polling every %d s (%.0f polls/s offered), control plane on %s%n",
+                "== fleet simulation: %,d devices polling every %d s (%.0f polls/s offered), control plane on %s;"
+                        + " devices and control plane share this process and its cores%n",
                 options.devices(), options.pollInterval().toSeconds(), options.offeredPollsPerSecond(), store);
         SigningKey key = SigningKey.generate();
         FashionBundle.Trained trained = null;
