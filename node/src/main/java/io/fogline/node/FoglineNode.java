@@ -59,7 +59,7 @@ public final class FoglineNode implements AutoCloseable {
                 .setPreferNativeTransport(true));
         try {
             InferenceServer server =
-                    new InferenceServer(vertx, models, router, metrics, options.maxRequestBytes(), VERSION);
+                    new InferenceServer(vertx, models, router, metrics, metrics, options.maxRequestBytes(), VERSION);
             int port = server.start(options.host(), options.httpPort(), options.eventLoops());
             loading.join();
             return new FoglineNode(vertx, models, router, upstreams, metrics, server, port);

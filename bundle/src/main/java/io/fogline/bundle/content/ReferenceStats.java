@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fogline.core.tensor.DataType;
 import io.fogline.core.tensor.Tensor;
+import io.fogline.core.tensor.TensorValues;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,10 +1,10 @@
 package io.fogline.node.metrics;
 
-import io.fogline.routing.RoutingObserver;
+import io.fogline.core.protocol.InferenceRequest;
+import io.fogline.core.protocol.InferenceResponse;
 import io.fogline.routing.score.Verdict;
 import io.fogline.routing.upstream.CircuitBreaker;
 import io.fogline.runtime.onnx.OnnxModel;
-import io.fogline.runtime.stats.InferenceObserver;
 import io.fogline.runtime.stats.ProcessMemory;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -30,7 +30,7 @@ import java.util.stream.LongStream;
  * {@code fogline_inference_*}); durations are histograms in seconds, as Prometheus prefers, rather than Triton's
  * cumulative microsecond counters.
  */
-public final class NodeMetrics implements InferenceObserver, RoutingObserver {
+public final class NodeMetrics implements NodeObserver {
 
     /** Fixed buckets from 25 µs to 10 s: fine enough for a tiny model on a CPU, few enough to scrape cheaply. */
     private static final Duration[] LATENCY_BUCKETS = LongStream.of(
@@ -126,18 +126,16 @@ public final class NodeMetrics implements InferenceObserver, RoutingObserver {
         return meters.computeIfAbsent(model + '\u0000' + version, key -> new ModelMeters(model, version));
     }
 
-    public void requestSucceeded(String model, String version, long requestNanos) {
-        ModelMeters modelMeters = meters(model, version);
+    @Override
+    public void requestSucceeded(
+            InferenceRequest request, long requestBytes, InferenceResponse response, long requestNanos) {
+        ModelMeters modelMeters = meters(response.modelName(), response.modelVersion());
         modelMeters.success.increment();
         modelMeters.request.record(requestNanos, TimeUnit.NANOSECONDS);
     }
 
-    /**
-     * @param model the model the request named, or an empty string when it named none the node knows, so that
-     *     clients cannot grow the metric's label set without bound
-     * @param reason what went wrong, from a small fixed set
-     */
-    public void requestFailed(String model, String reason) {
+    @Override
+    public void requestFailed(String model, String version, String reason) {
         failures.computeIfAbsent(model + '\u0000' + reason, key -> Counter.builder("fogline.inference.request.failure")
                         .description("Failed inference requests by reason")
                         .tags("model", model, "reason", reason)
