@@ -2,6 +2,7 @@ package io.fogline.cli;
 
 import io.fogline.node.FoglineNode;
 import io.fogline.node.NodeOptions;
+import io.fogline.node.openai.OpenAiSettings;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -36,6 +37,12 @@ final class NodeCommand implements Callable<Integer> {
             description = "Larger request bodies are refused with 413 (default ${DEFAULT-VALUE}).")
     long maxRequestBytes;
 
+    @Option(
+            names = "--openai-config",
+            description = "JSON file with the chat upstreams, redaction and caches of the OpenAI-compatible"
+                    + " endpoints (see README); without it /v1/embeddings serves and chat has no upstream.")
+    Path openAiConfig;
+
     @Override
     public Integer call() throws InterruptedException {
         long started = System.nanoTime();
@@ -43,6 +50,9 @@ final class NodeCommand implements Callable<Integer> {
                 .withHost(httpAddress)
                 .withHttpPort(httpPort)
                 .withMaxRequestBytes(maxRequestBytes);
+        if (openAiConfig != null) {
+            options = options.withOpenAi(OpenAiSettings.read(openAiConfig));
+        }
         FoglineNode node = FoglineNode.start(options);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

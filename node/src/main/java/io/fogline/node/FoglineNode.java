@@ -2,10 +2,14 @@ package io.fogline.node;
 
 import io.fogline.node.http.InferenceServer;
 import io.fogline.node.metrics.NodeMetrics;
+import io.fogline.node.openai.OpenAiEndpoints;
+import io.fogline.node.ota.OtaAgent;
 import io.fogline.routing.Router;
 import io.fogline.runtime.repository.ModelManager;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.util.concurrent.CompletableFuture;
 
@@ -17,36 +21,45 @@ public final class FoglineNode implements AutoCloseable {
     private final Vertx vertx;
     private final ModelManager models;
     private final Router router;
+    private final OpenAiEndpoints openAi;
     private final HttpClient upstreams;
     private final NodeMetrics metrics;
     private final InferenceServer server;
     private final int port;
+    private final OtaAgent ota;
 
     private FoglineNode(
             Vertx vertx,
             ModelManager models,
             Router router,
+            OpenAiEndpoints openAi,
             HttpClient upstreams,
             NodeMetrics metrics,
             InferenceServer server,
-            int port) {
+            int port,
+            OtaAgent ota) {
         this.vertx = vertx;
         this.models = models;
         this.router = router;
+        this.openAi = openAi;
         this.upstreams = upstreams;
         this.metrics = metrics;
         this.server = server;
         this.port = port;
+        this.ota = ota;
     }
 
     /** Loads the models (unless told not to) and listens; returns once the node answers requests. */
     public static FoglineNode start(NodeOptions options) {
+        // Before any model loads: what an interrupted update left untested must not serve.
+        OtaAgent ota = options.ota() == null ? null : prepareOta(options);
         NodeMetrics metrics = new NodeMetrics();
         ModelManager models = new ModelManager(options.modelRepository(), metrics, Router::check);
         // One client for every parent tier: its connection pool is what keeps escalations from paying a handshake.
         HttpClient upstreams =
                 HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         Router router = new Router(models, metrics, upstreams, System::nanoTime);
+        OpenAiEndpoints openAi = new OpenAiEndpoints(models, options.openAi(), upstreams, metrics, metrics);
         // Models load while the HTTP server starts: on a small device the two together are most of the start time.
         CompletableFuture<Void> loading = options.loadAllModels()
                 ? CompletableFuture.runAsync(models::loadAll, runnable -> Thread.ofPlatform()
@@ -60,16 +73,32 @@ public final class FoglineNode implements AutoCloseable {
         try {
             InferenceServer server =
                     new InferenceServer(vertx, models, router, metrics, metrics, options.maxRequestBytes(), VERSION);
+            server.serveOpenAi(openAi);
             int port = server.start(options.host(), options.httpPort(), options.eventLoops());
             loading.join();
-            return new FoglineNode(vertx, models, router, upstreams, metrics, server, port);
+            if (ota != null) {
+                ota.start(models);
+            }
+            return new FoglineNode(vertx, models, router, openAi, upstreams, metrics, server, port, ota);
         } catch (RuntimeException e) {
             loading.join();
+            if (ota != null) {
+                ota.close();
+            }
+            openAi.close();
             router.close();
             upstreams.close();
             models.close();
             vertx.close().await();
             throw e;
+        }
+    }
+
+    private static OtaAgent prepareOta(NodeOptions options) {
+        try {
+            return OtaAgent.prepare(options.ota(), options.modelRepository());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare over-the-air updates: " + e.getMessage(), e);
         }
     }
 
@@ -88,8 +117,12 @@ public final class FoglineNode implements AutoCloseable {
     @Override
     public void close() {
         try {
+            if (ota != null) {
+                ota.close();
+            }
             server.close();
         } finally {
+            openAi.close();
             router.close();
             upstreams.close();
             models.close();
