@@ -14,7 +14,6 @@ import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * Gathers what the node does into windows of a fixed length, aligned to the clock, and hands each closed window to
@@ -26,28 +25,18 @@ public final class TelemetryRecorder implements NodeObserver {
     private final Duration window;
     private final InstantSource clock;
     private final ReferenceBins references;
-    private final Supplier<Map<String, Integer>> queueDepths;
     private final TelemetrySink sink;
     private Instant windowStart;
     private Map<String, ModelAccumulator> models = new LinkedHashMap<>();
 
-    /**
-     * @param window the length of a window, a whole number of seconds
-     * @param queueDepths requests waiting per model now, sampled at each {@link #tick()}
-     */
-    public TelemetryRecorder(
-            Duration window,
-            InstantSource clock,
-            ReferenceBins references,
-            Supplier<Map<String, Integer>> queueDepths,
-            TelemetrySink sink) {
+    /** @param window the length of a window, a whole number of seconds */
+    public TelemetryRecorder(Duration window, InstantSource clock, ReferenceBins references, TelemetrySink sink) {
         if (window.toSeconds() < 1 || window.toMillis() % 1000 != 0) {
             throw new IllegalArgumentException("a telemetry window must be a whole number of seconds, got " + window);
         }
         this.window = window;
         this.clock = clock;
         this.references = references;
-        this.queueDepths = queueDepths;
         this.sink = sink;
         this.windowStart = align(clock.instant());
     }
@@ -103,9 +92,12 @@ public final class TelemetryRecorder implements NodeObserver {
         }
     }
 
-    /** Samples the queues and closes the window when its time is up; call about once a second. */
-    public void tick() {
-        Map<String, Integer> depths = queueDepths.get();
+    /**
+     * Closes the window when its time is up, and notes the queues; call about once a second.
+     *
+     * @param depths requests waiting per model now
+     */
+    public void tick(Map<String, Integer> depths) {
         TelemetryWindow closed;
         synchronized (this) {
             closed = roll();

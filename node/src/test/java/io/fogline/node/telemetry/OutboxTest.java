@@ -34,7 +34,6 @@ class OutboxTest {
                 Duration.ofSeconds(60),
                 clock,
                 new ReferenceBins(Traffic.repositoryWithReference(dir.resolve("models"))),
-                Map::of,
                 outbox);
         long requests = 0;
         for (int minute = 0; minute < WEEK_MINUTES; minute++) {
@@ -47,7 +46,7 @@ class OutboxTest {
                 recorder.breakerChanged("fog", io.fogline.routing.upstream.CircuitBreaker.State.OPEN);
             }
             clock.advance(Duration.ofMinutes(1));
-            recorder.tick();
+            recorder.tick(Map.of());
         }
         return requests;
     }

@@ -41,11 +41,7 @@ class TelemetryRecorderTest {
 
     private TelemetryRecorder recorder() throws Exception {
         return new TelemetryRecorder(
-                Duration.ofSeconds(60),
-                clock,
-                new ReferenceBins(Traffic.repositoryWithReference(repository)),
-                () -> Map.of(Traffic.MODEL, 3),
-                sink);
+                Duration.ofSeconds(60), clock, new ReferenceBins(Traffic.repositoryWithReference(repository)), sink);
     }
 
     @Test
@@ -65,11 +61,11 @@ class TelemetryRecorderTest {
         recorder.requestFailed(Traffic.MODEL, Traffic.VERSION, "invalid");
         recorder.requestFailed("", null, "not_found");
         recorder.requestCompleted(Traffic.MODEL, Traffic.VERSION, 500_000, null);
-        recorder.tick();
+        recorder.tick(Map.of(Traffic.MODEL, 3));
         assertThat(windows).isEmpty();
 
         clock.advance(Duration.ofSeconds(30));
-        recorder.tick();
+        recorder.tick(Map.of(Traffic.MODEL, 3));
 
         assertThat(windows).hasSize(1);
         TelemetryWindow window = windows.getFirst();
@@ -101,7 +97,7 @@ class TelemetryRecorderTest {
         clock.advance(Duration.ofHours(3));
         recorder.requestSucceeded(Traffic.request(0.1f), 10, Traffic.local(0.9f, 0.1f), 1_000_000);
         clock.advance(Duration.ofMinutes(1));
-        recorder.tick();
+        recorder.tick(Map.of(Traffic.MODEL, 3));
 
         assertThat(windows)
                 .extracting(TelemetryWindow::start)
@@ -120,8 +116,8 @@ class TelemetryRecorderTest {
 
     @Test
     void refusesAWindowThatIsNotWholeSeconds() {
-        assertThatThrownBy(() -> new TelemetryRecorder(
-                        Duration.ofMillis(1500), clock, new ReferenceBins(repository), Map::of, sink))
+        assertThatThrownBy(() ->
+                        new TelemetryRecorder(Duration.ofMillis(1500), clock, new ReferenceBins(repository), sink))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("a telemetry window must be a whole number of seconds, got PT1.5S");
     }
