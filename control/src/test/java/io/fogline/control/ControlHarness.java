@@ -38,6 +38,7 @@ public final class ControlHarness implements AutoCloseable {
     public final FakeClock clock = new FakeClock();
     private final TestStore.Created database;
     private final Path dataDir;
+    private final Duration tick;
     private final SigningKey signingKey = SigningKey.generate();
     private ControlPlane control;
     private int port;
@@ -45,6 +46,12 @@ public final class ControlHarness implements AutoCloseable {
     private String referenceStats = REFERENCE_STATS;
 
     public ControlHarness(TestStore store, Path dataDir) {
+        this(store, dataDir, Duration.ZERO);
+    }
+
+    /** A control plane whose own timer steps every {@code tick}, as in production. */
+    public ControlHarness(TestStore store, Path dataDir, Duration tick) {
+        this.tick = tick;
         this.database = store.create();
         this.dataDir = dataDir;
         try {
@@ -63,7 +70,7 @@ public final class ControlHarness implements AutoCloseable {
                     .withAdminToken(ADMIN_TOKEN)
                     .withTrustStore(dataDir.resolve("trust-store.json"))
                     .withMaxBundleBytes(MAX_BUNDLE_BYTES)
-                    .withTime(clock, Duration.ZERO)
+                    .withTime(clock, tick)
                     .withMonitor(monitor));
             port = control.port();
         } catch (IOException e) {
@@ -201,6 +208,16 @@ public final class ControlHarness implements AutoCloseable {
         Http.Answer answer = operator().post("/api/v1/rollouts", spec);
         assertThat(answer.status()).as(answer.text()).isEqualTo(201);
         return answer.json().path("id").asLong();
+    }
+
+    /** One figure of a wave's tally: switched, failed, timed_out, quality_failed or pending. */
+    public int tally(long rollout, int wave, String figure) {
+        return rollout(rollout)
+                .path("waves")
+                .get(wave)
+                .path("tally")
+                .path(figure)
+                .asInt();
     }
 
     /** Reads the control plane's database directly, as a thief with a copy of it would. */
