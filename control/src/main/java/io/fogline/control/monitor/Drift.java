@@ -6,7 +6,8 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * The largest PSI over a window's inputs and outputs against a bundle's reference, and the tensor it was found on.
+ * The largest PSI over a window's inputs, outputs and predicted classes against a bundle's reference, and where it
+ * was found.
  * Only histograms binned on the reference's own edges count: anything else cannot be compared bin for bin.
  */
 public record Drift(double psi, String tensor) {
@@ -16,7 +17,17 @@ public record Drift(double psi, String tensor) {
     public static Drift of(References.Reference reference, ModelWindow window) {
         Drift worst = NONE;
         worst = worst(worst, reference.inputs(), window.inputs(), "input ");
-        return worst(worst, reference.outputs(), window.outputs(), "output ");
+        worst = worst(worst, reference.outputs(), window.outputs(), "output ");
+        if (reference.classes().length > 0 && reference.classes().length == window.classes().length) {
+            // Classes have no values outside the reference's range: the two end bins stay empty.
+            long[] live = new long[window.classes().length + 2];
+            System.arraycopy(window.classes(), 0, live, 1, window.classes().length);
+            double psi = Psi.of(reference.classes(), live);
+            if (psi > worst.psi()) {
+                worst = new Drift(psi, "predicted classes");
+            }
+        }
+        return worst;
     }
 
     private static Drift worst(

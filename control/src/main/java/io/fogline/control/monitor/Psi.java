@@ -6,8 +6,11 @@ package io.fogline.control.monitor;
  */
 public final class Psi {
 
-    /** Proportions are floored here, so that a bin empty on one side weighs much without weighing infinitely. */
-    private static final double FLOOR = 1e-4;
+    /**
+     * Half a count is added to every bin (Jeffreys' prior), so that a bin empty on one side weighs by how many
+     * values were seen rather than infinitely: a class no request of a small window happened to predict is noise.
+     */
+    private static final double PRIOR = 0.5;
 
     private Psi() {}
 
@@ -34,8 +37,8 @@ public final class Psi {
         double psi = 0;
         for (int bin = 0; bin < live.length; bin++) {
             long expected = bin == 0 || bin == live.length - 1 ? 0 : reference[bin - 1];
-            double e = Math.max(FLOOR, (double) expected / referenceTotal);
-            double a = Math.max(FLOOR, (double) live[bin] / liveTotal);
+            double e = (expected + PRIOR) / (referenceTotal + PRIOR * live.length);
+            double a = (live[bin] + PRIOR) / (liveTotal + PRIOR * live.length);
             psi += (a - e) * Math.log(a / e);
         }
         return psi;

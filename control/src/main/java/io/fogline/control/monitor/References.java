@@ -20,8 +20,11 @@ public final class References {
     /** Reference histogram of one tensor: its bin edges and counts. */
     public record Histogram(double[] edges, long[] counts) {}
 
-    /** The histograms of a bundle's inputs and outputs, by tensor name. */
-    public record Reference(Map<String, Histogram> inputs, Map<String, Histogram> outputs) {}
+    /**
+     * The histograms of a bundle's inputs and outputs, by tensor name, and the mix of classes its golden outputs
+     * predict (of the first output that holds class scores; empty when none does).
+     */
+    public record Reference(Map<String, Histogram> inputs, Map<String, Histogram> outputs, long[] classes) {}
 
     private final Database database;
     private final BlobStore blobs;
@@ -84,10 +87,27 @@ public final class References {
         }
         try {
             JsonNode stats = Json.parse(Files.readAllBytes(file.get()));
-            return Optional.of(new Reference(histograms(stats.path("inputs")), histograms(stats.path("outputs"))));
+            return Optional.of(new Reference(
+                    histograms(stats.path("inputs")),
+                    histograms(stats.path("outputs")),
+                    classes(stats.path("outputs"))));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    private static long[] classes(JsonNode outputs) {
+        for (JsonNode output : outputs) {
+            JsonNode classes = output.path("classes");
+            if (classes.isArray()) {
+                long[] counts = new long[classes.size()];
+                for (int i = 0; i < counts.length; i++) {
+                    counts[i] = classes.get(i).asLong();
+                }
+                return counts;
+            }
+        }
+        return new long[0];
     }
 
     private static Map<String, Histogram> histograms(JsonNode tensors) {

@@ -4,6 +4,7 @@ import io.fogline.core.protocol.InferenceRequest;
 import io.fogline.core.protocol.InferenceResponse;
 import io.fogline.core.telemetry.LatencyHistogram;
 import io.fogline.core.telemetry.ModelWindow;
+import io.fogline.core.telemetry.PredictedClasses;
 import io.fogline.core.telemetry.RequestCount;
 import io.fogline.core.telemetry.ValueHistogram;
 import io.fogline.core.tensor.Tensor;
@@ -11,7 +12,6 @@ import io.fogline.core.tensor.TensorValues;
 import io.fogline.routing.RoutingParameters;
 import io.fogline.routing.score.Verdict;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -98,28 +98,16 @@ final class ModelAccumulator {
                 .add(TensorValues.of(tensor));
     }
 
-    /** Counts the arg-max of each row of the first output that holds class scores: floating point, rank 2 or more. */
+    /** Counts the predicted classes of the first output that holds class scores. */
     private boolean countClasses(Tensor output) {
-        if (!TensorValues.isFloatingPoint(output.datatype()) || output.rank() < 2) {
+        int width = PredictedClasses.width(output);
+        if (classes.length == 0 && width > 0) {
+            classes = new long[width];
+        }
+        if (width == 0 || width != classes.length) {
             return false;
         }
-        int width = (int) output.dim(output.rank() - 1);
-        if (width < 2) {
-            return false;
-        }
-        double[] values = TensorValues.of(output);
-        if (classes.length < width) {
-            classes = Arrays.copyOf(classes, width);
-        }
-        for (int row = 0; row + width <= values.length; row += width) {
-            int top = 0;
-            for (int i = 1; i < width; i++) {
-                if (values[row + i] > values[row + top]) {
-                    top = i;
-                }
-            }
-            classes[top]++;
-        }
+        PredictedClasses.count(output, classes);
         return true;
     }
 
