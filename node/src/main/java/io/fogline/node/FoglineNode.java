@@ -61,7 +61,7 @@ public final class FoglineNode implements AutoCloseable {
     public static FoglineNode start(NodeOptions options) {
         // Before any model loads: what an interrupted update left untested must not serve.
         OtaAgent ota = options.ota() == null ? null : prepareOta(options);
-        NodeMetrics metrics = new NodeMetrics();
+        NodeMetrics metrics = new NodeMetrics(options.otlpEndpoint());
         Telemetry telemetry = options.ota() == null
                 ? null
                 : Telemetry.open(
@@ -147,6 +147,7 @@ public final class FoglineNode implements AutoCloseable {
             router.close();
             upstreams.close();
             models.close();
+            metrics.close();
             vertx.close().await();
         }
     }

@@ -7,6 +7,7 @@ import io.fogline.routing.score.Verdict;
 import io.fogline.routing.upstream.CircuitBreaker;
 import io.fogline.runtime.onnx.OnnxModel;
 import io.fogline.runtime.stats.ProcessMemory;
+import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -15,8 +16,11 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.micrometer.registry.otlp.OtlpMeterRegistry;
+import java.net.URI;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -31,7 +35,7 @@ import java.util.stream.LongStream;
  * {@code fogline_inference_*}); durations are histograms in seconds, as Prometheus prefers, rather than Triton's
  * cumulative microsecond counters.
  */
-public final class NodeMetrics implements NodeObserver, ChatObserver {
+public final class NodeMetrics implements NodeObserver, ChatObserver, AutoCloseable {
 
     /** Fixed buckets from 25 µs to 10 s: fine enough for a tiny model on a CPU, few enough to scrape cheaply. */
     private static final Duration[] LATENCY_BUCKETS = LongStream.of(
@@ -55,7 +59,10 @@ public final class NodeMetrics implements NodeObserver, ChatObserver {
             .mapToObj(micros -> Duration.of(micros, ChronoUnit.MICROS))
             .toArray(Duration[]::new);
 
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /** Prometheus, and an OTLP exporter when one is asked for: every meter is registered once, for both. */
+    private final CompositeMeterRegistry registry = new CompositeMeterRegistry();
+
     private final Map<String, ModelMeters> meters = new ConcurrentHashMap<>();
     private final Map<String, Counter> failures = new ConcurrentHashMap<>();
     /** Routing counters by name and label values, built on first use: their labels come from the configs. */
@@ -65,6 +72,19 @@ public final class NodeMetrics implements NodeObserver, ChatObserver {
     private final MultiGauge pendingRequests;
 
     public NodeMetrics() {
+        this(null);
+    }
+
+    /** @param otlpEndpoint an OTLP/HTTP metrics URL to push every metric to each 30 s, or null */
+    public NodeMetrics(URI otlpEndpoint) {
+        registry.add(prometheus);
+        if (otlpEndpoint != null) {
+            Map<String, String> settings = Map.of(
+                    "otlp.url", otlpEndpoint.toString(),
+                    "otlp.step", "30s",
+                    "otlp.resourceAttributes", "service.name=fogline-node");
+            registry.add(new OtlpMeterRegistry(settings::get, Clock.SYSTEM));
+        }
         new JvmMemoryMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         Gauge.builder("process.resident.memory", ProcessMemory::residentBytes)
@@ -255,6 +275,12 @@ public final class NodeMetrics implements NodeObserver, ChatObserver {
                 .<MultiGauge.Row<?>>map(depth -> MultiGauge.Row.of(Tags.of("model", depth.getKey()), depth.getValue()))
                 .toList();
         pendingRequests.register(rows, true);
-        return registry.scrape();
+        return prometheus.scrape();
+    }
+
+    /** Stops the OTLP exporter, if any, after a last push. */
+    @Override
+    public void close() {
+        registry.close();
     }
 }
