@@ -84,7 +84,8 @@ class OutboxTest {
         int batchBytes = 16 * 1024;
         try (Outbox outbox = Outbox.open(dir.resolve("outbox.db"), cap, batchBytes, 1024)) {
             long served = aWeekOffline(outbox);
-            assertThat(outbox.heldBytes()).isLessThanOrEqualTo(cap);
+            long held = outbox.heldBytes();
+            assertThat(held).isLessThanOrEqualTo(cap);
 
             List<byte[]> bodies = reconnect(outbox);
 
@@ -100,6 +101,15 @@ class OutboxTest {
             assertThat(windows).allMatch(window -> window.seconds() <= 1024 * 60);
             assertThat(windows.size()).isLessThan(WEEK_MINUTES / 10);
             assertThat(windows.getLast().seconds()).isEqualTo(60);
+            System.out.printf(
+                    "outbox: a week offline, %d requests in %d windows: %d bytes held, sent as %d batches (%d bytes),"
+                            + " %d windows after merging%n",
+                    served,
+                    WEEK_MINUTES,
+                    held,
+                    bodies.size(),
+                    bodies.stream().mapToLong(body -> body.length).sum(),
+                    windows.size());
             long classified = windows.stream()
                     .flatMap(window -> window.models().stream())
                     .mapToLong(model -> Arrays.stream(model.classes()).sum())
