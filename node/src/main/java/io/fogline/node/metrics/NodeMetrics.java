@@ -77,11 +77,16 @@ public final class NodeMetrics implements NodeObserver, ChatObserver, AutoClosea
 
     /** @param otlpEndpoint an OTLP/HTTP metrics URL to push every metric to each 30 s, or null */
     public NodeMetrics(URI otlpEndpoint) {
+        this(otlpEndpoint, Duration.ofSeconds(30));
+    }
+
+    /** @param otlpStep how often metrics are pushed to {@code otlpEndpoint} */
+    public NodeMetrics(URI otlpEndpoint, Duration otlpStep) {
         registry.add(prometheus);
         if (otlpEndpoint != null) {
             Map<String, String> settings = Map.of(
                     "otlp.url", otlpEndpoint.toString(),
-                    "otlp.step", "30s",
+                    "otlp.step", otlpStep.toString(),
                     "otlp.resourceAttributes", "service.name=fogline-node");
             registry.add(new OtlpMeterRegistry(settings::get, Clock.SYSTEM));
         }
