@@ -60,6 +60,20 @@ class MonitoringTest extends OnBothDatabases {
                 .toList();
     }
 
+    /** Minutes in which cam-1 sends {@code cameraWindow} and cam-2 a plain window, and both poll. */
+    private void minutes(int count, io.fogline.core.telemetry.ModelWindow cameraWindow) {
+        for (int minute = 0; minute < count; minute++) {
+            harness.clock.advance(Duration.ofMinutes(1));
+            send(camera, TelemetryBatches.batch(harness.clock.instant(), cameraWindow));
+            send(
+                    other,
+                    TelemetryBatches.batch(
+                            harness.clock.instant(),
+                            TelemetryBatches.window(100, 0, 10, 2, new long[] {0, 50, 50, 0})));
+            pollBoth();
+        }
+    }
+
     /** An evaluation as the timer runs it, after the polls' heartbeats are written. */
     private void evaluate() {
         harness.control().heartbeats().flush();
@@ -162,38 +176,12 @@ class MonitoringTest extends OnBothDatabases {
     void latencyErrorRateEscalationJumpAndDriftOpenAlertsOnTheirOwnDevice() {
         harness.publish("fashion", 1, REFERENCE);
         // An hour of baseline: 10% escalated, fast, inputs as the reference has them.
-        for (int minute = 0; minute < 60; minute++) {
-            harness.clock.advance(Duration.ofMinutes(1));
-            send(
-                    camera,
-                    TelemetryBatches.batch(
-                            harness.clock.instant(),
-                            TelemetryBatches.window(100, 0, 10, 2, new long[] {0, 50, 50, 0})));
-            send(
-                    other,
-                    TelemetryBatches.batch(
-                            harness.clock.instant(),
-                            TelemetryBatches.window(100, 0, 10, 2, new long[] {0, 50, 50, 0})));
-            pollBoth();
-        }
+        minutes(60, TelemetryBatches.window(100, 0, 10, 2, new long[] {0, 50, 50, 0}));
         evaluate();
         assertThat(openAlerts()).isEmpty();
 
         // Then cam-1 slows down, fails, escalates half its requests and sees brighter inputs; cam-2 goes on as before.
-        for (int minute = 0; minute < 5; minute++) {
-            harness.clock.advance(Duration.ofMinutes(1));
-            send(
-                    camera,
-                    TelemetryBatches.batch(
-                            harness.clock.instant(),
-                            TelemetryBatches.window(90, 10, 50, 400, new long[] {0, 10, 60, 30})));
-            send(
-                    other,
-                    TelemetryBatches.batch(
-                            harness.clock.instant(),
-                            TelemetryBatches.window(100, 0, 10, 2, new long[] {0, 50, 50, 0})));
-            pollBoth();
-        }
+        minutes(5, TelemetryBatches.window(90, 10, 50, 400, new long[] {0, 10, 60, 30}));
         evaluate();
 
         assertThat(openAlerts())
