@@ -15,7 +15,6 @@ public record LatencyHistogram(Map<Integer, Long> buckets) {
 
     public static final double FIRST_BOUND_MS = 0.01;
     public static final int BUCKETS = 94;
-    private static final double GROWTH = Math.pow(2, 0.25);
 
     public static final LatencyHistogram EMPTY = new LatencyHistogram(Map.of());
 
@@ -36,12 +35,19 @@ public record LatencyHistogram(Map<Integer, Long> buckets) {
         if (!(millis > FIRST_BOUND_MS)) {
             return 0;
         }
-        int index = (int) Math.ceil(Math.log(millis / FIRST_BOUND_MS) / Math.log(GROWTH) - 1e-9);
-        return Math.min(index, BUCKETS - 1);
+        int index = (int) Math.min(BUCKETS - 1, Math.ceil(4 * Math.log(millis / FIRST_BOUND_MS) / Math.log(2)));
+        // The logarithm may land a hair off at a bound: settle on the first bucket whose bound holds the value.
+        while (index < BUCKETS - 1 && upperBoundMs(index) < millis) {
+            index++;
+        }
+        while (index > 0 && upperBoundMs(index - 1) >= millis) {
+            index--;
+        }
+        return index;
     }
 
     public static double upperBoundMs(int bucket) {
-        return FIRST_BOUND_MS * Math.pow(GROWTH, bucket);
+        return FIRST_BOUND_MS * Math.pow(2, bucket / 4.0);
     }
 
     /** A histogram of counts indexed by bucket, as a recorder keeps them. */
