@@ -14,8 +14,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One simulated device: it keeps what a node keeps between polls (its credential, ETag, report {@code seq}, the
- * blobs it holds, the actions it ended) and acts on a desired state as a node does, minus ONNX Runtime: it downloads
+ * One simulated device: it keeps what a node keeps between polls (its credential, ETag, desired state, report
+ * {@code seq}, the blobs it holds, the actions it ended) and acts on a desired state as a node does, minus ONNX Runtime: it downloads
  * what it lacks, reports every step and says it switched. Its fields are touched by its own virtual thread only.
  */
 final class VirtualDevice {
@@ -27,6 +27,7 @@ final class VirtualDevice {
     private String etag;
     private long seq;
     private int pollIntervalSeconds;
+    private JsonNode desired;
     private final Set<String> blobs = new HashSet<>();
     private final Set<Long> endedActions = new HashSet<>();
     private final Map<String, Integer> running = new ConcurrentHashMap<>();
@@ -50,15 +51,18 @@ final class VirtualDevice {
         long sent = System.nanoTime();
         DeviceProtocol.Polled polled = protocol.desired(id, credential, etag);
         stats.polled(System.nanoTime() - sent, polled.status());
-        if (polled.status() == 304) {
-            return;
+        if (polled.status() == 200) {
+            etag = polled.etag();
+            desired = polled.desired();
+            pollIntervalSeconds = desired.path("poll_interval_seconds").asInt(30);
         }
-        etag = polled.etag();
-        pollIntervalSeconds = polled.desired().path("poll_interval_seconds").asInt(30);
-        for (JsonNode wanted : polled.desired().path("models")) {
+        // An update that failed half-way (the control plane answered 500, say) is taken up again at the next poll,
+        // even one answered 304, as a node resumes its unfinished actions.
+        for (JsonNode wanted : desired == null ? List.<JsonNode>of() : desired.path("models")) {
             long actionId = wanted.path("action_id").asLong();
-            if (endedActions.add(actionId)) {
+            if (!endedActions.contains(actionId)) {
                 update(protocol, stats, wanted, actionId);
+                endedActions.add(actionId);
             }
         }
     }
