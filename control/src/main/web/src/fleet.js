@@ -1,0 +1,32 @@
+import { ago, el, versions } from "./dom.js";
+
+/** Steps of an update between a device's first report and its last: the device is busy with an update. */
+const UPDATING = new Set(["downloading", "verifying", "unpacking", "loading", "testing"]);
+
+export function renderFleet(devices, now) {
+  const online = devices.filter((device) => device.online).length;
+  const updating = devices.filter((device) => UPDATING.has(device.last_status)).length;
+  document.getElementById("devices-total").textContent = devices.length;
+  document.getElementById("devices-online").textContent = online;
+  document.getElementById("devices-offline").textContent = devices.length - online;
+  document.getElementById("devices-updating").textContent = updating;
+  document.querySelector("#devices tbody").replaceChildren(...devices.map((device) => row(device, now)));
+  return { online, total: devices.length };
+}
+
+function row(device, now) {
+  const labels = Object.entries(device.labels ?? {}).map(([key, value]) => `${key}=${value}`).join(", ");
+  const status = device.online ? "online" : "offline";
+  const last = device.last_status ? `${device.last_status}${device.last_reason ? `: ${device.last_reason}` : ""}` : "";
+  return el(
+    "tr",
+    { "data-device": device.id },
+    el("td", {}, device.id),
+    el("td", {}, device.group ?? "–"),
+    el("td", {}, labels || "–"),
+    el("td", { class: status }, el("span", { class: "dot" }), status, last ? el("small", {}, ` · ${last}`) : null),
+    el("td", { title: device.last_seen ? new Date(device.last_seen).toISOString() : "" }, ago(device.last_seen, now)),
+    el("td", { class: "running" }, versions(device.running ?? [])),
+    el("td", {}, versions(device.desired ?? [])),
+  );
+}
