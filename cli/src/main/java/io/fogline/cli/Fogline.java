@@ -13,6 +13,11 @@ import picocli.CommandLine.Command;
         subcommands = {
             DemoCommand.class,
             NodeCommand.class,
+            ControlCommand.class,
+            RolloutCommand.class,
+            FleetCommands.Publish.class,
+            FleetCommands.EnrolToken.class,
+            FleetCommands.Devices.class,
             ModelsCommand.class,
             TrainCommand.class,
             OptimizeCommand.class,

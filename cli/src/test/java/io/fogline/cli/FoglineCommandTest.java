@@ -2,9 +2,6 @@ package io.fogline.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,31 +11,13 @@ class FoglineCommandTest {
     @TempDir
     Path models;
 
-    private record Run(int exitCode, String out, String err) {}
-
-    /** Runs the command with standard output and error captured, as a user would see them. */
-    private static synchronized Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream capturedOut = new ByteArrayOutputStream();
-        ByteArrayOutputStream capturedErr = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(capturedOut, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(capturedErr, true, StandardCharsets.UTF_8));
-            int exitCode = Fogline.run(args);
-            return new Run(
-                    exitCode,
-                    capturedOut.toString(StandardCharsets.UTF_8),
-                    capturedErr.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    private static CommandRun run(String... args) {
+        return CommandRun.of(args);
     }
 
     @Test
     void theDemoServesRealModelsAndShowsThemWork() {
-        Run demo = run("demo", "--exit", "--http-port", "0", "--models", models.toString());
+        CommandRun demo = run("demo", "--exit", "--http-port", "0", "--models", models.toString());
         assertThat(demo.exitCode()).as(demo.err()).isZero();
         assertThat(demo.out())
                 .contains("[4/4] paddleocr-det")
@@ -51,21 +30,21 @@ class FoglineCommandTest {
 
     @Test
     void fetchingAnUnknownModelNamesTheKnownOnes() {
-        Run fetch = run("models", "fetch", "--dest", models.toString(), "no-such-model");
+        CommandRun fetch = run("models", "fetch", "--dest", models.toString(), "no-such-model");
         assertThat(fetch.exitCode()).isEqualTo(2);
         assertThat(fetch.err()).contains("no-such-model").contains("minilm, minilm-int8, silero-vad");
     }
 
     @Test
     void theNodeRequiresAModelRepository() {
-        Run node = run("node");
+        CommandRun node = run("node");
         assertThat(node.exitCode()).isEqualTo(2);
         assertThat(node.err()).contains("Missing required option: '--model-repository=<modelRepository>'");
     }
 
     @Test
     void theCascadeBenchmarkRefusesSettingsItCannotRun() {
-        Run bench = run("bench", "cascade", "--launcher", "fogline", "--samples", "0");
+        CommandRun bench = run("bench", "cascade", "--launcher", "fogline", "--samples", "0");
         assertThat(bench.exitCode()).isEqualTo(2);
         assertThat(bench.err())
                 .isEqualTo("fogline: --thresholds must name one value or more, --samples and --concurrency must be at"

@@ -1,0 +1,87 @@
+package io.fogline.cli;
+
+import io.fogline.control.ControlOptions;
+import io.fogline.control.ControlPlane;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code fogline control}: the control plane: model registry, fleet, rollouts, over a REST API. */
+@Command(
+        name = "control",
+        mixinStandardHelpOptions = true,
+        description = "Run the control plane: signed bundle registry, device fleet and staged rollouts.")
+final class ControlCommand implements Callable<Integer> {
+
+    @Option(names = "--http-port", defaultValue = "8080", description = "Port of the API (default ${DEFAULT-VALUE}).")
+    int httpPort;
+
+    @Option(
+            names = "--http-address",
+            defaultValue = "0.0.0.0",
+            description = "Address to listen on (default ${DEFAULT-VALUE}).")
+    String httpAddress;
+
+    @Option(
+            names = "--data-dir",
+            defaultValue = "fogline-control",
+            description = "Blobs, the SQLite database, the admin token and the trust store (default ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(
+            names = "--database",
+            description = "A jdbc:postgresql://host/db?user=... URL for a fleet; SQLite in --data-dir when absent.")
+    String database;
+
+    @Option(
+            names = "--admin-token",
+            defaultValue = "${env:FOGLINE_ADMIN_TOKEN}",
+            description = "Operator token (default: $FOGLINE_ADMIN_TOKEN, else <data-dir>/admin-token, made on first"
+                    + " start).")
+    String adminToken;
+
+    @Option(names = "--trust-store", description = "Trusted signing keys (JSON); default <data-dir>/trust-store.json.")
+    Path trustStore;
+
+    @Option(
+            names = "--poll-interval",
+            defaultValue = "30",
+            description = "Seconds between device polls, told to devices (default ${DEFAULT-VALUE}).")
+    long pollIntervalSeconds;
+
+    @Option(
+            names = "--max-bundle-bytes",
+            defaultValue = "" + ControlOptions.DEFAULT_MAX_BUNDLE_BYTES,
+            description = "Larger bundle uploads are refused with 413 (default ${DEFAULT-VALUE}).")
+    long maxBundleBytes;
+
+    @Override
+    public Integer call() throws Exception {
+        long started = System.nanoTime();
+        ControlOptions options = ControlOptions.defaults(dataDir)
+                .withDatabase(database)
+                .withHttp(httpAddress, httpPort)
+                .withAdminToken(adminToken == null || adminToken.isBlank() ? null : adminToken)
+                .withTrustStore(trustStore)
+                .withPollInterval(Duration.ofSeconds(pollIntervalSeconds))
+                .withMaxBundleBytes(maxBundleBytes);
+        ControlPlane control = ControlPlane.start(options);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            control.close();
+            stopped.countDown();
+        }));
+        System.out.printf(
+                "fogline control ready on http://%s:%d in %d ms (%s); admin token in %s%n",
+                httpAddress,
+                control.port(),
+                (System.nanoTime() - started) / 1_000_000,
+                database == null ? "SQLite in " + dataDir.resolve("control.db") : "PostgreSQL",
+                adminToken == null || adminToken.isBlank() ? dataDir.resolve("admin-token") : "--admin-token");
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,81 @@
+package io.fogline.control;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * How a control plane runs.
+ *
+ * @param database a {@code jdbc:postgresql:} URL, or null for SQLite in the data directory
+ * @param adminToken the operator's token, or null to use (and on first start create) {@code admin-token} in the data
+ *     directory
+ * @param trustStore the trusted keys bundles must be signed with, or null for {@code trust-store.json} in the data
+ *     directory
+ * @param tick how often the timer flushes heartbeats and advances rollouts; zero for no timer (tests call
+ *     {@link ControlPlane#tick()} themselves)
+ */
+public record ControlOptions(
+        Path dataDir,
+        String database,
+        String host,
+        int httpPort,
+        String adminToken,
+        Path trustStore,
+        Duration pollInterval,
+        long maxBundleBytes,
+        Duration tick,
+        Clock clock) {
+
+    public static final long DEFAULT_MAX_BUNDLE_BYTES = 2L * 1024 * 1024 * 1024;
+
+    public static ControlOptions defaults(Path dataDir) {
+        return new ControlOptions(
+                dataDir,
+                null,
+                "0.0.0.0",
+                8080,
+                null,
+                null,
+                Duration.ofSeconds(30),
+                DEFAULT_MAX_BUNDLE_BYTES,
+                Duration.ofSeconds(1),
+                Clock.systemUTC());
+    }
+
+    public ControlOptions withDatabase(String url) {
+        return new ControlOptions(
+                dataDir, url, host, httpPort, adminToken, trustStore, pollInterval, maxBundleBytes, tick, clock);
+    }
+
+    public ControlOptions withHttp(String host, int port) {
+        return new ControlOptions(
+                dataDir, database, host, port, adminToken, trustStore, pollInterval, maxBundleBytes, tick, clock);
+    }
+
+    public ControlOptions withAdminToken(String token) {
+        return new ControlOptions(
+                dataDir, database, host, httpPort, token, trustStore, pollInterval, maxBundleBytes, tick, clock);
+    }
+
+    public ControlOptions withTrustStore(Path file) {
+        return new ControlOptions(
+                dataDir, database, host, httpPort, adminToken, file, pollInterval, maxBundleBytes, tick, clock);
+    }
+
+    public ControlOptions withPollInterval(Duration interval) {
+        return new ControlOptions(
+                dataDir, database, host, httpPort, adminToken, trustStore, interval, maxBundleBytes, tick, clock);
+    }
+
+    public ControlOptions withMaxBundleBytes(long bytes) {
+        return new ControlOptions(
+                dataDir, database, host, httpPort, adminToken, trustStore, pollInterval, bytes, tick, clock);
+    }
+
+    /** A clock to read and a timer period; tests pass a clock they move and {@link Duration#ZERO}. */
+    public ControlOptions withTime(Clock clock, Duration tick) {
+        return new ControlOptions(
+                dataDir, database, host, httpPort, adminToken, trustStore, pollInterval, maxBundleBytes, tick, clock);
+    }
+}

@@ -1,0 +1,194 @@
+package io.fogline.control;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fogline.control.fleet.FeedbackReceiver;
+import io.fogline.control.fleet.Fleet;
+import io.fogline.control.fleet.Heartbeats;
+import io.fogline.control.fleet.Secrets;
+import io.fogline.control.http.ControlServer;
+import io.fogline.control.registry.BlobStore;
+import io.fogline.control.registry.Registry;
+import io.fogline.control.rollout.RolloutEngine;
+import io.fogline.control.rollout.RolloutViews;
+import io.fogline.control.store.Database;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** A running control plane: its database, fleet, registry, rollout engine, timer and HTTP API. */
+public final class ControlPlane implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(ControlPlane.class.getName());
+
+    private final ControlOptions options;
+    private final Database database;
+    private final Heartbeats heartbeats;
+    private final Fleet fleet;
+    private final FeedbackReceiver feedback;
+    private final BlobStore blobs;
+    private final Registry registry;
+    private final Publisher publisher;
+    private final RolloutEngine rollouts;
+    private final RolloutViews rolloutViews;
+    private final ScheduledExecutorService timer;
+    private final String adminToken;
+    private ControlServer server;
+
+    private ControlPlane(ControlOptions options, Database database) throws IOException {
+        this.options = options;
+        this.database = database;
+        this.heartbeats = new Heartbeats(database, options.clock());
+        this.fleet = new Fleet(database, options.clock(), options.pollInterval(), heartbeats);
+        this.feedback = new FeedbackReceiver(database, options.clock());
+        this.blobs = new BlobStore(options.dataDir().resolve("blobs"));
+        this.registry = new Registry(database);
+        this.publisher = new Publisher(database, blobs, trustStoreFile(options), options.clock());
+        this.rollouts = new RolloutEngine(database, options.clock(), fleet);
+        this.rolloutViews = new RolloutViews(database);
+        this.adminToken = options.adminToken() != null ? options.adminToken() : adminTokenFile(options.dataDir());
+        this.timer = options.tick().isZero()
+                ? null
+                : Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
+                        .name("fogline-control-timer")
+                        .daemon(true)
+                        .factory());
+    }
+
+    /** Opens the database (migrating it), starts the timer and listens for HTTP. */
+    public static ControlPlane start(ControlOptions options) throws IOException {
+        Files.createDirectories(options.dataDir());
+        Database database = options.database() == null
+                ? Database.sqlite(options.dataDir().resolve("control.db"))
+                : Database.postgres(options.database(), 16);
+        ControlPlane control;
+        try {
+            control = new ControlPlane(options, database);
+            control.server = ControlServer.start(
+                    control, options.host(), options.httpPort(), control.adminToken, options.maxBundleBytes());
+        } catch (IOException | RuntimeException e) {
+            database.close();
+            throw e;
+        }
+        Path trust = trustStoreFile(options);
+        if (!Files.exists(trust)) {
+            LOG.warning("no trust store at " + trust + ": every bundle is refused until it lists the signing keys");
+        }
+        if (control.timer != null) {
+            long period = options.tick().toMillis();
+            control.timer.scheduleWithFixedDelay(control::tickQuietly, period, period, TimeUnit.MILLISECONDS);
+        }
+        return control;
+    }
+
+    /** One step of the timer: writes pending heartbeats and advances every unfinished rollout. */
+    public void tick() {
+        heartbeats.flush();
+        rollouts.tick();
+    }
+
+    private void tickQuietly() {
+        try {
+            tick();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "control plane timer step failed; trying again next step", e);
+        }
+    }
+
+    /** Applies a device's report and, when it ended a rollout's action, advances that rollout at once. */
+    public boolean feedback(String deviceId, JsonNode body) {
+        FeedbackReceiver.Applied applied = feedback.apply(deviceId, body);
+        applied.rolloutToAdvance().ifPresent(rollouts::advance);
+        return applied.accepted();
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public String adminToken() {
+        return adminToken;
+    }
+
+    public Duration pollInterval() {
+        return options.pollInterval();
+    }
+
+    public Fleet fleet() {
+        return fleet;
+    }
+
+    public Heartbeats heartbeats() {
+        return heartbeats;
+    }
+
+    public BlobStore blobs() {
+        return blobs;
+    }
+
+    public Registry registry() {
+        return registry;
+    }
+
+    public Publisher publisher() {
+        return publisher;
+    }
+
+    public RolloutEngine rollouts() {
+        return rollouts;
+    }
+
+    public RolloutViews rolloutViews() {
+        return rolloutViews;
+    }
+
+    private static Path trustStoreFile(ControlOptions options) {
+        return options.trustStore() != null
+                ? options.trustStore()
+                : options.dataDir().resolve("trust-store.json");
+    }
+
+    /** The admin token kept in the data directory, made on first start and readable by its owner only. */
+    private static String adminTokenFile(Path dataDir) throws IOException {
+        Path file = dataDir.resolve("admin-token");
+        if (!Files.exists(file)) {
+            Path written = Files.writeString(dataDir.resolve("admin-token.new"), Secrets.generate() + "\n");
+            try {
+                Files.setPosixFilePermissions(written, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException e) {
+                // a file system without POSIX permissions keeps its own access rules
+            }
+            Files.move(written, file);
+        }
+        return Files.readString(file, StandardCharsets.UTF_8).trim();
+    }
+
+    @Override
+    public void close() {
+        if (timer != null) {
+            timer.shutdownNow();
+            try {
+                timer.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (server != null) {
+            server.close();
+        }
+        try {
+            heartbeats.flush();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "last heartbeats not written", e);
+        } finally {
+            database.close();
+        }
+    }
+}

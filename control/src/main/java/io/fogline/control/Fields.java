@@ -1,0 +1,80 @@
+package io.fogline.control;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/** Reads the fields of a request body, refusing each bad one with a message that names it. */
+public final class Fields {
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+    private Fields() {}
+
+    public static String requiredText(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            throw ApiException.badRequest("'" + field + "' is required");
+        }
+        if (!value.isTextual() || value.asText().isEmpty()) {
+            throw ApiException.badRequest("'" + field + "' must be a non-empty string");
+        }
+        return value.asText();
+    }
+
+    public static String optionalText(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw ApiException.badRequest("'" + field + "' must be a string");
+        }
+        return value.asText();
+    }
+
+    public static long requiredLong(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            throw ApiException.badRequest("'" + field + "' is required");
+        }
+        if (!value.canConvertToExactIntegral() || !value.canConvertToLong()) {
+            throw ApiException.badRequest("'" + field + "' must be an integer");
+        }
+        return value.asLong();
+    }
+
+    public static Long optionalLong(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        return value == null || value.isNull() ? null : requiredLong(body, field);
+    }
+
+    /** A name of a device, group, label or model: letters, digits, '.', '_', '-', at most 128 characters. */
+    public static String name(String value, String field) {
+        if (value != null && !NAME.matcher(value).matches()) {
+            throw ApiException.badRequest(
+                    "'" + field + "' must be 1 to 128 letters, digits, '.', '_' or '-', got '" + value + "'");
+        }
+        return value;
+    }
+
+    /** An object of string labels; absent is empty. */
+    public static Map<String, String> labels(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        Map<String, String> labels = new TreeMap<>();
+        if (value == null || value.isNull()) {
+            return labels;
+        }
+        if (!value.isObject()) {
+            throw ApiException.badRequest("'" + field + "' must be an object of strings");
+        }
+        for (Map.Entry<String, JsonNode> label : value.properties()) {
+            if (!label.getValue().isTextual()) {
+                throw ApiException.badRequest("'" + field + "." + label.getKey() + "' must be a string");
+            }
+            labels.put(name(label.getKey(), field + " key"), label.getValue().asText());
+        }
+        return labels;
+    }
+}

@@ -1,0 +1,246 @@
+package io.fogline.control.fleet;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.fogline.control.ApiException;
+import io.fogline.control.Fields;
+import io.fogline.control.Json;
+import io.fogline.control.store.Database;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Enrolment tokens, devices, their credentials, groups and labels. */
+public final class Fleet {
+
+    /** A device is shown offline once it has missed this many polls. */
+    private static final int MISSED_POLLS_OFFLINE = 3;
+
+    private final Database database;
+    private final Clock clock;
+    private final Duration pollInterval;
+    private final Heartbeats heartbeats;
+
+    public Fleet(Database database, Clock clock, Duration pollInterval, Heartbeats heartbeats) {
+        this.database = database;
+        this.clock = clock;
+        this.pollInterval = pollInterval;
+        this.heartbeats = heartbeats;
+    }
+
+    /** An enrolment token as issued: the token itself is shown once and stored only as a hash. */
+    public record IssuedToken(String token, long expiresAt, String group, Map<String, String> labels, Long uses) {}
+
+    /** A device as its credential proves it, with the digest its desired-state ETag is made of. */
+    public record AuthenticatedDevice(String id, String desiredDigest) {}
+
+    public record Enrolment(String deviceId, String credential) {}
+
+    public IssuedToken issueToken(String group, Map<String, String> labels, Duration ttl, Long uses) {
+        Fields.name(group, "group");
+        if (ttl.isNegative() || ttl.isZero()) {
+            throw ApiException.badRequest("'ttl_seconds' must be positive");
+        }
+        if (uses != null && uses < 1) {
+            throw ApiException.badRequest("'uses' must be at least 1");
+        }
+        String token = Secrets.generate();
+        long now = clock.millis();
+        long expiresAt = now + ttl.toMillis();
+        database.write(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO enrolment_tokens (token_hash, device_group, labels, expires_at, uses_left, created_at)"
+                            + " VALUES (?, ?, ?, ?, ?, ?)")) {
+                insert.setString(1, Secrets.hash(token));
+                insert.setString(2, group);
+                insert.setString(3, Json.write(labels));
+                insert.setLong(4, expiresAt);
+                insert.setObject(5, uses);
+                insert.setLong(6, now);
+                return insert.executeUpdate();
+            }
+        });
+        return new IssuedToken(token, expiresAt, group, labels, uses);
+    }
+
+    /**
+     * Turns an enrolment token into a credential for one new device. The device's labels are the token's, overridden
+     * by those the device sends; its group is the token's only.
+     */
+    public Enrolment enrol(String token, String deviceId, Map<String, String> labels) {
+        Fields.name(deviceId, "device_id");
+        String credential = Secrets.generate();
+        database.write(connection -> {
+            long now = clock.millis();
+            String group;
+            Map<String, String> merged;
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT device_group, labels FROM enrolment_tokens WHERE token_hash = ? AND expires_at > ?"
+                            + " AND (uses_left IS NULL OR uses_left > 0)" + database.forUpdate())) {
+                select.setString(1, Secrets.hash(token));
+                select.setLong(2, now);
+                try (ResultSet row = select.executeQuery()) {
+                    if (!row.next()) {
+                        throw ApiException.unauthorized("unknown or expired enrolment token");
+                    }
+                    group = row.getString(1);
+                    merged = new TreeMap<>(labelsOf(row.getString(2)));
+                }
+            }
+            merged.putAll(labels);
+            try (PreparedStatement use = connection.prepareStatement(
+                    "UPDATE enrolment_tokens SET uses_left = uses_left - 1 WHERE token_hash = ? AND uses_left IS NOT NULL")) {
+                use.setString(1, Secrets.hash(token));
+                use.executeUpdate();
+            }
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO devices (id, credential_hash, device_group, labels, enrolled_at, desired_digest)"
+                            + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")) {
+                insert.setString(1, deviceId);
+                insert.setString(2, Secrets.hash(credential));
+                insert.setString(3, group);
+                insert.setString(4, Json.write(merged));
+                insert.setLong(5, now);
+                insert.setString(6, DesiredStates.digestOf(List.of()));
+                if (insert.executeUpdate() == 0) {
+                    throw ApiException.conflict("device '" + deviceId + "' is already enrolled");
+                }
+            }
+            return null;
+        });
+        return new Enrolment(deviceId, credential);
+    }
+
+    /** The device a credential belongs to; every device request starts here, so it is one indexed read. */
+    public AuthenticatedDevice authenticate(String credential) {
+        return database.read(connection -> {
+            try (PreparedStatement select =
+                    connection.prepareStatement("SELECT id, desired_digest FROM devices WHERE credential_hash = ?")) {
+                select.setString(1, Secrets.hash(credential));
+                try (ResultSet row = select.executeQuery()) {
+                    if (!row.next()) {
+                        throw ApiException.unauthorized("unknown credential: neither the admin token nor a device's");
+                    }
+                    return new AuthenticatedDevice(row.getString(1), row.getString(2));
+                }
+            }
+        });
+    }
+
+    public List<DesiredModel> desired(String deviceId) {
+        return database.read(connection -> DesiredStates.load(connection, deviceId));
+    }
+
+    public DeviceView device(String id) {
+        heartbeats.flush();
+        return database.read(connection -> {
+            List<DeviceView> found = select(connection, " WHERE id = ?", id);
+            if (found.isEmpty()) {
+                throw ApiException.notFound("no device '" + id + "'");
+            }
+            return found.getFirst();
+        });
+    }
+
+    /** Devices of a group (null: any) that match a selector (null: any), by id. */
+    public List<DeviceView> devices(String group, LabelSelector selector) {
+        heartbeats.flush();
+        List<DeviceView> devices = database.read(connection ->
+                group == null ? select(connection, "", null) : select(connection, " WHERE device_group = ?", group));
+        return selector == null
+                ? devices
+                : devices.stream()
+                        .filter(device -> selector.matches(device.labels()))
+                        .toList();
+    }
+
+    /** Moves a device to another group and/or replaces its labels; a null leaves that part as it is. */
+    public DeviceView update(String id, String group, Map<String, String> labels) {
+        Fields.name(group, "group");
+        database.write(connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE devices SET device_group = COALESCE(?, device_group), labels = COALESCE(?, labels)"
+                            + " WHERE id = ?")) {
+                update.setString(1, group);
+                update.setString(2, labels == null ? null : Json.write(labels));
+                update.setString(3, id);
+                if (update.executeUpdate() == 0) {
+                    throw ApiException.notFound("no device '" + id + "'");
+                }
+            }
+            return null;
+        });
+        return device(id);
+    }
+
+    private List<DeviceView> select(Connection connection, String where, String parameter) throws SQLException {
+        Map<String, List<DesiredModel>> desired = new TreeMap<>();
+        try (PreparedStatement select =
+                connection.prepareStatement("SELECT device_id, model, version, bundle, action_id FROM desired_models"
+                        + (parameter == null ? "" : " WHERE device_id IN (SELECT id FROM devices" + where + ")")
+                        + " ORDER BY device_id, model")) {
+            if (parameter != null) {
+                select.setString(1, parameter);
+            }
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    desired.computeIfAbsent(rows.getString(1), id -> new ArrayList<>())
+                            .add(new DesiredModel(
+                                    rows.getString(2), rows.getInt(3), rows.getString(4), rows.getLong(5)));
+                }
+            }
+        }
+        long offlineBefore = clock.millis() - pollInterval.toMillis() * MISSED_POLLS_OFFLINE;
+        List<DeviceView> devices = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT id, device_group, labels, enrolled_at, last_seen, running, last_status, last_reason, last_seq"
+                        + " FROM devices" + where + " ORDER BY id")) {
+            if (parameter != null) {
+                select.setString(1, parameter);
+            }
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    long lastSeen = rows.getLong(5);
+                    boolean seen = !rows.wasNull();
+                    devices.add(new DeviceView(
+                            rows.getString(1),
+                            rows.getString(2),
+                            labelsOf(rows.getString(3)),
+                            rows.getLong(4),
+                            seen ? lastSeen : null,
+                            seen && lastSeen >= offlineBefore,
+                            runningOf(rows.getString(6)),
+                            desired.getOrDefault(rows.getString(1), List.of()),
+                            rows.getString(7),
+                            rows.getString(8),
+                            rows.getLong(9)));
+                }
+            }
+        }
+        return devices;
+    }
+
+    public static Map<String, String> labelsOf(String json) {
+        try {
+            return Json.MAPPER.readValue(json, new TypeReference<TreeMap<String, String>>() {});
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<DeviceView.RunningModel> runningOf(String json) {
+        try {
+            return Json.MAPPER.readValue(json, new TypeReference<List<DeviceView.RunningModel>>() {});
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

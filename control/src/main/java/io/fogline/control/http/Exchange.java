@@ -1,0 +1,139 @@
+package io.fogline.control.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import io.fogline.control.ApiException;
+import io.fogline.control.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+
+/** One HTTP request and its answer, with the body limits and JSON writing the control plane's endpoints share. */
+final class Exchange {
+
+    private static final String JSON_TYPE = "application/json";
+
+    final HttpExchange http;
+    final String[] path;
+
+    Exchange(HttpExchange http) {
+        this.http = http;
+        String raw = http.getRequestURI().getPath();
+        String trimmed = raw.replaceAll("^/+|/+$", "");
+        this.path = trimmed.isEmpty() ? new String[0] : trimmed.split("/+");
+    }
+
+    String method() {
+        return http.getRequestMethod();
+    }
+
+    String header(String name) {
+        return http.getRequestHeaders().getFirst(name);
+    }
+
+    String query(String name) {
+        String query = http.getRequestURI().getQuery();
+        if (query == null) {
+            return null;
+        }
+        for (String pair : query.split("&")) {
+            int equals = pair.indexOf('=');
+            if (equals > 0 && pair.substring(0, equals).equals(name)) {
+                return java.net.URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+
+    /** The body as JSON, refused with 413 past {@code limit} bytes. */
+    JsonNode json(long limit) throws IOException {
+        return Json.parse(bytes(limit));
+    }
+
+    byte[] bytes(long limit) throws IOException {
+        refuseDeclaredOver(limit);
+        try (InputStream body = http.getRequestBody()) {
+            byte[] bytes = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+            if (bytes.length > limit) {
+                throw tooLarge(limit);
+            }
+            return bytes;
+        }
+    }
+
+    /** Streams the body into {@code file}, refused with 413 past {@code limit} bytes. */
+    void saveBody(Path file, long limit) throws IOException {
+        refuseDeclaredOver(limit);
+        try (InputStream body = http.getRequestBody()) {
+            Files.copy(new LimitedInputStream(body, limit), file, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private void refuseDeclaredOver(long limit) {
+        String declared = header("Content-Length");
+        if (declared != null && Long.parseLong(declared.trim()) > limit) {
+            throw tooLarge(limit);
+        }
+    }
+
+    static ApiException tooLarge(long limit) {
+        return new ApiException(413, "request body is over the limit of " + limit + " bytes");
+    }
+
+    void sendJson(int status, Object value) throws IOException {
+        send(status, JSON_TYPE, Json.write(value).getBytes(StandardCharsets.UTF_8));
+    }
+
+    void sendError(int status, String message) throws IOException {
+        sendJson(status, Map.of("error", message));
+    }
+
+    void send(int status, String type, byte[] body) throws IOException {
+        http.getResponseHeaders().set("Content-Type", type);
+        http.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        try (OutputStream out = http.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    void sendEmpty(int status) throws IOException {
+        http.sendResponseHeaders(status, -1);
+        http.close();
+    }
+
+    void setHeader(String name, String value) {
+        http.getResponseHeaders().set(name, value);
+    }
+
+    /** Stops reading after {@code limit} bytes with a 413, so an endless upload never fills the disk. */
+    private static final class LimitedInputStream extends InputStream {
+        private final InputStream in;
+        private final long limit;
+        private long read;
+
+        LimitedInputStream(InputStream in, long limit) {
+            this.in = in;
+            this.limit = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = in.read(buffer, offset, length);
+            if (n > 0 && (read += n) > limit) {
+                throw tooLarge(limit);
+            }
+            return n;
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package io.fogline.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fogline.bundle.BundleException;
+import io.fogline.bundle.BundleWriter;
+import io.fogline.bundle.SigningKey;
+import io.fogline.bundle.TrustStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/**
+ * A control plane on a test database with a fake clock and no timer (tests call {@link #tick()}), its operator's
+ * client, and enrolment of simulated devices. {@link #restart()} replaces the control plane with a new one on the
+ * same database and data directory.
+ */
+public final class ControlHarness implements AutoCloseable {
+
+    public static final String ADMIN_TOKEN = "test-admin-token";
+    public static final int MAX_BUNDLE_BYTES = 200_000;
+    /** The control plane reads neither file: they travel to nodes, which run and compare them. */
+    private static final String GOLDEN = "{\"tolerance\":{\"absolute\":0.001},\"cases\":[]}";
+
+    private static final String REFERENCE_STATS = "{\"inputs\":{},\"outputs\":{}}";
+
+    public final FakeClock clock = new FakeClock();
+    private final TestStore.Created database;
+    private final Path dataDir;
+    private final SigningKey signingKey = SigningKey.generate();
+    private ControlPlane control;
+    private int port;
+
+    public ControlHarness(TestStore store, Path dataDir) {
+        this.database = store.create();
+        this.dataDir = dataDir;
+        try {
+            TrustStore.of(signingKey.trusted()).save(dataDir.resolve("trust-store.json"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        start();
+    }
+
+    private void start() {
+        try {
+            control = ControlPlane.start(ControlOptions.defaults(dataDir)
+                    .withDatabase(database.url())
+                    .withHttp("127.0.0.1", port)
+                    .withAdminToken(ADMIN_TOKEN)
+                    .withTrustStore(dataDir.resolve("trust-store.json"))
+                    .withMaxBundleBytes(MAX_BUNDLE_BYTES)
+                    .withTime(clock, Duration.ZERO));
+            port = control.port();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public void restart() {
+        control.close();
+        start();
+    }
+
+    public ControlPlane control() {
+        return control;
+    }
+
+    public Http operator() {
+        return new Http(control.port(), ADMIN_TOKEN);
+    }
+
+    public Http anonymous() {
+        return new Http(control.port(), null);
+    }
+
+    public void tick() {
+        control.tick();
+    }
+
+    /** Issues an enrolment token for {@code group}, shown once. */
+    public String issueToken(String group) {
+        Http.Answer answer = operator().post("/api/v1/enrolment-tokens", Map.of("group", group));
+        assertThat(answer.status()).as(answer.text()).isEqualTo(201);
+        return answer.json().path("token").asText();
+    }
+
+    /** Enrols a device in {@code group} with {@code labels}, over HTTP. */
+    public SimulatedDevice enrol(String id, String group, Map<String, String> labels) {
+        String token = issueToken(group);
+        Http.Answer answer =
+                anonymous().post("/api/v1/enrol", Map.of("token", token, "device_id", id, "labels", labels));
+        assertThat(answer.status()).as(answer.text()).isEqualTo(201);
+        String credential = answer.json().path("credential").asText();
+        return new SimulatedDevice(id, credential, new Http(control.port(), credential));
+    }
+
+    public JsonNode rollout(long id) {
+        Http.Answer answer = operator().get("/api/v1/rollouts/" + id);
+        assertThat(answer.status()).as(answer.text()).isEqualTo(200);
+        return answer.json();
+    }
+
+    /** Packs a bundle of {@code model} at {@code version}, signed with the trusted key, into {@code dir}. */
+    public Path pack(String model, int version, Path dir) throws IOException {
+        return pack(model, version, dir, signingKey, "");
+    }
+
+    public Path pack(String model, int version, Path dir, String weightsVariant) throws IOException {
+        return pack(model, version, dir, signingKey, weightsVariant);
+    }
+
+    public Path pack(String model, int version, Path dir, SigningKey key) throws IOException {
+        return pack(model, version, dir, key, "");
+    }
+
+    private Path pack(String model, int version, Path dir, SigningKey key, String weightsVariant) throws IOException {
+        Path files = Files.createDirectories(dir.resolve(model + "-" + version));
+        byte[] weights = new byte[50_000];
+        new Random((model + version + weightsVariant).hashCode()).nextBytes(weights);
+        byte[] marker = "fogline test weights".getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(marker, 0, weights, 100, marker.length);
+        Files.write(files.resolve("model.onnx"), weights);
+        Files.writeString(files.resolve("config.json"), "{\"max_batch_size\":8}");
+        Files.writeString(files.resolve("labels.txt"), "cat\ndog\n");
+        Files.writeString(files.resolve("golden.json"), GOLDEN);
+        Files.writeString(files.resolve("reference-stats.json"), REFERENCE_STATS);
+        Path out = dir.resolve(model + "-" + version + ".fbundle");
+        try {
+            BundleWriter.pack(files, model, version, Instant.parse("2026-11-23T14:00:00Z"), Optional.of(key), out);
+        } catch (BundleException e) {
+            throw new IllegalStateException(e);
+        }
+        return out;
+    }
+
+    /** Packs, signs and publishes a bundle of {@code model} at {@code version} over HTTP; returns its digest. */
+    public String publish(String model, int version) {
+        try {
+            Path bundle = pack(model, version, Files.createTempDirectory(dataDir, "bundle"));
+            Http.Answer answer = operator().postBytes("/api/v1/bundles", Files.readAllBytes(bundle));
+            assertThat(answer.status()).as(answer.text()).isEqualTo(201);
+            return answer.json().path("bundle").asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The entries of a bundle file and their bytes. */
+    public Map<String, byte[]> entries(Path bundle) throws IOException {
+        Map<String, byte[]> entries = new java.util.LinkedHashMap<>();
+        try (ZipFile zip = new ZipFile(bundle.toFile())) {
+            for (ZipEntry entry : java.util.Collections.list(zip.entries())) {
+                entries.put(entry.getName(), zip.getInputStream(entry).readAllBytes());
+            }
+        }
+        return entries;
+    }
+
+    public SigningKey signingKey() {
+        return signingKey;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** Starts a rollout; returns its id. */
+    public long startRollout(Map<String, Object> spec) {
+        Http.Answer answer = operator().post("/api/v1/rollouts", spec);
+        assertThat(answer.status()).as(answer.text()).isEqualTo(201);
+        return answer.json().path("id").asLong();
+    }
+
+    /** Reads the control plane's database directly, as a thief with a copy of it would. */
+    public java.util.List<String> column(String sql) {
+        String url = database.url() == null ? "jdbc:sqlite:" + dataDir.resolve("control.db") : database.url();
+        try (java.sql.Connection connection = java.sql.DriverManager.getConnection(url);
+                java.sql.ResultSet rows = connection.createStatement().executeQuery(sql)) {
+            java.util.List<String> values = new java.util.ArrayList<>();
+            while (rows.next()) {
+                values.add(rows.getString(1));
+            }
+            return values;
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            control.close();
+        } finally {
+            database.close();
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package io.fogline.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A device as docs/protocol.md has it, over real HTTP: it polls its desired state with its ETag, and reports each
+ * step of an update with a growing {@code seq}. Tests choose how each update ends.
+ */
+public final class SimulatedDevice {
+
+    public final String id;
+    public final String credential;
+    public final Http http;
+    private String etag;
+    private long seq;
+
+    public SimulatedDevice(String id, String credential, Http http) {
+        this.id = id;
+        this.credential = credential;
+        this.http = http;
+    }
+
+    /** Polls; returns the desired state, or null when it is unchanged since the last poll (304). */
+    public JsonNode poll() {
+        Http.Answer answer =
+                http.get("/api/v1/devices/" + id + "/desired", etag == null ? Map.of() : Map.of("If-None-Match", etag));
+        if (answer.status() == 304) {
+            return null;
+        }
+        assertThat(answer.status()).as(answer.text()).isEqualTo(200);
+        etag = answer.header("ETag");
+        return answer.json();
+    }
+
+    /** The entry of the desired state for {@code model}, polling afresh. */
+    public JsonNode desired(String model) {
+        Http.Answer answer = http.get("/api/v1/devices/" + id + "/desired");
+        for (JsonNode entry : answer.json().path("models")) {
+            if (entry.path("model").asText().equals(model)) {
+                return entry;
+            }
+        }
+        return null;
+    }
+
+    public Http.Answer report(Map<String, Object> body) {
+        Map<String, Object> withSeq = new LinkedHashMap<>(body);
+        withSeq.put("seq", ++seq);
+        return http.post("/api/v1/devices/" + id + "/feedback", withSeq);
+    }
+
+    /** Works through the desired entry of {@code model}: every step, then switched with {@code quality}. */
+    public void switchTo(JsonNode desired, Map<String, Object> quality) {
+        for (String step : List.of("downloading", "verifying", "unpacking", "loading", "testing")) {
+            report(step(desired, step));
+        }
+        Map<String, Object> switched = step(desired, "switched");
+        switched.put("quality", quality);
+        switched.put(
+                "running",
+                List.of(Map.of(
+                        "model",
+                        desired.path("model").asText(),
+                        "version",
+                        desired.path("version").asInt())));
+        assertThat(report(switched).json().path("accepted").asBoolean()).isTrue();
+    }
+
+    /** Works through the desired entry up to its golden test, which fails: the device keeps what it ran. */
+    public void failGolden(JsonNode desired) {
+        report(step(desired, "downloading"));
+        Map<String, Object> failed = step(desired, "failed");
+        failed.put("reason", "golden test failed: output 0 off by 0.4");
+        failed.put("quality", Map.of("golden_passed", false));
+        assertThat(report(failed).json().path("accepted").asBoolean()).isTrue();
+    }
+
+    private static Map<String, Object> step(JsonNode desired, String status) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("action_id", desired.path("action_id").asLong());
+        body.put("model", desired.path("model").asText());
+        body.put("version", desired.path("version").asInt());
+        body.put("status", status);
+        return body;
+    }
+
+    public static Map<String, Object> goodQuality() {
+        return Map.of("golden_passed", true, "p95_ms", 3.1, "error_rate", 0.0, "escalation_rate", 0.1);
+    }
+}
