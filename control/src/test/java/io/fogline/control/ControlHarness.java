@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -35,6 +36,8 @@ public final class ControlHarness implements AutoCloseable {
     private static final String REFERENCE_STATS = "{\"inputs\":{},\"outputs\":{}}";
 
     public final FakeClock clock = new FakeClock();
+    private final Clock time;
+    private final Duration tickPeriod;
     private final TestStore.Created database;
     private final Path dataDir;
     private final SigningKey signingKey = SigningKey.generate();
@@ -42,6 +45,16 @@ public final class ControlHarness implements AutoCloseable {
     private int port;
 
     public ControlHarness(TestStore store, Path dataDir) {
+        this(store, dataDir, null, Duration.ZERO);
+    }
+
+    /**
+     * A control plane on {@code time} (null for {@link #clock}) with its own timer every {@code tickPeriod} (zero for
+     * none), for tests that watch it run as it would in production.
+     */
+    public ControlHarness(TestStore store, Path dataDir, Clock time, Duration tickPeriod) {
+        this.time = time == null ? clock : time;
+        this.tickPeriod = tickPeriod;
         this.database = store.create();
         this.dataDir = dataDir;
         try {
@@ -60,7 +73,7 @@ public final class ControlHarness implements AutoCloseable {
                     .withAdminToken(ADMIN_TOKEN)
                     .withTrustStore(dataDir.resolve("trust-store.json"))
                     .withMaxBundleBytes(MAX_BUNDLE_BYTES)
-                    .withTime(clock, Duration.ZERO));
+                    .withTime(time, tickPeriod));
             port = control.port();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,0 +1,162 @@
+package io.fogline.control;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
+import com.microsoft.playwright.options.AriaRole;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The dashboard in Debian's chromium, used as a person would: a real control plane on SQLite with its own timer,
+ * devices enrolled and polling over real HTTP, and the page read and clicked through Playwright.
+ */
+class DashboardBrowserTest {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    /** Where the page's picture goes; the README's docs/dashboard.png is one of these, copied. */
+    private static final Path SCREENSHOT = Path.of(System.getProperty("dashboard.screenshot", "target/dashboard.png"));
+
+    private ControlHarness harness;
+    private Playwright playwright;
+    private Browser browser;
+    private Page page;
+    private final List<String> pageErrors = new ArrayList<>();
+
+    @BeforeAll
+    static void chromiumIsInstalled() {
+        if (!Files.isExecutable(CHROMIUM)) {
+            throw new IllegalStateException("the dashboard's browser test drives " + CHROMIUM
+                    + " (Debian's chromium), which is missing: run scripts/install-test-deps.sh as root");
+        }
+        PlaywrightAssertions.setDefaultAssertionTimeout(30_000);
+    }
+
+    @BeforeEach
+    void start(@TempDir Path dir) {
+        harness = new ControlHarness(TestStore.SQLITE, dir, Clock.systemUTC(), Duration.ofMillis(200));
+        playwright = Playwright.create(
+                new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+        browser = playwright
+                .chromium()
+                .launch(new BrowserType.LaunchOptions()
+                        .setExecutablePath(CHROMIUM)
+                        .setHeadless(true)
+                        .setArgs(List.of(
+                                "--headless",
+                                "--no-sandbox",
+                                "--disable-gpu",
+                                "--disable-quic",
+                                "--no-first-run",
+                                "--disable-background-networking",
+                                "--disable-component-update",
+                                "--disable-sync")));
+        page = browser.newPage(new Browser.NewPageOptions().setViewportSize(1400, 1000));
+        page.onPageError(pageErrors::add);
+        page.onConsoleMessage(message -> {
+            if (message.type().equals("error")) {
+                pageErrors.add(message.text());
+            }
+        });
+    }
+
+    @AfterEach
+    void stop() {
+        try {
+            if (playwright != null) {
+                playwright.close();
+            }
+        } finally {
+            harness.close();
+        }
+    }
+
+    @Test
+    void showsTheFleetFollowsItsTrafficAndPausesARollout() throws Exception {
+        List<SimulatedDevice> devices = new ArrayList<>();
+        for (int i = 1; i <= 6; i++) {
+            devices.add(harness.enrol("cam-" + i, "cameras", Map.of("site", i <= 3 ? "berlin" : "lyon")));
+        }
+
+        page.navigate(base() + "/?every=1");
+        page.getByLabel("Admin token").fill(ControlHarness.ADMIN_TOKEN);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in"))
+                .click();
+
+        assertThat(page.locator("#devices tbody tr")).hasCount(6);
+        assertThat(row("cam-4")).containsText("site=lyon");
+        assertThat(page.locator("#devices-total")).hasText("6");
+        assertThat(page.locator("#devices-online")).hasText("0");
+
+        for (SimulatedDevice device : devices.subList(0, 5)) {
+            device.poll();
+        }
+        assertThat(page.locator("#devices-online")).hasText("5");
+        assertThat(page.locator("#devices-offline")).hasText("1");
+        assertThat(row("cam-1").locator("td").nth(3)).containsText("online");
+        assertThat(row("cam-6").locator("td").nth(3)).containsText("offline");
+
+        harness.publish("fashion", 1);
+        long id = harness.startRollout(Map.of(
+                "model",
+                "fashion",
+                "version",
+                1,
+                "target",
+                Map.of("group", "cameras"),
+                "waves",
+                Map.of("canary", "1", "factor", 2)));
+        assertThat(page.getByTestId("rollout-state")).hasText("running");
+        assertThat(page.locator("[data-wave]")).hasCount(3);
+        assertThat(wave(0)).containsText("canary · 1 device");
+        assertThat(wave(0)).containsText("1 pending");
+
+        SimulatedDevice canary = devices.getFirst();
+        canary.switchTo(canary.desired("fashion"), SimulatedDevice.goodQuality());
+        assertThat(wave(0).locator(".wave-result")).hasText("passed");
+        assertThat(wave(0)).containsText("1 switched");
+        assertThat(wave(1).locator(".wave-result")).hasText("running");
+        assertThat(row("cam-1").locator("td.running")).hasText("fashion v1");
+
+        page.locator("button[data-command=pause]").click();
+
+        assertThat(page.getByTestId("rollout-state")).hasText("paused");
+        assertThat(page.locator("button[data-command=resume]")).isVisible();
+        JsonNode rollout = harness.rollout(id);
+        assertThat(rollout.path("state").asText()).isEqualTo("paused");
+        assertThat(rollout.path("waves").get(1).path("result").asText()).isEqualTo("running");
+
+        Files.createDirectories(SCREENSHOT.toAbsolutePath().getParent());
+        page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOT).setFullPage(true));
+        assertThat(pageErrors).isEmpty();
+    }
+
+    private Locator row(String device) {
+        return page.locator("#devices tr[data-device='" + device + "']");
+    }
+
+    private Locator wave(int wave) {
+        return page.locator("[data-wave='" + wave + "']");
+    }
+
+    private String base() {
+        return "http://127.0.0.1:" + harness.control().port();
+    }
+}
