@@ -57,6 +57,7 @@ function detail(rollout, now, command) {
             if (!CONFIRM.has(name) || confirm(`${name} rollout #${rollout.id}?`)) command(rollout.id, name);
           },
         }, name))),
+    el("p", { class: "gates", "data-testid": "rollout-gates" }, gatesLine(rollout.spec)),
     el("ol", { class: "waves" }, ...rollout.waves.map((wave) => waveFigure(wave, rollout.current_wave))),
     rollout.rollback ? rollbackLine(rollout.rollback) : null,
   );
@@ -87,6 +88,27 @@ function waveFigure(wave, current) {
     el("small", { class: "wave-counts" }, counts.join(" · ")),
     wave.reason ? el("small", { class: "reason" }, wave.reason) : null,
   );
+}
+
+const percent = (fraction) => `${Math.round(fraction * 1000) / 10}%`;
+
+/** The gates each wave must pass, in words. */
+function gatesLine(spec) {
+  const gates = spec?.gates;
+  if (!gates) return null;
+  const parts = [`success ≥ ${percent(gates.success_threshold)}`];
+  if (gates.failure_threshold != null) {
+    parts.push(`failure ≤ ${percent(gates.failure_threshold)} of ≥ ${gates.min_sample} ended`);
+  }
+  parts.push(`device timeout ${gates.device_timeout_seconds} s`);
+  const quality = gates.quality ?? {};
+  if (quality.golden_passed) parts.push("golden tests pass");
+  if (quality.max_p95_ms != null) parts.push(`p95 ≤ ${quality.max_p95_ms} ms`);
+  if (quality.max_error_rate != null) parts.push(`errors ≤ ${percent(quality.max_error_rate)}`);
+  if (quality.max_escalation_rate != null) parts.push(`escalations ≤ ${percent(quality.max_escalation_rate)}`);
+  const waves = spec.waves;
+  const pace = waves.every_seconds ? `, a wave every ${waves.every_seconds} s` : "";
+  return `Canary ${waves.canary}, then ×${waves.factor}${pace} · on failure ${spec.on_failure} · gates: ${parts.join(", ")}`;
 }
 
 function rollbackLine(rollback) {

@@ -122,9 +122,21 @@ class DashboardBrowserTest {
                 "target",
                 Map.of("group", "cameras"),
                 "waves",
-                Map.of("canary", "1", "factor", 2)));
+                Map.of("canary", "1", "factor", 2),
+                "gates",
+                Map.of(
+                        "failure_threshold",
+                        0.25,
+                        "min_sample",
+                        2,
+                        "quality",
+                        Map.of("golden_passed", true, "max_p95_ms", 50))));
         assertThat(page.getByTestId("rollout-state")).hasText("running");
         assertThat(page.locator("[data-wave]")).hasCount(3);
+        assertThat(page.getByTestId("rollout-gates"))
+                .containsText(
+                        "Canary 1, then ×2 · on failure rollback · gates: success ≥ 100%, failure ≤ 25% of ≥ 2 ended,"
+                                + " device timeout 1800 s, golden tests pass, p95 ≤ 50 ms");
         assertThat(wave(0)).containsText("canary · 1 device");
         assertThat(wave(0)).containsText("1 pending");
 
