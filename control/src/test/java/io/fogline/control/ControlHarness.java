@@ -115,7 +115,8 @@ public final class ControlHarness implements AutoCloseable {
                 anonymous().post("/api/v1/enrol", Map.of("token", token, "device_id", id, "labels", labels));
         assertThat(answer.status()).as(answer.text()).isEqualTo(201);
         String credential = answer.json().path("credential").asText();
-        return new SimulatedDevice(id, credential, new Http(control.port(), credential));
+        return new SimulatedDevice(
+                id, credential, new Http(control.port(), credential), TrustStore.of(signingKey.trusted()));
     }
 
     public JsonNode rollout(long id) {

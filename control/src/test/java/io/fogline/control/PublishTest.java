@@ -132,6 +132,15 @@ class PublishTest extends OnBothDatabases {
     }
 
     @Test
+    void aDeviceFetchesOnlyTheFilesItDoesNotHold() {
+        SimulatedDevice device = harness.enrol("cam-1", "cameras", Map.of());
+        String three = harness.publish("fashion", 3);
+        String four = harness.publish("fashion", 4);
+        assertThat(device.download(three)).as("all five files").isEqualTo(5);
+        assertThat(device.download(four)).as("only the weights differ").isEqualTo(1);
+    }
+
+    @Test
     void anUploadOverTheLimitIsRefused() {
         Http.Answer refused =
                 harness.operator().postBytes("/api/v1/bundles", new byte[ControlHarness.MAX_BUNDLE_BYTES + 20_000]);

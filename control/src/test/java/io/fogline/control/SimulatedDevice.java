@@ -3,26 +3,57 @@ package io.fogline.control;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fogline.bundle.BundleException;
+import io.fogline.bundle.BundleVerifier;
+import io.fogline.bundle.ManifestFile;
+import io.fogline.bundle.TrustStore;
+import io.fogline.control.fleet.Secrets;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * A device as docs/protocol.md has it, over real HTTP: it polls its desired state with its ETag, and reports each
- * step of an update with a growing {@code seq}. Tests choose how each update ends.
+ * A device as docs/protocol.md has it, over real HTTP: it polls its desired state with its ETag, fetches and verifies
+ * bundles (only the files it lacks), and reports each step of an update with a growing {@code seq}. Tests choose how
+ * each update ends.
  */
 public final class SimulatedDevice {
 
     public final String id;
     public final String credential;
     public final Http http;
+    private final BundleVerifier verifier;
+    private final Set<String> held = new HashSet<>();
     private String etag;
     private long seq;
 
-    public SimulatedDevice(String id, String credential, Http http) {
+    public SimulatedDevice(String id, String credential, Http http, TrustStore trust) {
         this.id = id;
         this.credential = credential;
         this.http = http;
+        this.verifier = new BundleVerifier(trust);
+    }
+
+    /** Fetches a bundle as a node does: manifest and signature, verified, then only the files it does not hold. */
+    public int download(String bundle) {
+        byte[] manifest = http.get("/api/v1/bundles/" + bundle + "/manifest").body();
+        byte[] signature = http.get("/api/v1/bundles/" + bundle + "/signature").body();
+        int fetched = 0;
+        try {
+            for (ManifestFile file :
+                    verifier.verify(manifest, signature).manifest().files()) {
+                if (held.add(file.sha256())) {
+                    byte[] bytes = http.get("/api/v1/blobs/" + file.sha256()).body();
+                    assertThat(Secrets.sha256Hex(bytes)).as(file.path()).isEqualTo(file.sha256());
+                    fetched++;
+                }
+            }
+        } catch (BundleException e) {
+            throw new AssertionError("bundle " + bundle + " refused: " + e.getMessage(), e);
+        }
+        return fetched;
     }
 
     /** Polls; returns the desired state, or null when it is unchanged since the last poll (304). */
@@ -56,6 +87,7 @@ public final class SimulatedDevice {
 
     /** Works through the desired entry of {@code model}: every step, then switched with {@code quality}. */
     public void switchTo(JsonNode desired, Map<String, Object> quality) {
+        download(desired.path("bundle").asText());
         for (String step : List.of("downloading", "verifying", "unpacking", "loading", "testing")) {
             report(step(desired, step));
         }
@@ -74,6 +106,7 @@ public final class SimulatedDevice {
     /** Works through the desired entry up to its golden test, which fails: the device keeps what it ran. */
     public void failGolden(JsonNode desired) {
         report(step(desired, "downloading"));
+        download(desired.path("bundle").asText());
         Map<String, Object> failed = step(desired, "failed");
         failed.put("reason", "golden test failed: output 0 off by 0.4");
         failed.put("quality", Map.of("golden_passed", false));

@@ -2,10 +2,13 @@ package io.fogline.node;
 
 import io.fogline.node.http.InferenceServer;
 import io.fogline.node.metrics.NodeMetrics;
+import io.fogline.node.ota.OtaAgent;
 import io.fogline.routing.Router;
 import io.fogline.runtime.repository.ModelManager;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.util.concurrent.CompletableFuture;
 
@@ -21,6 +24,7 @@ public final class FoglineNode implements AutoCloseable {
     private final NodeMetrics metrics;
     private final InferenceServer server;
     private final int port;
+    private final OtaAgent ota;
 
     private FoglineNode(
             Vertx vertx,
@@ -29,7 +33,8 @@ public final class FoglineNode implements AutoCloseable {
             HttpClient upstreams,
             NodeMetrics metrics,
             InferenceServer server,
-            int port) {
+            int port,
+            OtaAgent ota) {
         this.vertx = vertx;
         this.models = models;
         this.router = router;
@@ -37,10 +42,13 @@ public final class FoglineNode implements AutoCloseable {
         this.metrics = metrics;
         this.server = server;
         this.port = port;
+        this.ota = ota;
     }
 
     /** Loads the models (unless told not to) and listens; returns once the node answers requests. */
     public static FoglineNode start(NodeOptions options) {
+        // Before any model loads: what an interrupted update left untested must not serve.
+        OtaAgent ota = options.ota() == null ? null : prepareOta(options);
         NodeMetrics metrics = new NodeMetrics();
         ModelManager models = new ModelManager(options.modelRepository(), metrics, Router::check);
         // One client for every parent tier: its connection pool is what keeps escalations from paying a handshake.
@@ -62,14 +70,28 @@ public final class FoglineNode implements AutoCloseable {
                     new InferenceServer(vertx, models, router, metrics, options.maxRequestBytes(), VERSION);
             int port = server.start(options.host(), options.httpPort(), options.eventLoops());
             loading.join();
-            return new FoglineNode(vertx, models, router, upstreams, metrics, server, port);
+            if (ota != null) {
+                ota.start(models);
+            }
+            return new FoglineNode(vertx, models, router, upstreams, metrics, server, port, ota);
         } catch (RuntimeException e) {
             loading.join();
+            if (ota != null) {
+                ota.close();
+            }
             router.close();
             upstreams.close();
             models.close();
             vertx.close().await();
             throw e;
+        }
+    }
+
+    private static OtaAgent prepareOta(NodeOptions options) {
+        try {
+            return OtaAgent.prepare(options.ota(), options.modelRepository());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare over-the-air updates: " + e.getMessage(), e);
         }
     }
 
@@ -88,6 +110,9 @@ public final class FoglineNode implements AutoCloseable {
     @Override
     public void close() {
         try {
+            if (ota != null) {
+                ota.close();
+            }
             server.close();
         } finally {
             router.close();

@@ -1,5 +1,6 @@
 package io.fogline.node;
 
+import io.fogline.node.ota.OtaOptions;
 import java.nio.file.Path;
 
 /**
@@ -9,9 +10,16 @@ import java.nio.file.Path;
  * @param maxRequestBytes request bodies larger than this are refused with 413 before they are read whole
  * @param eventLoops HTTP event loop threads; one per core serves best when models run on their own threads
  * @param loadAllModels whether to load every model of the repository at start, rather than only on request
+ * @param ota how to reach the control plane for over-the-air updates; null for a node without one
  */
 public record NodeOptions(
-        Path modelRepository, String host, int httpPort, long maxRequestBytes, int eventLoops, boolean loadAllModels) {
+        Path modelRepository,
+        String host,
+        int httpPort,
+        long maxRequestBytes,
+        int eventLoops,
+        boolean loadAllModels,
+        OtaOptions ota) {
 
     public static final long DEFAULT_MAX_REQUEST_BYTES = 64L * 1024 * 1024;
 
@@ -22,18 +30,23 @@ public record NodeOptions(
                 8000,
                 DEFAULT_MAX_REQUEST_BYTES,
                 Runtime.getRuntime().availableProcessors(),
-                true);
+                true,
+                null);
     }
 
     public NodeOptions withHttpPort(int port) {
-        return new NodeOptions(modelRepository, host, port, maxRequestBytes, eventLoops, loadAllModels);
+        return new NodeOptions(modelRepository, host, port, maxRequestBytes, eventLoops, loadAllModels, ota);
     }
 
     public NodeOptions withHost(String newHost) {
-        return new NodeOptions(modelRepository, newHost, httpPort, maxRequestBytes, eventLoops, loadAllModels);
+        return new NodeOptions(modelRepository, newHost, httpPort, maxRequestBytes, eventLoops, loadAllModels, ota);
     }
 
     public NodeOptions withMaxRequestBytes(long bytes) {
-        return new NodeOptions(modelRepository, host, httpPort, bytes, eventLoops, loadAllModels);
+        return new NodeOptions(modelRepository, host, httpPort, bytes, eventLoops, loadAllModels, ota);
+    }
+
+    public NodeOptions withOta(OtaOptions updates) {
+        return new NodeOptions(modelRepository, host, httpPort, maxRequestBytes, eventLoops, loadAllModels, updates);
     }
 }

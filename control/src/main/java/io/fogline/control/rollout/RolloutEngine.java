@@ -138,7 +138,7 @@ public final class RolloutEngine {
             switch (command) {
                 case PAUSE -> setState(connection, id, RolloutState.PAUSED, "paused by operator");
                 case RESUME -> {
-                    if (waveResult(connection, rollout).equals("failed")) {
+                    if (currentWave(connection, rollout).result().equals("failed")) {
                         endWave(connection, rollout, "overridden", "resumed by operator after a failed gate");
                         moveOn(connection, rollout);
                     } else {
@@ -161,8 +161,8 @@ public final class RolloutEngine {
     }
 
     private void judge(Connection connection, Row rollout) throws SQLException {
-        String result = waveResult(connection, rollout);
-        if (!result.equals("running")) {
+        CurrentWave wave = currentWave(connection, rollout);
+        if (!wave.result().equals("running")) {
             moveOn(connection, rollout);
             return;
         }
@@ -175,7 +175,7 @@ public final class RolloutEngine {
         switch (verdict.outcome()) {
             case PENDING -> {
                 boolean last = rollout.currentWave() + 1 >= waveCount(connection, rollout.id());
-                if (every != null && !last && clock.millis() - waveStart(connection, rollout) >= every * 1000) {
+                if (every != null && !last && clock.millis() - wave.startedAt() >= every * 1000) {
                     endWave(connection, rollout, "passed", "next wave opened on schedule after " + every + " s");
                     moveOn(connection, rollout);
                 }
@@ -405,26 +405,17 @@ public final class RolloutEngine {
         }
     }
 
-    private static String waveResult(Connection connection, Row rollout) throws SQLException {
-        try (PreparedStatement select =
-                connection.prepareStatement("SELECT result FROM rollout_waves WHERE rollout_id = ? AND wave = ?")) {
-            select.setLong(1, rollout.id());
-            select.setInt(2, rollout.currentWave());
-            try (ResultSet row = select.executeQuery()) {
-                row.next();
-                return row.getString(1);
-            }
-        }
-    }
+    /** The current wave's result so far and when it opened. */
+    private record CurrentWave(String result, long startedAt) {}
 
-    private static long waveStart(Connection connection, Row rollout) throws SQLException {
-        try (PreparedStatement select =
-                connection.prepareStatement("SELECT started_at FROM rollout_waves WHERE rollout_id = ? AND wave = ?")) {
+    private static CurrentWave currentWave(Connection connection, Row rollout) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT result, started_at FROM rollout_waves WHERE rollout_id = ? AND wave = ?")) {
             select.setLong(1, rollout.id());
             select.setInt(2, rollout.currentWave());
             try (ResultSet row = select.executeQuery()) {
                 row.next();
-                return row.getLong(1);
+                return new CurrentWave(row.getString(1), row.getLong(2));
             }
         }
     }

@@ -1,0 +1,193 @@
+package io.fogline.node.ota;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fogline.bundle.BundleException;
+import io.fogline.bundle.ManifestFile;
+import io.fogline.bundle.Refusal;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/** The device side of docs/protocol.md over HTTP. Network trouble is an {@link IOException}; the node retries. */
+final class ControlClient {
+
+    /** The control plane answered with an error status. */
+    static final class ControlException extends IOException {
+        final int status;
+
+        ControlException(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+    }
+
+    /** A poll's answer: the desired state, or empty when it has not changed since {@code etag}. */
+    record Polled(Optional<DesiredState> desired, String etag) {}
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private final URI base;
+    private final HttpClient http;
+
+    ControlClient(URI base) {
+        this.base = base;
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build();
+    }
+
+    /** Enrols with a token; returns the device credential. */
+    String enrol(String token, String deviceId, Map<String, String> labels) throws IOException {
+        ObjectNode body = JSON.createObjectNode().put("token", token).put("device_id", deviceId);
+        labels.forEach(body.putObject("labels")::put);
+        HttpResponse<byte[]> response = send(HttpRequest.newBuilder(uri("/api/v1/enrol"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))));
+        JsonNode answer = json(expect(response, 201, "enrolment"));
+        if (!answer.path("credential").isTextual()) {
+            throw new IOException("enrolment answer has no credential");
+        }
+        return answer.get("credential").textValue();
+    }
+
+    Polled desired(UpdateStore.Credential credential, String etag) throws IOException {
+        HttpRequest.Builder request =
+                authorized(uri("/api/v1/devices/" + credential.deviceId() + "/desired"), credential);
+        if (etag != null) {
+            request.header("If-None-Match", etag);
+        }
+        HttpResponse<byte[]> response = send(request.GET());
+        if (response.statusCode() == 304) {
+            return new Polled(Optional.empty(), etag);
+        }
+        JsonNode body = json(expect(response, 200, "desired state"));
+        try {
+            return new Polled(
+                    Optional.of(DesiredState.parse(body)),
+                    response.headers().firstValue("ETag").orElse(null));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    byte[] bundleDocument(UpdateStore.Credential credential, String digest, String document) throws IOException {
+        HttpResponse<byte[]> response = send(authorized(uri("/api/v1/bundles/" + digest + "/" + document), credential)
+                .GET());
+        return expect(response, 200, "bundle " + document);
+    }
+
+    /**
+     * Fetches a blob into {@code part}, resuming from the bytes already there. Returns once the server has sent the
+     * whole blob; a blob longer or shorter than the manifest says is refused.
+     */
+    void download(UpdateStore.Credential credential, ManifestFile file, Path part) throws IOException, BundleException {
+        long have = Files.exists(part) ? Files.size(part) : 0;
+        if (have > file.size()) {
+            Files.delete(part);
+            have = 0;
+        }
+        HttpRequest.Builder request = authorized(uri("/api/v1/blobs/" + file.sha256()), credential);
+        if (have > 0) {
+            request.header("Range", "bytes=" + have + "-");
+        }
+        HttpResponse<InputStream> response;
+        try {
+            response = http.send(request.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        try (InputStream body = response.body()) {
+            int status = response.statusCode();
+            if (status == 416) {
+                Files.deleteIfExists(part);
+                throw new IOException("blob " + file.sha256() + ": range refused; starting over");
+            }
+            if (status != 200 && status != 206) {
+                throw new ControlException(status, "blob " + file.sha256() + ": HTTP " + status);
+            }
+            boolean append = status == 206;
+            long offset = append ? have : 0;
+            try (OutputStream out = Files.newOutputStream(
+                    part,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE,
+                    append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
+                byte[] buffer = new byte[64 * 1024];
+                for (int n; (n = body.read(buffer)) >= 0; ) {
+                    offset += n;
+                    if (offset > file.size()) {
+                        Files.deleteIfExists(part);
+                        throw new BundleException(
+                                Refusal.SIZE_MISMATCH,
+                                "'" + file.path() + "' is longer than the manifest's " + file.size() + " bytes");
+                    }
+                    out.write(buffer, 0, n);
+                }
+            }
+            if (offset < file.size()) {
+                Files.deleteIfExists(part);
+                throw new BundleException(
+                        Refusal.SIZE_MISMATCH,
+                        "'" + file.path() + "' is " + offset + " bytes, the manifest says " + file.size());
+            }
+        }
+    }
+
+    /** Sends one report; true when the control plane applied it, false when it had already seen its seq. */
+    boolean feedback(UpdateStore.Credential credential, String body) throws IOException {
+        HttpResponse<byte[]> response =
+                send(authorized(uri("/api/v1/devices/" + credential.deviceId() + "/feedback"), credential)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)));
+        return json(expect(response, 200, "feedback")).path("accepted").asBoolean(false);
+    }
+
+    private URI uri(String path) {
+        return base.resolve(path);
+    }
+
+    private static HttpRequest.Builder authorized(URI uri, UpdateStore.Credential credential) {
+        return HttpRequest.newBuilder(uri).timeout(TIMEOUT).header("Authorization", "Bearer " + credential.secret());
+    }
+
+    private HttpResponse<byte[]> send(HttpRequest.Builder request) throws IOException {
+        try {
+            return http.send(request.timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    private static byte[] expect(HttpResponse<byte[]> response, int status, String what) throws ControlException {
+        if (response.statusCode() != status) {
+            String body = new String(response.body(), java.nio.charset.StandardCharsets.UTF_8);
+            throw new ControlException(
+                    response.statusCode(), what + ": HTTP " + response.statusCode() + " " + body.strip());
+        }
+        return response.body();
+    }
+
+    private static JsonNode json(byte[] body) throws IOException {
+        JsonNode node = JSON.readTree(body);
+        if (node == null || !node.isObject()) {
+            throw new IOException("the control plane answered with something other than a JSON object");
+        }
+        return node;
+    }
+}

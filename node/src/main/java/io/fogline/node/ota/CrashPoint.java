@@ -1,0 +1,21 @@
+package io.fogline.node.ota;
+
+/**
+ * Fault injection for the kill tests: with {@code FOGLINE_OTA_HALT_AT=<step>} in its environment the process halts
+ * the moment an action has stored that step, with no shutdown hooks and no flushing, as {@code kill -9} would
+ * stop it. Unset, it does nothing.
+ */
+final class CrashPoint {
+
+    static final String VARIABLE = "FOGLINE_OTA_HALT_AT";
+    private static final String HALT_AT = System.getenv(VARIABLE);
+
+    private CrashPoint() {}
+
+    static void at(Step step) {
+        if (step.name().equalsIgnoreCase(HALT_AT)) {
+            System.err.println("fogline: halting at step " + step + " (" + VARIABLE + ")");
+            Runtime.getRuntime().halt(137);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package io.fogline.node.ota;
+
+import io.fogline.bundle.content.GoldenCase;
+import io.fogline.bundle.content.GoldenSet;
+import io.fogline.bundle.content.Tolerance;
+import io.fogline.core.protocol.InferenceRequest;
+import io.fogline.core.protocol.InferenceResponse;
+import io.fogline.runtime.repository.ModelManager;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** Runs golden inputs through a loaded model: to record what a bundle expects, or to check a slot against it. */
+public final class GoldenRunner {
+
+    /** What a golden run showed: whether every case passed (else the first failure) and how fast it ran. */
+    public record Outcome(boolean passed, String failure, double p95Millis, double errorRate) {}
+
+    private static final long CASE_TIMEOUT_SECONDS = 60;
+
+    private GoldenRunner() {}
+
+    /** Runs {@code requests} and keeps the responses as the expected outputs. */
+    public static GoldenSet record(
+            ModelManager models, String model, String version, List<InferenceRequest> requests, Tolerance tolerance)
+            throws Exception {
+        List<GoldenCase> cases = new ArrayList<>();
+        for (InferenceRequest request : requests) {
+            cases.add(new GoldenCase(request, infer(models, model, version, request)));
+        }
+        return new GoldenSet(tolerance, cases);
+    }
+
+    /** Runs every case; a case that errs or strays outside the tolerance fails the run. */
+    public static Outcome check(ModelManager models, String model, String version, GoldenSet golden) {
+        long[] nanos = new long[golden.cases().size()];
+        String failure = null;
+        int errors = 0;
+        for (int i = 0; i < golden.cases().size(); i++) {
+            GoldenCase goldenCase = golden.cases().get(i);
+            long started = System.nanoTime();
+            try {
+                InferenceResponse response = infer(models, model, version, goldenCase.request());
+                nanos[i] = System.nanoTime() - started;
+                Optional<String> mismatch = goldenCase.mismatch(response, golden.tolerance());
+                if (mismatch.isPresent() && failure == null) {
+                    failure = "case " + i + ": " + mismatch.get();
+                }
+            } catch (Exception e) {
+                nanos[i] = System.nanoTime() - started;
+                errors++;
+                if (failure == null) {
+                    failure = "case " + i + " failed to run: " + e.getMessage();
+                }
+            }
+        }
+        if (golden.cases().isEmpty()) {
+            failure = "golden.json has no cases";
+        }
+        double errorRate =
+                golden.cases().isEmpty() ? 0 : (double) errors / golden.cases().size();
+        return new Outcome(failure == null, failure, p95Millis(nanos), errorRate);
+    }
+
+    private static InferenceResponse infer(ModelManager models, String model, String version, InferenceRequest request)
+            throws Exception {
+        try {
+            return models.infer(model, version, request).get(CASE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        } catch (TimeoutException e) {
+            throw new TimeoutException("no answer in " + CASE_TIMEOUT_SECONDS + " s");
+        }
+    }
+
+    private static double p95Millis(long[] nanos) {
+        if (nanos.length == 0) {
+            return 0;
+        }
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        int index = (int) Math.ceil(0.95 * sorted.length) - 1;
+        return sorted[Math.max(0, index)] / 1e6;
+    }
+}

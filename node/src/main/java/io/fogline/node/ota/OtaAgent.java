@@ -1,0 +1,165 @@
+package io.fogline.node.ota;
+
+import io.fogline.runtime.repository.ModelManager;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The node's over-the-air update agent: enrols once, then polls its desired state with an ETag at the interval the
+ * control plane sets (±20% jitter), runs the actions it is given one at a time, and sends its reports. With the
+ * control plane out of reach it keeps serving what it has and tries again at the next poll.
+ */
+public final class OtaAgent implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(OtaAgent.class.getName());
+    private static final int FIRST_INTERVAL_SECONDS = 5;
+
+    private final OtaOptions options;
+    private final UpdateStore store;
+    private final ControlClient control;
+    private final BlobStore blobs;
+    private volatile boolean closed;
+    private Thread thread;
+    private String etag;
+    private DesiredState desired;
+
+    private OtaAgent(OtaOptions options, UpdateStore store) throws IOException {
+        this.options = options;
+        this.store = store;
+        this.control = new ControlClient(options.control());
+        this.blobs = new BlobStore(options.blobs());
+    }
+
+    /**
+     * Opens the update state and undoes what an interrupted update left that must not serve; call before the node
+     * loads its models.
+     */
+    public static OtaAgent prepare(OtaOptions options, Path repository) throws IOException {
+        UpdateStore store = UpdateStore.open(options.database());
+        try {
+            UpdateRunner.recover(store, repository);
+            return new OtaAgent(options, store);
+        } catch (IOException | RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /** Starts polling, updating the models {@code served} serves. */
+    public synchronized void start(ModelManager served) {
+        UpdateRunner runner = new UpdateRunner(
+                store, control, blobs, options.bundles(), options.trustedKeys(), served.repository(), served);
+        thread = Thread.ofPlatform().name("fogline-ota").daemon().start(() -> loop(runner));
+    }
+
+    private void loop(UpdateRunner runner) {
+        while (!closed) {
+            try {
+                cycle(runner);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "update cycle failed: " + e.getMessage(), e);
+            }
+            int interval = desired == null ? FIRST_INTERVAL_SECONDS : desired.pollIntervalSeconds();
+            long sleepMillis =
+                    (long) (interval * 1000 * ThreadLocalRandom.current().nextDouble(0.8, 1.2));
+            try {
+                TimeUnit.MILLISECONDS.sleep(sleepMillis);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private void cycle(UpdateRunner runner) {
+        Optional<UpdateStore.Credential> credential = credential();
+        if (credential.isEmpty()) {
+            return;
+        }
+        try {
+            runner.flush(credential.get());
+            ControlClient.Polled polled = control.desired(credential.get(), etag);
+            etag = polled.etag();
+            polled.desired().ifPresent(state -> desired = state);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.INFO, "control plane out of reach, serving on: {0}", e.toString());
+        }
+        try {
+            for (UpdateStore.Action action : store.unfinished()) {
+                Optional<DesiredState.DesiredModel> wanted = wanted(action.model());
+                boolean replaced = wanted.isPresent() && wanted.get().actionId() != action.actionId();
+                if (replaced && !action.step().slotTested()) {
+                    runner.supersede(action.actionId(), wanted.get().actionId(), credential.get());
+                } else {
+                    runner.run(action.actionId(), credential.get());
+                }
+            }
+            if (desired == null) {
+                return;
+            }
+            for (DesiredState.DesiredModel model : desired.models()) {
+                if (closed) {
+                    return;
+                }
+                if (store.action(model.actionId()).isEmpty()) {
+                    runner.start(
+                            new UpdateStore.Action(
+                                    model.actionId(),
+                                    model.model(),
+                                    model.version(),
+                                    model.bundle(),
+                                    Step.DOWNLOADING,
+                                    null,
+                                    null,
+                                    null),
+                            credential.get());
+                }
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.INFO, "update paused, it resumes at the next poll: {0}", e.toString());
+        }
+    }
+
+    private Optional<DesiredState.DesiredModel> wanted(String model) {
+        return desired == null
+                ? Optional.empty()
+                : desired.models().stream().filter(m -> m.model().equals(model)).findFirst();
+    }
+
+    private Optional<UpdateStore.Credential> credential() {
+        Optional<UpdateStore.Credential> stored = store.credential();
+        if (stored.isPresent()) {
+            return stored;
+        }
+        try {
+            String secret = control.enrol(options.enrolmentToken(), options.deviceId(), options.labels());
+            UpdateStore.Credential credential = new UpdateStore.Credential(options.deviceId(), secret);
+            store.saveCredential(credential);
+            LOG.log(System.Logger.Level.INFO, "enrolled as ''{0}''", options.deviceId());
+            return Optional.of(credential);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "enrolment failed, retrying: {0}", e.toString());
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        Thread running;
+        synchronized (this) {
+            running = thread;
+        }
+        if (running != null) {
+            running.interrupt();
+            try {
+                running.join(TimeUnit.SECONDS.toMillis(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        store.close();
+    }
+}
