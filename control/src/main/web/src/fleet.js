@@ -10,8 +10,24 @@ export function renderFleet(devices, now) {
   document.getElementById("devices-online").textContent = online;
   document.getElementById("devices-offline").textContent = devices.length - online;
   document.getElementById("devices-updating").textContent = updating;
+  document.getElementById("versions").replaceChildren(...versionCounts(devices));
   document.querySelector("#devices tbody").replaceChildren(...devices.map((device) => row(device, now)));
   return { online, total: devices.length };
+}
+
+/** How many devices run each model version: the figure a rollout moves. */
+function versionCounts(devices) {
+  const counts = new Map();
+  for (const device of devices) {
+    for (const entry of device.running ?? []) {
+      const key = `${entry.model} v${entry.version}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+  }
+  if (counts.size === 0) return [el("span", { class: "empty" }, "No device reports a running model yet.")];
+  return [...counts.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([version, count]) => el("span", { class: "version", "data-version": version }, `${version}: ${count}`));
 }
 
 function row(device, now) {

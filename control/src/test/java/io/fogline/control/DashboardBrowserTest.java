@@ -146,6 +146,7 @@ class DashboardBrowserTest {
         assertThat(wave(0)).containsText("1 switched");
         assertThat(wave(1).locator(".wave-result")).hasText("running");
         assertThat(row("cam-1").locator("td.running")).hasText("fashion v1");
+        assertThat(page.locator("[data-version='fashion v1']")).hasText("fashion v1: 1");
 
         page.locator("button[data-command=pause]").click();
 
