@@ -96,9 +96,16 @@ class DashboardBrowserTest {
         }
 
         page.navigate(base() + "/?every=1");
-        page.getByLabel("Admin token").fill(ControlHarness.ADMIN_TOKEN);
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in"))
-                .click();
+        signIn("not-the-token");
+        assertThat(page.getByRole(AriaRole.ALERT))
+                .hasText("Sign in: unknown credential: neither the admin token nor a device's");
+        assertThat(page.locator("#panels")).isHidden();
+        assertThat(pageErrors)
+                .as("chromium logs the refused requests, nothing else")
+                .isNotEmpty()
+                .allMatch(error -> error.contains("status of 401 (Unauthorized)"));
+        pageErrors.clear();
+        signIn(ControlHarness.ADMIN_TOKEN);
 
         assertThat(page.locator("#devices tbody tr")).hasCount(6);
         assertThat(row("cam-4")).containsText("site=lyon");
@@ -159,6 +166,12 @@ class DashboardBrowserTest {
         Files.createDirectories(SCREENSHOT.toAbsolutePath().getParent());
         page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOT).setFullPage(true));
         assertThat(pageErrors).isEmpty();
+    }
+
+    private void signIn(String token) {
+        page.getByLabel("Admin token").fill(token);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in"))
+                .click();
     }
 
     private Locator row(String device) {
