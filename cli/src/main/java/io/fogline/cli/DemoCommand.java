@@ -1,13 +1,15 @@
 package io.fogline.cli;
 
-import ai.djl.huggingface.tokenizers.Encoding;
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fogline.core.protocol.InferenceCodec;
 import io.fogline.core.protocol.InferenceRequest;
 import io.fogline.core.protocol.InferenceResponse;
 import io.fogline.core.tensor.Tensor;
 import io.fogline.node.FoglineNode;
 import io.fogline.node.NodeOptions;
+import io.fogline.routing.embed.Embedding;
 import io.fogline.runtime.fetch.ModelFetcher;
 import io.fogline.runtime.stats.ModelStatistics;
 import io.fogline.runtime.stats.ProcessMemory;
@@ -53,6 +55,8 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--exit", description = "Stop after the demonstration instead of serving until interrupted.")
     boolean exitAfterDemo;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient http = HttpClient.newHttpClient();
     private String base;
@@ -168,31 +172,34 @@ final class DemoCommand implements Callable<Integer> {
                 "The delivery truck is stuck in traffic.",
                 "A lorry carrying parcels is delayed on the road.",
                 "Our quarterly revenue grew by twelve percent.");
+        ObjectNode request = JSON.createObjectNode().put("model", "minilm");
+        sentences.forEach(request.putArray("input")::add);
+        HttpResponse<byte[]> response = http.send(
+                HttpRequest.newBuilder(URI.create(base + "/v1/embeddings"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(request.toString()))
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(
+                    "/v1/embeddings answered " + response.statusCode() + ": " + new String(response.body()));
+        }
         List<float[]> embeddings = new ArrayList<>();
-        try (HuggingFaceTokenizer tokenizer =
-                HuggingFaceTokenizer.newInstance(repository.resolve("minilm").resolve("tokenizer.json"))) {
-            for (String sentence : sentences) {
-                Encoding encoding = tokenizer.encode(sentence);
-                long[] shape = {1, encoding.getIds().length};
-                float[] hidden = infer(
-                                "minilm",
-                                InferenceRequest.of(
-                                        Tensor.ofLongs("input_ids", shape, encoding.getIds()),
-                                        Tensor.ofLongs("attention_mask", shape, encoding.getAttentionMask()),
-                                        Tensor.ofLongs("token_type_ids", shape, encoding.getTypeIds())))
-                        .output("last_hidden_state")
-                        .toFloats();
-                embeddings.add(meanPool(hidden, 384));
+        for (JsonNode item : JSON.readTree(response.body()).path("data")) {
+            float[] vector = new float[item.path("embedding").size()];
+            for (int d = 0; d < vector.length; d++) {
+                vector[d] = item.path("embedding").get(d).floatValue();
             }
+            embeddings.add(vector);
         }
         for (int i = 0; i < sentences.size(); i++) {
             System.out.printf("  [%d] %s%n", i, sentences.get(i));
         }
         System.out.printf(
                 Locale.ROOT,
-                "cosine [0]~[1] %.3f (same meaning, other words), [0]~[2] %.3f (unrelated)%n",
-                cosine(embeddings.get(0), embeddings.get(1)),
-                cosine(embeddings.get(0), embeddings.get(2)));
+                "cosine [0]~[1] %.3f (same meaning, other words), [0]~[2] %.3f (unrelated), through POST /v1/embeddings%n",
+                Embedding.cosine(embeddings.get(0), embeddings.get(1)),
+                Embedding.cosine(embeddings.get(0), embeddings.get(2)));
     }
 
     private void detectVoice() throws IOException, InterruptedException {
@@ -294,28 +301,5 @@ final class DemoCommand implements Callable<Integer> {
                     model + " answered " + response.statusCode() + ": " + new String(response.body()));
         }
         return response.body();
-    }
-
-    private static float[] meanPool(float[] hidden, int width) {
-        float[] pooled = new float[width];
-        int tokens = hidden.length / width;
-        for (int t = 0; t < tokens; t++) {
-            for (int d = 0; d < width; d++) {
-                pooled[d] += hidden[t * width + d] / tokens;
-            }
-        }
-        return pooled;
-    }
-
-    private static double cosine(float[] a, float[] b) {
-        double dot = 0;
-        double normA = 0;
-        double normB = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += a[i] * b[i];
-            normA += a[i] * a[i];
-            normB += b[i] * b[i];
-        }
-        return dot / Math.sqrt(normA * normB);
     }
 }

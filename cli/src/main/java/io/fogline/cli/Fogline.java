@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             DemoCommand.class,
             NodeCommand.class,
+            BundleCommand.class,
             ControlCommand.class,
             RolloutCommand.class,
             FleetCommands.Publish.class,

@@ -2,21 +2,58 @@ package io.fogline.cli;
 
 import io.fogline.node.FoglineNode;
 import io.fogline.node.NodeOptions;
+import io.fogline.node.openai.OpenAiSettings;
+import io.fogline.node.ota.OtaOptions;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code fogline node}: serves a model repository over the Open Inference Protocol. Flags follow Triton's names. */
 @Command(name = "node", mixinStandardHelpOptions = true, description = "Serve the models of a repository over HTTP.")
 final class NodeCommand implements Callable<Integer> {
 
+    @Spec
+    CommandSpec spec;
+
     @Option(
             names = "--model-repository",
-            required = true,
-            description = "Directory laid out as <model>/<version>/model.onnx with an optional <model>/config.json.")
+            description = "Directory laid out as <model>/<version>/model.onnx with an optional <model>/config.json;"
+                    + " <data-dir>/models when absent and --data-dir is given.")
     Path modelRepository;
+
+    @Option(
+            names = "--control",
+            description = "Control plane URL: the node enrols, polls its desired state and updates its models.")
+    URI control;
+
+    @Option(names = "--enrolment-token", description = "Token that enrols the node with the control plane once.")
+    String enrolmentToken;
+
+    @Option(names = "--device-id", description = "This node's id in the fleet.")
+    String deviceId;
+
+    @Option(names = "--label", description = "A label the node enrols with, e.g. --label site=berlin (repeatable).")
+    Map<String, String> labels = new LinkedHashMap<>();
+
+    @Option(
+            names = "--data-dir",
+            description = "Where the node keeps its update state (ota.db), downloaded blobs and bundle manifests.")
+    Path dataDir;
+
+    @Option(
+            names = "--trusted-keys",
+            description = "Trust store file of the keys bundles must be signed with; re-read before every update.")
+    Path trustedKeys;
 
     @Option(
             names = "--http-port",
@@ -36,13 +73,30 @@ final class NodeCommand implements Callable<Integer> {
             description = "Larger request bodies are refused with 413 (default ${DEFAULT-VALUE}).")
     long maxRequestBytes;
 
+    @Option(
+            names = "--openai-config",
+            description = "JSON file with the chat upstreams, redaction and caches of the OpenAI-compatible"
+                    + " endpoints (see README); without it /v1/embeddings serves and chat has no upstream.")
+    Path openAiConfig;
+
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() throws InterruptedException, IOException {
         long started = System.nanoTime();
-        NodeOptions options = NodeOptions.defaults(modelRepository)
+        if (modelRepository == null && dataDir == null) {
+            throw new ParameterException(spec.commandLine(), "--model-repository or --data-dir is required");
+        }
+        Path repository = modelRepository != null ? modelRepository : dataDir.resolve("models");
+        Files.createDirectories(repository);
+        NodeOptions options = NodeOptions.defaults(repository)
                 .withHost(httpAddress)
                 .withHttpPort(httpPort)
                 .withMaxRequestBytes(maxRequestBytes);
+        if (openAiConfig != null) {
+            options = options.withOpenAi(OpenAiSettings.read(openAiConfig));
+        }
+        if (control != null) {
+            options = options.withOta(otaOptions());
+        }
         FoglineNode node = FoglineNode.start(options);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -57,5 +111,17 @@ final class NodeCommand implements Callable<Integer> {
                 node.models().index());
         stopped.await();
         return 0;
+    }
+
+    private OtaOptions otaOptions() {
+        if (enrolmentToken == null || deviceId == null || dataDir == null || trustedKeys == null) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--control needs --enrolment-token, --device-id, --data-dir and --trusted-keys");
+        }
+        if (!Files.isRegularFile(trustedKeys)) {
+            throw new ParameterException(spec.commandLine(), "--trusted-keys " + trustedKeys + " is not a file");
+        }
+        return new OtaOptions(control, enrolmentToken, deviceId, labels, dataDir, trustedKeys);
     }
 }

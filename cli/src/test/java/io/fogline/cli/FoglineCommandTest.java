@@ -39,7 +39,7 @@ class FoglineCommandTest {
     void theNodeRequiresAModelRepository() {
         CommandRun node = run("node");
         assertThat(node.exitCode()).isEqualTo(2);
-        assertThat(node.err()).contains("Missing required option: '--model-repository=<modelRepository>'");
+        assertThat(node.err()).contains("--model-repository or --data-dir is required");
     }
 
     @Test

@@ -45,12 +45,17 @@ public final class ControlHarness implements AutoCloseable {
     private int port;
 
     public ControlHarness(TestStore store, Path dataDir) {
-        this(store, dataDir, null, Duration.ZERO);
+        this(store, dataDir, Duration.ZERO);
+    }
+
+    /** A control plane whose own timer steps every {@code tick}, as in production. */
+    public ControlHarness(TestStore store, Path dataDir, Duration tick) {
+        this(store, dataDir, null, tick);
     }
 
     /**
      * A control plane on {@code time} (null for {@link #clock}) with its own timer every {@code tickPeriod} (zero for
-     * none), for tests that watch it run as it would in production.
+     * none), for tests that watch it run on the wall clock, as a person would.
      */
     public ControlHarness(TestStore store, Path dataDir, Clock time, Duration tickPeriod) {
         this.time = time == null ? clock : time;
@@ -194,6 +199,16 @@ public final class ControlHarness implements AutoCloseable {
         Http.Answer answer = operator().post("/api/v1/rollouts", spec);
         assertThat(answer.status()).as(answer.text()).isEqualTo(201);
         return answer.json().path("id").asLong();
+    }
+
+    /** One figure of a wave's tally: switched, failed, timed_out, quality_failed or pending. */
+    public int tally(long rollout, int wave, String figure) {
+        return rollout(rollout)
+                .path("waves")
+                .get(wave)
+                .path("tally")
+                .path(figure)
+                .asInt();
     }
 
     /** Reads the control plane's database directly, as a thief with a copy of it would. */

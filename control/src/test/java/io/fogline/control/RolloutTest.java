@@ -186,12 +186,7 @@ class RolloutTest extends OnBothDatabases {
                 .isEqualTo(1);
         JsonNode late = devices.getFirst().desired("fashion");
         devices.getFirst().switchTo(late, SimulatedDevice.goodQuality());
-        assertThat(harness.rollout(id)
-                        .path("waves")
-                        .get(0)
-                        .path("tally")
-                        .path("timed_out")
-                        .asInt())
+        assertThat(harness.tally(id, 0, "timed_out"))
                 .as("a late answer does not undo the timeout")
                 .isEqualTo(1);
     }

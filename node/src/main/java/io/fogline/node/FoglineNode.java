@@ -2,6 +2,7 @@ package io.fogline.node;
 
 import io.fogline.node.http.InferenceServer;
 import io.fogline.node.metrics.NodeMetrics;
+import io.fogline.node.openai.OpenAiEndpoints;
 import io.fogline.node.ota.OtaAgent;
 import io.fogline.routing.Router;
 import io.fogline.runtime.repository.ModelManager;
@@ -20,6 +21,7 @@ public final class FoglineNode implements AutoCloseable {
     private final Vertx vertx;
     private final ModelManager models;
     private final Router router;
+    private final OpenAiEndpoints openAi;
     private final HttpClient upstreams;
     private final NodeMetrics metrics;
     private final InferenceServer server;
@@ -30,6 +32,7 @@ public final class FoglineNode implements AutoCloseable {
             Vertx vertx,
             ModelManager models,
             Router router,
+            OpenAiEndpoints openAi,
             HttpClient upstreams,
             NodeMetrics metrics,
             InferenceServer server,
@@ -38,6 +41,7 @@ public final class FoglineNode implements AutoCloseable {
         this.vertx = vertx;
         this.models = models;
         this.router = router;
+        this.openAi = openAi;
         this.upstreams = upstreams;
         this.metrics = metrics;
         this.server = server;
@@ -55,6 +59,7 @@ public final class FoglineNode implements AutoCloseable {
         HttpClient upstreams =
                 HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         Router router = new Router(models, metrics, upstreams, System::nanoTime);
+        OpenAiEndpoints openAi = new OpenAiEndpoints(models, options.openAi(), upstreams, metrics, metrics);
         // Models load while the HTTP server starts: on a small device the two together are most of the start time.
         CompletableFuture<Void> loading = options.loadAllModels()
                 ? CompletableFuture.runAsync(models::loadAll, runnable -> Thread.ofPlatform()
@@ -68,17 +73,19 @@ public final class FoglineNode implements AutoCloseable {
         try {
             InferenceServer server =
                     new InferenceServer(vertx, models, router, metrics, options.maxRequestBytes(), VERSION);
+            server.serveOpenAi(openAi);
             int port = server.start(options.host(), options.httpPort(), options.eventLoops());
             loading.join();
             if (ota != null) {
                 ota.start(models);
             }
-            return new FoglineNode(vertx, models, router, upstreams, metrics, server, port, ota);
+            return new FoglineNode(vertx, models, router, openAi, upstreams, metrics, server, port, ota);
         } catch (RuntimeException e) {
             loading.join();
             if (ota != null) {
                 ota.close();
             }
+            openAi.close();
             router.close();
             upstreams.close();
             models.close();
@@ -115,6 +122,7 @@ public final class FoglineNode implements AutoCloseable {
             }
             server.close();
         } finally {
+            openAi.close();
             router.close();
             upstreams.close();
             models.close();

@@ -1,5 +1,6 @@
 package io.fogline.node;
 
+import io.fogline.node.openai.OpenAiSettings;
 import io.fogline.node.ota.OtaOptions;
 import java.nio.file.Path;
 
@@ -10,6 +11,7 @@ import java.nio.file.Path;
  * @param maxRequestBytes request bodies larger than this are refused with 413 before they are read whole
  * @param eventLoops HTTP event loop threads; one per core serves best when models run on their own threads
  * @param loadAllModels whether to load every model of the repository at start, rather than only on request
+ * @param openAi how the OpenAI-compatible endpoints serve
  * @param ota how to reach the control plane for over-the-air updates; null for a node without one
  */
 public record NodeOptions(
@@ -19,6 +21,7 @@ public record NodeOptions(
         long maxRequestBytes,
         int eventLoops,
         boolean loadAllModels,
+        OpenAiSettings openAi,
         OtaOptions ota) {
 
     public static final long DEFAULT_MAX_REQUEST_BYTES = 64L * 1024 * 1024;
@@ -31,22 +34,30 @@ public record NodeOptions(
                 DEFAULT_MAX_REQUEST_BYTES,
                 Runtime.getRuntime().availableProcessors(),
                 true,
+                OpenAiSettings.defaults(),
                 null);
     }
 
     public NodeOptions withHttpPort(int port) {
-        return new NodeOptions(modelRepository, host, port, maxRequestBytes, eventLoops, loadAllModels, ota);
+        return new NodeOptions(modelRepository, host, port, maxRequestBytes, eventLoops, loadAllModels, openAi, ota);
     }
 
     public NodeOptions withHost(String newHost) {
-        return new NodeOptions(modelRepository, newHost, httpPort, maxRequestBytes, eventLoops, loadAllModels, ota);
+        return new NodeOptions(
+                modelRepository, newHost, httpPort, maxRequestBytes, eventLoops, loadAllModels, openAi, ota);
     }
 
     public NodeOptions withMaxRequestBytes(long bytes) {
-        return new NodeOptions(modelRepository, host, httpPort, bytes, eventLoops, loadAllModels, ota);
+        return new NodeOptions(modelRepository, host, httpPort, bytes, eventLoops, loadAllModels, openAi, ota);
+    }
+
+    public NodeOptions withOpenAi(OpenAiSettings settings) {
+        return new NodeOptions(
+                modelRepository, host, httpPort, maxRequestBytes, eventLoops, loadAllModels, settings, ota);
     }
 
     public NodeOptions withOta(OtaOptions updates) {
-        return new NodeOptions(modelRepository, host, httpPort, maxRequestBytes, eventLoops, loadAllModels, updates);
+        return new NodeOptions(
+                modelRepository, host, httpPort, maxRequestBytes, eventLoops, loadAllModels, openAi, updates);
     }
 }

@@ -7,6 +7,9 @@ import io.fogline.core.protocol.RequestedOutput;
 import io.fogline.core.tensor.Tensor;
 import io.fogline.routing.cache.ExactCache;
 import io.fogline.routing.policy.RoutingPolicy;
+import io.fogline.routing.redact.RedactionSession;
+import io.fogline.routing.redact.Redactor;
+import io.fogline.routing.redact.TensorRedaction;
 import io.fogline.routing.score.ConfidenceScorer;
 import io.fogline.routing.score.Verdict;
 import io.fogline.routing.upstream.Backoff;
@@ -41,6 +44,9 @@ public final class Router implements AutoCloseable {
     private final RoutingObserver observer;
     private final HttpClient http;
     private final LongSupplier nanoClock;
+    /** Finds the personal data in text that escalates; stateless, so one serves every request. */
+    private static final Redactor REDACTOR = Redactor.standard();
+
     private final Map<String, RoutedModel> routed = new ConcurrentHashMap<>();
     /** One breaker per parent endpoint and breaker settings, shared by the models that escalate there. */
     private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
@@ -109,10 +115,16 @@ public final class Router implements AutoCloseable {
             long deadline,
             ExactCache.Key key) {
         List<String> failures = new ArrayList<>();
+        RoutingPolicy.Redaction redaction = route.policy().redactionOrDefault();
+        RedactionSession session = redaction.redacts() ? REDACTOR.newSession() : null;
+        InferenceRequest outgoing = session == null ? request : TensorRedaction.redact(request, session);
         for (ParentTier parent : route.parents()) {
             try {
                 InferenceResponse remote = route.retrier().call(parent.breaker(), deadline, remaining -> parent.client()
-                        .infer(request, remaining));
+                        .infer(outgoing, remaining));
+                if (session != null && redaction.restores()) {
+                    remote = TensorRedaction.restore(remote, session);
+                }
                 return remember(route, key, fromParent(model, parent.name(), localAnswer, remote, verdict));
             } catch (UpstreamException e) {
                 failures.add(parent.name() + ": " + e.getMessage());

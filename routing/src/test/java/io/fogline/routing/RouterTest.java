@@ -19,6 +19,7 @@ import io.fogline.runtime.testing.TinyModels;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -362,5 +363,72 @@ class RouterTest {
                 .isInstanceOf(InferenceException.class)
                 .hasMessageContaining("'z'");
         assertThat(parent.received()).isEmpty();
+    }
+
+    /** Text with personal data, sent beside unsure scores so that it escalates. */
+    private static final String TEXT =
+            "Refund card 4111 1111 1111 1111 and write to anna.schmidt@example.com from 10.1.2.3";
+
+    private void serveWithText(String redaction) throws IOException {
+        parent = new StandInParent();
+        parent.behave(StandInParent.Behaviour.ECHO_TEXT);
+        TestRepository files = new TestRepository(repository);
+        TinyModels.identityWithText(files.modelFile("edge", 1));
+        files.config("edge", """
+                {"max_batch_size": 0, "routing": {"output": "y", "escalate_when": {"max_probability_below": 0.8},
+                 "parents": [{"name": "cloud", "url": "%s", "model": "big"}], "timeout_ms": 5000%s}}""".formatted(parent.url(), redaction));
+        models = new ModelManager(repository, InferenceObserver.NONE, Router::check);
+        models.loadAll();
+        router = new Router(models, observer, http, clock);
+    }
+
+    private InferenceResponse inferUnsureWithText() {
+        return router.infer(
+                        "edge",
+                        null,
+                        new InferenceRequest(
+                                "r1",
+                                Map.of(),
+                                List.of(
+                                        Tensor.ofFloats("x", new long[] {1, 3}, 0.5f, 0.3f, 0.2f),
+                                        Tensor.ofStrings("text", new long[] {1, 1}, TEXT)),
+                                List.of()))
+                .join();
+    }
+
+    private static String firstText(Tensor tensor) {
+        return new String(tensor.toByteElements().getFirst(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void redactsTheTextOfAnEscalatedRequestAndRestoresItInTheParentsAnswer() throws IOException {
+        serveWithText("");
+
+        InferenceResponse answer = inferUnsureWithText();
+
+        assertThat(answer.parameters()).containsEntry(RoutingParameters.TIER, "cloud");
+        String atParent = firstText(parent.received().getFirst().input("text"));
+        assertThat(atParent).isEqualTo("Refund card <CARD_1> and write to <EMAIL_1> from <IPV4_1>");
+        assertThat(parent.received().getFirst().input("x").toFloats()).containsExactly(0.5f, 0.3f, 0.2f);
+        assertThat(firstText(answer.output("text_out"))).isEqualTo("Parent saw: " + TEXT);
+    }
+
+    @Test
+    void leavesPlaceholdersInTheAnswerWhenThePolicySaysNotToRestore() throws IOException {
+        serveWithText(", \"redaction\": {\"restore\": false}");
+
+        InferenceResponse answer = inferUnsureWithText();
+
+        assertThat(firstText(answer.output("text_out")))
+                .isEqualTo("Parent saw: Refund card <CARD_1> and write to <EMAIL_1> from <IPV4_1>");
+    }
+
+    @Test
+    void sendsTheTextAsItIsWhenThePolicyTurnsRedactionOff() throws IOException {
+        serveWithText(", \"redaction\": {\"enabled\": false}");
+
+        inferUnsureWithText();
+
+        assertThat(firstText(parent.received().getFirst().input("text"))).isEqualTo(TEXT);
     }
 }

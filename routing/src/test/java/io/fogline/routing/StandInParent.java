@@ -4,10 +4,13 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.fogline.core.protocol.InferenceCodec;
 import io.fogline.core.protocol.InferenceRequest;
+import io.fogline.core.protocol.InferenceResponse;
+import io.fogline.core.tensor.Tensor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 
@@ -23,7 +26,9 @@ final class StandInParent implements AutoCloseable {
         /** Answers as a node that escalated the request to its own parent, named {@code cloud}. */
         ANSWER_FROM_ITS_PARENT,
         FAIL,
-        STALL
+        STALL,
+        /** Answers {@code [0, 0, 1]} and, as {@code text_out}, "Parent saw: " and the text of input {@code text}. */
+        ECHO_TEXT
     }
 
     private final HttpServer server;
@@ -64,6 +69,25 @@ final class StandInParent implements AutoCloseable {
             case ANSWER -> send(exchange, 200, """
                     {"model_name": "big", "model_version": "1", "outputs": [
                       {"name": "y", "datatype": "FP32", "shape": [1, 3], "data": [0, 0, 1]}]}""");
+            case ECHO_TEXT -> {
+                String seen = new String(
+                        received.getLast().input("text").toByteElements().getFirst(), StandardCharsets.UTF_8);
+                InferenceResponse answer = new InferenceResponse(
+                        "big",
+                        "1",
+                        null,
+                        Map.of(),
+                        List.of(
+                                Tensor.ofFloats("y", new long[] {1, 3}, 0, 0, 1),
+                                Tensor.ofStrings("text_out", new long[] {1, 1}, "Parent saw: " + seen)));
+                send(
+                        exchange,
+                        200,
+                        new String(
+                                InferenceCodec.encodeResponse(answer, name -> false)
+                                        .body(),
+                                StandardCharsets.UTF_8));
+            }
             case ANSWER_FROM_ITS_PARENT -> send(exchange, 200, """
                     {"model_name": "big", "model_version": "1",
                      "parameters": {"fogline_tier": "cloud", "fogline_confidence": 0.97},

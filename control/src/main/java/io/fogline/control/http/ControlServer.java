@@ -6,6 +6,7 @@ import io.fogline.control.ApiException;
 import io.fogline.control.ControlPlane;
 import io.fogline.control.Fields;
 import io.fogline.control.Publisher;
+import io.fogline.control.fleet.DesiredModel;
 import io.fogline.control.fleet.DesiredStates;
 import io.fogline.control.fleet.Fleet;
 import io.fogline.control.fleet.LabelSelector;
@@ -20,7 +21,11 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.time.Duration;
+<<<<<<< HEAD
 import java.util.Arrays;
+=======
+import java.util.List;
+>>>>>>> main
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -218,19 +223,22 @@ public final class ControlServer implements AutoCloseable {
             digest = DesiredStates.digestOf(control.fleet().device(deviceId).desired());
         }
         long interval = control.pollInterval().toSeconds();
-        String etag = "\"" + digest.substring(0, 32) + "-" + interval + "\"";
-        exchange.setHeader("ETag", etag);
-        if (matches(exchange.header("If-None-Match"), etag)) {
+        if (matches(exchange.header("If-None-Match"), etag(digest, interval))) {
+            exchange.setHeader("ETag", etag(digest, interval));
             exchange.sendEmpty(304);
             return;
         }
-        exchange.sendJson(
-                200,
-                Map.of(
-                        "poll_interval_seconds",
-                        interval,
-                        "models",
-                        control.fleet().desired(deviceId)));
+        // The body is read afresh and its ETag made from it, so a change since the credential was read is not lost.
+        List<DesiredModel> models = control.fleet().desired(deviceId);
+        exchange.setHeader("ETag", etag(DesiredStates.digestOf(models), interval));
+        exchange.sendJson(200, new DesiredState(interval, models));
+    }
+
+    /** The desired state of docs/protocol.md. */
+    record DesiredState(long pollIntervalSeconds, List<DesiredModel> models) {}
+
+    private static String etag(String digest, long interval) {
+        return "\"" + digest.substring(0, 32) + "-" + interval + "\"";
     }
 
     private static boolean matches(String ifNoneMatch, String etag) {

@@ -17,6 +17,7 @@ import java.util.Map;
 final class Exchange {
 
     private static final String JSON_TYPE = "application/json";
+    private static final long LINGER_BYTES = 4L * 1024 * 1024;
 
     final HttpExchange http;
     final String[] path;
@@ -74,10 +75,25 @@ final class Exchange {
         }
     }
 
-    private void refuseDeclaredOver(long limit) {
+    private void refuseDeclaredOver(long limit) throws IOException {
         String declared = header("Content-Length");
         if (declared != null && Long.parseLong(declared.trim()) > limit) {
+            discardSome();
             throw tooLarge(limit);
+        }
+    }
+
+    /**
+     * Reads and drops up to {@link #LINGER_BYTES} of a refused body. Closing a connection with unread input makes the
+     * kernel send a reset that can destroy the 413 before the client reads it.
+     */
+    private void discardSome() throws IOException {
+        InputStream body = http.getRequestBody();
+        byte[] buffer = new byte[64 * 1024];
+        long dropped = 0;
+        int n;
+        while (dropped < LINGER_BYTES && (n = body.read(buffer)) > 0) {
+            dropped += n;
         }
     }
 

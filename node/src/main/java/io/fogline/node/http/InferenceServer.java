@@ -7,6 +7,7 @@ import io.fogline.core.protocol.InferenceRequest;
 import io.fogline.core.protocol.InferenceResponse;
 import io.fogline.core.protocol.RequestedOutput;
 import io.fogline.node.metrics.NodeMetrics;
+import io.fogline.node.openai.OpenAiEndpoints;
 import io.fogline.routing.Router;
 import io.fogline.runtime.config.ModelConfig;
 import io.fogline.runtime.repository.ModelManager;
@@ -46,6 +47,7 @@ public final class InferenceServer implements AutoCloseable {
     private final long maxRequestBytes;
     private final List<HttpServer> servers = new ArrayList<>();
     private final String version;
+    private OpenAiEndpoints openAi;
 
     public InferenceServer(
             Vertx vertx,
@@ -60,6 +62,11 @@ public final class InferenceServer implements AutoCloseable {
         this.metrics = metrics;
         this.maxRequestBytes = maxRequestBytes;
         this.version = version;
+    }
+
+    /** Serves the OpenAI-compatible endpoints under {@code /v1} too; call before {@link #start}. */
+    public void serveOpenAi(OpenAiEndpoints endpoints) {
+        this.openAi = endpoints;
     }
 
     /**
@@ -89,6 +96,9 @@ public final class InferenceServer implements AutoCloseable {
         try {
             if (path.length >= 1 && path[0].equals("v2")) {
                 routeV2(request, path);
+            } else if (path.length >= 1 && path[0].equals("v1") && openAi != null) {
+                BodyReader.read(
+                        request, maxRequestBytes, body -> openAi.handle(request, path, body), () -> tooLarge(request));
             } else if (path.length == 1 && path[0].equals("metrics") && request.method() == HttpMethod.GET) {
                 request.response()
                         .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
@@ -360,18 +370,22 @@ public final class InferenceServer implements AutoCloseable {
                 : InferenceException.internal(cause.toString(), cause);
     }
 
+    /** The HTTP status that answers a failure of this kind, on every API of the node. */
+    public static int status(InferenceException e) {
+        return switch (e.kind()) {
+            case INVALID_ARGUMENT -> 400;
+            case NOT_FOUND -> 404;
+            case PAYLOAD_TOO_LARGE -> 413;
+            case UNAVAILABLE -> 503;
+            case INTERNAL -> 500;
+        };
+    }
+
     private static Future<Void> fail(HttpServerResponse response, InferenceException e) {
         if (response.ended()) {
             return Future.succeededFuture();
         }
-        int status =
-                switch (e.kind()) {
-                    case INVALID_ARGUMENT -> 400;
-                    case NOT_FOUND -> 404;
-                    case PAYLOAD_TOO_LARGE -> 413;
-                    case UNAVAILABLE -> 503;
-                    case INTERNAL -> 500;
-                };
+        int status = status(e);
         if (e.retryAfterSeconds() > 0) {
             response.putHeader("Retry-After", Integer.toString(e.retryAfterSeconds()));
         }

@@ -1,6 +1,7 @@
 package io.fogline.node.metrics;
 
 import io.fogline.routing.RoutingObserver;
+import io.fogline.routing.openai.ChatObserver;
 import io.fogline.routing.score.Verdict;
 import io.fogline.routing.upstream.CircuitBreaker;
 import io.fogline.runtime.onnx.OnnxModel;
@@ -30,7 +31,7 @@ import java.util.stream.LongStream;
  * {@code fogline_inference_*}); durations are histograms in seconds, as Prometheus prefers, rather than Triton's
  * cumulative microsecond counters.
  */
-public final class NodeMetrics implements InferenceObserver, RoutingObserver {
+public final class NodeMetrics implements InferenceObserver, RoutingObserver, ChatObserver {
 
     /** Fixed buckets from 25 µs to 10 s: fine enough for a tiny model on a CPU, few enough to scrape cheaply. */
     private static final Duration[] LATENCY_BUCKETS = LongStream.of(
@@ -189,6 +190,34 @@ public final class NodeMetrics implements InferenceObserver, RoutingObserver {
             routingCounter(
                     "fogline.routing.degraded", "Answers given locally because no parent answered", "model", model);
         }
+    }
+
+    @Override
+    public void answered(String source, String cache) {
+        routingCounter(
+                "fogline.openai.chat.answers",
+                "Chat completions by who answered (an upstream or the cache) and cache result",
+                "source",
+                source,
+                "cache",
+                cache);
+    }
+
+    @Override
+    public void upstreamFailed(String upstream, String reason) {
+        routingCounter(
+                "fogline.openai.chat.upstream.failures",
+                "Chat upstreams given up on (after their retries), each followed by a fallback or an error",
+                "upstream",
+                upstream,
+                "reason",
+                reason);
+    }
+
+    @Override
+    public void redacted(String kind) {
+        routingCounter(
+                "fogline.redaction.entities", "Personal data replaced before a request left the node", "kind", kind);
     }
 
     private void routingCounter(String name, String description, String... tags) {

@@ -33,7 +33,8 @@ public record RoutingPolicy(
         Long timeoutMs,
         Retries retries,
         Breaker circuitBreaker,
-        Cache cache) {
+        Cache cache,
+        Redaction redaction) {
 
     public static final long DEFAULT_TIMEOUT_MS = 1000;
 
@@ -114,6 +115,25 @@ public record RoutingPolicy(
     /** The exact cache: answers by model, version, input bytes and requested outputs; LRU within a byte budget. */
     public record Cache(long maxBytes, long ttlMs) {}
 
+    /**
+     * What happens to the text ({@code BYTES} tensors) of a request that escalates: redacted before it leaves the node
+     * unless {@code enabled} is false, and the placeholders in the parent's {@code BYTES} outputs put back unless
+     * {@code restore} is false.
+     */
+    public record Redaction(Boolean enabled, Boolean restore) {
+        public boolean redacts() {
+            return enabled == null || enabled;
+        }
+
+        public boolean restores() {
+            return restore == null || restore;
+        }
+    }
+
+    public Redaction redactionOrDefault() {
+        return redaction == null ? new Redaction(null, null) : redaction;
+    }
+
     /** The budget of a request that does not name one. */
     public Duration defaultTimeout() {
         return Duration.ofMillis(timeoutMs == null ? DEFAULT_TIMEOUT_MS : timeoutMs);
@@ -163,7 +183,7 @@ public record RoutingPolicy(
 
     private RoutingPolicy withParents(List<Parent> newParents) {
         return new RoutingPolicy(
-                output, activation, escalateWhen, newParents, timeoutMs, retries, circuitBreaker, cache);
+                output, activation, escalateWhen, newParents, timeoutMs, retries, circuitBreaker, cache, redaction);
     }
 
     private void check() {

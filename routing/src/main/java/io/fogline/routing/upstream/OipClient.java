@@ -7,18 +7,12 @@ import io.fogline.core.protocol.InferenceResponse;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * A client of one model on an Open Inference Protocol v2 server: another Fogline node, Triton or KServe. Tensors
@@ -68,16 +62,11 @@ public final class OipClient {
         if (encoded.hasBinary()) {
             builder.header(InferenceCodec.HEADER_LENGTH, Integer.toString(encoded.headerLength()));
         }
-        HttpResponse<byte[]> response = send(builder.build(), timeout);
+        HttpResponse<byte[]> response =
+                UpstreamHttp.send(http, builder.build(), HttpResponse.BodyHandlers.ofByteArray(), timeout);
         byte[] body = response.body();
         if (response.statusCode() != 200) {
-            String message = "HTTP " + response.statusCode() + " from " + inferUri + ": "
-                    + new String(body, 0, Math.min(body.length, 300), StandardCharsets.UTF_8);
-            throw new UpstreamException(
-                    response.statusCode() >= 500
-                            ? UpstreamException.Kind.SERVER_ERROR
-                            : UpstreamException.Kind.CLIENT_ERROR,
-                    message);
+            throw UpstreamHttp.statusError(response.statusCode(), inferUri, body);
         }
         try {
             int headerLength = response.headers()
@@ -91,35 +80,6 @@ public final class OipClient {
                     "unreadable answer from " + inferUri + ": " + e.getMessage(),
                     e);
         }
-    }
-
-    private HttpResponse<byte[]> send(HttpRequest request, Duration timeout) throws UpstreamException {
-        CompletableFuture<HttpResponse<byte[]>> pending =
-                http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
-        try {
-            // The client's own timeout stops waiting for headers only; this bounds the body and the connect as well.
-            return pending.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            pending.cancel(true);
-            throw timeout(timeout);
-        } catch (InterruptedException e) {
-            pending.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new UpstreamException(UpstreamException.Kind.TIMEOUT, "interrupted while waiting for " + inferUri);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof HttpTimeoutException && !(cause instanceof HttpConnectTimeoutException)) {
-                throw timeout(timeout);
-            }
-            // Refused, reset, no route, TLS failure: nothing usable answered.
-            throw new UpstreamException(
-                    UpstreamException.Kind.UNREACHABLE, inferUri + " is unreachable: " + cause, cause);
-        }
-    }
-
-    private UpstreamException timeout(Duration timeout) {
-        return new UpstreamException(
-                UpstreamException.Kind.TIMEOUT, "no answer from " + inferUri + " within " + timeout.toMillis() + " ms");
     }
 
     private static String encode(String segment) {

@@ -81,6 +81,25 @@ public final class TinyModels {
     }
 
     /**
+     * Returns both its inputs, so that a request carries text beside the scores a router reads: FP32 {@code x} [batch,
+     * n] → {@code y}, and a string tensor {@code text} [batch, m] → {@code text_out}.
+     *
+     * @return {@code file}
+     */
+    public static Path identityWithText(Path file) throws IOException {
+        GraphProto graph = GraphProto.newBuilder()
+                .setName("identity_with_text")
+                .addInput(tensor("x", TensorProto.DataType.FLOAT, "batch", "n"))
+                .addInput(tensor("text", TensorProto.DataType.STRING, "batch", "m"))
+                .addOutput(tensor("y", TensorProto.DataType.FLOAT, "batch", "n"))
+                .addOutput(tensor("text_out", TensorProto.DataType.STRING, "batch", "m"))
+                .addNode(node("Identity", "y", "x"))
+                .addNode(node("Identity", "text_out", "text"))
+                .build();
+        return write(file, graph);
+    }
+
+    /**
      * Adds two FP32 tensors: {@code a} [batch, n] + {@code b} [batch, n] → {@code sum} [batch, n].
      *
      * @return {@code file}
