@@ -21,11 +21,8 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.time.Duration;
-<<<<<<< HEAD
 import java.util.Arrays;
-=======
 import java.util.List;
->>>>>>> main
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
