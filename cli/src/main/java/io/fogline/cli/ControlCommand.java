@@ -2,6 +2,8 @@ package io.fogline.cli;
 
 import io.fogline.control.ControlOptions;
 import io.fogline.control.ControlPlane;
+import io.fogline.control.monitor.MonitorOptions;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -65,6 +67,28 @@ final class ControlCommand implements Callable<Integer> {
             description = "Larger bundle uploads are refused with 413 (default ${DEFAULT-VALUE}).")
     long maxBundleBytes;
 
+    @Option(names = "--webhook", description = "POST every alert as JSON to this URL; retried until it answers 2xx.")
+    URI webhook;
+
+    @Option(
+            names = "--otlp-endpoint",
+            description = "Push the control plane's metrics over OTLP/HTTP to this URL (e.g."
+                    + " http://collector:4318/v1/metrics) every 30 s; off by default.")
+    URI otlpEndpoint;
+
+    @Option(
+            names = "--latency-slo-ms",
+            defaultValue = "250",
+            description = "p95 latency over which a device's model version is alerted on (default ${DEFAULT-VALUE}).")
+    double latencySloMs;
+
+    @Option(
+            names = "--psi-threshold",
+            defaultValue = "0.2",
+            description = "PSI of inputs, outputs or predicted classes over which drift is alerted on (default"
+                    + " ${DEFAULT-VALUE}).")
+    double psiThreshold;
+
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
@@ -78,6 +102,10 @@ final class ControlCommand implements Callable<Integer> {
                 .withTrustStore(trustStore)
                 .withPollInterval(Duration.ofSeconds(pollIntervalSeconds))
                 .withMaxBundleBytes(maxBundleBytes);
+        MonitorOptions monitor = MonitorOptions.defaults();
+        options = options.withMonitor(monitor.withWebhook(webhook)
+                .withOtlpEndpoint(otlpEndpoint)
+                .withThresholds(latencySloMs, monitor.errorRate(), monitor.escalationJump(), psiThreshold));
         ControlPlane control = ControlPlane.start(options);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -4,10 +4,12 @@ import io.fogline.node.FoglineNode;
 import io.fogline.node.NodeOptions;
 import io.fogline.node.openai.OpenAiSettings;
 import io.fogline.node.ota.OtaOptions;
+import io.fogline.node.telemetry.TelemetryOptions;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -79,6 +81,25 @@ final class NodeCommand implements Callable<Integer> {
                     + " endpoints (see README); without it /v1/embeddings serves and chat has no upstream.")
     Path openAiConfig;
 
+    @Option(
+            names = "--otlp-endpoint",
+            description = "Push the node's metrics over OTLP/HTTP to this URL (e.g. http://collector:4318/v1/metrics)"
+                    + " every 30 s; off by default.")
+    URI otlpEndpoint;
+
+    @Option(
+            names = "--telemetry-window",
+            defaultValue = "60",
+            description = "Seconds per telemetry window, with --control (default ${DEFAULT-VALUE}).")
+    long telemetryWindowSeconds;
+
+    @Option(
+            names = "--telemetry-max-bytes",
+            defaultValue = "16777216",
+            description = "Cap of the telemetry outbox kept while the control plane is out of reach; older windows"
+                    + " are merged, then lose their drift detail, then go (default ${DEFAULT-VALUE}).")
+    long telemetryMaxBytes;
+
     @Override
     public Integer call() throws InterruptedException, IOException {
         long started = System.nanoTime();
@@ -90,7 +111,8 @@ final class NodeCommand implements Callable<Integer> {
         NodeOptions options = NodeOptions.defaults(repository)
                 .withHost(httpAddress)
                 .withHttpPort(httpPort)
-                .withMaxRequestBytes(maxRequestBytes);
+                .withMaxRequestBytes(maxRequestBytes)
+                .withOtlpEndpoint(otlpEndpoint);
         if (openAiConfig != null) {
             options = options.withOpenAi(OpenAiSettings.read(openAiConfig));
         }
@@ -122,6 +144,12 @@ final class NodeCommand implements Callable<Integer> {
         if (!Files.isRegularFile(trustedKeys)) {
             throw new ParameterException(spec.commandLine(), "--trusted-keys " + trustedKeys + " is not a file");
         }
-        return new OtaOptions(control, enrolmentToken, deviceId, labels, dataDir, trustedKeys);
+        TelemetryOptions defaults = TelemetryOptions.defaults();
+        return new OtaOptions(control, enrolmentToken, deviceId, labels, dataDir, trustedKeys)
+                .withTelemetry(new TelemetryOptions(
+                        Duration.ofSeconds(telemetryWindowSeconds),
+                        telemetryMaxBytes,
+                        defaults.batchMaxBytes(),
+                        defaults.maxMergedWindows()));
     }
 }

@@ -1,5 +1,6 @@
 package io.fogline.control;
 
+import io.fogline.control.monitor.MonitorOptions;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,6 +15,7 @@ import java.time.Duration;
  *     directory
  * @param tick how often the timer flushes heartbeats and advances rollouts; zero for no timer (tests call
  *     {@link ControlPlane#tick()} themselves)
+ * @param monitor alert thresholds, the webhook and metrics export
  */
 public record ControlOptions(
         Path dataDir,
@@ -25,7 +27,8 @@ public record ControlOptions(
         Duration pollInterval,
         long maxBundleBytes,
         Duration tick,
-        Clock clock) {
+        Clock clock,
+        MonitorOptions monitor) {
 
     public static final long DEFAULT_MAX_BUNDLE_BYTES = 2L * 1024 * 1024 * 1024;
 
@@ -40,42 +43,118 @@ public record ControlOptions(
                 Duration.ofSeconds(30),
                 DEFAULT_MAX_BUNDLE_BYTES,
                 Duration.ofSeconds(1),
-                Clock.systemUTC());
+                Clock.systemUTC(),
+                MonitorOptions.defaults());
     }
 
     public ControlOptions withDatabase(String url) {
         return new ControlOptions(
-                dataDir, url, host, httpPort, adminToken, trustStore, pollInterval, maxBundleBytes, tick, clock);
+                dataDir,
+                url,
+                host,
+                httpPort,
+                adminToken,
+                trustStore,
+                pollInterval,
+                maxBundleBytes,
+                tick,
+                clock,
+                monitor);
     }
 
     public ControlOptions withHttp(String host, int port) {
         return new ControlOptions(
-                dataDir, database, host, port, adminToken, trustStore, pollInterval, maxBundleBytes, tick, clock);
+                dataDir,
+                database,
+                host,
+                port,
+                adminToken,
+                trustStore,
+                pollInterval,
+                maxBundleBytes,
+                tick,
+                clock,
+                monitor);
     }
 
     public ControlOptions withAdminToken(String token) {
         return new ControlOptions(
-                dataDir, database, host, httpPort, token, trustStore, pollInterval, maxBundleBytes, tick, clock);
+                dataDir,
+                database,
+                host,
+                httpPort,
+                token,
+                trustStore,
+                pollInterval,
+                maxBundleBytes,
+                tick,
+                clock,
+                monitor);
     }
 
     public ControlOptions withTrustStore(Path file) {
         return new ControlOptions(
-                dataDir, database, host, httpPort, adminToken, file, pollInterval, maxBundleBytes, tick, clock);
+                dataDir,
+                database,
+                host,
+                httpPort,
+                adminToken,
+                file,
+                pollInterval,
+                maxBundleBytes,
+                tick,
+                clock,
+                monitor);
     }
 
     public ControlOptions withPollInterval(Duration interval) {
         return new ControlOptions(
-                dataDir, database, host, httpPort, adminToken, trustStore, interval, maxBundleBytes, tick, clock);
+                dataDir,
+                database,
+                host,
+                httpPort,
+                adminToken,
+                trustStore,
+                interval,
+                maxBundleBytes,
+                tick,
+                clock,
+                monitor);
     }
 
     public ControlOptions withMaxBundleBytes(long bytes) {
         return new ControlOptions(
-                dataDir, database, host, httpPort, adminToken, trustStore, pollInterval, bytes, tick, clock);
+                dataDir, database, host, httpPort, adminToken, trustStore, pollInterval, bytes, tick, clock, monitor);
+    }
+
+    public ControlOptions withMonitor(MonitorOptions settings) {
+        return new ControlOptions(
+                dataDir,
+                database,
+                host,
+                httpPort,
+                adminToken,
+                trustStore,
+                pollInterval,
+                maxBundleBytes,
+                tick,
+                clock,
+                settings);
     }
 
     /** A clock to read and a timer period; tests pass a clock they move and {@link Duration#ZERO}. */
     public ControlOptions withTime(Clock clock, Duration tick) {
         return new ControlOptions(
-                dataDir, database, host, httpPort, adminToken, trustStore, pollInterval, maxBundleBytes, tick, clock);
+                dataDir,
+                database,
+                host,
+                httpPort,
+                adminToken,
+                trustStore,
+                pollInterval,
+                maxBundleBytes,
+                tick,
+                clock,
+                monitor);
     }
 }

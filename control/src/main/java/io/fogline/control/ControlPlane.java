@@ -6,11 +6,21 @@ import io.fogline.control.fleet.Fleet;
 import io.fogline.control.fleet.Heartbeats;
 import io.fogline.control.fleet.Secrets;
 import io.fogline.control.http.ControlServer;
+import io.fogline.control.monitor.AlertEvaluator;
+import io.fogline.control.monitor.AlertStore;
+import io.fogline.control.monitor.ControlMetrics;
+import io.fogline.control.monitor.HealthViews;
+import io.fogline.control.monitor.Monitor;
+import io.fogline.control.monitor.MonitorOptions;
+import io.fogline.control.monitor.References;
+import io.fogline.control.monitor.TelemetryStore;
+import io.fogline.control.monitor.Webhook;
 import io.fogline.control.registry.BlobStore;
 import io.fogline.control.registry.Registry;
 import io.fogline.control.rollout.RolloutEngine;
 import io.fogline.control.rollout.RolloutViews;
 import io.fogline.control.store.Database;
+import io.fogline.core.telemetry.TelemetryBatch;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,6 +48,11 @@ public final class ControlPlane implements AutoCloseable {
     private final Publisher publisher;
     private final RolloutEngine rollouts;
     private final RolloutViews rolloutViews;
+    private final TelemetryStore telemetry;
+    private final AlertStore alerts;
+    private final Monitor monitor;
+    private final HealthViews health;
+    private final ControlMetrics metrics;
     private final ScheduledExecutorService timer;
     private final String adminToken;
     private ControlServer server;
@@ -53,6 +68,20 @@ public final class ControlPlane implements AutoCloseable {
         this.publisher = new Publisher(database, blobs, trustStoreFile(options), options.clock());
         this.rollouts = new RolloutEngine(database, options.clock(), fleet);
         this.rolloutViews = new RolloutViews(database);
+        MonitorOptions watch = options.monitor();
+        this.telemetry = new TelemetryStore(database, options.clock());
+        this.alerts = new AlertStore(database, options.clock());
+        References references = new References(database, blobs);
+        this.monitor = new Monitor(
+                new AlertEvaluator(database, telemetry, references, options.clock(), options.pollInterval(), watch),
+                alerts,
+                watch.webhook() == null ? null : new Webhook(watch.webhook()),
+                options.clock(),
+                watch);
+        Duration silence = options.pollInterval().multipliedBy(watch.silentPolls());
+        this.health = new HealthViews(database, telemetry, references, options.clock(), silence);
+        this.metrics =
+                new ControlMetrics(database, alerts, options.clock(), silence, watch.otlpEndpoint(), watch.otlpStep());
         this.adminToken = options.adminToken() != null ? options.adminToken() : adminTokenFile(options.dataDir());
         this.timer = options.tick().isZero()
                 ? null
@@ -88,10 +117,11 @@ public final class ControlPlane implements AutoCloseable {
         return control;
     }
 
-    /** One step of the timer: writes pending heartbeats and advances every unfinished rollout. */
+    /** One step of the timer: writes pending heartbeats, advances every unfinished rollout, evaluates alerts. */
     public void tick() {
         heartbeats.flush();
         rollouts.tick();
+        monitor.tick();
     }
 
     private void tickQuietly() {
@@ -106,7 +136,31 @@ public final class ControlPlane implements AutoCloseable {
     public boolean feedback(String deviceId, JsonNode body) {
         FeedbackReceiver.Applied applied = feedback.apply(deviceId, body);
         applied.rolloutToAdvance().ifPresent(rollouts::advance);
+        metrics.feedback(applied.accepted());
         return applied.accepted();
+    }
+
+    /** Stores a device's telemetry batch; false when that batch id was applied before. */
+    public boolean telemetry(String deviceId, TelemetryBatch batch) {
+        boolean applied = telemetry.accept(deviceId, batch);
+        metrics.telemetryBatch(applied);
+        return applied;
+    }
+
+    public AlertStore alerts() {
+        return alerts;
+    }
+
+    public Monitor monitor() {
+        return monitor;
+    }
+
+    public HealthViews health() {
+        return health;
+    }
+
+    public ControlMetrics metrics() {
+        return metrics;
     }
 
     public int port() {
@@ -183,6 +237,7 @@ public final class ControlPlane implements AutoCloseable {
         if (server != null) {
             server.close();
         }
+        metrics.close();
         try {
             heartbeats.flush();
         } catch (RuntimeException e) {

@@ -7,6 +7,7 @@ import io.fogline.bundle.BundleException;
 import io.fogline.bundle.BundleWriter;
 import io.fogline.bundle.SigningKey;
 import io.fogline.bundle.TrustStore;
+import io.fogline.control.monitor.MonitorOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -43,6 +44,8 @@ public final class ControlHarness implements AutoCloseable {
     private final SigningKey signingKey = SigningKey.generate();
     private ControlPlane control;
     private int port;
+    private MonitorOptions monitor = MonitorOptions.defaults();
+    private String referenceStats = REFERENCE_STATS;
 
     public ControlHarness(TestStore store, Path dataDir) {
         this(store, dataDir, Duration.ZERO);
@@ -78,7 +81,8 @@ public final class ControlHarness implements AutoCloseable {
                     .withAdminToken(ADMIN_TOKEN)
                     .withTrustStore(dataDir.resolve("trust-store.json"))
                     .withMaxBundleBytes(MAX_BUNDLE_BYTES)
-                    .withTime(time, tickPeriod));
+                    .withTime(time, tickPeriod)
+                    .withMonitor(monitor));
             port = control.port();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -88,6 +92,12 @@ public final class ControlHarness implements AutoCloseable {
     public void restart() {
         control.close();
         start();
+    }
+
+    /** Restarts with other monitoring settings: thresholds, a webhook, an OTLP endpoint. */
+    public void restart(MonitorOptions settings) {
+        monitor = settings;
+        restart();
     }
 
     public ControlPlane control() {
@@ -153,7 +163,7 @@ public final class ControlHarness implements AutoCloseable {
         Files.writeString(files.resolve("config.json"), "{\"max_batch_size\":8}");
         Files.writeString(files.resolve("labels.txt"), "cat\ndog\n");
         Files.writeString(files.resolve("golden.json"), GOLDEN);
-        Files.writeString(files.resolve("reference-stats.json"), REFERENCE_STATS);
+        Files.writeString(files.resolve("reference-stats.json"), referenceStats);
         Path out = dir.resolve(model + "-" + version + ".fbundle");
         try {
             BundleWriter.pack(files, model, version, Instant.parse("2026-11-23T14:00:00Z"), Optional.of(key), out);
@@ -172,6 +182,16 @@ public final class ControlHarness implements AutoCloseable {
             return answer.json().path("bundle").asText();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Publishes a bundle whose reference-stats.json is {@code stats}, for drift to be measured against. */
+    public String publish(String model, int version, String stats) {
+        referenceStats = stats;
+        try {
+            return publish(model, version);
+        } finally {
+            referenceStats = REFERENCE_STATS;
         }
     }
 

@@ -2,8 +2,10 @@ package io.fogline.node;
 
 import io.fogline.node.http.InferenceServer;
 import io.fogline.node.metrics.NodeMetrics;
+import io.fogline.node.metrics.NodeObserver;
 import io.fogline.node.openai.OpenAiEndpoints;
 import io.fogline.node.ota.OtaAgent;
+import io.fogline.node.telemetry.Telemetry;
 import io.fogline.routing.Router;
 import io.fogline.runtime.repository.ModelManager;
 import io.vertx.core.Vertx;
@@ -11,6 +13,8 @@ import io.vertx.core.VertxOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
+import java.time.InstantSource;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /** A running node: its models, its metrics and its HTTP server, started and stopped together. */
@@ -27,6 +31,8 @@ public final class FoglineNode implements AutoCloseable {
     private final InferenceServer server;
     private final int port;
     private final OtaAgent ota;
+    /** With the OTA agent, whose polls carry its uploads; null without. */
+    private final Telemetry telemetry;
 
     private FoglineNode(
             Vertx vertx,
@@ -37,7 +43,8 @@ public final class FoglineNode implements AutoCloseable {
             NodeMetrics metrics,
             InferenceServer server,
             int port,
-            OtaAgent ota) {
+            OtaAgent ota,
+            Telemetry telemetry) {
         this.vertx = vertx;
         this.models = models;
         this.router = router;
@@ -47,18 +54,30 @@ public final class FoglineNode implements AutoCloseable {
         this.server = server;
         this.port = port;
         this.ota = ota;
+        this.telemetry = telemetry;
     }
 
     /** Loads the models (unless told not to) and listens; returns once the node answers requests. */
     public static FoglineNode start(NodeOptions options) {
         // Before any model loads: what an interrupted update left untested must not serve.
         OtaAgent ota = options.ota() == null ? null : prepareOta(options);
-        NodeMetrics metrics = new NodeMetrics();
-        ModelManager models = new ModelManager(options.modelRepository(), metrics, Router::check);
+        NodeMetrics metrics = new NodeMetrics(options.otlpEndpoint());
+        Telemetry telemetry = options.ota() == null
+                ? null
+                : Telemetry.open(
+                        options.ota().telemetry(),
+                        options.ota().dataDir(),
+                        options.modelRepository(),
+                        InstantSource.system());
+        NodeObserver observer = telemetry == null ? metrics : NodeObserver.all(List.of(metrics, telemetry.recorder()));
+        ModelManager models = new ModelManager(options.modelRepository(), observer, Router::check);
+        if (telemetry != null) {
+            telemetry.startTicking(models::queueDepths);
+        }
         // One client for every parent tier: its connection pool is what keeps escalations from paying a handshake.
         HttpClient upstreams =
                 HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        Router router = new Router(models, metrics, upstreams, System::nanoTime);
+        Router router = new Router(models, observer, upstreams, System::nanoTime);
         OpenAiEndpoints openAi = new OpenAiEndpoints(models, options.openAi(), upstreams, metrics, metrics);
         // Models load while the HTTP server starts: on a small device the two together are most of the start time.
         CompletableFuture<Void> loading = options.loadAllModels()
@@ -72,18 +91,19 @@ public final class FoglineNode implements AutoCloseable {
                 .setPreferNativeTransport(true));
         try {
             InferenceServer server =
-                    new InferenceServer(vertx, models, router, metrics, options.maxRequestBytes(), VERSION);
+                    new InferenceServer(vertx, models, router, metrics, observer, options.maxRequestBytes(), VERSION);
             server.serveOpenAi(openAi);
             int port = server.start(options.host(), options.httpPort(), options.eventLoops());
             loading.join();
             if (ota != null) {
-                ota.start(models);
+                ota.start(models, telemetry);
             }
-            return new FoglineNode(vertx, models, router, openAi, upstreams, metrics, server, port, ota);
+            return new FoglineNode(vertx, models, router, openAi, upstreams, metrics, server, port, ota, telemetry);
         } catch (RuntimeException e) {
             loading.join();
             if (ota != null) {
                 ota.close();
+                telemetry.close();
             }
             openAi.close();
             router.close();
@@ -119,6 +139,7 @@ public final class FoglineNode implements AutoCloseable {
         try {
             if (ota != null) {
                 ota.close();
+                telemetry.close();
             }
             server.close();
         } finally {
@@ -126,6 +147,7 @@ public final class FoglineNode implements AutoCloseable {
             router.close();
             upstreams.close();
             models.close();
+            metrics.close();
             vertx.close().await();
         }
     }

@@ -2,6 +2,7 @@ package io.fogline.node;
 
 import io.fogline.node.openai.OpenAiSettings;
 import io.fogline.node.ota.OtaOptions;
+import java.net.URI;
 import java.nio.file.Path;
 
 /**
@@ -13,6 +14,7 @@ import java.nio.file.Path;
  * @param loadAllModels whether to load every model of the repository at start, rather than only on request
  * @param openAi how the OpenAI-compatible endpoints serve
  * @param ota how to reach the control plane for over-the-air updates; null for a node without one
+ * @param otlpEndpoint an OTLP/HTTP metrics URL the node pushes its metrics to, or null for none
  */
 public record NodeOptions(
         Path modelRepository,
@@ -22,7 +24,8 @@ public record NodeOptions(
         int eventLoops,
         boolean loadAllModels,
         OpenAiSettings openAi,
-        OtaOptions ota) {
+        OtaOptions ota,
+        URI otlpEndpoint) {
 
     public static final long DEFAULT_MAX_REQUEST_BYTES = 64L * 1024 * 1024;
 
@@ -35,29 +38,61 @@ public record NodeOptions(
                 Runtime.getRuntime().availableProcessors(),
                 true,
                 OpenAiSettings.defaults(),
+                null,
                 null);
     }
 
     public NodeOptions withHttpPort(int port) {
-        return new NodeOptions(modelRepository, host, port, maxRequestBytes, eventLoops, loadAllModels, openAi, ota);
+        return new NodeOptions(
+                modelRepository, host, port, maxRequestBytes, eventLoops, loadAllModels, openAi, ota, otlpEndpoint);
     }
 
     public NodeOptions withHost(String newHost) {
         return new NodeOptions(
-                modelRepository, newHost, httpPort, maxRequestBytes, eventLoops, loadAllModels, openAi, ota);
+                modelRepository,
+                newHost,
+                httpPort,
+                maxRequestBytes,
+                eventLoops,
+                loadAllModels,
+                openAi,
+                ota,
+                otlpEndpoint);
     }
 
     public NodeOptions withMaxRequestBytes(long bytes) {
-        return new NodeOptions(modelRepository, host, httpPort, bytes, eventLoops, loadAllModels, openAi, ota);
+        return new NodeOptions(
+                modelRepository, host, httpPort, bytes, eventLoops, loadAllModels, openAi, ota, otlpEndpoint);
     }
 
     public NodeOptions withOpenAi(OpenAiSettings settings) {
         return new NodeOptions(
-                modelRepository, host, httpPort, maxRequestBytes, eventLoops, loadAllModels, settings, ota);
+                modelRepository,
+                host,
+                httpPort,
+                maxRequestBytes,
+                eventLoops,
+                loadAllModels,
+                settings,
+                ota,
+                otlpEndpoint);
     }
 
     public NodeOptions withOta(OtaOptions updates) {
         return new NodeOptions(
-                modelRepository, host, httpPort, maxRequestBytes, eventLoops, loadAllModels, openAi, updates);
+                modelRepository,
+                host,
+                httpPort,
+                maxRequestBytes,
+                eventLoops,
+                loadAllModels,
+                openAi,
+                updates,
+                otlpEndpoint);
+    }
+
+    public NodeOptions withOtlpEndpoint(URI url) {
+        return new NodeOptions(
+                modelRepository, host, httpPort, maxRequestBytes, eventLoops, loadAllModels, openAi, ota, url);
     }
 }

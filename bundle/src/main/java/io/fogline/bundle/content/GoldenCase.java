@@ -3,6 +3,7 @@ package io.fogline.bundle.content;
 import io.fogline.core.protocol.InferenceRequest;
 import io.fogline.core.protocol.InferenceResponse;
 import io.fogline.core.tensor.Tensor;
+import io.fogline.core.tensor.TensorValues;
 import java.util.Arrays;
 import java.util.Optional;
 

@@ -3,13 +3,16 @@ package io.fogline.bundle.content;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fogline.core.telemetry.PredictedClasses;
 import io.fogline.core.tensor.DataType;
 import io.fogline.core.tensor.Tensor;
+import io.fogline.core.tensor.TensorValues;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -27,8 +30,8 @@ public final class ReferenceStats {
     public static byte[] of(List<GoldenCase> cases) {
         ObjectNode root = JSON.createObjectNode();
         root.put("samples", cases.size());
-        root.set("inputs", summarize(cases, golden -> golden.request().inputs()));
-        root.set("outputs", summarize(cases, golden -> golden.expected().outputs()));
+        root.set("inputs", summarize(cases, golden -> golden.request().inputs(), false));
+        root.set("outputs", summarize(cases, golden -> golden.expected().outputs(), true));
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
         } catch (IOException e) {
@@ -36,7 +39,9 @@ public final class ReferenceStats {
         }
     }
 
-    private static ObjectNode summarize(List<GoldenCase> cases, Function<GoldenCase, List<Tensor>> tensors) {
+    /** @param outputs whether these are outputs, whose class scores also give the mix of predicted classes */
+    private static ObjectNode summarize(
+            List<GoldenCase> cases, Function<GoldenCase, List<Tensor>> tensors, boolean outputs) {
         Map<String, List<Tensor>> byName = new LinkedHashMap<>();
         for (GoldenCase golden : cases) {
             for (Tensor tensor : tensors.apply(golden)) {
@@ -44,8 +49,33 @@ public final class ReferenceStats {
             }
         }
         ObjectNode summaries = JSON.createObjectNode();
-        byName.forEach((name, list) -> summaries.set(name, summary(list)));
+        byName.forEach((name, list) -> {
+            ObjectNode summary = summary(list);
+            if (outputs) {
+                classes(list).ifPresent(counts -> {
+                    ArrayNode mix = summary.putArray("classes");
+                    for (long count : counts) {
+                        mix.add(count);
+                    }
+                });
+            }
+            summaries.set(name, summary);
+        });
         return summaries;
+    }
+
+    /**
+     * How many rows predict each class (the arg-max of the last dimension), for floating-point tensors of rank 2 or
+     * more with at least two classes: what a node counts of the answers it gives.
+     */
+    private static Optional<long[]> classes(List<Tensor> tensors) {
+        int width = PredictedClasses.width(tensors.get(0));
+        if (width == 0 || tensors.stream().anyMatch(tensor -> PredictedClasses.width(tensor) != width)) {
+            return Optional.empty();
+        }
+        long[] counts = new long[width];
+        tensors.forEach(tensor -> PredictedClasses.count(tensor, counts));
+        return Optional.of(counts);
     }
 
     private static ObjectNode summary(List<Tensor> tensors) {

@@ -13,12 +13,15 @@ import io.fogline.control.fleet.LabelSelector;
 import io.fogline.control.fleet.Secrets;
 import io.fogline.control.rollout.RolloutSpec;
 import io.fogline.control.rollout.RolloutState;
+import io.fogline.core.telemetry.TelemetryBatch;
+import io.fogline.core.telemetry.TelemetryJson;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -40,6 +43,10 @@ public final class ControlServer implements AutoCloseable {
     /** The page loads nothing from elsewhere; uPlot sets its own elements' styles. */
     private static final String DASHBOARD_POLICY = "default-src 'self'; style-src 'self' 'unsafe-inline';"
             + " img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+    /** Nodes send batches of 256 KiB by default; the limit leaves room for a node configured to send more. */
+    private static final long TELEMETRY_LIMIT = 8 * 1024 * 1024;
+
+    private static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     private final ControlPlane control;
     private final DashboardFiles dashboard = DashboardFiles.load();
@@ -92,6 +99,10 @@ public final class ControlServer implements AutoCloseable {
 
     private void route(Exchange exchange) throws IOException {
         String[] path = exchange.path;
+        if (path.length == 1 && path[0].equals("metrics") && exchange.method().equals("GET")) {
+            exchange.send(200, PROMETHEUS_TYPE, control.metrics().scrape().getBytes(StandardCharsets.UTF_8));
+            return;
+        }
         if (path.length == 0 || path[0].equals("dashboard")) {
             expect(exchange, exchange.method().equals("GET"));
             dashboard(exchange);
@@ -126,6 +137,25 @@ public final class ControlServer implements AutoCloseable {
                 issueToken(exchange);
             }
             case "rollouts" -> rollouts(exchange, method, depth);
+            case "alerts" -> alerts(exchange, method, depth);
+            case "health" -> {
+                expect(exchange, depth == 0 && method.equals("GET"));
+                requireAdmin(exchange);
+                exchange.sendJson(200, control.health().health(span(exchange, 15)));
+            }
+            case "telemetry" -> {
+                expect(exchange, depth == 0 && method.equals("GET"));
+                requireAdmin(exchange);
+                exchange.sendJson(
+                        200,
+                        Map.of(
+                                "windows",
+                                control.health()
+                                        .series(
+                                                span(exchange, 60),
+                                                exchange.query("device"),
+                                                exchange.query("model"))));
+            }
             default -> throw noEndpoint(exchange);
         }
     }
@@ -180,6 +210,18 @@ public final class ControlServer implements AutoCloseable {
                 throw ApiException.forbidden("only device '" + path[3] + "' reports its feedback");
             }
             exchange.sendJson(200, Map.of("accepted", control.feedback(device.id(), exchange.json(JSON_LIMIT))));
+        } else if (depth == 2 && path[4].equals("telemetry") && method.equals("POST")) {
+            Caller caller = caller(exchange);
+            if (!(caller instanceof Caller.Device device) || !device.id().equals(path[3])) {
+                throw ApiException.forbidden("only device '" + path[3] + "' sends its telemetry");
+            }
+            TelemetryBatch batch;
+            try {
+                batch = TelemetryJson.read(exchange.bytes(TELEMETRY_LIMIT), TelemetryBatch.class);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest(e.getMessage());
+            }
+            exchange.sendJson(200, Map.of("accepted", control.telemetry(device.id(), batch)));
         } else if (depth == 0 && method.equals("GET")) {
             requireAdmin(exchange);
             String selector = exchange.query("selector");
@@ -215,6 +257,7 @@ public final class ControlServer implements AutoCloseable {
                         "device '" + device.id() + "' cannot read the state of '" + deviceId + "'");
             }
             control.heartbeats().seen(deviceId);
+            control.metrics().polled();
             digest = device.desiredDigest();
         } else {
             digest = DesiredStates.digestOf(control.fleet().device(deviceId).desired());
@@ -343,6 +386,41 @@ public final class ControlServer implements AutoCloseable {
         } else {
             throw noEndpoint(exchange);
         }
+    }
+
+    private void alerts(Exchange exchange, String method, int depth) throws IOException {
+        requireAdmin(exchange);
+        String[] path = exchange.path;
+        if (depth == 0 && method.equals("GET")) {
+            exchange.sendJson(200, control.alerts().list(exchange.query("state")));
+        } else if (depth == 2 && method.equals("POST") && path[4].equals("acknowledge")) {
+            long id;
+            try {
+                id = Long.parseLong(path[3]);
+            } catch (NumberFormatException e) {
+                throw ApiException.notFound("no alert '" + path[3] + "'");
+            }
+            exchange.sendJson(200, control.alerts().acknowledge(id));
+        } else {
+            throw noEndpoint(exchange);
+        }
+    }
+
+    /** The {@code minutes} query parameter as a span, 1 to 10080 (a week). */
+    private static Duration span(Exchange exchange, long defaultMinutes) {
+        String text = exchange.query("minutes");
+        if (text == null) {
+            return Duration.ofMinutes(defaultMinutes);
+        }
+        try {
+            long minutes = Long.parseLong(text);
+            if (minutes >= 1 && minutes <= 10080) {
+                return Duration.ofMinutes(minutes);
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiException.badRequest("minutes must be a whole number from 1 to 10080, got '" + text + "'");
     }
 
     private static long rolloutId(String text) {

@@ -7,6 +7,7 @@ import io.fogline.core.protocol.InferenceRequest;
 import io.fogline.core.protocol.InferenceResponse;
 import io.fogline.core.protocol.RequestedOutput;
 import io.fogline.node.metrics.NodeMetrics;
+import io.fogline.node.metrics.NodeObserver;
 import io.fogline.node.openai.OpenAiEndpoints;
 import io.fogline.routing.Router;
 import io.fogline.runtime.config.ModelConfig;
@@ -44,6 +45,7 @@ public final class InferenceServer implements AutoCloseable {
     private final ModelManager models;
     private final Router router;
     private final NodeMetrics metrics;
+    private final NodeObserver observer;
     private final long maxRequestBytes;
     private final List<HttpServer> servers = new ArrayList<>();
     private final String version;
@@ -54,12 +56,14 @@ public final class InferenceServer implements AutoCloseable {
             ModelManager models,
             Router router,
             NodeMetrics metrics,
+            NodeObserver observer,
             long maxRequestBytes,
             String version) {
         this.vertx = vertx;
         this.models = models;
         this.router = router;
         this.metrics = metrics;
+        this.observer = observer;
         this.maxRequestBytes = maxRequestBytes;
         this.version = version;
     }
@@ -262,7 +266,7 @@ public final class InferenceServer implements AutoCloseable {
                     }
                 },
                 () -> {
-                    metrics.requestFailed(knownModel(model), "payload_too_large");
+                    observer.requestFailed(knownModel(model), modelVersion, "payload_too_large");
                     return tooLarge(request);
                 });
     }
@@ -282,25 +286,34 @@ public final class InferenceServer implements AutoCloseable {
             router.infer(model, modelVersion, inference)
                     .whenComplete((response, failure) -> context.runOnContext(done -> {
                         if (failure != null) {
-                            failInference(request, model, asInferenceException(failure));
+                            failInference(request, model, modelVersion, asInferenceException(failure));
                         } else {
-                            sendInference(request, inference, response, started);
+                            sendInference(request, inference, bytes.length, response, started);
                         }
                     }));
         } catch (InferenceException e) {
-            context.runOnContext(done -> failInference(request, model, e));
+            context.runOnContext(done -> failInference(request, model, modelVersion, e));
         } catch (RuntimeException e) {
-            context.runOnContext(done -> failInference(request, model, InferenceException.internal(e.toString(), e)));
+            context.runOnContext(
+                    done -> failInference(request, model, modelVersion, InferenceException.internal(e.toString(), e)));
         }
     }
 
     private void sendInference(
-            HttpServerRequest request, InferenceRequest inference, InferenceResponse response, long started) {
+            HttpServerRequest request,
+            InferenceRequest inference,
+            long requestBytes,
+            InferenceResponse response,
+            long started) {
         InferenceCodec.Encoded encoded;
         try {
             encoded = InferenceCodec.encodeResponse(response, binaryOutputs(inference));
         } catch (RuntimeException e) {
-            failInference(request, response.modelName(), InferenceException.internal(e.toString(), e));
+            failInference(
+                    request,
+                    response.modelName(),
+                    response.modelVersion(),
+                    InferenceException.internal(e.toString(), e));
             return;
         }
         HttpServerResponse http = request.response();
@@ -311,7 +324,7 @@ public final class InferenceServer implements AutoCloseable {
             http.putHeader("Content-Type", JSON_TYPE);
         }
         http.end(Buffer.buffer(encoded.body()));
-        metrics.requestSucceeded(response.modelName(), response.modelVersion(), System.nanoTime() - started);
+        observer.requestSucceeded(inference, requestBytes, response, System.nanoTime() - started);
     }
 
     /** Which outputs go back as binary data: those asked for so, else all when the request's default says so. */
@@ -327,8 +340,8 @@ public final class InferenceServer implements AutoCloseable {
         return name -> chosen.getOrDefault(name, byDefault);
     }
 
-    private void failInference(HttpServerRequest request, String model, InferenceException e) {
-        metrics.requestFailed(knownModel(model), e.kind().name().toLowerCase(java.util.Locale.ROOT));
+    private void failInference(HttpServerRequest request, String model, String modelVersion, InferenceException e) {
+        observer.requestFailed(knownModel(model), modelVersion, e.kind().name().toLowerCase(java.util.Locale.ROOT));
         fail(request.response(), e);
     }
 

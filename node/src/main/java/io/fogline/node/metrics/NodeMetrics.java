@@ -1,12 +1,13 @@
 package io.fogline.node.metrics;
 
-import io.fogline.routing.RoutingObserver;
+import io.fogline.core.protocol.InferenceRequest;
+import io.fogline.core.protocol.InferenceResponse;
 import io.fogline.routing.openai.ChatObserver;
 import io.fogline.routing.score.Verdict;
 import io.fogline.routing.upstream.CircuitBreaker;
 import io.fogline.runtime.onnx.OnnxModel;
-import io.fogline.runtime.stats.InferenceObserver;
 import io.fogline.runtime.stats.ProcessMemory;
+import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -15,8 +16,11 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.micrometer.registry.otlp.OtlpMeterRegistry;
+import java.net.URI;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -31,7 +35,7 @@ import java.util.stream.LongStream;
  * {@code fogline_inference_*}); durations are histograms in seconds, as Prometheus prefers, rather than Triton's
  * cumulative microsecond counters.
  */
-public final class NodeMetrics implements InferenceObserver, RoutingObserver, ChatObserver {
+public final class NodeMetrics implements NodeObserver, ChatObserver, AutoCloseable {
 
     /** Fixed buckets from 25 µs to 10 s: fine enough for a tiny model on a CPU, few enough to scrape cheaply. */
     private static final Duration[] LATENCY_BUCKETS = LongStream.of(
@@ -55,7 +59,10 @@ public final class NodeMetrics implements InferenceObserver, RoutingObserver, Ch
             .mapToObj(micros -> Duration.of(micros, ChronoUnit.MICROS))
             .toArray(Duration[]::new);
 
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /** Prometheus, and an OTLP exporter when one is asked for: every meter is registered once, for both. */
+    private final CompositeMeterRegistry registry = new CompositeMeterRegistry();
+
     private final Map<String, ModelMeters> meters = new ConcurrentHashMap<>();
     private final Map<String, Counter> failures = new ConcurrentHashMap<>();
     /** Routing counters by name and label values, built on first use: their labels come from the configs. */
@@ -65,6 +72,24 @@ public final class NodeMetrics implements InferenceObserver, RoutingObserver, Ch
     private final MultiGauge pendingRequests;
 
     public NodeMetrics() {
+        this(null);
+    }
+
+    /** @param otlpEndpoint an OTLP/HTTP metrics URL to push every metric to each 30 s, or null */
+    public NodeMetrics(URI otlpEndpoint) {
+        this(otlpEndpoint, Duration.ofSeconds(30));
+    }
+
+    /** @param otlpStep how often metrics are pushed to {@code otlpEndpoint} */
+    public NodeMetrics(URI otlpEndpoint, Duration otlpStep) {
+        registry.add(prometheus);
+        if (otlpEndpoint != null) {
+            Map<String, String> settings = Map.of(
+                    "otlp.url", otlpEndpoint.toString(),
+                    "otlp.step", otlpStep.toString(),
+                    "otlp.resourceAttributes", "service.name=fogline-node");
+            registry.add(new OtlpMeterRegistry(settings::get, Clock.SYSTEM));
+        }
         new JvmMemoryMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         Gauge.builder("process.resident.memory", ProcessMemory::residentBytes)
@@ -127,18 +152,16 @@ public final class NodeMetrics implements InferenceObserver, RoutingObserver, Ch
         return meters.computeIfAbsent(model + '\u0000' + version, key -> new ModelMeters(model, version));
     }
 
-    public void requestSucceeded(String model, String version, long requestNanos) {
-        ModelMeters modelMeters = meters(model, version);
+    @Override
+    public void requestSucceeded(
+            InferenceRequest request, long requestBytes, InferenceResponse response, long requestNanos) {
+        ModelMeters modelMeters = meters(response.modelName(), response.modelVersion());
         modelMeters.success.increment();
         modelMeters.request.record(requestNanos, TimeUnit.NANOSECONDS);
     }
 
-    /**
-     * @param model the model the request named, or an empty string when it named none the node knows, so that
-     *     clients cannot grow the metric's label set without bound
-     * @param reason what went wrong, from a small fixed set
-     */
-    public void requestFailed(String model, String reason) {
+    @Override
+    public void requestFailed(String model, String version, String reason) {
         failures.computeIfAbsent(model + '\u0000' + reason, key -> Counter.builder("fogline.inference.request.failure")
                         .description("Failed inference requests by reason")
                         .tags("model", model, "reason", reason)
@@ -257,6 +280,12 @@ public final class NodeMetrics implements InferenceObserver, RoutingObserver, Ch
                 .<MultiGauge.Row<?>>map(depth -> MultiGauge.Row.of(Tags.of("model", depth.getKey()), depth.getValue()))
                 .toList();
         pendingRequests.register(rows, true);
-        return registry.scrape();
+        return prometheus.scrape();
+    }
+
+    /** Stops the OTLP exporter, if any, after a last push. */
+    @Override
+    public void close() {
+        registry.close();
     }
 }

@@ -157,6 +157,15 @@ final class ControlClient {
         return json(expect(response, 200, "feedback")).path("accepted").asBoolean(false);
     }
 
+    /** Sends one telemetry batch; returns once the control plane stored it (or had it already). */
+    void telemetry(UpdateStore.Credential credential, byte[] batch) throws IOException {
+        HttpResponse<byte[]> response =
+                send(authorized(uri("/api/v1/devices/" + credential.deviceId() + "/telemetry"), credential)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(batch)));
+        expect(response, 200, "telemetry");
+    }
+
     private URI uri(String path) {
         return base.resolve(path);
     }

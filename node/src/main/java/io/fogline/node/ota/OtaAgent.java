@@ -1,5 +1,6 @@
 package io.fogline.node.ota;
 
+import io.fogline.node.telemetry.Telemetry;
 import io.fogline.runtime.repository.ModelManager;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -24,6 +25,7 @@ public final class OtaAgent implements AutoCloseable {
     private volatile boolean closed;
     private Thread thread;
     private String etag;
+    private Telemetry telemetry;
     private DesiredState desired;
 
     private OtaAgent(OtaOptions options, UpdateStore store) throws IOException {
@@ -48,8 +50,11 @@ public final class OtaAgent implements AutoCloseable {
         }
     }
 
-    /** Starts polling, updating the models {@code served} serves. */
-    public synchronized void start(ModelManager served) {
+    /**
+     * Starts polling, updating the models {@code served} serves and uploading {@code telemetry} after each poll.
+     */
+    public synchronized void start(ModelManager served, Telemetry telemetry) {
+        this.telemetry = telemetry;
         UpdateRunner runner = new UpdateRunner(
                 store, control, blobs, options.bundles(), options.trustedKeys(), served.repository(), served);
         thread = Thread.ofPlatform().name("fogline-ota").daemon().start(() -> loop(runner));
@@ -83,6 +88,8 @@ public final class OtaAgent implements AutoCloseable {
             ControlClient.Polled polled = control.desired(credential.get(), etag);
             etag = polled.etag();
             polled.desired().ifPresent(state -> desired = state);
+            // The poll just reached the control plane: the link is up, so the outbox goes now.
+            telemetry.upload((batchId, body) -> control.telemetry(credential.get(), body));
         } catch (IOException e) {
             LOG.log(System.Logger.Level.INFO, "control plane out of reach, serving on: {0}", e.toString());
         }

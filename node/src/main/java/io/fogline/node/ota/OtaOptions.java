@@ -1,5 +1,6 @@
 package io.fogline.node.ota;
 
+import io.fogline.node.telemetry.TelemetryOptions;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
@@ -9,6 +10,7 @@ import java.util.Map;
  *
  * @param dataDir holds the update state (ota.db), downloaded blobs and bundle manifests
  * @param trustedKeys the trust store file, re-read before every verification so keys can be rotated in place
+ * @param telemetry how the node gathers telemetry, kept in {@code dataDir/telemetry.db} and uploaded at each poll
  */
 public record OtaOptions(
         URI control,
@@ -16,10 +18,26 @@ public record OtaOptions(
         String deviceId,
         Map<String, String> labels,
         Path dataDir,
-        Path trustedKeys) {
+        Path trustedKeys,
+        TelemetryOptions telemetry) {
 
     public OtaOptions {
         labels = Map.copyOf(labels);
+    }
+
+    /** With the default telemetry settings. */
+    public OtaOptions(
+            URI control,
+            String enrolmentToken,
+            String deviceId,
+            Map<String, String> labels,
+            Path dataDir,
+            Path trustedKeys) {
+        this(control, enrolmentToken, deviceId, labels, dataDir, trustedKeys, TelemetryOptions.defaults());
+    }
+
+    public OtaOptions withTelemetry(TelemetryOptions settings) {
+        return new OtaOptions(control, enrolmentToken, deviceId, labels, dataDir, trustedKeys, settings);
     }
 
     public Path database() {

@@ -1,23 +1,21 @@
-package io.fogline.bundle.content;
+package io.fogline.core.tensor;
 
-import io.fogline.core.tensor.DataType;
-import io.fogline.core.tensor.Tensor;
 import java.nio.ByteBuffer;
 
 /** A numeric tensor's elements widened to doubles, so tolerances and statistics treat every datatype alike. */
-final class TensorValues {
+public final class TensorValues {
 
     private TensorValues() {}
 
-    static boolean isNumeric(DataType type) {
+    public static boolean isNumeric(DataType type) {
         return type != DataType.BYTES && type != DataType.BOOL;
     }
 
-    static boolean isFloatingPoint(DataType type) {
+    public static boolean isFloatingPoint(DataType type) {
         return type == DataType.FP16 || type == DataType.BF16 || type == DataType.FP32 || type == DataType.FP64;
     }
 
-    static double[] of(Tensor tensor) {
+    public static double[] of(Tensor tensor) {
         ByteBuffer data = tensor.data();
         int count = (int) tensor.elementCount();
         double[] values = new double[count];

@@ -1,0 +1,117 @@
+package io.fogline.control.monitor;
+
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * What the control plane watches for and whom it tells.
+ *
+ * @param webhook where alerts are POSTed as JSON, or null for none
+ * @param silentPolls a device that has not polled for this many poll intervals is silent
+ * @param recent the span of windows that alerts and health judge
+ * @param baseline the span before {@code recent} that an escalation rate jumps from
+ * @param minRequests the fewest requests in {@code recent} for rates, latency and drift to be judged
+ * @param p95Ms the latency objective: a p95 above it is a breach
+ * @param errorRate the error rate above which an alert opens
+ * @param escalationJump how far (absolute) the escalation rate may rise over its baseline
+ * @param psi the population stability index above which inputs or outputs have drifted (0.2 is the usual "major
+ *     shift")
+ * @param evaluateEvery how often alerts are evaluated
+ * @param otlpEndpoint an OTLP/HTTP metrics endpoint to push the control plane's metrics to, or null
+ * @param otlpStep how often metrics are pushed there
+ */
+public record MonitorOptions(
+        URI webhook,
+        int silentPolls,
+        Duration recent,
+        Duration baseline,
+        long minRequests,
+        double p95Ms,
+        double errorRate,
+        double escalationJump,
+        double psi,
+        Duration evaluateEvery,
+        URI otlpEndpoint,
+        Duration otlpStep) {
+
+    public static MonitorOptions defaults() {
+        return new MonitorOptions(
+                null,
+                3,
+                Duration.ofMinutes(5),
+                Duration.ofHours(1),
+                20,
+                250,
+                0.05,
+                0.2,
+                0.2,
+                Duration.ofSeconds(60),
+                null,
+                Duration.ofSeconds(30));
+    }
+
+    public MonitorOptions withWebhook(URI url) {
+        return new MonitorOptions(
+                url,
+                silentPolls,
+                recent,
+                baseline,
+                minRequests,
+                p95Ms,
+                errorRate,
+                escalationJump,
+                psi,
+                evaluateEvery,
+                otlpEndpoint,
+                otlpStep);
+    }
+
+    public MonitorOptions withOtlpStep(Duration step) {
+        return new MonitorOptions(
+                webhook,
+                silentPolls,
+                recent,
+                baseline,
+                minRequests,
+                p95Ms,
+                errorRate,
+                escalationJump,
+                psi,
+                evaluateEvery,
+                otlpEndpoint,
+                step);
+    }
+
+    public MonitorOptions withOtlpEndpoint(URI url) {
+        return new MonitorOptions(
+                webhook,
+                silentPolls,
+                recent,
+                baseline,
+                minRequests,
+                p95Ms,
+                errorRate,
+                escalationJump,
+                psi,
+                evaluateEvery,
+                url,
+                otlpStep);
+    }
+
+    public MonitorOptions withThresholds(
+            double newP95Ms, double newErrorRate, double newEscalationJump, double newPsi) {
+        return new MonitorOptions(
+                webhook,
+                silentPolls,
+                recent,
+                baseline,
+                minRequests,
+                newP95Ms,
+                newErrorRate,
+                newEscalationJump,
+                newPsi,
+                evaluateEvery,
+                otlpEndpoint,
+                otlpStep);
+    }
+}
