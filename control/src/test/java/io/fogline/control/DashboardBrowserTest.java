@@ -11,10 +11,12 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import com.microsoft.playwright.options.AriaRole;
+import io.fogline.core.telemetry.ModelWindow;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +35,12 @@ class DashboardBrowserTest {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     /** Where the page's picture goes; the README's docs/dashboard.png is one of these, copied. */
     private static final Path SCREENSHOT = Path.of(System.getProperty("dashboard.screenshot", "target/dashboard.png"));
+
+    /** Reference statistics of input "x" for the bundle: half below 0.5, half above. */
+    private static final String REFERENCE = """
+            {"samples": 200, "inputs": {"x": {"datatype": "FP32", "count": 200, "mean": 0.5, "std": 0.29,
+             "min": 0.0, "max": 1.0, "histogram": {"edges": [0.0, 0.5, 1.0], "counts": [100, 100]}}}, "outputs": {}}
+            """;
 
     private ControlHarness harness;
     private Playwright playwright;
@@ -120,7 +128,9 @@ class DashboardBrowserTest {
         assertThat(row("cam-1").locator("td").nth(3)).containsText("online");
         assertThat(row("cam-6").locator("td").nth(3)).containsText("offline");
 
-        harness.publish("fashion", 1);
+        harness.publish("fashion", 1, REFERENCE);
+        showsTelemetryAsItArrivesAndAcknowledgesAnAlert(devices);
+
         long id = harness.startRollout(Map.of(
                 "model",
                 "fashion",
@@ -166,6 +176,54 @@ class DashboardBrowserTest {
         Files.createDirectories(SCREENSHOT.toAbsolutePath().getParent());
         page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOT).setFullPage(true));
         assertThat(pageErrors).isEmpty();
+    }
+
+    /** cam-1 serves as the bundle expects; cam-2's inputs shift, its latency and errors rise. */
+    private void showsTelemetryAsItArrivesAndAcknowledgesAnAlert(List<SimulatedDevice> devices) {
+        Instant now = Instant.now();
+        long[] expected = {0, 100, 100, 0};
+        send(devices.get(0), now.minusSeconds(60), TelemetryBatches.window(100, 0, 10, 5, expected));
+        assertThat(model("fashion v1").locator(".requests")).hasText("100");
+        assertThat(model("fashion v1").locator(".escalation")).hasText("10.0%");
+
+        send(devices.get(0), now, TelemetryBatches.window(300, 0, 60, 5, expected));
+        assertThat(model("fashion v1").locator(".requests")).hasText("400");
+        assertThat(model("fashion v1").locator(".escalation")).hasText("17.5%");
+        assertThat(page.locator("#requests-chart .u-legend")).containsText("fashion v1");
+
+        send(devices.get(1), now, TelemetryBatches.window(90, 10, 50, 400, new long[] {0, 20, 120, 60}));
+        harness.control().monitor().evaluate();
+        assertThat(model("fashion v1").locator(".requests")).hasText("500");
+        assertThat(page.locator("#drift tbody tr").first()).hasAttribute("data-drift", "cam-2");
+        assertThat(page.locator("[data-drift='cam-2']")).containsText("drift alert");
+        assertThat(page.locator("[data-drift='cam-1'] .psi")).hasText("0.000");
+        Locator drift =
+                page.locator("#alerts tr[data-kind='drift']").filter(new Locator.FilterOptions().setHasText("cam-2"));
+        assertThat(drift.locator(".alert-state")).hasText("open");
+
+        drift.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Acknowledge"))
+                .click();
+
+        assertThat(drift.locator(".alert-state")).hasText("acknowledged");
+        long alert = Long.parseLong(drift.getAttribute("data-alert"));
+        JsonNode alerts = harness.operator().get("/api/v1/alerts").json();
+        for (JsonNode listed : alerts) {
+            if (listed.path("id").asLong() == alert) {
+                assertThat(listed.path("state").asText()).isEqualTo("acknowledged");
+                assertThat(listed.path("device_id").asText()).isEqualTo("cam-2");
+            }
+        }
+        assertThat(alerts.findValuesAsText("id")).contains(String.valueOf(alert));
+    }
+
+    private void send(SimulatedDevice device, Instant end, ModelWindow window) {
+        Http.Answer answer = device.http.postBytes(
+                "/api/v1/devices/" + device.id + "/telemetry", TelemetryBatches.batch(end, window));
+        assertThat(answer.status()).as(answer.text()).isEqualTo(200);
+    }
+
+    private Locator model(String version) {
+        return page.locator("#models tr[data-model='" + version + "']");
     }
 
     private void signIn(String token) {
