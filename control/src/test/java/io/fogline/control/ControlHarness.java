@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -212,6 +213,19 @@ public final class ControlHarness implements AutoCloseable {
 
     public Path dataDir() {
         return dataDir;
+    }
+
+    /** A rollout of model {@code fashion} at {@code version} to the group {@code cameras}. */
+    public static Map<String, Object> rolloutSpec(
+            int version, Map<String, Object> waves, Map<String, Object> gates, String onFailure) {
+        Map<String, Object> spec = new HashMap<>();
+        spec.put("model", "fashion");
+        spec.put("version", version);
+        spec.put("target", Map.of("group", "cameras"));
+        spec.put("waves", waves);
+        spec.put("gates", gates);
+        spec.put("on_failure", onFailure);
+        return spec;
     }
 
     /** Starts a rollout; returns its id. */

@@ -131,23 +131,17 @@ class DashboardBrowserTest {
         harness.publish("fashion", 1, REFERENCE);
         showsTelemetryAsItArrivesAndAcknowledgesAnAlert(devices);
 
-        long id = harness.startRollout(Map.of(
-                "model",
-                "fashion",
-                "version",
+        long id = harness.startRollout(ControlHarness.rolloutSpec(
                 1,
-                "target",
-                Map.of("group", "cameras"),
-                "waves",
                 Map.of("canary", "1", "factor", 2),
-                "gates",
                 Map.of(
                         "failure_threshold",
                         0.25,
                         "min_sample",
                         2,
                         "quality",
-                        Map.of("golden_passed", true, "max_p95_ms", 50))));
+                        Map.of("golden_passed", true, "max_p95_ms", 50)),
+                "rollback"));
         assertThat(page.getByTestId("rollout-state")).hasText("running");
         assertThat(page.locator("[data-wave]")).hasCount(3);
         assertThat(page.getByTestId("rollout-gates"))
