@@ -1,5 +1,8 @@
 import { ago, el, versions } from "./dom.js";
 
+/** Rows in the device table: a fleet of thousands is counted in full and listed in part. */
+const MAX_ROWS = 200;
+
 /** Steps of an update between a device's first report and its last: the device is busy with an update. */
 const UPDATING = new Set(["downloading", "verifying", "unpacking", "loading", "testing"]);
 
@@ -11,7 +14,10 @@ export function renderFleet(devices, now) {
   document.getElementById("devices-offline").textContent = devices.length - online;
   document.getElementById("devices-updating").textContent = updating;
   document.getElementById("versions").replaceChildren(...versionCounts(devices));
-  document.querySelector("#devices tbody").replaceChildren(...devices.map((device) => row(device, now)));
+  const shown = devices.slice(0, MAX_ROWS);
+  document.querySelector("#devices tbody").replaceChildren(...shown.map((device) => row(device, now)));
+  document.getElementById("devices-note").textContent =
+    shown.length < devices.length ? `The first ${shown.length} of ${devices.length} devices by id.` : "";
   return { online, total: devices.length };
 }
 

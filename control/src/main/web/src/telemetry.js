@@ -20,24 +20,38 @@ export class TelemetryPanels {
     this.requests.update(byModel.times, byModel.map((figures) => sum(figures, "requests")));
     this.latency.update(byModel.times, byModel.map((figures) => max(figures, "p95_ms")));
     this.escalation.update(byModel.times, byModel.map((figures) => weighted(figures, "escalation_rate", 100)));
-    const byDevice = series(points, (point) => point.device_id);
-    this.drift.update(byDevice.times, byDevice.map((figures) => max(figures, "drift_psi")));
+    const drift = series(points, (point) => point.device_id).map((figures) => max(figures, "drift_psi"));
+    this.drift.update(times(points), mostDrifted(drift, MAX_DRIFT_SERIES));
     renderModels(health.models);
     renderDrift(health.devices, alerts);
   }
 }
 
+/** Lines on the drift chart and rows in the drift table: the devices that drifted most. */
+const MAX_DRIFT_SERIES = 8;
+const MAX_DRIFT_ROWS = 50;
+
+const times = (points) => [...new Set(points.map((point) => Date.parse(point.end) / 1000))].sort((a, b) => a - b);
+
+/** The {@code limit} series whose largest value is largest. */
+function mostDrifted(series, limit) {
+  const peak = (values) => Math.max(-1, ...values.filter((value) => value != null));
+  return Object.fromEntries(
+    Object.entries(series).sort(([, a], [, b]) => peak(b) - peak(a)).slice(0, limit),
+  );
+}
+
 /** Windows grouped by their end and by {@code key}: times in seconds, and per key the figures at each time. */
 function series(points, key) {
-  const times = [...new Set(points.map((point) => Date.parse(point.end) / 1000))].sort((a, b) => a - b);
-  const index = new Map(times.map((time, i) => [time, i]));
+  const ends = times(points);
+  const index = new Map(ends.map((time, i) => [time, i]));
   const grouped = {};
   for (const point of points) {
-    const slots = (grouped[key(point)] ??= times.map(() => []));
+    const slots = (grouped[key(point)] ??= ends.map(() => []));
     slots[index.get(Date.parse(point.end) / 1000)].push(point.figures);
   }
   return {
-    times,
+    times: ends,
     map(reduce) {
       return Object.fromEntries(Object.entries(grouped).map(([name, slots]) => [name, slots.map(reduce)]));
     },
@@ -88,6 +102,7 @@ function renderDrift(devices, alerts) {
   const top = Math.max(0.25, ...measured.map((device) => device.figures.drift_psi));
   const rows = measured
     .sort((a, b) => b.figures.drift_psi - a.figures.drift_psi)
+    .slice(0, MAX_DRIFT_ROWS)
     .map((device) => {
       const psi = device.figures.drift_psi;
       const alerting = drifting.has(device.device_id);
