@@ -172,6 +172,27 @@ class DashboardBrowserTest {
         assertThat(pageErrors).isEmpty();
     }
 
+    @Test
+    void countsAFleetOfThousandsInFullAndListsItInPart() {
+        Http.Answer issued =
+                harness.operator().post("/api/v1/enrolment-tokens", Map.of("group", "sensors", "uses", 205));
+        String token = issued.json().path("token").asText();
+        for (int i = 0; i < 205; i++) {
+            Http.Answer enrolled = harness.anonymous()
+                    .post("/api/v1/enrol", Map.of("token", token, "device_id", String.format("s-%03d", i)));
+            assertThat(enrolled.status()).as(enrolled.text()).isEqualTo(201);
+        }
+
+        page.navigate(base() + "/dashboard/#token=" + ControlHarness.ADMIN_TOKEN);
+
+        assertThat(page.locator("#devices-total")).hasText("205");
+        assertThat(page.locator("#devices tbody tr")).hasCount(200);
+        assertThat(page.locator("#devices tbody tr").last()).hasAttribute("data-device", "s-199");
+        assertThat(page.locator("#devices-note")).hasText("The first 200 of 205 devices by id.");
+        assertThat(page).hasURL(base() + "/dashboard/");
+        assertThat(pageErrors).isEmpty();
+    }
+
     /** cam-1 serves as the bundle expects; cam-2's inputs shift, its latency and errors rise. */
     private void showsTelemetryAsItArrivesAndAcknowledgesAnAlert(List<SimulatedDevice> devices) {
         Instant now = Instant.now();
