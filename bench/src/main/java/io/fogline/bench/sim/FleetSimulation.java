@@ -1,0 +1,190 @@
+package io.fogline.bench.sim;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fogline.bundle.BundleException;
+import io.fogline.bundle.SigningKey;
+import io.fogline.bundle.TrustStore;
+import io.fogline.control.ControlOptions;
+import io.fogline.control.ControlPlane;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Runs a control plane (SQLite or PostgreSQL) and a simulated fleet against it in this process: enrols the devices,
+ * measures polls per second and their latency over a window, then rolls a real signed bundle out to every device and
+ * times it, printing progress each second.
+ */
+public final class FleetSimulation {
+
+    static final String MODEL = "fashion-sim";
+    private static final String GROUP = "sim";
+    private static final Duration ROLLOUT_LIMIT = Duration.ofMinutes(15);
+
+    private final SimOptions options;
+    private final PrintStream out;
+    private final FleetStats stats = new FleetStats();
+    private long[] window = LatencyHistogram.empty();
+    private long polledBefore;
+    private long failedBefore;
+
+    public FleetSimulation(SimOptions options, PrintStream out) {
+        this.options = options;
+        this.out = out;
+    }
+
+    public SimReport run() throws IOException, BundleException, InterruptedException {
+        String store = options.database() == null ? "SQLite" : "PostgreSQL";
+        out.printf(
+                "== fleet simulation: %,d devices polling every %d s (%.0f polls/s offered), control plane on %s;"
+                        + " devices and control plane share this process and its cores%n",
+                options.devices(), options.pollInterval().toSeconds(), options.offeredPollsPerSecond(), store);
+        SigningKey key = SigningKey.generate();
+        FashionBundle.Trained trained = null;
+        if (options.canary() != null) {
+            trained = FashionBundle.train(options.work(), MODEL, 1, options.epochs(), 7, key, out);
+        }
+        java.nio.file.Path data = options.work().resolve("control");
+        java.nio.file.Files.createDirectories(data);
+        TrustStore.of(key.trusted()).save(data.resolve("trust-store.json"));
+        ControlOptions control = ControlOptions.defaults(data)
+                .withDatabase(options.database())
+                .withHttp("127.0.0.1", 0)
+                .withPollInterval(options.pollInterval());
+        try (ControlPlane plane = ControlPlane.start(control);
+                HttpClient http = HttpClient.newHttpClient()) {
+            URI base = URI.create("http://127.0.0.1:" + plane.port());
+            OperatorApi operator = new OperatorApi(base, plane.adminToken(), http);
+            String digest = trained == null ? null : operator.publish(trained.bundle());
+            try (KeepAliveClient devices = new KeepAliveClient("127.0.0.1", plane.port(), options.connections());
+                    SimulatedFleet fleet = new SimulatedFleet(new DeviceProtocol(devices), stats)) {
+                fleet.enrol(
+                        operator.enrolmentToken(GROUP, options.devices()),
+                        "sim",
+                        options.devices(),
+                        Map.of("site", "sim"),
+                        out);
+                fleet.start(options.pollInterval());
+                out.printf("-- warming up for %d s%n", options.warmUp().toSeconds());
+                watch(options.warmUp(), null);
+                out.printf("-- measuring for %d s%n", options.measure().toSeconds());
+                long[] measured = LatencyHistogram.empty();
+                long polls = stats.polls.sum();
+                long notModified = stats.notModified.sum();
+                long started = System.nanoTime();
+                watch(options.measure(), measured);
+                double seconds = (System.nanoTime() - started) / 1e9;
+                double held = (stats.polls.sum() - polls) / seconds;
+                double notModifiedShare =
+                        (stats.notModified.sum() - notModified) / (double) Math.max(1, stats.polls.sum() - polls);
+                Double rolloutSeconds = null;
+                String rolloutState = null;
+                long[] reports = stats.reportLatency.drain();
+                if (digest != null) {
+                    out.printf(
+                            "-- rolling %s (bundle %s) out: canary %s, then waves growing %sx%n",
+                            MODEL, digest.substring(0, 12), options.canary(), options.factor());
+                    long rolloutStarted = System.nanoTime();
+                    long id = operator.startRollout(Map.of(
+                            "model", MODEL,
+                            "version", 1,
+                            "target", Map.of("group", GROUP),
+                            "waves", Map.of("canary", options.canary(), "factor", options.factor()),
+                            "gates", Map.of("device_timeout_seconds", 600)));
+                    long deadline = rolloutStarted + ROLLOUT_LIMIT.toNanos();
+                    JsonNode view = operator.rollout(id);
+                    while (fleet.running(MODEL, 1) < fleet.size() && System.nanoTime() < deadline) {
+                        watch(Duration.ofSeconds(1), null);
+                        view = operator.rollout(id);
+                        out.printf(
+                                "   rollout %s, wave %d: %,d of %,d devices switched%n",
+                                view.path("state").asText(),
+                                view.path("current_wave").asInt() + 1,
+                                fleet.running(MODEL, 1),
+                                fleet.size());
+                    }
+                    if (fleet.running(MODEL, 1) == fleet.size()) {
+                        rolloutSeconds = (System.nanoTime() - rolloutStarted) / 1e9;
+                    }
+                    reports = stats.reportLatency.drain();
+                    rolloutState = operator.rollout(id).path("state").asText();
+                }
+                SimReport report = new SimReport(
+                        store,
+                        options.devices(),
+                        options.offeredPollsPerSecond(),
+                        held,
+                        LatencyHistogram.percentileMillis(measured, 0.50),
+                        LatencyHistogram.percentileMillis(measured, 0.95),
+                        LatencyHistogram.percentileMillis(measured, 0.99),
+                        notModifiedShare,
+                        stats.failures.sum(),
+                        rolloutSeconds,
+                        fleet.running(MODEL, 1),
+                        rolloutState,
+                        LatencyHistogram.percentileMillis(reports, 0.99));
+                print(report);
+                return report;
+            }
+        }
+    }
+
+    /** Watches the fleet for {@code duration}, a line a second; adds poll latencies to {@code measured} if given. */
+    private void watch(Duration duration, long[] measured) throws InterruptedException {
+        long end = System.nanoTime() + duration.toNanos();
+        long last = System.nanoTime();
+        while (System.nanoTime() < end) {
+            Thread.sleep(Math.min(1000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+            long now = System.nanoTime();
+            long[] second = stats.pollLatency.drain();
+            if (measured != null) {
+                LatencyHistogram.add(measured, second);
+            }
+            long polls = stats.polls.sum();
+            long failures = stats.failures.sum();
+            out.printf(
+                    Locale.ROOT,
+                    "   %,7.0f polls/s  p50 %6.2f ms  p95 %6.2f ms  p99 %6.2f ms  failures %d%n",
+                    (polls - polledBefore) / ((now - last) / 1e9),
+                    LatencyHistogram.percentileMillis(second, 0.50),
+                    LatencyHistogram.percentileMillis(second, 0.95),
+                    LatencyHistogram.percentileMillis(second, 0.99),
+                    failures - failedBefore);
+            polledBefore = polls;
+            failedBefore = failures;
+            last = now;
+        }
+    }
+
+    private void print(SimReport report) {
+        out.printf(
+                Locale.ROOT,
+                "== %s, %,d devices: %,.0f polls/s held of %,.0f offered; poll p50 %.2f ms, p95 %.2f ms, p99 %.2f ms;"
+                        + " %.1f%% answered 304; %d failures%n",
+                report.database(),
+                report.devices(),
+                report.pollsPerSecond(),
+                report.offeredPollsPerSecond(),
+                report.p50Millis(),
+                report.p95Millis(),
+                report.p99Millis(),
+                report.notModifiedShare() * 100,
+                report.failures());
+        if (report.rolloutState() != null) {
+            out.printf(
+                    Locale.ROOT,
+                    "== rollout to %,d devices: %s; %,d switched; report p99 %.2f ms; rollout %s%n",
+                    report.devices(),
+                    report.rolloutSeconds() == null
+                            ? "not finished"
+                            : String.format(Locale.ROOT, "%.1f s", report.rolloutSeconds()),
+                    report.switched(),
+                    report.reportP99Millis(),
+                    report.rolloutState());
+        }
+    }
+}

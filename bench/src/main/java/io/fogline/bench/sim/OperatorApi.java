@@ -1,0 +1,75 @@
+package io.fogline.bench.sim;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** The operator endpoints the simulator needs: an enrolment token, publishing a bundle, starting and reading a rollout. */
+public final class OperatorApi {
+
+    private final URI base;
+    private final String adminToken;
+    private final HttpClient http;
+
+    public OperatorApi(URI base, String adminToken, HttpClient http) {
+        this.base = base;
+        this.adminToken = adminToken;
+        this.http = http;
+    }
+
+    public String enrolmentToken(String group, long uses) throws IOException {
+        return post("enrolment-tokens", Map.of("group", group, "uses", uses, "ttl_seconds", 24 * 3600), 201)
+                .path("token")
+                .asText();
+    }
+
+    /** Publishes a signed bundle; returns its digest. */
+    public String publish(Path bundle) throws IOException {
+        HttpRequest.Builder request = request("bundles")
+                .header("Content-Type", "application/zip")
+                .POST(HttpRequest.BodyPublishers.ofFile(bundle));
+        return send(request, 201, "publishing " + bundle).path("bundle").asText();
+    }
+
+    public long startRollout(Map<String, Object> spec) throws IOException {
+        return post("rollouts", spec, 201).path("id").asLong();
+    }
+
+    public JsonNode rollout(long id) throws IOException {
+        return send(request("rollouts/" + id).GET(), 200, "rollout " + id);
+    }
+
+    private JsonNode post(String path, Object body, int status) throws IOException {
+        return send(
+                request(path)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(DeviceProtocol.JSON.writeValueAsBytes(body))),
+                status,
+                path);
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(base.resolve("/api/v1/" + path)).header("Authorization", "Bearer " + adminToken);
+    }
+
+    private JsonNode send(HttpRequest.Builder request, int status, String what) throws IOException {
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        if (response.statusCode() != status) {
+            throw new IOException(what + ": HTTP " + response.statusCode() + " "
+                    + new String(response.body(), StandardCharsets.UTF_8).strip());
+        }
+        return DeviceProtocol.JSON.readTree(response.body());
+    }
+}

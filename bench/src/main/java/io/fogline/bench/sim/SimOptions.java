@@ -1,0 +1,60 @@
+package io.fogline.bench.sim;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * How a fleet simulation runs.
+ *
+ * @param database a {@code jdbc:postgresql:} URL of a fresh database, or null for SQLite in {@code work}
+ * @param pollInterval what the control plane tells devices; devices / interval is the poll rate offered
+ * @param warmUp polling before the measured window
+ * @param measure the window over which polls per second and latency are measured
+ * @param canary the rollout's first wave ({@code "1"}, {@code "1%"}), or null for no rollout
+ * @param factor how much each wave grows over the one before
+ * @param connections the most requests the simulated fleet has in flight at once
+ */
+public record SimOptions(
+        int devices,
+        Path work,
+        String database,
+        Duration pollInterval,
+        Duration warmUp,
+        Duration measure,
+        String canary,
+        double factor,
+        int epochs,
+        int connections) {
+
+    /** The problems with these options, in one message, or null when there are none. */
+    public String problems() {
+        StringBuilder problems = new StringBuilder();
+        if (devices < 1) {
+            problems.append("--devices must be at least 1, got ")
+                    .append(devices)
+                    .append("; ");
+        }
+        if (pollInterval.toSeconds() < 1) {
+            problems.append("--poll-interval must be at least 1 s; ");
+        }
+        if (measure.isNegative() || measure.isZero()) {
+            problems.append("--measure must be positive; ");
+        }
+        if (warmUp.isNegative()) {
+            problems.append("--warm-up must not be negative; ");
+        }
+        if (connections < 1) {
+            problems.append("--connections must be at least 1, got ")
+                    .append(connections)
+                    .append("; ");
+        }
+        if (factor <= 1) {
+            problems.append("--factor must be above 1, got ").append(factor).append("; ");
+        }
+        return problems.isEmpty() ? null : problems.substring(0, problems.length() - 2);
+    }
+
+    public double offeredPollsPerSecond() {
+        return (double) devices / pollInterval.toSeconds();
+    }
+}

@@ -1,0 +1,123 @@
+package io.fogline.bench.sim;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Thousands of virtual devices in one process, each on its own virtual thread: enrolled with one token, then polling
+ * at the interval the control plane gives them with ±20% jitter (the first poll at a random point of the first
+ * interval, so the fleet does not poll in step).
+ */
+final class SimulatedFleet implements AutoCloseable {
+
+    private static final int ENROL_CONCURRENCY = 32;
+    private static final int FIRST_INTERVAL_SECONDS = 5;
+
+    private final DeviceProtocol protocol;
+    private final FleetStats stats;
+    private final List<VirtualDevice> devices = new ArrayList<>();
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    private volatile boolean running = true;
+
+    SimulatedFleet(DeviceProtocol protocol, FleetStats stats) {
+        this.protocol = protocol;
+        this.stats = stats;
+    }
+
+    /** Enrols {@code count} devices named {@code prefix-00001}…, a few at a time, printing progress. */
+    void enrol(String token, String prefix, int count, Map<String, String> labels, PrintStream out)
+            throws IOException, InterruptedException {
+        Semaphore slots = new Semaphore(ENROL_CONCURRENCY);
+        AtomicInteger done = new AtomicInteger();
+        List<Future<VirtualDevice>> enrolled = new ArrayList<>();
+        long started = System.nanoTime();
+        for (int i = 1; i <= count; i++) {
+            String id = String.format("%s-%05d", prefix, i);
+            slots.acquire();
+            enrolled.add(threads.submit(() -> {
+                try {
+                    VirtualDevice device = new VirtualDevice(id, protocol.enrol(token, id, labels));
+                    int finished = done.incrementAndGet();
+                    if (finished % 1000 == 0) {
+                        out.printf("  enrolled %,d of %,d%n", finished, count);
+                    }
+                    return device;
+                } finally {
+                    slots.release();
+                }
+            }));
+        }
+        for (Future<VirtualDevice> device : enrolled) {
+            try {
+                devices.add(device.get());
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IOException("enrolment failed: " + e.getCause().getMessage(), e.getCause());
+            }
+        }
+        out.printf("  enrolled %,d devices in %.1f s%n", devices.size(), (System.nanoTime() - started) / 1e9);
+    }
+
+    /** Starts every device polling, the first polls spread evenly over {@code spread}. */
+    void start(Duration spread) {
+        for (VirtualDevice device : devices) {
+            threads.submit(() -> live(device, spread));
+        }
+    }
+
+    private void live(VirtualDevice device, Duration spread) {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long sleep = (long) (spread.toMillis() * random.nextDouble());
+        while (running) {
+            try {
+                TimeUnit.MILLISECONDS.sleep(sleep);
+                device.poll(protocol, stats);
+            } catch (InterruptedException e) {
+                return;
+            } catch (IOException | RuntimeException e) {
+                if (!running) {
+                    return;
+                }
+                stats.failed();
+            }
+            int interval = device.pollIntervalSeconds() > 0 ? device.pollIntervalSeconds() : FIRST_INTERVAL_SECONDS;
+            sleep = (long) (interval * 1000 * random.nextDouble(0.8, 1.2));
+        }
+    }
+
+    int size() {
+        return devices.size();
+    }
+
+    /** How many devices run {@code model} at {@code version}. */
+    int running(String model, int version) {
+        int count = 0;
+        for (VirtualDevice device : devices) {
+            if (device.runs(model, version)) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        threads.shutdownNow();
+        try {
+            threads.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package io.fogline.cli;
+
+import io.fogline.bench.sim.FleetSimulation;
+import io.fogline.bench.sim.SimOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code fogline sim}: a fleet of virtual devices against a control plane run here, to find its limits. */
+@Command(
+        name = "sim",
+        mixinStandardHelpOptions = true,
+        description = "Simulate a fleet of devices speaking the real protocol to a control plane run in this process:"
+                + " polls per second held, latency percentiles, and the time to roll a bundle out to all of them.")
+final class SimCommand implements Callable<Integer> {
+
+    @Option(names = "--devices", defaultValue = "1000", description = "Virtual devices (default ${DEFAULT-VALUE}).")
+    int devices;
+
+    @Option(
+            names = "--poll-interval",
+            defaultValue = "2",
+            description = "Seconds between a device's polls, ±20%% jitter (default ${DEFAULT-VALUE}).")
+    long pollInterval;
+
+    @Option(
+            names = "--database",
+            description = "A jdbc:postgresql: URL of a fresh database; SQLite in --work when absent.")
+    String database;
+
+    @Option(
+            names = "--warm-up",
+            defaultValue = "10",
+            description = "Seconds before measuring (default ${DEFAULT-VALUE}).")
+    long warmUp;
+
+    @Option(names = "--measure", defaultValue = "30", description = "Seconds measured (default ${DEFAULT-VALUE}).")
+    long measure;
+
+    @Option(
+            names = "--canary",
+            defaultValue = "1%",
+            description = "First wave of the rollout: a count, or a share such as 1%% (the default).")
+    String canary;
+
+    @Option(names = "--factor", defaultValue = "4", description = "Growth of each wave (default ${DEFAULT-VALUE}).")
+    double factor;
+
+    @Option(names = "--no-rollout", description = "Only measure polling.")
+    boolean noRollout;
+
+    @Option(
+            names = "--epochs",
+            defaultValue = "1",
+            description = "Epochs of the Fashion-MNIST softmax rolled out (default ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(
+            names = "--connections",
+            defaultValue = "64",
+            description = "Most requests the fleet has in flight at once (default ${DEFAULT-VALUE}).")
+    int connections;
+
+    @Option(
+            names = "--work",
+            description = "Directory for the control plane's data and the bundle (default: a new temporary one).")
+    Path work;
+
+    @Override
+    public Integer call() throws Exception {
+        SimOptions options = new SimOptions(
+                devices,
+                work != null ? Files.createDirectories(work) : Files.createTempDirectory("fogline-sim"),
+                database,
+                Duration.ofSeconds(pollInterval),
+                Duration.ofSeconds(warmUp),
+                Duration.ofSeconds(measure),
+                noRollout ? null : canary,
+                factor,
+                epochs,
+                connections);
+        String problems = options.problems();
+        if (problems != null) {
+            System.err.println("fogline: " + problems);
+            return 2;
+        }
+        new FleetSimulation(options, System.out).run();
+        return 0;
+    }
+}
