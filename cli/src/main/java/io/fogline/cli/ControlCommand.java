@@ -119,6 +119,9 @@ final class ControlCommand implements Callable<Integer> {
                 (System.nanoTime() - started) / 1_000_000,
                 database == null ? "SQLite in " + dataDir.resolve("control.db") : "PostgreSQL",
                 adminToken == null || adminToken.isBlank() ? dataDir.resolve("admin-token") : "--admin-token");
+        System.out.printf(
+                "dashboard: http://%s:%d/dashboard/ (sign in with the admin token)%n",
+                httpAddress.equals("0.0.0.0") ? "localhost" : httpAddress, control.port());
         stopped.await();
         return 0;
     }

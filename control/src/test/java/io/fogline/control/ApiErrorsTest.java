@@ -13,7 +13,7 @@ class ApiErrorsTest extends OnBothDatabases {
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.error()).isEqualTo("no endpoint GET /api/v1/nothing");
         assertThat(harness.operator().get("/api/v1/enrol").status()).isEqualTo(404);
-        assertThat(harness.operator().get("/").status()).isEqualTo(404);
+        assertThat(harness.operator().get("/nothing").status()).isEqualTo(404);
     }
 
     @Test

@@ -13,8 +13,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -36,9 +38,10 @@ public final class ControlHarness implements AutoCloseable {
     private static final String REFERENCE_STATS = "{\"inputs\":{},\"outputs\":{}}";
 
     public final FakeClock clock = new FakeClock();
+    private final Clock time;
+    private final Duration tickPeriod;
     private final TestStore.Created database;
     private final Path dataDir;
-    private final Duration tick;
     private final SigningKey signingKey = SigningKey.generate();
     private ControlPlane control;
     private int port;
@@ -51,7 +54,16 @@ public final class ControlHarness implements AutoCloseable {
 
     /** A control plane whose own timer steps every {@code tick}, as in production. */
     public ControlHarness(TestStore store, Path dataDir, Duration tick) {
-        this.tick = tick;
+        this(store, dataDir, null, tick);
+    }
+
+    /**
+     * A control plane on {@code time} (null for {@link #clock}) with its own timer every {@code tickPeriod} (zero for
+     * none), for tests that watch it run on the wall clock, as a person would.
+     */
+    public ControlHarness(TestStore store, Path dataDir, Clock time, Duration tickPeriod) {
+        this.time = time == null ? clock : time;
+        this.tickPeriod = tickPeriod;
         this.database = store.create();
         this.dataDir = dataDir;
         try {
@@ -70,7 +82,7 @@ public final class ControlHarness implements AutoCloseable {
                     .withAdminToken(ADMIN_TOKEN)
                     .withTrustStore(dataDir.resolve("trust-store.json"))
                     .withMaxBundleBytes(MAX_BUNDLE_BYTES)
-                    .withTime(clock, tick)
+                    .withTime(time, tickPeriod)
                     .withMonitor(monitor));
             port = control.port();
         } catch (IOException e) {
@@ -201,6 +213,19 @@ public final class ControlHarness implements AutoCloseable {
 
     public Path dataDir() {
         return dataDir;
+    }
+
+    /** A rollout of model {@code fashion} at {@code version} to the group {@code cameras}. */
+    public static Map<String, Object> rolloutSpec(
+            int version, Map<String, Object> waves, Map<String, Object> gates, String onFailure) {
+        Map<String, Object> spec = new HashMap<>();
+        spec.put("model", "fashion");
+        spec.put("version", version);
+        spec.put("target", Map.of("group", "cameras"));
+        spec.put("waves", waves);
+        spec.put("gates", gates);
+        spec.put("on_failure", onFailure);
+        return spec;
     }
 
     /** Starts a rollout; returns its id. */

@@ -36,14 +36,7 @@ class RolloutTest extends OnBothDatabases {
 
     private static Map<String, Object> spec(
             int version, Map<String, Object> waves, Map<String, Object> gates, String onFailure) {
-        Map<String, Object> spec = new HashMap<>();
-        spec.put("model", "fashion");
-        spec.put("version", version);
-        spec.put("target", Map.of("group", "cameras"));
-        spec.put("waves", waves);
-        spec.put("gates", gates);
-        spec.put("on_failure", onFailure);
-        return spec;
+        return ControlHarness.rolloutSpec(version, waves, gates, onFailure);
     }
 
     private final List<Long> switchedAlready = new ArrayList<>();

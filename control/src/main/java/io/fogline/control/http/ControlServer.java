@@ -24,6 +24,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -39,12 +40,16 @@ public final class ControlServer implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ControlServer.class.getName());
     private static final long JSON_LIMIT = 1024 * 1024;
+    /** The page loads nothing from elsewhere; uPlot sets its own elements' styles. */
+    private static final String DASHBOARD_POLICY = "default-src 'self'; style-src 'self' 'unsafe-inline';"
+            + " img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
     /** Nodes send batches of 256 KiB by default; the limit leaves room for a node configured to send more. */
     private static final long TELEMETRY_LIMIT = 8 * 1024 * 1024;
 
     private static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     private final ControlPlane control;
+    private final DashboardFiles dashboard = DashboardFiles.load();
     private final String adminToken;
     private final long maxBundleBytes;
     private final HttpServer server;
@@ -98,6 +103,11 @@ public final class ControlServer implements AutoCloseable {
             exchange.send(200, PROMETHEUS_TYPE, control.metrics().scrape().getBytes(StandardCharsets.UTF_8));
             return;
         }
+        if (path.length == 0 || path[0].equals("dashboard")) {
+            expect(exchange, exchange.method().equals("GET"));
+            dashboard(exchange);
+            return;
+        }
         if (path.length < 3 || !path[0].equals("api") || !path[1].equals("v1")) {
             throw noEndpoint(exchange);
         }
@@ -148,6 +158,36 @@ public final class ControlServer implements AutoCloseable {
             }
             default -> throw noEndpoint(exchange);
         }
+    }
+
+    /**
+     * The dashboard's files, to anyone: they hold no data, and the page asks for the admin token before it reads the
+     * API. Every answer is revalidated against its ETag, so a new jar's files are never hidden behind a cached copy.
+     */
+    private void dashboard(Exchange exchange) throws IOException {
+        String[] path = exchange.path;
+        if (path.length == 0
+                || (path.length == 1 && !exchange.http.getRequestURI().getPath().endsWith("/"))) {
+            String query = exchange.http.getRequestURI().getRawQuery();
+            exchange.setHeader("Location", "/dashboard/" + (query == null ? "" : "?" + query));
+            exchange.sendEmpty(302);
+            return;
+        }
+        String name = path.length == 1 ? "index.html" : String.join("/", Arrays.copyOfRange(path, 1, path.length));
+        DashboardFiles.File file =
+                dashboard.find(name).orElseThrow(() -> ApiException.notFound("no dashboard file '" + name + "'"));
+        exchange.setHeader("ETag", file.etag());
+        exchange.setHeader("Cache-Control", "no-cache");
+        exchange.setHeader("X-Content-Type-Options", "nosniff");
+        if (file.type().startsWith("text/html")) {
+            exchange.setHeader("Content-Security-Policy", DASHBOARD_POLICY);
+            exchange.setHeader("Referrer-Policy", "no-referrer");
+        }
+        if (matches(exchange.header("If-None-Match"), file.etag())) {
+            exchange.sendEmpty(304);
+            return;
+        }
+        exchange.send(200, file.type(), file.bytes());
     }
 
     private void enrol(Exchange exchange) throws IOException {
