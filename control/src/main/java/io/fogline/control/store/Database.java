@@ -93,21 +93,24 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Runs work that writes, in one transaction: all of it is committed or none. On PostgreSQL a transaction that
-     * lost a deadlock or a serialization conflict is run again, so the work must not act outside the database.
+     * Runs work that writes, in one transaction: all of it is committed or none. A transaction that lost a conflict
+     * is run again: on PostgreSQL a deadlock or serialization failure, on SQLite a busy database (a transaction that
+     * read before it wrote cannot upgrade when another connection wrote meanwhile, and SQLite says so at once,
+     * without waiting). So the work must not act outside the database.
      */
     public <T> T write(Work<T> work) {
-        if (postgres) {
-            for (int attempt = 1; ; attempt++) {
-                try {
-                    return transaction(work);
-                } catch (StoreException e) {
-                    if (attempt >= MAX_ATTEMPTS || !e.isConflict()) {
-                        throw e;
-                    }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return postgres ? transaction(work) : asTheSqliteWriter(work);
+            } catch (StoreException e) {
+                if (attempt >= MAX_ATTEMPTS || !e.isConflict()) {
+                    throw e;
                 }
             }
         }
+    }
+
+    private <T> T asTheSqliteWriter(Work<T> work) {
         sqliteWriter.lock();
         try {
             return transaction(work);

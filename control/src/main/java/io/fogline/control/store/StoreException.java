@@ -8,9 +8,13 @@ public final class StoreException extends RuntimeException {
         super("database: " + cause.getMessage(), cause);
     }
 
-    /** A deadlock or serialization failure: running the transaction again can succeed. */
+    private static final int SQLITE_BUSY = 5;
+
+    /** A deadlock, serialization failure or busy SQLite database: running the transaction again can succeed. */
     boolean isConflict() {
-        String state = ((SQLException) getCause()).getSQLState();
-        return "40001".equals(state) || "40P01".equals(state);
+        SQLException cause = (SQLException) getCause();
+        String state = cause.getSQLState();
+        // SQLite's extended result codes keep the primary code in their low byte.
+        return "40001".equals(state) || "40P01".equals(state) || (cause.getErrorCode() & 0xff) == SQLITE_BUSY;
     }
 }
