@@ -8,8 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -19,11 +17,6 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = "Run the control plane: signed bundle registry, device fleet and staged rollouts.")
 final class ControlCommand implements Callable<Integer> {
-
-    /** Held so the levels stick: java.util.logging keeps loggers only weakly. */
-    private static final Logger POOL_LOG = Logger.getLogger("com.zaxxer.hikari");
-
-    private static final Logger MIGRATION_LOG = Logger.getLogger("org.flywaydb");
 
     @Option(names = "--http-port", defaultValue = "8080", description = "Port of the API (default ${DEFAULT-VALUE}).")
     int httpPort;
@@ -92,9 +85,6 @@ final class ControlCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
-        // The pool and the migrations log every start in detail; the ready line below says what matters.
-        POOL_LOG.setLevel(Level.WARNING);
-        MIGRATION_LOG.setLevel(Level.WARNING);
         ControlOptions options = ControlOptions.defaults(dataDir)
                 .withDatabase(database)
                 .withHttp(httpAddress, httpPort)

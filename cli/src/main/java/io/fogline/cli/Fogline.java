@@ -28,12 +28,19 @@ import picocli.CommandLine.Command;
         })
 public final class Fogline {
 
-    /** Held so the level sticks: java.util.logging keeps loggers only weakly. */
+    /** Held so the levels stick: java.util.logging keeps loggers only weakly. */
     private static final java.util.logging.Logger TOKENIZER_LOG = java.util.logging.Logger.getLogger("ai.djl");
+
+    private static final java.util.logging.Logger POOL_LOG = java.util.logging.Logger.getLogger("com.zaxxer.hikari");
+
+    private static final java.util.logging.Logger MIGRATION_LOG = java.util.logging.Logger.getLogger("org.flywaydb");
 
     public static void main(String[] args) {
         // The tokenizer library warns on every start of a machine without CUDA, which Fogline never asks it to use.
         TOKENIZER_LOG.setLevel(java.util.logging.Level.SEVERE);
+        // The control plane's pool and migrations log every start in detail; the commands' own lines say what matters.
+        POOL_LOG.setLevel(java.util.logging.Level.WARNING);
+        MIGRATION_LOG.setLevel(java.util.logging.Level.WARNING);
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
             System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT %4$s %3$s: %5$s%6$s%n");
         }
