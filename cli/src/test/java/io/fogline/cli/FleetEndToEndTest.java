@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.AfterEach;
@@ -41,8 +42,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A control plane (on SQLite, then on PostgreSQL) and 20 real nodes in one test, over real HTTP: nodes enrol, poll, download, verify, load, run
- * their golden tests and report. A good bundle rolls through the canary and the waves to every node; a bundle whose
- * golden test fails on devices stops at the canary and is rolled back, leaving every node on the previous version.
+ * their golden tests and report. A good bundle rolls through the canary and the waves to every node, one of them a
+ * {@code fogline node} process killed as it starts downloading and started again; a bundle whose golden test fails on
+ * devices stops at the canary and is rolled back, leaving every node on the previous version.
  */
 @ParameterizedClass
 @EnumSource(TestStore.class)
@@ -63,9 +65,13 @@ class FleetEndToEndTest {
     private final SigningKey key = SigningKey.generate();
     private ControlPlane control;
     private final List<FoglineNode> nodes = new ArrayList<>();
+    private Process killedNode;
 
     @AfterEach
-    void stop() {
+    void stop() throws InterruptedException {
+        if (killedNode != null) {
+            killedNode.destroyForcibly().waitFor();
+        }
         nodes.forEach(FoglineNode::close);
         if (control != null) {
             control.close();
@@ -89,14 +95,17 @@ class FleetEndToEndTest {
         String token = control.fleet()
                 .issueToken("cameras", Map.of(), Duration.ofHours(1), null)
                 .token();
-        for (int i = 0; i < NODES; i++) {
+        URI controlUrl = URI.create("http://127.0.0.1:" + control.port());
+        // The last node, in the last wave, runs as its own process so that it can be killed as kill -9 would.
+        killedNode = nodeProcess(controlUrl, token, trust, "downloading");
+        for (int i = 0; i < NODES - 1; i++) {
             Path home = Files.createDirectories(dir.resolve(String.format("node-%02d", i)));
             Files.createDirectories(home.resolve("models"));
             nodes.add(FoglineNode.start(NodeOptions.defaults(home.resolve("models"))
                     .withHost("127.0.0.1")
                     .withHttpPort(0)
                     .withOta(new OtaOptions(
-                            URI.create("http://127.0.0.1:" + control.port()),
+                            controlUrl,
                             token,
                             String.format("node-%02d", i),
                             Map.of("site", "berlin"),
@@ -108,7 +117,13 @@ class FleetEndToEndTest {
 
         Path v1 = bundle(1, 1, null);
         control.publisher().publish(v1);
-        RolloutView first = rollOut(1);
+        long firstId = startRollout(1);
+        assertThat(killedNode.waitFor(3, TimeUnit.MINUTES))
+                .as("the node process halts as it starts downloading")
+                .isTrue();
+        assertThat(killedNode.exitValue()).isEqualTo(137);
+        killedNode = nodeProcess(controlUrl, token, trust, null);
+        RolloutView first = awaitEnd(firstId);
         assertThat(first.state()).isEqualTo("completed");
         assertThat(first.waves()).extracting(RolloutView.Wave::size).containsExactly(1, 3, 9, 7);
         assertThat(first.waves()).extracting(RolloutView.Wave::result).containsOnly("passed");
@@ -116,7 +131,7 @@ class FleetEndToEndTest {
 
         Path v2 = bundle(2, 2, golden(v1));
         control.publisher().publish(v2);
-        RolloutView second = rollOut(2);
+        RolloutView second = awaitEnd(startRollout(2));
         assertThat(second.state()).isEqualTo("rolled_back");
         assertThat(second.stateReason()).startsWith("wave 0 failed its gates: ");
         assertThat(second.waves())
@@ -137,14 +152,52 @@ class FleetEndToEndTest {
                 && view.rollback().switched() == view.rollback().devices();
     }
 
-    private RolloutView rollOut(int version) {
+    /**
+     * {@code fogline node} in a process of its own, enrolled as the fleet's last node; with {@code haltAt} it halts
+     * the moment it has stored that update step, with no shutdown hooks, as kill -9 would stop it.
+     */
+    private Process nodeProcess(URI controlUrl, String token, Path trust, String haltAt) throws Exception {
+        String device = String.format("node-%02d", NODES - 1);
+        Path home = Files.createDirectories(dir.resolve(device));
+        ProcessBuilder builder = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-Xmx256m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Fogline.class.getName(),
+                        "node",
+                        "--model-repository=" + home.resolve("models"),
+                        "--http-address=127.0.0.1",
+                        "--http-port=0",
+                        "--control=" + controlUrl,
+                        "--enrolment-token=" + token,
+                        "--device-id=" + device,
+                        "--label=site=berlin",
+                        "--data-dir=" + home.resolve("ota"),
+                        "--trusted-keys=" + trust)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        home.resolve("node.log").toFile()));
+        builder.environment().put("ORT_DISABLE_TELEMETRY", "1");
+        builder.environment().remove("FOGLINE_OTA_HALT_AT");
+        if (haltAt != null) {
+            builder.environment().put("FOGLINE_OTA_HALT_AT", haltAt);
+        }
+        return builder.start();
+    }
+
+    private long startRollout(int version) {
         RolloutSpec spec = RolloutSpec.parse(Json.MAPPER.valueToTree(Map.of(
                 "model", MODEL,
                 "version", version,
                 "target", Map.of("group", "cameras"),
                 "waves", Map.of("canary", "1", "factor", 3),
                 "gates", Map.of("device_timeout_seconds", 120, "quality", Map.of("golden_passed", true)))));
-        long id = control.rollouts().start(spec);
+        return control.rollouts().start(spec);
+    }
+
+    private RolloutView awaitEnd(long id) {
         return await().atMost(Duration.ofMinutes(3))
                 .pollInterval(Duration.ofMillis(200))
                 .until(() -> control.rolloutViews().view(id), view -> !List.of("running")
