@@ -23,8 +23,12 @@ public final class PredictedClasses {
 
     /** Adds each row's predicted class to {@code counts}, which has {@link #width(Tensor)} entries. */
     public static void count(Tensor tensor, long[] counts) {
+        count(TensorValues.of(tensor), counts);
+    }
+
+    /** {@link #count(Tensor, long[])} of the tensor's elements already widened by {@link TensorValues#of}. */
+    public static void count(double[] values, long[] counts) {
         int width = counts.length;
-        double[] values = TensorValues.of(tensor);
         for (int row = 0; row + width <= values.length; row += width) {
             int top = 0;
             for (int i = 1; i < width; i++) {

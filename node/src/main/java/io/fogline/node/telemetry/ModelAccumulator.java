@@ -46,7 +46,26 @@ final class ModelAccumulator {
         this.edges = edges;
     }
 
-    void succeeded(InferenceRequest request, long requestBytes, InferenceResponse response, long requestNanos) {
+    /**
+     * The elements of each numeric tensor widened to doubles, null for the others: the costly part of watching for
+     * drift, which callers do once per tensor and outside the recorder's lock.
+     */
+    static List<double[]> widened(List<Tensor> tensors) {
+        List<double[]> values = new ArrayList<>(tensors.size());
+        for (Tensor tensor : tensors) {
+            values.add(TensorValues.isNumeric(tensor.datatype()) ? TensorValues.of(tensor) : null);
+        }
+        return values;
+    }
+
+    /** @param inputValues and {@code outputValues}: {@link #widened} of the request's inputs and the answer's outputs */
+    void succeeded(
+            InferenceRequest request,
+            long requestBytes,
+            InferenceResponse response,
+            long requestNanos,
+            List<double[]> inputValues,
+            List<double[]> outputValues) {
         Map<String, Object> parameters = response.parameters();
         Object tier = parameters.getOrDefault(RoutingParameters.TIER, RoutingParameters.LOCAL);
         count(String.valueOf(tier), RequestCount.OK);
@@ -64,13 +83,14 @@ final class ModelAccumulator {
         if (Boolean.TRUE.equals(parameters.get(RoutingParameters.DEGRADED))) {
             degraded++;
         }
-        for (Tensor input : request.inputs()) {
-            observe(inputs, edges.inputs(), input);
+        for (int i = 0; i < request.inputs().size(); i++) {
+            observe(inputs, edges.inputs(), request.inputs().get(i), inputValues.get(i));
         }
         boolean classesCounted = false;
-        for (Tensor output : response.outputs()) {
-            observe(outputs, edges.outputs(), output);
-            classesCounted = classesCounted || countClasses(output);
+        for (int i = 0; i < response.outputs().size(); i++) {
+            Tensor output = response.outputs().get(i);
+            observe(outputs, edges.outputs(), output, outputValues.get(i));
+            classesCounted = classesCounted || countClasses(output, outputValues.get(i));
         }
     }
 
@@ -90,16 +110,17 @@ final class ModelAccumulator {
         requests.computeIfAbsent(tier + '\u0000' + outcome, key -> new long[1])[0]++;
     }
 
-    private static void observe(Map<String, ValueAccumulator> into, Map<String, double[]> edges, Tensor tensor) {
-        if (!TensorValues.isNumeric(tensor.datatype())) {
+    private static void observe(
+            Map<String, ValueAccumulator> into, Map<String, double[]> edges, Tensor tensor, double[] values) {
+        if (values == null) {
             return;
         }
         into.computeIfAbsent(tensor.name(), name -> new ValueAccumulator(edges.get(name)))
-                .add(TensorValues.of(tensor));
+                .add(values);
     }
 
     /** Counts the predicted classes of the first output that holds class scores. */
-    private boolean countClasses(Tensor output) {
+    private boolean countClasses(Tensor output, double[] values) {
         int width = PredictedClasses.width(output);
         if (classes.length == 0 && width > 0) {
             classes = new long[width];
@@ -107,7 +128,7 @@ final class ModelAccumulator {
         if (width == 0 || width != classes.length) {
             return false;
         }
-        PredictedClasses.count(output, classes);
+        PredictedClasses.count(values, classes);
         return true;
     }
 

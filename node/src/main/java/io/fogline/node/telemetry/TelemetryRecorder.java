@@ -44,11 +44,13 @@ public final class TelemetryRecorder implements NodeObserver {
     @Override
     public void requestSucceeded(
             InferenceRequest request, long requestBytes, InferenceResponse response, long requestNanos) {
+        List<double[]> inputValues = ModelAccumulator.widened(request.inputs());
+        List<double[]> outputValues = ModelAccumulator.widened(response.outputs());
         TelemetryWindow closed;
         synchronized (this) {
             closed = roll();
             model(response.modelName(), response.modelVersion())
-                    .succeeded(request, requestBytes, response, requestNanos);
+                    .succeeded(request, requestBytes, response, requestNanos, inputValues, outputValues);
         }
         emit(closed);
     }
