@@ -7,8 +7,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code fogline rollout}: starts, watches and steers staged rollouts through the control plane's REST API. */
 @Command(
@@ -166,7 +168,7 @@ final class RolloutCommand {
         }
     }
 
-    /** An operator's command on one rollout; prints the rollout afterwards. */
+    /** An operator's command on one rollout, sent as the REST command of the same name; prints the rollout after. */
     abstract static class Steer implements Callable<Integer> {
 
         @Mixin
@@ -175,13 +177,14 @@ final class RolloutCommand {
         @Parameters(paramLabel = "ID", description = "The rollout.")
         long id;
 
-        abstract String command();
+        @Spec
+        CommandSpec spec;
 
         @Override
         public Integer call() {
             try {
                 System.out.print(
-                        RolloutReport.of(connection.post("/api/v1/rollouts/" + id + "/" + command(), Map.of())));
+                        RolloutReport.of(connection.post("/api/v1/rollouts/" + id + "/" + spec.name(), Map.of())));
                 return 0;
             } catch (ControlConnection.ControlError e) {
                 return failed(e);
@@ -189,49 +192,24 @@ final class RolloutCommand {
         }
 
         @Command(name = "pause", mixinStandardHelpOptions = true, description = "Open no further wave.")
-        static final class Pause extends Steer {
-            @Override
-            String command() {
-                return "pause";
-            }
-        }
+        static final class Pause extends Steer {}
 
         @Command(name = "resume", mixinStandardHelpOptions = true, description = "Go on (past a failed gate too).")
-        static final class Resume extends Steer {
-            @Override
-            String command() {
-                return "resume";
-            }
-        }
+        static final class Resume extends Steer {}
 
         @Command(name = "approve", mixinStandardHelpOptions = true, description = "Open the wave waiting approval.")
-        static final class Approve extends Steer {
-            @Override
-            String command() {
-                return "approve";
-            }
-        }
+        static final class Approve extends Steer {}
 
         @Command(
                 name = "abort",
                 mixinStandardHelpOptions = true,
                 description = "Stop; devices that had not switched go back to their previous version.")
-        static final class Abort extends Steer {
-            @Override
-            String command() {
-                return "abort";
-            }
-        }
+        static final class Abort extends Steer {}
 
         @Command(
                 name = "rollback",
                 mixinStandardHelpOptions = true,
                 description = "Stop; every targeted device goes back to its previous version.")
-        static final class Rollback extends Steer {
-            @Override
-            String command() {
-                return "rollback";
-            }
-        }
+        static final class Rollback extends Steer {}
     }
 }
