@@ -263,8 +263,9 @@ public final class ControlServer implements AutoCloseable {
             digest = DesiredStates.digestOf(control.fleet().device(deviceId).desired());
         }
         long interval = control.pollInterval().toSeconds();
-        if (matches(exchange.header("If-None-Match"), etag(digest, interval))) {
-            exchange.setHeader("ETag", etag(digest, interval));
+        String etag = etag(digest, interval);
+        if (matches(exchange.header("If-None-Match"), etag)) {
+            exchange.setHeader("ETag", etag);
             exchange.sendEmpty(304);
             return;
         }
