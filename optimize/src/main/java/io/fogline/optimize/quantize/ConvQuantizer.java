@@ -64,7 +64,8 @@ final class ConvQuantizer {
                 Tensors.floats(weight),
                 channels,
                 patch,
-                perChannel ? Int8Weights.Channels.ROWS : Int8Weights.Channels.NONE);
+                perChannel ? Int8Weights.Channels.ROWS : Int8Weights.Channels.NONE,
+                Int8Weights.Range.INTEGER_PRODUCT);
         float[] biasValues = biasTensor == null ? null : Tensors.floats(biasTensor);
         Optional<ActivationRange> outputRange = activations.calibratedRange(node.getOutput(0));
         String how = QuantizedWeightStore.describe(quantized) + ", " + activations.describe(activation);

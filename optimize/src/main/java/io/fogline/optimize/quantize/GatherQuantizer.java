@@ -40,7 +40,8 @@ final class GatherQuantizer {
         }
         int rows = (int) table.getDims(0);
         int columns = (int) table.getDims(1);
-        Int8Weights quantized = Int8Weights.quantize(Tensors.floats(table), rows, columns, Int8Weights.Channels.NONE);
+        Int8Weights quantized = Int8Weights.quantize(
+                Tensors.floats(table), rows, columns, Int8Weights.Channels.NONE, Int8Weights.Range.FULL);
         QuantizedWeightStore.Names names =
                 weights.add(table.getName() + "|gather", table.getName(), quantized, new long[] {rows, columns});
         String base = Nodes.label(node);

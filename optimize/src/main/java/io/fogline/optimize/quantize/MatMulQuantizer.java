@@ -68,7 +68,11 @@ final class MatMulQuantizer {
             matrix = transpose(matrix, columns, rows);
         }
         Int8Weights quantized = Int8Weights.quantize(
-                        matrix, rows, columns, perChannel ? Int8Weights.Channels.COLUMNS : Int8Weights.Channels.NONE)
+                        matrix,
+                        rows,
+                        columns,
+                        perChannel ? Int8Weights.Channels.COLUMNS : Int8Weights.Channels.NONE,
+                        Int8Weights.Range.INTEGER_PRODUCT)
                 .scaledBy(alpha);
         QuantizedWeightStore.Names w =
                 weights.add(weight.getName() + "|" + transposed + "|" + alpha, weight.getName(), quantized, new long[] {

@@ -30,8 +30,8 @@ class Int8WeightsTest {
     /** Rounding to the nearest level never misses by more than half a step. */
     @Property(tries = 300)
     void dequantizedWeightsAreWithinHalfAScale(
-            @ForAll("matrices") Matrix matrix, @ForAll Int8Weights.Channels channels) {
-        Int8Weights quantized = Int8Weights.quantize(matrix.values(), matrix.rows(), matrix.columns(), channels);
+            @ForAll("matrices") Matrix matrix, @ForAll Int8Weights.Channels channels, @ForAll Int8Weights.Range range) {
+        Int8Weights quantized = Int8Weights.quantize(matrix.values(), matrix.rows(), matrix.columns(), channels, range);
 
         for (int r = 0; r < matrix.rows(); r++) {
             for (int c = 0; c < matrix.columns(); c++) {
@@ -51,9 +51,9 @@ class Int8WeightsTest {
     }
 
     @Property(tries = 100)
-    void theLargestMagnitudeMapsToTheEndOfTheRange(@ForAll("matrices") Matrix matrix) {
-        Int8Weights quantized =
-                Int8Weights.quantize(matrix.values(), matrix.rows(), matrix.columns(), Int8Weights.Channels.NONE);
+    void theLargestMagnitudeMapsToTheEndOfTheRange(@ForAll("matrices") Matrix matrix, @ForAll Int8Weights.Range range) {
+        Int8Weights quantized = Int8Weights.quantize(
+                matrix.values(), matrix.rows(), matrix.columns(), Int8Weights.Channels.NONE, range);
 
         int largest = 0;
         for (byte value : quantized.values()) {
@@ -63,14 +63,18 @@ class Int8WeightsTest {
         for (float value : matrix.values()) {
             allZero &= value == 0;
         }
-        assertThat(largest).isEqualTo(allZero ? 0 : 127);
+        assertThat(largest).isEqualTo(allZero ? 0 : range == Int8Weights.Range.FULL ? 127 : 63);
     }
 
     @Property(tries = 50)
     void scalingFoldsIntoTheScales(
             @ForAll("matrices") Matrix matrix, @ForAll @FloatRange(min = 0.1f, max = 10) float factor) {
-        Int8Weights quantized =
-                Int8Weights.quantize(matrix.values(), matrix.rows(), matrix.columns(), Int8Weights.Channels.COLUMNS);
+        Int8Weights quantized = Int8Weights.quantize(
+                matrix.values(),
+                matrix.rows(),
+                matrix.columns(),
+                Int8Weights.Channels.COLUMNS,
+                Int8Weights.Range.INTEGER_PRODUCT);
         Int8Weights scaled = quantized.scaledBy(factor);
 
         assertThat(scaled.values()).isSameAs(quantized.values());
@@ -83,7 +87,8 @@ class Int8WeightsTest {
     void anAllZeroColumnGetsAFiniteScale() {
         float[] values = {0, 1, 0, -2};
 
-        Int8Weights quantized = Int8Weights.quantize(values, 2, 2, Int8Weights.Channels.COLUMNS);
+        Int8Weights quantized =
+                Int8Weights.quantize(values, 2, 2, Int8Weights.Channels.COLUMNS, Int8Weights.Range.FULL);
 
         assertThat(quantized.scales()).containsExactly(1f, 2f / 127);
         assertThat(quantized.values()).containsExactly(0, 64, 0, -127);
