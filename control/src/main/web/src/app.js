@@ -50,7 +50,7 @@ async function refresh() {
     onlineChart.update(online.times, online.values);
     renderRollouts(rollouts, now, command);
     renderAlerts(alerts, now, acknowledge);
-    telemetry ??= new TelemetryPanels();
+    telemetry ??= new TelemetryPanels(MINUTES);
     telemetry.render(series.windows, health, alerts.filter((alert) => alert.state !== "resolved"));
     document.getElementById("updated").textContent = `updated ${new Date(now).toLocaleTimeString()}`;
     showError(null);

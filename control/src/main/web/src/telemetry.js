@@ -6,8 +6,10 @@ import { el, svg } from "./dom.js";
  * device its drift (PSI of its inputs and outputs against the bundle's reference statistics).
  */
 export class TelemetryPanels {
-  constructor() {
-    const chart = (id, options) => new TimeChart(document.getElementById(id), options);
+  /** {@code minutes}: the span the charts' time axis shows, up to now. */
+  constructor(minutes) {
+    const chart = (id, options) =>
+      new TimeChart(document.getElementById(id), { ...options, spanSeconds: 60 * minutes });
     this.requests = chart("requests-chart", { title: "Requests per window", unit: "" });
     this.latency = chart("latency-chart", { title: "p95 latency, slowest device (ms)", unit: "", digits: 1 });
     this.escalation = chart("escalation-chart", { title: "Escalation rate (%)", unit: "", digits: 1 });
@@ -99,6 +101,7 @@ function renderModels(models) {
 function renderDrift(devices, alerts) {
   const drifting = new Set(alerts.filter((alert) => alert.kind === "drift").map((alert) => alert.device_id));
   const measured = devices.filter((device) => device.figures.drift_psi != null);
+  const unjudged = devices.filter((device) => device.figures.drift_psi == null && device.figures.drift_not_judged);
   const top = Math.max(0.25, ...measured.map((device) => device.figures.drift_psi));
   const rows = measured
     .sort((a, b) => b.figures.drift_psi - a.figures.drift_psi)
@@ -117,6 +120,17 @@ function renderDrift(devices, alerts) {
         el("td", {}, alerting ? "drift alert" : device.status),
       );
     });
+  rows.push(
+    ...unjudged.slice(0, Math.max(0, MAX_DRIFT_ROWS - rows.length)).map((device) =>
+      el(
+        "tr",
+        { "data-drift": device.device_id, class: "unjudged" },
+        el("td", {}, device.device_id),
+        el("td", { class: "psi" }, "–"),
+        el("td", { colspan: 2 }, `not judged: ${device.figures.drift_not_judged}`),
+      ),
+    ),
+  );
   document.querySelector("#drift tbody").replaceChildren(
     ...(rows.length ? rows : [el("tr", {}, el("td", { colspan: 4, class: "empty" }, "No drift measured yet."))]),
   );

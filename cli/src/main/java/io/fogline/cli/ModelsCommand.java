@@ -1,9 +1,9 @@
 package io.fogline.cli;
 
-import io.fogline.runtime.fetch.FetchListener;
-import io.fogline.runtime.fetch.FetchResult;
-import io.fogline.runtime.fetch.ModelFetchException;
-import io.fogline.runtime.fetch.ModelFetcher;
+import io.fogline.fetch.FetchListener;
+import io.fogline.fetch.FetchResult;
+import io.fogline.fetch.ModelFetchException;
+import io.fogline.fetch.ModelFetcher;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;

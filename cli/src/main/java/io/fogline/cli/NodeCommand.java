@@ -106,8 +106,13 @@ final class NodeCommand implements Callable<Integer> {
         if (modelRepository == null && dataDir == null) {
             throw new ParameterException(spec.commandLine(), "--model-repository or --data-dir is required");
         }
-        Path repository = modelRepository != null ? modelRepository : dataDir.resolve("models");
-        Files.createDirectories(repository);
+        if (modelRepository != null && !Files.isDirectory(modelRepository)) {
+            // As Triton does: a node that would serve nothing from a mistyped path must not look healthy.
+            throw UserError.usage("--model-repository " + modelRepository
+                    + (Files.exists(modelRepository) ? " is not a directory" : ": no such directory"));
+        }
+        Path repository =
+                modelRepository != null ? modelRepository : Files.createDirectories(dataDir.resolve("models"));
         NodeOptions options = NodeOptions.defaults(repository)
                 .withHost(httpAddress)
                 .withHttpPort(httpPort)

@@ -33,8 +33,11 @@ final class RolloutCommand {
         return 1;
     }
 
-    @Command(name = "start", mixinStandardHelpOptions = true, description = "Start a rollout; prints its status.")
+    @Command(name = "start", description = "Start a rollout; prints its status.")
     static final class Start implements Callable<Integer> {
+
+        @Mixin
+        HelpOption help;
 
         @Mixin
         ControlConnection connection;
@@ -156,8 +159,9 @@ final class RolloutCommand {
                 if (id != null) {
                     System.out.print(RolloutReport.of(connection.get("/api/v1/rollouts/" + id)));
                 } else {
+                    JsonNode rollouts = connection.get("/api/v1/rollouts");
                     System.out.printf("%-5s %-20s %7s  %-16s %s%n", "id", "model", "version", "state", "progress");
-                    for (JsonNode rollout : connection.get("/api/v1/rollouts")) {
+                    for (JsonNode rollout : rollouts) {
                         System.out.print(RolloutReport.line(rollout));
                     }
                 }

@@ -1,5 +1,8 @@
 package io.fogline.cli;
 
+import io.fogline.fetch.DatasetCatalog;
+import io.fogline.fetch.Datasets;
+import io.fogline.fetch.DownloadListener;
 import io.fogline.learn.TrainJob;
 import io.fogline.learn.model.ModelSpec;
 import io.fogline.learn.train.TrainingConfig;
@@ -37,15 +40,24 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "models", description = "Model repository (default ${DEFAULT-VALUE}).")
     Path out;
 
+    @Option(
+            names = "--data",
+            description = "Fashion-MNIST directory (default: Debian's /usr/share/datasets/fashion-mnist, else the user"
+                    + " cache, where it is fetched when absent).")
+    Path data;
+
     @Override
     public Integer call() throws Exception {
         ModelSpec spec = ModelSpec.parse(model);
-        TrainJob.Options options =
-                TrainJob.Options.fashionMnist(spec, epochs, out).withTraining(TrainingConfig.adam(epochs, seed));
         if (!dataset.equals(TrainJob.FASHION_MNIST)) {
-            System.err.println("fogline: unknown dataset '" + dataset + "'; known: " + TrainJob.FASHION_MNIST);
-            return 2;
+            throw UserError.usage("unknown dataset '" + dataset + "'; known: " + TrainJob.FASHION_MNIST);
         }
+        Path directory = Datasets.fromEnvironment()
+                .resolve(DatasetCatalog.FASHION_MNIST, data, DownloadListener.printing(System.out))
+                .directory();
+        TrainJob.Options options = TrainJob.Options.fashionMnist(spec, epochs, out)
+                .withTraining(TrainingConfig.adam(epochs, seed))
+                .withDataDirectory(directory);
         System.out.printf("training %s on %s for %d epochs%n", spec, dataset, epochs);
         TrainJob.Result result = TrainJob.run(
                 options,

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,7 +47,18 @@ class FoglineCommandTest {
                 .containsPattern("passed, 1 switched \\| wave 2 \\(2 nodes\\): passed, 2 switched")
                 .containsPattern("rollout completed in [0-9.]+ s; meanwhile clients got answers from .*; 0 failed")
                 .containsPattern("node on port [0-9]+ answers with fashion v2: [0-9]+ of 200 test images right")
-                .containsPattern("Dashboard: http://127\\.0\\.0\\.1:[0-9]+/");
+                .containsPattern("telemetry: [0-9,]+ of the [0-9,]+ requests sent are on the dashboard's charts;"
+                        + " alerts open: none")
+                .containsPattern("Dashboard: http://127\\.0\\.0\\.1:[0-9]+/dashboard/#token=[A-Za-z0-9_-]+ \\(signs in;"
+                        + " the admin token is [A-Za-z0-9_-]+\\)")
+                .doesNotContain("INFO");
+        Matcher charted = Pattern.compile("telemetry: ([0-9,]+) of the ([0-9,]+) requests sent")
+                .matcher(demo.out());
+        assertThat(charted.find()).isTrue();
+        assertThat(Long.parseLong(charted.group(1).replace(",", "")))
+                .as("requests on the charts")
+                .isGreaterThanOrEqualTo(Long.parseLong(charted.group(2).replace(",", "")));
+        assertThat(fleet.resolve("demo/demo.log")).content().contains("INFO");
     }
 
     @Test
@@ -79,10 +92,116 @@ class FoglineCommandTest {
     }
 
     @Test
+    void quantizingAFileThatIsNoModelIsOneLineNamingIt() throws Exception {
+        Path notes = Files.writeString(models.resolve("notes.txt"), "shopping list");
+
+        CommandRun quantize = run(
+                "optimize",
+                "quantize",
+                "--in",
+                notes.toString(),
+                "--out",
+                models.resolve("q.onnx").toString());
+
+        assertThat(quantize.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(quantize.err())
+                .startsWith("fogline: " + notes + " is not an ONNX model")
+                .doesNotContain("\tat ");
+        assertThat(quantize.err().lines()).hasSize(1);
+        assertThat(models.resolve("q.onnx")).doesNotExist();
+    }
+
+    @Test
+    void verboseAddsTheStackTraceToTheOneLine() throws Exception {
+        Path notes = Files.writeString(models.resolve("notes.txt"), "shopping list");
+
+        CommandRun quantize = run(
+                "optimize",
+                "quantize",
+                "--in",
+                notes.toString(),
+                "--out",
+                models.resolve("q.onnx").toString(),
+                "--verbose");
+
+        assertThat(quantize.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(quantize.err()).contains("InvalidModelException").contains("\tat ");
+        assertThat(quantize.err().lines().toList().getLast()).startsWith("fogline: " + notes + " is not an ONNX model");
+    }
+
+    @Test
+    void trainingWithoutTheDatasetSaysWhatToRun() {
+        CommandRun train = run("train", "--data", models.toString(), "--out", fleet.toString());
+
+        assertThat(train.exitCode()).isEqualTo(ExitCodes.MISSING);
+        assertThat(train.err())
+                .isEqualTo("fogline: Fashion-MNIST file train-images-idx3-ubyte[.gz] not found in " + models
+                        + ": `fogline datasets fetch` puts the pinned files in the user's cache, or install the Debian"
+                        + " package dataset-fashion-mnist, which puts them in /usr/share/datasets/fashion-mnist"
+                        + " (`fogline doctor` lists what is missing)" + System.lineSeparator());
+    }
+
+    @Test
+    void aNodeRefusesAModelRepositoryThatIsNotThere() {
+        Path absent = models.resolve("no/such/dir");
+
+        CommandRun node = run("node", "--model-repository", absent.toString(), "--http-port", "0");
+
+        assertThat(node.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(node.err())
+                .isEqualTo("fogline: --model-repository " + absent + ": no such directory" + System.lineSeparator());
+        assertThat(absent).doesNotExist();
+    }
+
+    @Test
+    void rolloutStatusWithoutATokenPrintsTheErrorAlone() {
+        CommandRun status = run(
+                "rollout", "status", "--data-dir", models.resolve("no-control").toString());
+
+        assertThat(status.exitCode()).isEqualTo(ExitCodes.FAILED);
+        assertThat(status.out()).isEmpty();
+        assertThat(status.err()).startsWith("fogline: no admin token: pass --token");
+    }
+
+    @Test
+    void anExceptionNoInputExplainsIsABugWithItsStackTrace() {
+        ErrorReport.Verdict verdict = ErrorReport.judge(new NullPointerException("x is null"));
+
+        assertThat(verdict.exitCode()).isEqualTo(ExitCodes.BUG);
+        assertThat(verdict.bug()).isTrue();
+        assertThat(ErrorReport.judge(new java.io.UncheckedIOException(new java.nio.file.NoSuchFileException("k.json"))))
+                .isEqualTo(new ErrorReport.Verdict(ExitCodes.USAGE, "no such file or directory: k.json", false));
+    }
+
+    @Test
+    void theDoctorSaysWhatIsMissingAndHowToGetIt() {
+        CommandRun doctor = run("doctor", "--models", models.toString());
+
+        assertThat(doctor.exitCode()).as(doctor.out()).isZero();
+        assertThat(doctor.out())
+                .containsPattern("ok +JDK +" + Runtime.version().feature())
+                .contains("fetch    models         minilm, minilm-int8, silero-vad, paddleocr-det not in " + models
+                        + ": `./fogline models fetch --dest " + models + "` fetches them")
+                .contains("Fashion-MNIST")
+                .contains("`./fogline demo` can run: what it lacks it fetches by itself.");
+    }
+
+    @Test
     void theNodeRequiresAModelRepository() {
         CommandRun node = run("node");
         assertThat(node.exitCode()).isEqualTo(2);
         assertThat(node.err()).contains("--model-repository or --data-dir is required");
+    }
+
+    @Test
+    void theCascadeBenchmarkFailsAtOnceWhereItCouldNotWriteItsResults() throws Exception {
+        Path file = Files.writeString(models.resolve("results"), "a file, not a folder");
+
+        CommandRun bench = run("bench", "cascade", "--launcher", "fogline", "--out", file.toString());
+
+        assertThat(bench.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(bench.err()).isEqualTo("fogline: already exists: " + file + System.lineSeparator());
+        assertThat(bench.out()).isEmpty();
     }
 
     @Test

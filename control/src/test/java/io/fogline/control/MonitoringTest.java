@@ -173,6 +173,47 @@ class MonitoringTest extends OnBothDatabases {
     }
 
     @Test
+    void driftIsNotJudgedOnAReferenceOrASpanTooSmallAndTheHealthFiguresSayWhy() {
+        // The reference of a bundle packed with only its 8 golden cases.
+        harness.publish("fashion", 1, REFERENCE.replace("\"samples\": 100", "\"samples\": 8"));
+        minutes(5, TelemetryBatches.window(100, 0, 10, 2, new long[] {0, 0, 100, 0}));
+        evaluate();
+
+        assertThat(openAlerts()).isEmpty();
+        JsonNode cam1 = harness.operator()
+                .get("/api/v1/health?minutes=5")
+                .json()
+                .path("devices")
+                .get(0);
+        assertThat(cam1.path("figures").path("drift_psi").isNull()).isTrue();
+        assertThat(cam1.path("figures").path("drift_not_judged").asText())
+                .isEqualTo("fashion v1: the bundle's reference statistics hold 8 samples; drift is judged against 100"
+                        + " or more");
+    }
+
+    @Test
+    void driftWaitsForEnoughAnswersInTheSpan() {
+        harness.publish("fashion", 1, REFERENCE);
+        minutes(1, TelemetryBatches.window(40, 0, 0, 2, new long[] {0, 0, 40, 0}));
+        evaluate();
+
+        assertThat(openAlerts()).isEmpty();
+        JsonNode cam1 = harness.operator()
+                .get("/api/v1/health?minutes=5")
+                .json()
+                .path("devices")
+                .get(0);
+        assertThat(cam1.path("figures").path("drift_not_judged").asText())
+                .isEqualTo("fashion v1: 40 answers so far; drift is judged on 100 or more");
+
+        minutes(2, TelemetryBatches.window(40, 0, 0, 2, new long[] {0, 0, 40, 0}));
+        evaluate();
+
+        // 120 answers, all above 0.5, against a reference of half and half; the fleet's mix stays near it.
+        assertThat(openAlerts()).containsExactly("drift device:cam-1:fashion:1");
+    }
+
+    @Test
     void latencyErrorRateEscalationJumpAndDriftOpenAlertsOnTheirOwnDevice() {
         harness.publish("fashion", 1, REFERENCE);
         // An hour of baseline: 10% escalated, fast, inputs as the reference has them.

@@ -62,6 +62,10 @@ public final class TrainJob {
                     defaultModelName(FASHION_MNIST, model));
         }
 
+        public Options withDataDirectory(Path directory) {
+            return new Options(dataset, directory, model, training, validationFraction, outputDirectory, modelName);
+        }
+
         public Options withTraining(TrainingConfig config) {
             return new Options(dataset, dataDirectory, model, config, validationFraction, outputDirectory, modelName);
         }

@@ -52,6 +52,8 @@ public final class CascadeBenchmark {
                 "machine: %d cores, %s; load average %s%n",
                 machine.cpus(), machine.cpuModel(), machine.loadAverageAtStart());
         Dataset test = FashionMnist.load(options.dataDirectory()).test();
+        CascadeReport.startRows(options.rows());
+        out.println("each row goes to " + options.rows().toAbsolutePath() + " as soon as it is measured");
         int[] sample = Arrays.copyOf(
                 Permutations.shuffled(test.size(), new SplittableRandom(7)), Math.min(options.samples(), test.size()));
         Path edgeModel =
@@ -80,6 +82,7 @@ public final class CascadeBenchmark {
             client.warmUp(edgeUrl, EDGE_ALONE, 64);
             Measurement bigThroughLink = report(
                     out,
+                    options.rows(),
                     client.measure(
                                     "big model alone, over the "
                                             + options.delay().toMillis() + " ms link",
@@ -90,20 +93,24 @@ public final class CascadeBenchmark {
                             .allAtParent());
             Measurement bigNoDelay = report(
                     out,
+                    options.rows(),
                     client.measure("big model alone, no link delay", Double.NaN, fogUrl, BIG, concurrency)
                             .allAtParent());
-            Measurement edgeAlone =
-                    report(out, client.measure("edge model alone", Double.NaN, edgeUrl, EDGE_ALONE, concurrency));
+            Measurement edgeAlone = report(
+                    out,
+                    options.rows(),
+                    client.measure("edge model alone", Double.NaN, edgeUrl, EDGE_ALONE, concurrency));
             List<Measurement> sweep = new ArrayList<>();
             for (double threshold : options.thresholds()) {
                 reload(admin, edgeUrl, withRouting(edgeConfig, link.url(), threshold, options.delay()));
                 client.warmUp(edgeUrl, EDGE, 16);
-                sweep.add(report(out, client.measure("cascade", threshold, edgeUrl, EDGE, concurrency)));
+                sweep.add(
+                        report(out, options.rows(), client.measure("cascade", threshold, edgeUrl, EDGE, concurrency)));
             }
             Result result = new Result(machine, bigThroughLink, bigNoDelay, edgeAlone, sweep);
             CascadeReport.write(options, result);
             DeferralChart.draw(result, options.chart());
-            out.println("wrote " + options.report() + " (section \"" + CascadeReport.SECTION + "\")");
+            out.println("wrote " + options.report().toAbsolutePath() + " (section \"" + CascadeReport.SECTION + "\")");
             out.println("wrote " + options.chart().toAbsolutePath());
             return result;
         }
@@ -156,7 +163,8 @@ public final class CascadeBenchmark {
         }
     }
 
-    private static Measurement report(PrintStream out, Measurement measurement) {
+    private static Measurement report(PrintStream out, Path rows, Measurement measurement) throws IOException {
+        CascadeReport.appendRow(rows, measurement);
         out.printf(
                 Locale.ROOT,
                 "%-40s %s accuracy %.2f%%  at the edge %5.1f%%  mean %7.2f ms  p50 %7.2f ms  p99 %7.2f ms%s%n",

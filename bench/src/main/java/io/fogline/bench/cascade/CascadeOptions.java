@@ -17,6 +17,7 @@ import java.util.List;
  * @param thresholds the {@code max_probability_below} values swept
  * @param report the markdown file whose "Cascade (issue 4)" section is rewritten
  * @param chart the PNG the deferral curve is drawn into
+ * @param rows the CSV file each measurement is appended to as soon as it is made, so a run cut short keeps them
  */
 public record CascadeOptions(
         Path launcher,
@@ -29,7 +30,8 @@ public record CascadeOptions(
         Duration delay,
         List<Double> thresholds,
         Path report,
-        Path chart) {
+        Path chart,
+        Path rows) {
 
     /** An architecture with its training: cached under {@link #key()}. */
     public record ModelChoice(String spec, int epochs, double learningRate, long seed) {

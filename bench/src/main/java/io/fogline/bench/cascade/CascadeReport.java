@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -25,6 +26,34 @@ final class CascadeReport {
         Path file = options.report();
         String existing = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "# Benchmarks\n";
         Files.writeString(file, replaceSection(existing, section(options, result)), StandardCharsets.UTF_8);
+    }
+
+    private static final String CSV_HEADER =
+            "setup,max_probability_below,answered_at_edge,accuracy,mean_ms,p50_ms,p99_ms,requests,degraded\n";
+
+    /** Starts the CSV file of rows afresh, with its header. */
+    static void startRows(Path rows) throws IOException {
+        Files.writeString(rows, CSV_HEADER, StandardCharsets.UTF_8);
+    }
+
+    /** Appends one measurement to the CSV file of rows, at once, so that a run cut short keeps what it measured. */
+    static void appendRow(Path rows, Measurement m) throws IOException {
+        Files.writeString(
+                rows,
+                String.format(
+                        Locale.ROOT,
+                        "\"%s\",%s,%.4f,%.4f,%.3f,%.3f,%.3f,%d,%d%n",
+                        m.setup().replace("\"", "\"\""),
+                        Double.isNaN(m.threshold()) ? "" : String.format(Locale.ROOT, "%.3f", m.threshold()),
+                        1 - m.escalated(),
+                        m.accuracy(),
+                        m.meanMillis(),
+                        m.p50Millis(),
+                        m.p99Millis(),
+                        m.requests(),
+                        m.degraded()),
+                StandardCharsets.UTF_8,
+                StandardOpenOption.APPEND);
     }
 
     static String replaceSection(String document, String section) {

@@ -1,9 +1,9 @@
 package io.fogline.bench.serving;
 
 import io.fogline.core.tensor.Tensor;
+import io.fogline.fetch.FetchListener;
+import io.fogline.fetch.ModelFetcher;
 import io.fogline.runtime.config.ModelConfig;
-import io.fogline.runtime.fetch.FetchListener;
-import io.fogline.runtime.fetch.ModelFetcher;
 import io.fogline.runtime.testing.TestRepository;
 import io.fogline.runtime.testing.TinyModels;
 import java.io.IOException;

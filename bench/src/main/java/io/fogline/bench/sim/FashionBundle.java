@@ -22,8 +22,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * A real model to roll out: a softmax classifier trained on Debian's Fashion-MNIST by {@code learn} in seconds, packed
- * with golden cases from the test split and signed. The fleet simulator and the demo ship it.
+ * A real model to roll out: a softmax classifier trained on Fashion-MNIST by {@code learn} in seconds, packed
+ * with golden cases and reference statistics from the test split and signed. The fleet simulator and the demo ship it.
  */
 public final class FashionBundle {
 
@@ -31,6 +31,14 @@ public final class FashionBundle {
     public static final String INPUT = "input";
 
     private static final int GOLDEN_CASES = 8;
+
+    /**
+     * Test images the reference statistics describe, after the first 1,000 (which the demo's clients send): enough
+     * for drift to be judged on ({@code Drift.MIN_SAMPLES} is 100), a fair picture of traffic without a shift.
+     */
+    private static final int REFERENCE_FROM = 1000;
+
+    private static final int REFERENCE_IMAGES = 1000;
 
     /**
      * @param modelDirectory the trained model as a bundle holds it: model.onnx, config.json, labels.txt
@@ -41,14 +49,17 @@ public final class FashionBundle {
 
     private FashionBundle() {}
 
-    /** Trains the softmax for {@code epochs} under {@code work} and packs it as {@code model} at {@code version}. */
+    /**
+     * Trains the softmax for {@code epochs} on the Fashion-MNIST files in {@code data} under {@code work} and packs it
+     * as {@code model} at {@code version}.
+     */
     public static Trained train(
-            Path work, String model, int version, int epochs, long seed, SigningKey key, PrintStream out)
+            Path data, Path work, String model, int version, int epochs, long seed, SigningKey key, PrintStream out)
             throws IOException, BundleException {
         Path repository = work.resolve("trained-" + model + "-" + version);
         TrainJob.Options options = new TrainJob.Options(
                 TrainJob.FASHION_MNIST,
-                FashionMnist.DEFAULT_DIRECTORY,
+                data,
                 ModelSpec.parse("softmax"),
                 TrainingConfig.adam(epochs, seed),
                 0.1,
@@ -71,18 +82,23 @@ public final class FashionBundle {
                 content,
                 model,
                 version,
-                new BundlePacker.Golden.Inputs(testImages(GOLDEN_CASES), Tolerance.DEFAULT),
+                new BundlePacker.Golden.Inputs(testImages(data, GOLDEN_CASES), Tolerance.DEFAULT),
+                testImages(data, REFERENCE_FROM, REFERENCE_IMAGES),
                 Optional.of(key),
                 bundle);
         return new Trained(content, bundle, result.testAccuracy());
     }
 
     /** One image of the test split per request, as a node's client sends it. */
-    public static List<InferenceRequest> testImages(int count) throws IOException {
-        Dataset test = FashionMnist.load(FashionMnist.DEFAULT_DIRECTORY).test();
+    public static List<InferenceRequest> testImages(Path data, int count) throws IOException {
+        return testImages(data, 0, count);
+    }
+
+    private static List<InferenceRequest> testImages(Path data, int from, int count) throws IOException {
+        Dataset test = FashionMnist.load(data).test();
         int features = test.featureCount();
         List<InferenceRequest> requests = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
+        for (int i = from; i < from + count; i++) {
             float[] pixels = Arrays.copyOfRange(test.features(), i * features, (i + 1) * features);
             requests.add(InferenceRequest.of(Tensor.ofFloats(INPUT, new long[] {1, features}, pixels)));
         }

@@ -6,6 +6,9 @@ import io.fogline.bundle.SigningKey;
 import io.fogline.bundle.TrustStore;
 import io.fogline.control.ControlOptions;
 import io.fogline.control.ControlPlane;
+import io.fogline.fetch.DatasetCatalog;
+import io.fogline.fetch.Datasets;
+import io.fogline.fetch.DownloadListener;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -46,7 +49,10 @@ public final class FleetSimulation {
         SigningKey key = SigningKey.generate();
         FashionBundle.Trained trained = null;
         if (options.canary() != null) {
-            trained = FashionBundle.train(options.work(), MODEL, 1, options.epochs(), 7, key, out);
+            java.nio.file.Path fashionMnist = Datasets.fromEnvironment()
+                    .resolve(DatasetCatalog.FASHION_MNIST, null, DownloadListener.printing(out))
+                    .directory();
+            trained = FashionBundle.train(fashionMnist, options.work(), MODEL, 1, options.epochs(), 7, key, out);
         }
         java.nio.file.Path data = options.work().resolve("control");
         java.nio.file.Files.createDirectories(data);

@@ -127,10 +127,11 @@ public final class AlertEvaluator {
         return firing;
     }
 
-    /** The drift of a window's figures when its PSI passes the threshold. */
+    /** The drift of a window's figures when there is enough to judge it and its PSI passes the threshold. */
     private Optional<Drift> drift(ModelWindow figures) {
         return references
                 .of(figures.model(), figures.version())
+                .filter(reference -> Drift.unjudgeable(reference, figures) == null)
                 .map(reference -> Drift.of(reference, figures))
                 .filter(drift -> drift.psi() > options.psi());
     }

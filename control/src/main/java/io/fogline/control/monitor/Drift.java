@@ -14,6 +14,27 @@ public record Drift(double psi, String tensor) {
 
     public static final Drift NONE = new Drift(0, null);
 
+    /**
+     * The fewest samples in a bundle's reference, and answers in the span judged, for a PSI that tells drift from
+     * chance: with ten classes, two samples of 100 from one distribution still differ by a PSI near 0.1 by chance alone,
+     * and eight reference samples (a bundle's golden cases) make any traffic look drifted.
+     */
+    public static final long MIN_SAMPLES = 100;
+
+    /** Why {@code window} cannot be judged against {@code reference}, or null when it can. */
+    public static String unjudgeable(References.Reference reference, ModelWindow window) {
+        if (reference.samples() < MIN_SAMPLES) {
+            return "the bundle's reference statistics hold " + reference.samples()
+                    + " samples; drift is judged against " + MIN_SAMPLES + " or more";
+        }
+        long answers = Arrays.stream(window.classes()).sum();
+        answers = answers > 0 ? answers : window.requestTotal();
+        if (answers < MIN_SAMPLES) {
+            return answers + " answers so far; drift is judged on " + MIN_SAMPLES + " or more";
+        }
+        return null;
+    }
+
     public static Drift of(References.Reference reference, ModelWindow window) {
         Drift worst = NONE;
         worst = worst(worst, reference.inputs(), window.inputs(), "input ");

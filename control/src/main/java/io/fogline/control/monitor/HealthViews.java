@@ -30,6 +30,7 @@ public final class HealthViews {
             long bytesUpstream,
             long bytesCloudOnly,
             Double driftPsi,
+            String driftNotJudged,
             long[] classes) {}
 
     /** @param status {@code silent} (no poll for the silence limit), {@code alerting} (a live alert), or {@code ok} */
@@ -141,17 +142,24 @@ public final class HealthViews {
 
     private Figures figures(List<TelemetryStore.StoredWindow> windows) {
         if (windows.isEmpty()) {
-            return new Figures(0, 0, null, null, null, 0, 0, 0, 0, 0, null, new long[0]);
+            return new Figures(0, 0, null, null, null, 0, 0, 0, 0, 0, null, null, new long[0]);
         }
         Map<String, ModelWindow> perModel = Groups.sum(windows, Groups::model);
         ModelWindow all = null;
         Double psi = null;
+        String notJudged = null;
         for (ModelWindow model : perModel.values()) {
             all = all == null ? model : sumAcrossModels(all, model);
             Optional<References.Reference> reference = references.of(model.model(), model.version());
-            if (reference.isPresent()) {
+            if (reference.isEmpty()) {
+                continue;
+            }
+            String unjudgeable = Drift.unjudgeable(reference.get(), model);
+            if (unjudgeable == null) {
                 double drift = Drift.of(reference.get(), model).psi();
                 psi = psi == null ? drift : Math.max(psi, drift);
+            } else {
+                notJudged = model.model() + " v" + model.version() + ": " + unjudgeable;
             }
         }
         long requests = all.requestTotal();
@@ -167,6 +175,7 @@ public final class HealthViews {
                 all.bytesUpstream(),
                 all.bytesCloudOnly(),
                 psi,
+                psi == null ? notJudged : null,
                 perModel.size() == 1 ? all.classes() : new long[0]);
     }
 

@@ -21,10 +21,11 @@ public final class References {
     public record Histogram(double[] edges, long[] counts) {}
 
     /**
-     * The histograms of a bundle's inputs and outputs, by tensor name, and the mix of classes its golden outputs
-     * predict (of the first output that holds class scores; empty when none does).
+     * The histograms of a bundle's inputs and outputs, by tensor name, the mix of classes its reference outputs predict
+     * (of the first output that holds class scores; empty when none does), and how many samples they summarize.
      */
-    public record Reference(Map<String, Histogram> inputs, Map<String, Histogram> outputs, long[] classes) {}
+    public record Reference(
+            Map<String, Histogram> inputs, Map<String, Histogram> outputs, long[] classes, long samples) {}
 
     private final Database database;
     private final BlobStore blobs;
@@ -90,7 +91,8 @@ public final class References {
             return Optional.of(new Reference(
                     histograms(stats.path("inputs")),
                     histograms(stats.path("outputs")),
-                    classes(stats.path("outputs"))));
+                    classes(stats.path("outputs")),
+                    stats.path("samples").asLong(0)));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

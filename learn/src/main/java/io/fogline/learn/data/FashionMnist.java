@@ -60,7 +60,7 @@ public final class FashionMnist {
             }
         }
         throw new DatasetNotFoundException("Fashion-MNIST file " + baseName + "[.gz] not found in " + directory
-                + ": install the Debian package " + DEBIAN_PACKAGE + " (apt-get install " + DEBIAN_PACKAGE
-                + ", or scripts/install-test-deps.sh), which puts it in " + DEFAULT_DIRECTORY);
+                + ": `fogline datasets fetch` puts the pinned files in the user's cache, or install the Debian"
+                + " package " + DEBIAN_PACKAGE + ", which puts them in " + DEFAULT_DIRECTORY);
     }
 }

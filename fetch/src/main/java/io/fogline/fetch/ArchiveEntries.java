@@ -1,4 +1,4 @@
-package io.fogline.runtime.fetch;
+package io.fogline.fetch;
 
 import java.io.BufferedInputStream;
 import java.io.EOFException;
@@ -14,7 +14,7 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
-/** Copies chosen entries out of a jar or an npm tarball into files, hashing them on the way. */
+/** Copies chosen entries out of a jar, an npm tarball or a Debian package into files, hashing them on the way. */
 final class ArchiveEntries {
 
     /** Far above any model in the catalog; stops a hostile archive from filling the disk. */
@@ -41,13 +41,30 @@ final class ArchiveEntries {
 
     /** Copies each entry named in {@code targets} to its file; returns the digests by entry name. */
     static Map<String, FileDigest> fromTarGz(Path archive, Map<String, Path> targets) throws IOException {
-        Map<String, FileDigest> digests = new HashMap<>();
         try (InputStream in = new GZIPInputStream(new BufferedInputStream(Files.newInputStream(archive)))) {
+            return fromTar(in, archive, targets);
+        }
+    }
+
+    /** Copies each file the Debian package installs at a path named in {@code targets}, e.g. {@code usr/share/...}. */
+    static Map<String, FileDigest> fromDeb(Path archive, Map<String, Path> targets) throws IOException {
+        try (InputStream in = DebArchive.dataTar(
+                Files.newInputStream(archive), archive.getFileName().toString())) {
+            return fromTar(in, archive, targets);
+        }
+    }
+
+    private static Map<String, FileDigest> fromTar(InputStream in, Path archive, Map<String, Path> targets)
+            throws IOException {
+        Map<String, FileDigest> digests = new HashMap<>();
+        try {
             TarReader tar = new TarReader(in, MAX_ENTRY_BYTES);
             for (TarReader.Entry entry; (entry = tar.next()) != null; ) {
-                Path target = targets.get(entry.name());
+                // dpkg writes "./usr/...", other tools "usr/...": the same file.
+                String name = entry.name().startsWith("./") ? entry.name().substring(2) : entry.name();
+                Path target = targets.get(name);
                 if (target != null && entry.regularFile()) {
-                    digests.put(entry.name(), copy(tar.content(), target, entry.name()));
+                    digests.put(name, copy(tar.content(), target, name));
                 }
             }
         } catch (EOFException e) {

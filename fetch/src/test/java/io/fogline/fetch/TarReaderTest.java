@@ -1,5 +1,8 @@
-package io.fogline.runtime.fetch;
+package io.fogline.fetch;
 
+import static io.fogline.fetch.TestArchives.entry;
+import static io.fogline.fetch.TestArchives.header;
+import static io.fogline.fetch.TestArchives.tar;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -135,46 +138,5 @@ class TarReaderTest {
         assertThatThrownBy(() -> ArchiveEntries.fromTarGz(
                         tarball, Map.of("package/model.onnx", directory.resolve("model.onnx"))))
                 .hasMessage("pkg.tgz has no file entry package/model.onnx");
-    }
-
-    private static byte[] entry(String name, String content, String prefix) {
-        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
-        byte[] block = new byte[512 + (bytes.length + 511) / 512 * 512];
-        System.arraycopy(header(name, bytes.length, '0', prefix), 0, block, 0, 512);
-        System.arraycopy(bytes, 0, block, 512, bytes.length);
-        return block;
-    }
-
-    private static byte[] header(String name, long size, char type, String prefix) {
-        byte[] header = new byte[512];
-        put(header, 0, name);
-        put(header, 100, "0000644");
-        put(header, 124, String.format("%011o", size));
-        Arrays.fill(header, 148, 156, (byte) ' ');
-        header[156] = (byte) type;
-        put(header, 257, "ustar");
-        put(header, 263, "00");
-        put(header, 345, prefix);
-        long sum = 0;
-        for (byte b : header) {
-            sum += b & 0xff;
-        }
-        put(header, 148, String.format("%06o", sum));
-        header[154] = 0;
-        return header;
-    }
-
-    private static void put(byte[] header, int offset, String text) {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        System.arraycopy(bytes, 0, header, offset, bytes.length);
-    }
-
-    private static byte[] tar(byte[]... entries) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] entry : entries) {
-            out.writeBytes(entry);
-        }
-        out.writeBytes(new byte[1024]);
-        return out.toByteArray();
     }
 }

@@ -1,4 +1,4 @@
-package io.fogline.runtime.fetch;
+package io.fogline.fetch;
 
 import java.util.List;
 

