@@ -127,7 +127,7 @@ class FleetEndToEndTest {
         assertThat(first.state()).isEqualTo("completed");
         assertThat(first.waves()).extracting(RolloutView.Wave::size).containsExactly(1, 3, 9, 7);
         assertThat(first.waves()).extracting(RolloutView.Wave::result).containsOnly("passed");
-        assertThat(running()).as("every node serves v1").containsOnly(1);
+        assertThat(running()).as("every node serves v1").containsOnly(1L);
 
         Path v2 = bundle(2, 2, golden(v1));
         control.publisher().publish(v2);
@@ -140,7 +140,7 @@ class FleetEndToEndTest {
         assertThat(second.waves().getFirst().tally().failed()).isEqualTo(1);
         await().atMost(Duration.ofMinutes(2))
                 .until(() -> canaryIsBack(control.rolloutViews().view(second.id())));
-        assertThat(running()).as("every node serves v1 still").containsOnly(1);
+        assertThat(running()).as("every node serves v1 still").containsOnly(1L);
         assertThat(control.fleet().devices(null, null)).allSatisfy(device -> assertThat(device.desired())
                 .singleElement()
                 .satisfies(desired -> assertThat(desired.version()).isEqualTo(1)));
@@ -205,8 +205,8 @@ class FleetEndToEndTest {
     }
 
     /** The versions of the model the nodes report running, one per node. */
-    private List<Integer> running() {
-        List<Integer> versions = new ArrayList<>();
+    private List<Long> running() {
+        List<Long> versions = new ArrayList<>();
         for (DeviceView device : control.fleet().devices(null, null)) {
             device.running().forEach(model -> versions.add(model.version()));
         }

@@ -1,6 +1,5 @@
 package io.fogline.control;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.fogline.control.fleet.FeedbackReceiver;
 import io.fogline.control.fleet.Fleet;
 import io.fogline.control.fleet.Heartbeats;
@@ -21,6 +20,7 @@ import io.fogline.control.rollout.RolloutAdvancer;
 import io.fogline.control.rollout.RolloutEngine;
 import io.fogline.control.rollout.RolloutViews;
 import io.fogline.control.store.Database;
+import io.fogline.core.device.Feedback;
 import io.fogline.core.telemetry.TelemetryBatch;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -136,8 +136,8 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     /** Applies a device's report and, when it ended a rollout's action, advances that rollout at once. */
-    public boolean feedback(String deviceId, JsonNode body) {
-        FeedbackReceiver.Applied applied = feedback.apply(deviceId, body);
+    public boolean feedback(String deviceId, Feedback report) {
+        FeedbackReceiver.Applied applied = feedback.apply(deviceId, report);
         applied.rolloutToAdvance().ifPresent(advancer::request);
         metrics.feedback(applied.accepted());
         return applied.accepted();

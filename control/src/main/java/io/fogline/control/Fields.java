@@ -1,14 +1,12 @@
 package io.fogline.control;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fogline.core.device.Names;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /** Reads the fields of a request body, refusing each bad one with a message that names it. */
 public final class Fields {
-
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     private Fields() {}
 
@@ -52,11 +50,11 @@ public final class Fields {
 
     /** A name of a device, group, label or model: letters, digits, '.', '_', '-', at most 128 characters. */
     public static String name(String value, String field) {
-        if (value != null && !NAME.matcher(value).matches()) {
-            throw ApiException.badRequest(
-                    "'" + field + "' must be 1 to 128 letters, digits, '.', '_' or '-', got '" + value + "'");
+        try {
+            return Names.checkName(value, field);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
         }
-        return value;
     }
 
     /** An object of string labels; absent is empty. */

@@ -1,6 +1,7 @@
 package io.fogline.control.fleet;
 
 import io.fogline.control.Json;
+import io.fogline.core.device.DesiredModel;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -24,7 +25,8 @@ public final class DesiredStates {
             List<DesiredModel> models = new ArrayList<>();
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    models.add(new DesiredModel(rows.getString(1), rows.getInt(2), rows.getString(3), rows.getLong(4)));
+                    models.add(
+                            new DesiredModel(rows.getString(1), rows.getLong(2), rows.getString(3), rows.getLong(4)));
                 }
             }
             return models;
@@ -38,7 +40,7 @@ public final class DesiredStates {
                         + " bundle = excluded.bundle, action_id = excluded.action_id")) {
             upsert.setString(1, deviceId);
             upsert.setString(2, desired.model());
-            upsert.setInt(3, desired.version());
+            upsert.setLong(3, desired.version());
             upsert.setString(4, desired.bundle());
             upsert.setLong(5, desired.actionId());
             upsert.executeUpdate();

@@ -5,8 +5,13 @@ import io.fogline.control.ApiException;
 import io.fogline.control.Fields;
 import io.fogline.control.Json;
 import io.fogline.control.store.Database;
+import io.fogline.core.device.DesiredModel;
+import io.fogline.core.device.Enrolment;
+import io.fogline.core.device.ProtocolJson;
+import io.fogline.core.device.RunningModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -42,8 +47,6 @@ public final class Fleet {
     /** A device as its credential proves it, with the digest its desired-state ETag is made of. */
     public record AuthenticatedDevice(String id, String desiredDigest) {}
 
-    public record Enrolment(String deviceId, String credential) {}
-
     public IssuedToken issueToken(String group, Map<String, String> labels, Duration ttl, Long uses) {
         Fields.name(group, "group");
         if (ttl.isNegative() || ttl.isZero()) {
@@ -75,7 +78,10 @@ public final class Fleet {
      * Turns an enrolment token into a credential for one new device. The device's labels are the token's, overridden
      * by those the device sends; its group is the token's only.
      */
-    public Enrolment enrol(String token, String deviceId, Map<String, String> labels) {
+    public Enrolment.Enrolled enrol(Enrolment enrolment) {
+        String token = enrolment.token();
+        String deviceId = enrolment.deviceId();
+        Map<String, String> labels = enrolment.labels();
         Fields.name(deviceId, "device_id");
         String credential = Secrets.generate();
         database.write(connection -> {
@@ -116,7 +122,7 @@ public final class Fleet {
             }
             return null;
         });
-        return new Enrolment(deviceId, credential);
+        return new Enrolment.Enrolled(deviceId, credential);
     }
 
     /** The device a credential belongs to; every device request starts here, so it is one indexed read. */
@@ -194,7 +200,7 @@ public final class Fleet {
                 while (rows.next()) {
                     desired.computeIfAbsent(rows.getString(1), id -> new ArrayList<>())
                             .add(new DesiredModel(
-                                    rows.getString(2), rows.getInt(3), rows.getString(4), rows.getLong(5)));
+                                    rows.getString(2), rows.getLong(3), rows.getString(4), rows.getLong(5)));
                 }
             }
         }
@@ -236,11 +242,7 @@ public final class Fleet {
         }
     }
 
-    private static List<DeviceView.RunningModel> runningOf(String json) {
-        try {
-            return Json.MAPPER.readValue(json, new TypeReference<List<DeviceView.RunningModel>>() {});
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    private static List<RunningModel> runningOf(String json) {
+        return List.of(ProtocolJson.read(json.getBytes(StandardCharsets.UTF_8), RunningModel[].class));
     }
 }

@@ -6,13 +6,18 @@ import io.fogline.control.ApiException;
 import io.fogline.control.ControlPlane;
 import io.fogline.control.Fields;
 import io.fogline.control.Publisher;
-import io.fogline.control.fleet.DesiredModel;
 import io.fogline.control.fleet.DesiredStates;
 import io.fogline.control.fleet.Fleet;
 import io.fogline.control.fleet.LabelSelector;
 import io.fogline.control.fleet.Secrets;
 import io.fogline.control.rollout.RolloutSpec;
 import io.fogline.control.rollout.RolloutState;
+import io.fogline.core.device.Accepted;
+import io.fogline.core.device.DesiredModel;
+import io.fogline.core.device.DesiredState;
+import io.fogline.core.device.Enrolment;
+import io.fogline.core.device.Feedback;
+import io.fogline.core.device.ProtocolJson;
 import io.fogline.core.telemetry.TelemetryBatch;
 import io.fogline.core.telemetry.TelemetryJson;
 import java.io.IOException;
@@ -191,13 +196,8 @@ public final class ControlServer implements AutoCloseable {
     }
 
     private void enrol(Exchange exchange) throws IOException {
-        JsonNode body = exchange.json(JSON_LIMIT);
-        Fleet.Enrolment enrolment = control.fleet()
-                .enrol(
-                        Fields.requiredText(body, "token"),
-                        Fields.requiredText(body, "device_id"),
-                        Fields.labels(body, "labels"));
-        exchange.sendJson(201, Map.of("device_id", enrolment.deviceId(), "credential", enrolment.credential()));
+        Enrolment enrolment = message(exchange, Enrolment.class);
+        exchange.sendJson(201, control.fleet().enrol(enrolment));
     }
 
     private void devices(Exchange exchange, String method, int depth) throws IOException {
@@ -209,7 +209,7 @@ public final class ControlServer implements AutoCloseable {
             if (!(caller instanceof Caller.Device device) || !device.id().equals(path[3])) {
                 throw ApiException.forbidden("only device '" + path[3] + "' reports its feedback");
             }
-            exchange.sendJson(200, Map.of("accepted", control.feedback(device.id(), exchange.json(JSON_LIMIT))));
+            exchange.sendJson(200, new Accepted(control.feedback(device.id(), message(exchange, Feedback.class))));
         } else if (depth == 2 && path[4].equals("telemetry") && method.equals("POST")) {
             Caller caller = caller(exchange);
             if (!(caller instanceof Caller.Device device) || !device.id().equals(path[3])) {
@@ -221,7 +221,7 @@ public final class ControlServer implements AutoCloseable {
             } catch (IllegalArgumentException e) {
                 throw ApiException.badRequest(e.getMessage());
             }
-            exchange.sendJson(200, Map.of("accepted", control.telemetry(device.id(), batch)));
+            exchange.sendJson(200, new Accepted(control.telemetry(device.id(), batch)));
         } else if (depth == 0 && method.equals("GET")) {
             requireAdmin(exchange);
             String selector = exchange.query("selector");
@@ -275,8 +275,14 @@ public final class ControlServer implements AutoCloseable {
         exchange.sendJson(200, new DesiredState(interval, models));
     }
 
-    /** The desired state of docs/protocol.md. */
-    record DesiredState(long pollIntervalSeconds, List<DesiredModel> models) {}
+    /** A device's message, refused with 400 naming what is wrong. */
+    private static <T> T message(Exchange exchange, Class<T> type) throws IOException {
+        try {
+            return ProtocolJson.read(exchange.bytes(JSON_LIMIT), type);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+    }
 
     private static String etag(String digest, long interval) {
         return "\"" + digest.substring(0, 32) + "-" + interval + "\"";

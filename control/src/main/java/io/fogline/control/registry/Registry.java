@@ -57,7 +57,7 @@ public final class Registry {
                     while (rows.next()) {
                         versions.computeIfAbsent(rows.getString(1), name -> new ArrayList<>())
                                 .add(new ModelView.Version(
-                                        rows.getInt(2),
+                                        rows.getLong(2),
                                         rows.getString(3),
                                         rows.getString(4),
                                         rows.getLong(5),

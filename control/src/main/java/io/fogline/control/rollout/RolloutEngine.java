@@ -2,7 +2,6 @@ package io.fogline.control.rollout;
 
 import io.fogline.control.ApiException;
 import io.fogline.control.Json;
-import io.fogline.control.fleet.DesiredModel;
 import io.fogline.control.fleet.DesiredStates;
 import io.fogline.control.fleet.DeviceView;
 import io.fogline.control.fleet.Fleet;
@@ -10,6 +9,10 @@ import io.fogline.control.fleet.LabelSelector;
 import io.fogline.control.rollout.RolloutState.Command;
 import io.fogline.control.rollout.WaveTally.Verdict;
 import io.fogline.control.store.Database;
+import io.fogline.core.device.DesiredModel;
+import io.fogline.core.device.ProtocolJson;
+import io.fogline.core.device.RunningModel;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -61,7 +64,7 @@ public final class RolloutEngine {
                     "INSERT INTO rollouts (model, version, bundle, spec, state, current_wave, created_at, updated_at)"
                             + " VALUES (?, ?, ?, ?, 'running', 0, ?, ?) RETURNING id")) {
                 insert.setString(1, spec.model());
-                insert.setInt(2, spec.version());
+                insert.setLong(2, spec.version());
                 insert.setString(3, bundle);
                 insert.setString(4, Json.write(spec));
                 insert.setLong(5, now);
@@ -277,8 +280,8 @@ public final class RolloutEngine {
             select.setString(1, device);
             try (ResultSet row = select.executeQuery()) {
                 if (row.next()) {
-                    for (DeviceView.RunningModel running :
-                            Json.read(row.getString(1), DeviceView.RunningModel[].class)) {
+                    for (RunningModel running : ProtocolJson.read(
+                            row.getString(1).getBytes(StandardCharsets.UTF_8), RunningModel[].class)) {
                         if (running.model().equals(model)) {
                             String bundle = bundleOrNull(connection, model, running.version());
                             return bundle == null ? null : new DesiredModel(model, running.version(), bundle, 0);
@@ -304,7 +307,7 @@ public final class RolloutEngine {
             cancel.setLong(2, rollout.id());
             cancel.executeUpdate();
         }
-        record Target(String device, Integer version, String bundle) {}
+        record Target(String device, Long version, String bundle) {}
         List<Target> targets = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement(
                 "SELECT t.device_id, t.previous_version, t.previous_bundle FROM rollout_targets t"
@@ -313,7 +316,7 @@ public final class RolloutEngine {
             select.setLong(1, rollout.id());
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    int version = rows.getInt(2);
+                    long version = rows.getLong(2);
                     targets.add(new Target(rows.getString(1), rows.wasNull() ? null : version, rows.getString(3)));
                 }
             }
@@ -359,7 +362,7 @@ public final class RolloutEngine {
             String device,
             long rollout,
             String model,
-            int version,
+            long version,
             String bundle,
             String purpose,
             long now)
@@ -370,7 +373,7 @@ public final class RolloutEngine {
             insert.setString(1, device);
             insert.setLong(2, rollout);
             insert.setString(3, model);
-            insert.setInt(4, version);
+            insert.setLong(4, version);
             insert.setString(5, bundle);
             insert.setString(6, purpose);
             insert.setLong(7, now);
@@ -465,7 +468,7 @@ public final class RolloutEngine {
         }
     }
 
-    private static String bundleOf(Connection connection, String model, int version) throws SQLException {
+    private static String bundleOf(Connection connection, String model, long version) throws SQLException {
         String bundle = bundleOrNull(connection, model, version);
         if (bundle == null) {
             throw ApiException.notFound("no published bundle of model '" + model + "' version " + version);
@@ -473,11 +476,11 @@ public final class RolloutEngine {
         return bundle;
     }
 
-    private static String bundleOrNull(Connection connection, String model, int version) throws SQLException {
+    private static String bundleOrNull(Connection connection, String model, long version) throws SQLException {
         try (PreparedStatement select =
                 connection.prepareStatement("SELECT digest FROM bundles WHERE model = ? AND version = ?")) {
             select.setString(1, model);
-            select.setInt(2, version);
+            select.setLong(2, version);
             try (ResultSet row = select.executeQuery()) {
                 return row.next() ? row.getString(1) : null;
             }

@@ -12,7 +12,7 @@ import io.fogline.control.fleet.LabelSelector;
  * with the same rules.
  */
 public record RolloutSpec(
-        String model, int version, Target target, Waves waves, Gates gates, String onFailure, String approval) {
+        String model, long version, Target target, Waves waves, Gates gates, String onFailure, String approval) {
 
     public static final String PAUSE = "pause";
     public static final String ROLLBACK = "rollback";
@@ -73,7 +73,7 @@ public record RolloutSpec(
                         : new QualityGates(null, null, null, null));
         String onFailure = oneOf(body, "on_failure", ROLLBACK, PAUSE, ROLLBACK);
         String approval = oneOf(body, "approval", APPROVE_NONE, APPROVE_NONE, APPROVE_AFTER_CANARY, APPROVE_EVERY_WAVE);
-        return new RolloutSpec(model, (int) version, target, plan, rules, onFailure, approval);
+        return new RolloutSpec(model, version, target, plan, rules, onFailure, approval);
     }
 
     private static Target targetOf(JsonNode target) {

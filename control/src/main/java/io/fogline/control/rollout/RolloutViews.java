@@ -50,7 +50,7 @@ public final class RolloutViews {
                     views.add(new RolloutView(
                             rollout,
                             rows.getString(2),
-                            rows.getInt(3),
+                            rows.getLong(3),
                             rows.getString(4),
                             rows.getString(5),
                             rows.getString(6),

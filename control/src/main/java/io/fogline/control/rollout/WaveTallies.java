@@ -1,7 +1,8 @@
 package io.fogline.control.rollout;
 
-import io.fogline.control.Json;
-import io.fogline.control.fleet.Quality;
+import io.fogline.core.device.ProtocolJson;
+import io.fogline.core.device.Quality;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -37,7 +38,9 @@ final class WaveTallies {
                     switch (rows.getString(1)) {
                         case "switched" -> {
                             String quality = rows.getString(2);
-                            Quality reported = quality == null ? null : Json.read(quality, Quality.class);
+                            Quality reported = quality == null
+                                    ? null
+                                    : ProtocolJson.read(quality.getBytes(StandardCharsets.UTF_8), Quality.class);
                             if (QualityCheck.violation(spec.gates().quality(), reported) == null) {
                                 switched++;
                             } else {

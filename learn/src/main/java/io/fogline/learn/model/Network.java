@@ -50,6 +50,33 @@ public final class Network {
     }
 
     /**
+     * Every parameter as one vector: {@link #parameters()} in order, each row-major. Federated updates and global
+     * models travel in this layout, which is also the order of the initializers in the exported ONNX graph.
+     */
+    public float[] parameterVector() {
+        float[] vector = new float[Math.toIntExact(parameterCount())];
+        int offset = 0;
+        for (Parameter parameter : parameters()) {
+            System.arraycopy(parameter.values(), 0, vector, offset, parameter.size());
+            offset += parameter.size();
+        }
+        return vector;
+    }
+
+    /** Overwrites every parameter from a vector in the layout of {@link #parameterVector()}. */
+    public void loadParameterVector(float[] vector) {
+        if (vector.length != parameterCount()) {
+            throw new IllegalArgumentException(
+                    "the network has " + parameterCount() + " parameters, the vector " + vector.length);
+        }
+        int offset = 0;
+        for (Parameter parameter : parameters()) {
+            System.arraycopy(vector, offset, parameter.values(), 0, parameter.size());
+            offset += parameter.size();
+        }
+    }
+
+    /**
      * The logits of a batch, in a buffer owned by the last layer (valid until the next call, possibly longer than
      * {@code batch × classCount()}).
      */

@@ -13,9 +13,15 @@ import java.util.SplittableRandom;
 public final class Trainer {
 
     private final TrainingConfig config;
+    private final ParameterPenalty penalty;
 
     public Trainer(TrainingConfig config) {
+        this(config, ParameterPenalty.NONE);
+    }
+
+    public Trainer(TrainingConfig config, ParameterPenalty penalty) {
         this.config = config;
+        this.penalty = penalty;
     }
 
     /**
@@ -63,6 +69,7 @@ public final class Trainer {
                 }
                 lossSum += CrossEntropy.lossAndGradient(logits, batchLabels, batch, classes, logitGradient);
                 network.backward(logitGradient, batch);
+                penalty.addGradients(parameters);
                 optimizer.step(parameters, config.learningRateAt(step++, totalSteps));
             }
             double validationAccuracy = Evaluation.accuracy(network, validation);
