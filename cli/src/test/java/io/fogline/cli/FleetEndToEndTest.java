@@ -159,6 +159,8 @@ class FleetEndToEndTest {
     private Process nodeProcess(URI controlUrl, String token, Path trust, String haltAt) throws Exception {
         String device = String.format("node-%02d", NODES - 1);
         Path home = Files.createDirectories(dir.resolve(device));
+        // A node refuses a model repository that is not there, as Triton does.
+        Files.createDirectories(home.resolve("models"));
         ProcessBuilder builder = new ProcessBuilder(
                         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                         "--enable-native-access=ALL-UNNAMED",

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -19,6 +21,18 @@ class FoglineCommandTest {
 
     private static CommandRun run(String... args) {
         return CommandRun.of(args);
+    }
+
+    private CommandRun quantize(Path input, String... more) {
+        List<String> args = new ArrayList<>(List.of(
+                "optimize",
+                "quantize",
+                "--in",
+                input.toString(),
+                "--out",
+                models.resolve("q.onnx").toString()));
+        args.addAll(List.of(more));
+        return run(args.toArray(String[]::new));
     }
 
     @Test
@@ -95,13 +109,7 @@ class FoglineCommandTest {
     void quantizingAFileThatIsNoModelIsOneLineNamingIt() throws Exception {
         Path notes = Files.writeString(models.resolve("notes.txt"), "shopping list");
 
-        CommandRun quantize = run(
-                "optimize",
-                "quantize",
-                "--in",
-                notes.toString(),
-                "--out",
-                models.resolve("q.onnx").toString());
+        CommandRun quantize = quantize(notes);
 
         assertThat(quantize.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(quantize.err())
@@ -115,14 +123,7 @@ class FoglineCommandTest {
     void verboseAddsTheStackTraceToTheOneLine() throws Exception {
         Path notes = Files.writeString(models.resolve("notes.txt"), "shopping list");
 
-        CommandRun quantize = run(
-                "optimize",
-                "quantize",
-                "--in",
-                notes.toString(),
-                "--out",
-                models.resolve("q.onnx").toString(),
-                "--verbose");
+        CommandRun quantize = quantize(notes, "--verbose");
 
         assertThat(quantize.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(quantize.err()).contains("InvalidModelException").contains("\tat ");

@@ -74,6 +74,15 @@ class MonitoringTest extends OnBothDatabases {
         }
     }
 
+    /** cam-1's health over the last five minutes. */
+    private JsonNode firstDeviceHealth() {
+        return harness.operator()
+                .get("/api/v1/health?minutes=5")
+                .json()
+                .path("devices")
+                .get(0);
+    }
+
     /** An evaluation as the timer runs it, after the polls' heartbeats are written. */
     private void evaluate() {
         harness.control().heartbeats().flush();
@@ -180,11 +189,7 @@ class MonitoringTest extends OnBothDatabases {
         evaluate();
 
         assertThat(openAlerts()).isEmpty();
-        JsonNode cam1 = harness.operator()
-                .get("/api/v1/health?minutes=5")
-                .json()
-                .path("devices")
-                .get(0);
+        JsonNode cam1 = firstDeviceHealth();
         assertThat(cam1.path("figures").path("drift_psi").isNull()).isTrue();
         assertThat(cam1.path("figures").path("drift_not_judged").asText())
                 .isEqualTo("fashion v1: the bundle's reference statistics hold 8 samples; drift is judged against 100"
@@ -198,11 +203,7 @@ class MonitoringTest extends OnBothDatabases {
         evaluate();
 
         assertThat(openAlerts()).isEmpty();
-        JsonNode cam1 = harness.operator()
-                .get("/api/v1/health?minutes=5")
-                .json()
-                .path("devices")
-                .get(0);
+        JsonNode cam1 = firstDeviceHealth();
         assertThat(cam1.path("figures").path("drift_not_judged").asText())
                 .isEqualTo("fashion v1: 40 answers so far; drift is judged on 100 or more");
 

@@ -48,8 +48,8 @@ final class ArchiveEntries {
 
     /** Copies each file the Debian package installs at a path named in {@code targets}, e.g. {@code usr/share/...}. */
     static Map<String, FileDigest> fromDeb(Path archive, Map<String, Path> targets) throws IOException {
-        try (InputStream in = DebArchive.dataTar(
-                Files.newInputStream(archive), archive.getFileName().toString())) {
+        try (InputStream file = Files.newInputStream(archive);
+                InputStream in = DebArchive.dataTar(file, archive.getFileName().toString())) {
             return fromTar(in, archive, targets);
         }
     }

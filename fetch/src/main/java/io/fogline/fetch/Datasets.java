@@ -13,12 +13,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.Comparator;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * Finds a dataset's files, or fetches them, in one order everywhere: a directory the user names, then the system's
@@ -204,11 +203,11 @@ public final class Datasets {
                 Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (FileAlreadyExistsException e) {
                 // An incomplete leftover (complete() said no): replace it.
-                deleteRecursively(target);
+                ModelFetcher.deleteRecursively(target);
                 Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
             }
         } finally {
-            deleteRecursively(staging);
+            ModelFetcher.deleteRecursively(staging);
         }
     }
 
@@ -229,7 +228,7 @@ public final class Datasets {
 
     /** The files of {@code directory} that differ from their pins, by name; empty when all match. */
     public static List<String> damaged(PinnedDataset dataset, Path directory) throws IOException {
-        List<String> damaged = new java.util.ArrayList<>();
+        List<String> damaged = new ArrayList<>();
         for (PinnedFile file : dataset.files()) {
             Path path = directory.resolve(file.name());
             if (!Files.isRegularFile(path) || !FileDigest.of(path).sha256().equals(file.sha256())) {
@@ -237,16 +236,5 @@ public final class Datasets {
             }
         }
         return damaged;
-    }
-
-    private static void deleteRecursively(Path directory) throws IOException {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
     }
 }

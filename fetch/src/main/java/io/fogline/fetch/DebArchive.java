@@ -19,7 +19,7 @@ final class DebArchive {
 
     private DebArchive() {}
 
-    /** The uncompressed tar stream of the package's data member; closing it closes {@code deb}. */
+    /** The uncompressed tar stream of the package's data member, read from {@code deb}, which the caller closes. */
     static InputStream dataTar(InputStream deb, String what) throws IOException {
         InputStream in = new BufferedInputStream(deb, 64 * 1024);
         if (!java.util.Arrays.equals(in.readNBytes(MAGIC.length), MAGIC)) {
@@ -38,20 +38,20 @@ final class DebArchive {
             long size = parseSize(header, what);
             switch (name) {
                 case "data.tar.xz" -> {
-                    return new XZInputStream(new BoundedInputStream(in, size));
+                    return new XZInputStream(new BoundedInputStream(in, size, "its data member"));
                 }
                 case "data.tar.gz" -> {
-                    return new GZIPInputStream(new BoundedInputStream(in, size));
+                    return new GZIPInputStream(new BoundedInputStream(in, size, "its data member"));
                 }
                 case "data.tar" -> {
-                    return new BoundedInputStream(in, size);
+                    return new BoundedInputStream(in, size, "its data member");
                 }
                 default -> {
                     if (name.startsWith("data.tar")) {
                         throw new IOException(what + " holds its files as " + name + ", which Fogline cannot unpack");
                     }
                     // Members start on even offsets.
-                    skipFully(in, size + (size & 1), what);
+                    BoundedInputStream.skipFully(in, size + (size & 1), what + " is truncated");
                 }
             }
         }
@@ -63,54 +63,5 @@ final class DebArchive {
             throw new IOException(what + " has a corrupt ar member header (size '" + digits + "')");
         }
         return Long.parseLong(digits);
-    }
-
-    private static void skipFully(InputStream in, long count, String what) throws IOException {
-        long remaining = count;
-        while (remaining > 0) {
-            long skipped = in.skip(remaining);
-            if (skipped > 0) {
-                remaining -= skipped;
-            } else if (in.read() >= 0) {
-                remaining--;
-            } else {
-                throw new EOFException(what + " is truncated: " + remaining + " bytes of a member missing");
-            }
-        }
-    }
-
-    /** The bytes of one member, failing when the archive ends before the member does. */
-    private static final class BoundedInputStream extends InputStream {
-        private final InputStream in;
-        private long remaining;
-
-        BoundedInputStream(InputStream in, long size) {
-            this.in = in;
-            this.remaining = size;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            if (remaining == 0) {
-                return -1;
-            }
-            int n = in.read(buffer, offset, (int) Math.min(length, remaining));
-            if (n < 0) {
-                throw new EOFException("its data member ends " + remaining + " bytes early");
-            }
-            remaining -= n;
-            return n;
-        }
-
-        @Override
-        public void close() throws IOException {
-            in.close();
-        }
     }
 }

@@ -17,7 +17,7 @@ final class TarReader {
 
     private final InputStream in;
     private final long maxEntryBytes;
-    private long unreadInEntry;
+    private BoundedInputStream entry = new BoundedInputStream(InputStream.nullInputStream(), 0, "");
     private long paddingAfterEntry;
 
     record Entry(String name, long size, boolean regularFile) {}
@@ -29,8 +29,7 @@ final class TarReader {
 
     /** The next entry, or null at the end of the archive; any unread content of the previous entry is skipped. */
     Entry next() throws IOException {
-        skipFully(unreadInEntry + paddingAfterEntry);
-        unreadInEntry = 0;
+        BoundedInputStream.skipFully(in, entry.remaining() + paddingAfterEntry, "truncated tar archive");
         paddingAfterEntry = 0;
         byte[] header = in.readNBytes(BLOCK);
         if (header.length == 0 || isZeroBlock(header)) {
@@ -53,48 +52,14 @@ final class TarReader {
             throw new IOException("tar entry " + name + " is " + size + " bytes, over the limit of " + maxEntryBytes);
         }
         byte type = header[156];
-        unreadInEntry = size;
+        entry = new BoundedInputStream(in, size, "truncated tar archive: entry content");
         paddingAfterEntry = (BLOCK - size % BLOCK) % BLOCK;
         return new Entry(name, size, type == '0' || type == 0);
     }
 
     /** The content of the entry {@link #next()} returned last; fails on a truncated archive. */
     InputStream content() {
-        return new InputStream() {
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
-
-            @Override
-            public int read(byte[] buffer, int offset, int length) throws IOException {
-                if (unreadInEntry == 0) {
-                    return -1;
-                }
-                int n = in.read(buffer, offset, (int) Math.min(length, unreadInEntry));
-                if (n < 0) {
-                    throw new EOFException(
-                            "truncated tar archive: entry content ends " + unreadInEntry + " bytes early");
-                }
-                unreadInEntry -= n;
-                return n;
-            }
-        };
-    }
-
-    private void skipFully(long count) throws IOException {
-        long remaining = count;
-        while (remaining > 0) {
-            long skipped = in.skip(remaining);
-            if (skipped > 0) {
-                remaining -= skipped;
-            } else if (in.read() >= 0) {
-                remaining--;
-            } else {
-                throw new EOFException("truncated tar archive: " + remaining + " bytes missing");
-            }
-        }
+        return entry;
     }
 
     private static void verifyChecksum(byte[] header) throws IOException {

@@ -206,12 +206,7 @@ class ModelFetcherTest {
 
     @Test
     void aPackageTheNpmRegistryCannotServeIsReportedClearly() {
-        CatalogModel silero = catalogModel("silero-vad");
-        CatalogModel absent = new CatalogModel(
-                "absent",
-                new ModelSource.NpmPackage("@fogline-tests/no-such-package", "0.0.1"),
-                silero.files(),
-                silero.configJson());
+        CatalogModel absent = absentFromNpm();
         ModelFetcher fetcher =
                 new ModelFetcher(directory, FetchListener.SILENT, List.of(absent), RegistryClients.fromSystem());
 
@@ -224,14 +219,12 @@ class ModelFetcherTest {
 
     @Test
     void fetchingEachGoesOnPastAModelThatCannotBeHadAndSaysWhy() throws IOException {
-        CatalogModel silero = catalogModel("silero-vad");
-        CatalogModel absent = new CatalogModel(
-                "absent",
-                new ModelSource.NpmPackage("@fogline-tests/no-such-package", "0.0.1"),
-                silero.files(),
-                silero.configJson());
+        CatalogModel absent = absentFromNpm();
         ModelFetcher fetcher = new ModelFetcher(
-                directory, FetchListener.SILENT, List.of(absent, silero), RegistryClients.fromSystem());
+                directory,
+                FetchListener.SILENT,
+                List.of(absent, catalogModel("silero-vad")),
+                RegistryClients.fromSystem());
 
         Map<String, ModelFetchException> failures = fetcher.fetchEach(List.of("absent", "silero-vad"));
 
@@ -406,5 +399,15 @@ class ModelFetcherTest {
     private static Path realLocalRepository() {
         String configured = System.getProperty("maven.repo.local");
         return configured != null ? Path.of(configured) : Path.of(System.getProperty("user.home"), ".m2", "repository");
+    }
+
+    /** Silero VAD's files and config, pinned to an npm package that does not exist. */
+    private static CatalogModel absentFromNpm() {
+        CatalogModel silero = catalogModel("silero-vad");
+        return new CatalogModel(
+                "absent",
+                new ModelSource.NpmPackage("@fogline-tests/no-such-package", "0.0.1"),
+                silero.files(),
+                silero.configJson());
     }
 }
