@@ -178,7 +178,7 @@ final class DemoFleet implements AutoCloseable {
     void rollOut() throws Exception {
         FashionBundle.Trained second = FashionBundle.train(fashionMnist, work(), MODEL, 2, 3, 2, key, out);
         String digest = operator.publish(second.bundle());
-        out.printf("published %s v2: bundle %s…, signed by %s%n", MODEL, digest.substring(0, 16), key.keyId());
+        out.printf("published %s v2: bundle %s..., signed by %s%n", MODEL, digest.substring(0, 16), key.keyId());
         List<InferenceRequest> images = FashionBundle.testImages(fashionMnist, 200);
         int[] labels = FashionMnist.load(fashionMnist).test().labels();
         ConcurrentMap<String, LongAdder> answers = new ConcurrentHashMap<>();

@@ -57,7 +57,7 @@ class FoglineCommandTest {
                 .containsPattern("speech probability: silence 0\\.0[0-9], voiced tone")
                 .containsPattern("[0-9]+ requests, [0-9]+ req/s")
                 .contains("3 nodes enrolled in group 'demo'")
-                .containsPattern("published fashion v2: bundle [0-9a-f]{16}…, signed by ed25519:[0-9a-f]{16}")
+                .containsPattern("published fashion v2: bundle [0-9a-f]{16}\\.\\.\\., signed by ed25519:[0-9a-f]{16}")
                 .containsPattern("passed, 1 switched \\| wave 2 \\(2 nodes\\): passed, 2 switched")
                 .containsPattern("rollout completed in [0-9.]+ s; meanwhile clients got answers from .*; 0 failed")
                 .containsPattern("node on port [0-9]+ answers with fashion v2: [0-9]+ of 200 test images right")
