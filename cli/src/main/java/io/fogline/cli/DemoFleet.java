@@ -165,9 +165,12 @@ final class DemoFleet implements AutoCloseable {
         return directory.resolve("work");
     }
 
-    /** The dashboard's address with the admin token in its fragment: the page signs in with it. */
+    /**
+     * The dashboard's address with the admin token in its fragment, which the page signs in with, showing the last
+     * minutes, where the demo's traffic is.
+     */
     String dashboardLink() {
-        return "http://127.0.0.1:" + control.port() + "/dashboard/#token=" + control.adminToken();
+        return "http://127.0.0.1:" + control.port() + "/dashboard/?minutes=5#token=" + control.adminToken();
     }
 
     String adminToken() {

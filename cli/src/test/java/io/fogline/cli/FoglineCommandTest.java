@@ -63,8 +63,9 @@ class FoglineCommandTest {
                 .containsPattern("node on port [0-9]+ answers with fashion v2: [0-9]+ of 200 test images right")
                 .containsPattern("telemetry: [0-9,]+ of the [0-9,]+ requests sent are on the dashboard's charts;"
                         + " alerts open: none")
-                .containsPattern("Dashboard: http://127\\.0\\.0\\.1:[0-9]+/dashboard/#token=[A-Za-z0-9_-]+ \\(signs in;"
-                        + " the admin token is [A-Za-z0-9_-]+\\)")
+                .containsPattern(
+                        "Dashboard: http://127\\.0\\.0\\.1:[0-9]+/dashboard/\\?minutes=5#token=[A-Za-z0-9_-]+ \\(signs in;"
+                                + " the admin token is [A-Za-z0-9_-]+\\)")
                 .doesNotContain("INFO");
         Matcher charted = Pattern.compile("telemetry: ([0-9,]+) of the ([0-9,]+) requests sent")
                 .matcher(demo.out());

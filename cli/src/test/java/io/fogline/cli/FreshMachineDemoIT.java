@@ -97,7 +97,7 @@ class FreshMachineDemoIT {
                 .contains("fetching http://deb.debian.org/debian/pool/main/d/dataset-fashion-mnist/")
                 .contains("Fashion-MNIST verified (SHA-256 of every file) and in " + cache)
                 .contains("rollout completed")
-                .containsPattern("Dashboard: http://127\\.0\\.0\\.1:[0-9]+/dashboard/#token=")
+                .containsPattern("Dashboard: http://127\\.0\\.0\\.1:[0-9]+/dashboard/\\?minutes=5#token=")
                 .doesNotContain("\tat ");
         assertThat(cache.resolve("train-images-idx3-ubyte.gz")).isRegularFile();
         assertThat(emptyDatasets).isEmptyDirectory();
