@@ -99,7 +99,8 @@ final class FederatedBenchCommand implements Callable<Integer> {
     @Option(
             names = "--partition",
             defaultValue = "iid",
-            description = "custom scenario: iid, dirichlet:ALPHA or shards:K (default ${DEFAULT-VALUE}).")
+            description = "custom scenario: iid, dirichlet:ALPHA, classes:K (#C=K) or shards:K"
+                    + " (default ${DEFAULT-VALUE}).")
     String partition;
 
     @Option(

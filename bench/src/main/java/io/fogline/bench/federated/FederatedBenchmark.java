@@ -110,7 +110,7 @@ public final class FederatedBenchmark {
             switch (scenario) {
                 case "iid" -> experiments.add(clean("IID", iid, "fedavg", fp32));
                 case "shards" -> {
-                    Partition shards = Partition.parse("shards:2");
+                    Partition shards = Partition.parse("classes:2");
                     experiments.add(clean(shards.label(), shards, "fedavg", fp32));
                     experiments.add(clean(shards.label(), shards, "fedprox:0.01", fp32));
                 }

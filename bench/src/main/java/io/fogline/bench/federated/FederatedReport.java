@@ -1,11 +1,9 @@
 package io.fogline.bench.federated;
 
+import io.fogline.bench.report.ReportSection;
 import io.fogline.bench.serving.Machine;
 import io.fogline.core.federated.UpdateEncoding;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,22 +22,7 @@ final class FederatedReport {
     private FederatedReport() {}
 
     static void write(FederatedOptions options, FederatedBenchmark.Results results) throws IOException {
-        Path file = options.report();
-        if (file.toAbsolutePath().getParent() != null) {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-        }
-        String existing = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "# Benchmarks\n";
-        Files.writeString(file, replaceSection(existing, section(options, results)), StandardCharsets.UTF_8);
-    }
-
-    static String replaceSection(String document, String section) {
-        int start = document.indexOf(SECTION + "\n");
-        if (start < 0) {
-            return document.stripTrailing() + "\n\n" + section;
-        }
-        int end = document.indexOf("\n## ", start + SECTION.length());
-        return document.substring(0, start) + section.stripTrailing() + "\n"
-                + (end < 0 ? "" : "\n" + document.substring(end + 1));
+        ReportSection.write(options.report(), SECTION, section(options, results));
     }
 
     private static String section(FederatedOptions options, FederatedBenchmark.Results results) {

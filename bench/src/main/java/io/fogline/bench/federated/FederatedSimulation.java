@@ -10,6 +10,7 @@ import io.fogline.federated.ServerOptimizer;
 import io.fogline.federated.UpdateSet;
 import io.fogline.federated.Verdict;
 import io.fogline.learn.data.Dataset;
+import io.fogline.learn.data.Permutations;
 import io.fogline.learn.data.TrainTest;
 import io.fogline.learn.federated.ErrorFeedback;
 import io.fogline.learn.federated.FederatedClient;
@@ -139,14 +140,7 @@ public final class FederatedSimulation {
     /** The attacking clients: the attack fraction of them, rounded, drawn from the seed. */
     static Set<Integer> attackers(Setup setup, double fraction) {
         int count = (int) Math.round(fraction * setup.clients());
-        int[] order = IntStream.range(0, setup.clients()).toArray();
-        SplittableRandom random = new SplittableRandom(setup.seed() * 31 + 17);
-        for (int i = order.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int swap = order[i];
-            order[i] = order[j];
-            order[j] = swap;
-        }
+        int[] order = Permutations.shuffled(setup.clients(), new SplittableRandom(setup.seed() * 31 + 17));
         Set<Integer> chosen = new HashSet<>();
         for (int i = 0; i < count; i++) {
             chosen.add(order[i]);

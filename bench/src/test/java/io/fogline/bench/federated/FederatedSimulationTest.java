@@ -87,25 +87,13 @@ class FederatedSimulationTest {
     @Test
     void unknownTextSaysWhatIsAccepted() {
         assertThatThrownBy(() -> Partition.parse("by-hand"))
-                .hasMessage("unknown partition 'by-hand': expected iid, dirichlet:ALPHA (e.g. dirichlet:0.5) or"
-                        + " shards:K");
+                .hasMessage("unknown partition 'by-hand': expected iid, dirichlet:ALPHA (e.g. dirichlet:0.5),"
+                        + " classes:K or shards:K");
         assertThatThrownBy(() -> Attack.parse("bribe"))
                 .hasMessage("unknown attack 'bribe': expected none, label-flip, sign-flip[:SCALE] or"
                         + " gaussian[:SCALE], e.g. sign-flip:5");
         assertThatThrownBy(() -> Strategy.parse("fedprox:-1"))
                 .hasMessage("unknown strategy 'fedprox:-1': FedProx takes a positive μ, e.g. fedprox:0.01");
-    }
-
-    @Test
-    void theReportReplacesItsOwnSectionOnly() {
-        String document =
-                "# Benchmarks\n\n## Serving\n\nfigures\n\n" + FederatedReport.SECTION + "\n\nold\n\n## Next\n\nkept\n";
-
-        String rewritten = FederatedReport.replaceSection(document, FederatedReport.SECTION + "\n\nnew\n");
-
-        assertThat(rewritten)
-                .isEqualTo("# Benchmarks\n\n## Serving\n\nfigures\n\n" + FederatedReport.SECTION
-                        + "\n\nnew\n\n## Next\n\nkept\n");
     }
 
     private static Experiment attack(String attack, String strategy) {
