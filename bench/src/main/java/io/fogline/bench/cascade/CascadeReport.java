@@ -1,10 +1,8 @@
 package io.fogline.bench.cascade;
 
+import io.fogline.bench.report.ReportSection;
 import io.fogline.bench.serving.Machine;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -22,18 +20,7 @@ final class CascadeReport {
     private CascadeReport() {}
 
     static void write(CascadeOptions options, CascadeBenchmark.Result result) throws IOException {
-        Path file = options.report();
-        String existing = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "# Benchmarks\n";
-        Files.writeString(file, replaceSection(existing, section(options, result)), StandardCharsets.UTF_8);
-    }
-
-    static String replaceSection(String document, String section) {
-        int start = document.indexOf(SECTION + "\n");
-        if (start < 0) {
-            return document.stripTrailing() + "\n\n" + section;
-        }
-        int end = document.indexOf("\n## ", start + SECTION.length());
-        return document.substring(0, start) + section + (end < 0 ? "" : document.substring(end + 1));
+        ReportSection.write(options.report(), SECTION, section(options, result));
     }
 
     private static String section(CascadeOptions options, CascadeBenchmark.Result result) {
