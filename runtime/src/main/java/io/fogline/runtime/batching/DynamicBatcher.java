@@ -6,6 +6,7 @@ import io.fogline.core.tensor.Tensor;
 import io.fogline.runtime.onnx.InputArena;
 import io.fogline.runtime.onnx.OnnxModel;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -95,7 +96,18 @@ public final class DynamicBatcher implements AutoCloseable {
      * @return the request's outputs, completed by a worker
      */
     public CompletableFuture<Completion> submit(Map<String, Tensor> inputs, Set<String> outputs, int rows) {
-        PendingRequest request = new PendingRequest(inputs, outputs, rows, System.nanoTime());
+        return submit(inputs, outputs, rows, null);
+    }
+
+    /**
+     * Queues a request that the client gives {@code timeout}: if it is still waiting for a worker when that has
+     * passed, it fails as unavailable instead of running.
+     *
+     * @param timeout null for none
+     */
+    public CompletableFuture<Completion> submit(
+            Map<String, Tensor> inputs, Set<String> outputs, int rows, Duration timeout) {
+        PendingRequest request = new PendingRequest(inputs, outputs, rows, System.nanoTime(), timeout);
         if (closed) {
             throw InferenceException.unavailable("the model is being unloaded", 1);
         }
@@ -181,15 +193,36 @@ public final class DynamicBatcher implements AutoCloseable {
 
     /** The next batch to run, or null once closed and drained. */
     private List<PendingRequest> nextBatch() throws InterruptedException {
+        List<PendingRequest> expired = new ArrayList<>();
+        try {
+            return nextBatch(expired);
+        } finally {
+            // Outside the lock: failing a request runs whatever its caller chained to it.
+            for (PendingRequest request : expired) {
+                request.result.completeExceptionally(InferenceException.unavailable(
+                        "the request's timeout of " + request.timeout.toNanos() / 1000
+                                + " µs passed while it waited for the model",
+                        0));
+            }
+        }
+    }
+
+    private List<PendingRequest> nextBatch(List<PendingRequest> expired) throws InterruptedException {
         lock.lock();
         try {
-            while (queue.isEmpty() || !takeInstance()) {
+            PendingRequest head;
+            while (true) {
+                dropExpired(expired);
+                if (!queue.isEmpty() && takeInstance()) {
+                    head = queue.pollFirst();
+                    break;
+                }
                 if (queue.isEmpty() && closed) {
+                    queued = 0;
                     return null;
                 }
                 changed.await();
             }
-            PendingRequest head = queue.pollFirst();
             List<PendingRequest> batch = new ArrayList<>();
             batch.add(head);
             if (settings.maxBatchSize() > 0) {
@@ -202,6 +235,7 @@ public final class DynamicBatcher implements AutoCloseable {
                         break;
                     }
                     changed.awaitNanos(wait);
+                    dropExpired(expired);
                     rows = gather(head, batch, rows);
                 }
             }
@@ -210,6 +244,20 @@ public final class DynamicBatcher implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Takes the requests whose timeout has passed out of the queue. */
+    private void dropExpired(List<PendingRequest> expired) {
+        long now = System.nanoTime();
+        Iterator<PendingRequest> waiting = queue.iterator();
+        while (waiting.hasNext()) {
+            PendingRequest request = waiting.next();
+            if (now - request.deadlineNanos > 0) {
+                waiting.remove();
+                expired.add(request);
+            }
+        }
+        queued = queue.size();
     }
 
     /** Moves queued requests that can join {@code head}'s batch into it, oldest first; returns the rows gathered. */
@@ -361,7 +409,7 @@ public final class DynamicBatcher implements AutoCloseable {
         }
         for (Thread worker : workers) {
             try {
-                if (!worker.join(java.time.Duration.ofSeconds(30))) {
+                if (!worker.join(Duration.ofSeconds(30))) {
                     worker.interrupt();
                 }
             } catch (InterruptedException e) {
@@ -376,14 +424,21 @@ public final class DynamicBatcher implements AutoCloseable {
         final Set<String> outputs;
         final int rows;
         final long enqueuedNanos;
+        final Duration timeout;
+        /** When the client stops waiting; far in the future without a timeout. */
+        final long deadlineNanos;
+
         final CompletableFuture<Completion> result = new CompletableFuture<>();
         long startedNanos;
 
-        PendingRequest(Map<String, Tensor> inputs, Set<String> outputs, int rows, long enqueuedNanos) {
+        PendingRequest(
+                Map<String, Tensor> inputs, Set<String> outputs, int rows, long enqueuedNanos, Duration timeout) {
             this.inputs = inputs;
             this.outputs = outputs;
             this.rows = rows;
             this.enqueuedNanos = enqueuedNanos;
+            this.timeout = timeout;
+            this.deadlineNanos = enqueuedNanos + (timeout == null ? Long.MAX_VALUE / 2 : timeout.toNanos());
         }
 
         /** Requests batch together when they ask for the same outputs and agree on every dimension but the first. */

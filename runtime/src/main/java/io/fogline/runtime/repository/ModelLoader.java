@@ -69,17 +69,22 @@ final class ModelLoader {
                     // Warm-up runs are the loader's, not a client's: statistics and metrics count from the first
                     // request served.
                     AtomicBoolean serving = new AtomicBoolean();
+                    DynamicBatcher.Settings batching = batcherSettings(config, maxBatchSize);
                     DynamicBatcher batcher = new DynamicBatcher(
-                            "fogline-" + name + "-" + version,
-                            onnx,
-                            batcherSettings(config, maxBatchSize),
-                            (batchSize, timing) -> {
+                            "fogline-" + name + "-" + version, onnx, batching, (batchSize, timing) -> {
                                 if (serving.get()) {
                                     statistics.batchExecuted(batchSize, timing);
                                     observer.batchExecuted(name, version, batchSize, timing);
                                 }
                             });
-                    ModelVersion loaded = new ModelVersion(version, metadata, onnx, batcher, statistics);
+                    ModelVersion loaded = new ModelVersion(
+                            version,
+                            metadata,
+                            onnx,
+                            batcher,
+                            statistics,
+                            ModelConfiguration.of(
+                                    name, metadata.inputs(), metadata.outputs(), maxBatchSize, config, batching));
                     versions.put(file.getKey(), loaded);
                     warmUp(name, loaded, config);
                     serving.set(true);

@@ -277,4 +277,30 @@ class DynamicBatcherTest {
         assertThat(recorder.threads).containsExactly("worker-0", "holder", "worker-0");
         assertThat(gate.batchSizes).containsExactly(1);
     }
+
+    @Test
+    void aRequestWhoseTimeoutPassesInTheQueueFailsInsteadOfRunning() throws Exception {
+        GatedListener listener = new GatedListener();
+        try (DynamicBatcher batcher =
+                new DynamicBatcher("test", mlp, new DynamicBatcher.Settings(8, 0, new int[0], 0, 1, 0), listener)) {
+            CompletableFuture<DynamicBatcher.Completion> running = batcher.submit(row(0), OUTPUTS, 1);
+            assertThat(listener.inFirstBatch.await(10, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<DynamicBatcher.Completion> hurried =
+                    batcher.submit(row(1), OUTPUTS, 1, java.time.Duration.ofMillis(1));
+            CompletableFuture<DynamicBatcher.Completion> patient =
+                    batcher.submit(row(2), OUTPUTS, 1, java.time.Duration.ofMinutes(1));
+            Thread.sleep(20);
+            listener.release.countDown();
+
+            running.get(10, TimeUnit.SECONDS);
+            assertThat(patient.get(10, TimeUnit.SECONDS).outputs()).containsKey("probabilities");
+            assertThatThrownBy(() -> hurried.get(10, TimeUnit.SECONDS))
+                    .cause()
+                    .isInstanceOf(InferenceException.class)
+                    .hasMessage("the request's timeout of 1000 µs passed while it waited for the model")
+                    .satisfies(e ->
+                            assertThat(((InferenceException) e).kind()).isEqualTo(InferenceException.Kind.UNAVAILABLE));
+        }
+        assertThat(listener.batchSizes).containsExactly(1, 1);
+    }
 }
