@@ -7,5 +7,5 @@ import picocli.CommandLine.Command;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Measure Fogline on this machine.",
-        subcommands = {CascadeBenchCommand.class})
+        subcommands = {CascadeBenchCommand.class, FederatedBenchCommand.class})
 final class BenchCommand {}

@@ -9,6 +9,7 @@ import io.fogline.bundle.Manifest;
 import io.fogline.bundle.ManifestFile;
 import io.fogline.bundle.TrustStore;
 import io.fogline.bundle.VerifiedManifest;
+import io.fogline.control.common.ControlException;
 import io.fogline.control.registry.BlobStore;
 import io.fogline.control.store.Database;
 import java.io.IOException;
@@ -52,7 +53,7 @@ public final class Publisher {
             bundle = Bundle.open(upload, BundleLimits.DEFAULT);
             verified = new BundleVerifier(trust(), clock, BundleLimits.DEFAULT).verify(bundle);
         } catch (BundleException e) {
-            throw ApiException.refused(e.refusal().code(), e.getMessage());
+            throw ControlException.refused(e.refusal().code(), e.getMessage());
         }
         Manifest manifest = verified.manifest();
         long version = manifest.version();
@@ -71,7 +72,7 @@ public final class Publisher {
                 }
             }
         } catch (BundleException e) {
-            throw ApiException.refused(e.refusal().code(), e.getMessage());
+            throw ControlException.refused(e.refusal().code(), e.getMessage());
         } finally {
             deleteTree(unpacked);
         }
@@ -85,7 +86,7 @@ public final class Publisher {
                         if (row.getString(1).equals(digest)) {
                             return new Published(digest, manifest.model(), version, false);
                         }
-                        throw ApiException.conflict("model '" + manifest.model() + "' version " + version
+                        throw ControlException.conflict("model '" + manifest.model() + "' version " + version
                                 + " is already published as bundle " + row.getString(1));
                     }
                 }

@@ -36,6 +36,29 @@ final class CoordinateChunks {
         }
     }
 
+    /** Reduces every coordinate's values, one from each update, to one value. */
+    @FunctionalInterface
+    interface ColumnReducer {
+        /** @param column the coordinate's value in each update, which the reducer may reorder */
+        float reduce(float[] column);
+    }
+
+    /** The vector of every coordinate's {@code reducer} result, read slice by slice. */
+    static float[] columnwise(UpdateSet updates, ColumnReducer reducer) {
+        int n = updates.size();
+        float[] result = new float[updates.dimension()];
+        float[] column = new float[n];
+        forEach(updates, (from, width, values) -> {
+            for (int j = 0; j < width; j++) {
+                for (int i = 0; i < n; i++) {
+                    column[i] = values[i * width + j];
+                }
+                result[from + j] = reducer.reduce(column);
+            }
+        });
+        return result;
+    }
+
     /** The L2 norm of every update, in one pass. */
     static double[] norms(UpdateSet updates) {
         double[] squares = new double[updates.size()];

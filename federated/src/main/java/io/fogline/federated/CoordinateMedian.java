@@ -11,18 +11,7 @@ public record CoordinateMedian() implements AggregationRule {
     @Override
     public float[] aggregate(UpdateSet updates) {
         AggregationRule.requireUpdates(updates);
-        int n = updates.size();
-        float[] result = new float[updates.dimension()];
-        float[] column = new float[n];
-        CoordinateChunks.forEach(updates, (from, width, values) -> {
-            for (int j = 0; j < width; j++) {
-                for (int i = 0; i < n; i++) {
-                    column[i] = values[i * width + j];
-                }
-                result[from + j] = median(column);
-            }
-        });
-        return result;
+        return CoordinateChunks.columnwise(updates, CoordinateMedian::median);
     }
 
     /** The median of {@code values}, which it reorders. */

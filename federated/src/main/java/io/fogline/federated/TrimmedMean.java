@@ -27,25 +27,17 @@ public record TrimmedMean(double beta) implements AggregationRule {
         int n = updates.size();
         int trim = trimmed(n);
         int kept = n - 2 * trim;
-        float[] result = new float[updates.dimension()];
-        float[] column = new float[n];
-        CoordinateChunks.forEach(updates, (from, width, values) -> {
-            for (int j = 0; j < width; j++) {
-                for (int i = 0; i < n; i++) {
-                    column[i] = values[i * width + j];
-                }
-                if (trim > 0) {
-                    FloatSelection.select(column, 0, n, trim);
-                    FloatSelection.select(column, trim, n, kept - 1);
-                }
-                double sum = 0;
-                for (int i = trim; i < trim + kept; i++) {
-                    sum += column[i];
-                }
-                result[from + j] = (float) (sum / kept);
+        return CoordinateChunks.columnwise(updates, column -> {
+            if (trim > 0) {
+                FloatSelection.select(column, 0, n, trim);
+                FloatSelection.select(column, trim, n, kept - 1);
             }
+            double sum = 0;
+            for (int i = trim; i < trim + kept; i++) {
+                sum += column[i];
+            }
+            return (float) (sum / kept);
         });
-        return result;
     }
 
     @Override

@@ -17,6 +17,18 @@ class AggregationRuleTest {
     }
 
     @Test
+    void plansAddNormBoundingToARule() {
+        AggregationPlan plan = AggregationPlan.parse("fedavg+norm-bound:1.5");
+
+        assertThat(plan).isEqualTo(new AggregationPlan(new FedAvg(), new NormBound(1.5)));
+        assertThat(plan.toString()).isEqualTo("fedavg+norm-bound:1.5");
+        assertThat(AggregationPlan.parse("median")).isEqualTo(AggregationPlan.of(new CoordinateMedian()));
+        assertThatThrownBy(() -> AggregationPlan.parse("fedavg+norm-bound:x"))
+                .hasMessage("unknown norm bound 'x' in 'fedavg+norm-bound:x': expected a multiple of the median, e.g."
+                        + " fedavg+norm-bound:1");
+    }
+
+    @Test
     void unknownTextShowsTheForms() {
         assertThatThrownBy(() -> AggregationRule.parse("bulyan"))
                 .hasMessage("unknown aggregation rule 'bulyan': expected fedavg, median, trimmed-mean[:BETA], krum:F"

@@ -1,5 +1,6 @@
 package io.fogline.bench.cascade;
 
+import io.fogline.bench.report.ReportSection;
 import io.fogline.bench.serving.Machine;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -23,9 +24,7 @@ final class CascadeReport {
     private CascadeReport() {}
 
     static void write(CascadeOptions options, CascadeBenchmark.Result result) throws IOException {
-        Path file = options.report();
-        String existing = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "# Benchmarks\n";
-        Files.writeString(file, replaceSection(existing, section(options, result)), StandardCharsets.UTF_8);
+        ReportSection.write(options.report(), SECTION, section(options, result));
     }
 
     private static final String CSV_HEADER =
@@ -54,15 +53,6 @@ final class CascadeReport {
                         m.degraded()),
                 StandardCharsets.UTF_8,
                 StandardOpenOption.APPEND);
-    }
-
-    static String replaceSection(String document, String section) {
-        int start = document.indexOf(SECTION + "\n");
-        if (start < 0) {
-            return document.stripTrailing() + "\n\n" + section;
-        }
-        int end = document.indexOf("\n## ", start + SECTION.length());
-        return document.substring(0, start) + section + (end < 0 ? "" : document.substring(end + 1));
     }
 
     private static String section(CascadeOptions options, CascadeBenchmark.Result result) {

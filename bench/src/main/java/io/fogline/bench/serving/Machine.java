@@ -36,7 +36,7 @@ public record Machine(
     }
 
     /** The 1-, 5- and 15-minute load averages: above about 1 on this machine, other work shares the cores. */
-    static String loadAverage() {
+    public static String loadAverage() {
         try {
             String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
             return fields[0] + " " + fields[1] + " " + fields[2];

@@ -56,6 +56,61 @@ public final class Partitions {
     }
 
     /**
+     * NIID-Bench's quantity-based label skew, #C=k (Li et al., 2022): client {@code i} owns class {@code i mod classes}
+     * and {@code k − 1} other classes drawn at random, all distinct; each class's examples are dealt at random in
+     * near-equal shares to the clients that own it. A class no client owns is left out.
+     */
+    public static int[][] labelsPerClient(int[] labels, int classCount, int clients, int classesPerClient, long seed) {
+        requirePositive(clients, "clients");
+        if (classesPerClient < 1 || classesPerClient > classCount) {
+            throw new IllegalArgumentException(
+                    "classes per client must be in 1.." + classCount + ", not " + classesPerClient);
+        }
+        SplittableRandom random = new SplittableRandom(seed);
+        List<List<Integer>> owners = new ArrayList<>();
+        for (int label = 0; label < classCount; label++) {
+            owners.add(new ArrayList<>());
+        }
+        for (int c = 0; c < clients; c++) {
+            boolean[] owned = new boolean[classCount];
+            owned[c % classCount] = true;
+            owners.get(c % classCount).add(c);
+            for (int more = 1; more < classesPerClient; ) {
+                int label = random.nextInt(classCount);
+                if (!owned[label]) {
+                    owned[label] = true;
+                    owners.get(label).add(c);
+                    more++;
+                }
+            }
+        }
+        List<List<int[]>> pieces = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            pieces.add(new ArrayList<>());
+        }
+        for (int label = 0; label < classCount; label++) {
+            List<Integer> holders = owners.get(label);
+            if (holders.isEmpty()) {
+                continue;
+            }
+            int[] members = membersOf(labels, label);
+            Permutations.shuffle(members, random);
+            for (int h = 0; h < holders.size(); h++) {
+                pieces.get(holders.get(h))
+                        .add(Arrays.copyOfRange(
+                                members,
+                                share(members.length, holders.size(), h),
+                                share(members.length, holders.size(), h + 1)));
+            }
+        }
+        int[][] parts = new int[clients][];
+        for (int c = 0; c < clients; c++) {
+            parts[c] = pieces.get(c).stream().flatMapToInt(Arrays::stream).toArray();
+        }
+        return sortedEach(parts);
+    }
+
+    /**
      * Each class's examples are spread over the clients in proportions drawn from a symmetric Dirichlet distribution
      * (Hsu et al., 2019): a small {@code alpha} (0.1) gives each client a few dominant classes, a large one (100) comes
      * close to IID.

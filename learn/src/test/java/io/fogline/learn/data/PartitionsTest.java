@@ -47,6 +47,23 @@ class PartitionsTest {
     }
 
     @Property(tries = 100)
+    void labelsPerClientGivesEachClientExactlyItsClasses(
+            @ForAll @IntRange(min = 200, max = 3_000) int examples,
+            @ForAll @IntRange(min = 10, max = 30) int clients,
+            @ForAll @IntRange(min = 1, max = 10) int classesPerClient,
+            @ForAll long seed) {
+        int[] labels = randomLabels(examples, 10, seed);
+
+        int[][] parts = Partitions.labelsPerClient(labels, 10, clients, classesPerClient, seed);
+
+        // Ten or more clients own every class between them, so every example is dealt once.
+        assertDisjointCover(parts, examples);
+        for (int c = 0; c < clients; c++) {
+            assertThat(distinctLabels(parts[c], labels)).isLessThanOrEqualTo(classesPerClient);
+        }
+    }
+
+    @Property(tries = 100)
     void dirichletPartsAreDisjointAndCovering(
             @ForAll @IntRange(min = 0, max = 3_000) int examples,
             @ForAll @IntRange(min = 1, max = 30) int clients,

@@ -1,4 +1,4 @@
-package io.fogline.control;
+package io.fogline.control.common;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fogline.core.device.Names;
@@ -13,10 +13,10 @@ public final class Fields {
     public static String requiredText(JsonNode body, String field) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {
-            throw ApiException.badRequest("'" + field + "' is required");
+            throw ControlException.invalid("'" + field + "' is required");
         }
         if (!value.isTextual() || value.asText().isEmpty()) {
-            throw ApiException.badRequest("'" + field + "' must be a non-empty string");
+            throw ControlException.invalid("'" + field + "' must be a non-empty string");
         }
         return value.asText();
     }
@@ -27,7 +27,7 @@ public final class Fields {
             return null;
         }
         if (!value.isTextual()) {
-            throw ApiException.badRequest("'" + field + "' must be a string");
+            throw ControlException.invalid("'" + field + "' must be a string");
         }
         return value.asText();
     }
@@ -35,10 +35,10 @@ public final class Fields {
     public static long requiredLong(JsonNode body, String field) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {
-            throw ApiException.badRequest("'" + field + "' is required");
+            throw ControlException.invalid("'" + field + "' is required");
         }
         if (!value.canConvertToExactIntegral() || !value.canConvertToLong()) {
-            throw ApiException.badRequest("'" + field + "' must be an integer");
+            throw ControlException.invalid("'" + field + "' must be an integer");
         }
         return value.asLong();
     }
@@ -53,7 +53,7 @@ public final class Fields {
         try {
             return Names.checkName(value, field);
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest(e.getMessage());
+            throw ControlException.invalid(e.getMessage());
         }
     }
 
@@ -65,11 +65,11 @@ public final class Fields {
             return labels;
         }
         if (!value.isObject()) {
-            throw ApiException.badRequest("'" + field + "' must be an object of strings");
+            throw ControlException.invalid("'" + field + "' must be an object of strings");
         }
         for (Map.Entry<String, JsonNode> label : value.properties()) {
             if (!label.getValue().isTextual()) {
-                throw ApiException.badRequest("'" + field + "." + label.getKey() + "' must be a string");
+                throw ControlException.invalid("'" + field + "." + label.getKey() + "' must be a string");
             }
             labels.put(name(label.getKey(), field + " key"), label.getValue().asText());
         }

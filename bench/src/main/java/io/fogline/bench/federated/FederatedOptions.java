@@ -1,0 +1,57 @@
+package io.fogline.bench.federated;
+
+import io.fogline.core.federated.UpdateEncoding;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * How {@code fogline bench federated} runs.
+ *
+ * @param scenarios which groups of runs, in order: {@code central}, {@code iid}, {@code shards}, {@code dirichlet},
+ *     {@code sign-flip}, {@code label-flip}, {@code gaussian}, {@code compression}, {@code memory}, {@code custom}
+ * @param setup what every run shares: model, clients, rounds, local training, server optimizer, norm screen, seed
+ * @param attackFraction the share of attacking clients in the attack scenarios
+ * @param signFlipScale how much the sign-flipping clients multiply their flipped update by
+ * @param custom the runs of the {@code custom} scenario
+ * @param memoryUpdates how many updates the memory scenario aggregates
+ * @param work where per-round CSV files and the memory scenario's stored updates go
+ * @param report the markdown file whose "Federated learning (issue 13)" section is rewritten after every run
+ * @param chart the PNG the accuracy per round is drawn into, after every run
+ */
+public record FederatedOptions(
+        List<String> scenarios,
+        Path dataDirectory,
+        FederatedSimulation.Setup setup,
+        double attackFraction,
+        double signFlipScale,
+        Custom custom,
+        int memoryUpdates,
+        Path work,
+        Path report,
+        Path chart) {
+
+    public static final List<String> SCENARIOS = List.of(
+            "central",
+            "iid",
+            "shards",
+            "dirichlet",
+            "sign-flip",
+            "label-flip",
+            "gaussian",
+            "compression",
+            "memory",
+            "custom");
+
+    /** The {@code custom} scenario: one partition and attack, every strategy and encoding given. */
+    public record Custom(String partition, String attack, List<String> strategies, List<UpdateEncoding> encodings) {}
+
+    public FederatedOptions {
+        scenarios = List.copyOf(scenarios);
+        for (String scenario : scenarios) {
+            if (!SCENARIOS.contains(scenario)) {
+                throw new IllegalArgumentException(
+                        "unknown scenario '" + scenario + "': expected one or more of " + String.join(", ", SCENARIOS));
+            }
+        }
+    }
+}

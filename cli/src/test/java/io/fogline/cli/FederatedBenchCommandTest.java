@@ -1,0 +1,68 @@
+package io.fogline.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FederatedBenchCommandTest {
+
+    @TempDir
+    Path work;
+
+    @Test
+    void aTinyRunPrintsItsRoundsAndWritesTheReportAndChartWhereAsked() throws Exception {
+        Path report = work.resolve("new/folder/benchmarks.md");
+        Files.createDirectories(report.getParent());
+        Files.writeString(report, "# Benchmarks\n\n## Serving (issue 2)\n\nkept\n");
+        Path chart = work.resolve("other/folder/federated.png");
+
+        CommandRun run = CommandRun.of(
+                "bench",
+                "federated",
+                "--scenarios",
+                "iid,memory",
+                "--model",
+                "mlp:8",
+                "--clients",
+                "3",
+                "--rounds",
+                "2",
+                "--memory-updates",
+                "6",
+                "--work",
+                work.resolve("work").toString(),
+                "--report",
+                report.toString(),
+                "--chart",
+                chart.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out())
+                .containsPattern("\\[IID] fedavg  round  1/2  accuracy [0-9.]+%  upload 0\\.08 MB  accepted 3")
+                .containsPattern("\\[memory] multi-krum:1:3: [0-9.]+ s, [0-9.]+ MB of heap allocated")
+                .containsPattern("final accuracy [0-9]{2}\\.[0-9]{2}%\n$");
+        assertThat(Files.readString(report))
+                .startsWith("# Benchmarks\n\n## Serving (issue 2)\n\nkept\n\n## Federated learning (issue 13)\n")
+                .contains("| IID | `fedavg` | fp32 |")
+                .contains("| `multi-krum:1:3` |");
+        assertThat(Files.size(chart)).isPositive();
+        assertThat(work.resolve("work/memory-updates.f32")).doesNotExist();
+    }
+
+    @Test
+    void aMistypedOptionIsOneLineBeforeAnyTraining() {
+        CommandRun unknownScenario = CommandRun.of("bench", "federated", "--scenarios", "iid,cloud");
+        CommandRun unknownStrategy =
+                CommandRun.of("bench", "federated", "--scenarios", "custom", "--strategies", "fedavg,bulyan");
+
+        assertThat(unknownScenario.exitCode()).isEqualTo(2);
+        assertThat(unknownScenario.err())
+                .isEqualTo("fogline: unknown scenario 'cloud': expected one or more of central, iid, shards, dirichlet,"
+                        + " sign-flip, label-flip, gaussian, compression, memory, custom\n");
+        assertThat(unknownStrategy.exitCode()).isEqualTo(2);
+        assertThat(unknownStrategy.err()).startsWith("fogline: unknown aggregation rule 'bulyan': expected fedavg,");
+    }
+}
