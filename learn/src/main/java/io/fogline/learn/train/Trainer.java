@@ -19,9 +19,14 @@ public final class Trainer {
         this(config, ParameterPenalty.NONE);
     }
 
-    public Trainer(TrainingConfig config, ParameterPenalty penalty) {
+    private Trainer(TrainingConfig config, ParameterPenalty penalty) {
         this.config = config;
         this.penalty = penalty;
+    }
+
+    /** Adds {@code penalty} to the loss. */
+    public Trainer withPenalty(ParameterPenalty penalty) {
+        return new Trainer(config, penalty);
     }
 
     /**
