@@ -1,7 +1,7 @@
 package io.fogline.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fogline.control.Json;
+import io.fogline.control.common.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

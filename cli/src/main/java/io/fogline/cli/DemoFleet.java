@@ -8,6 +8,7 @@ import io.fogline.bundle.SigningKey;
 import io.fogline.bundle.TrustStore;
 import io.fogline.control.ControlOptions;
 import io.fogline.control.ControlPlane;
+import io.fogline.control.fleet.DeviceFilter;
 import io.fogline.core.protocol.InferenceCodec;
 import io.fogline.core.protocol.InferenceRequest;
 import io.fogline.core.protocol.InferenceResponse;
@@ -133,7 +134,7 @@ final class DemoFleet implements AutoCloseable {
                     id, nodes.getLast().port(), MODEL);
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (control.fleet().devices(GROUP, null).size() < NODES) {
+        while (control.fleet().devices(new DeviceFilter(GROUP, null)).size() < NODES) {
             if (System.nanoTime() > deadline) {
                 throw new IOException("the nodes did not enrol within 30 s");
             }

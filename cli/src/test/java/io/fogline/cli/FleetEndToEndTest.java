@@ -8,8 +8,9 @@ import io.fogline.bundle.TrustStore;
 import io.fogline.bundle.content.Tolerance;
 import io.fogline.control.ControlOptions;
 import io.fogline.control.ControlPlane;
-import io.fogline.control.Json;
 import io.fogline.control.TestStore;
+import io.fogline.control.common.Json;
+import io.fogline.control.fleet.DeviceFilter;
 import io.fogline.control.fleet.DeviceView;
 import io.fogline.control.rollout.RolloutSpec;
 import io.fogline.control.rollout.RolloutView;
@@ -113,7 +114,10 @@ class FleetEndToEndTest {
                             trust))));
         }
         await().atMost(Duration.ofMinutes(2))
-                .until(() -> control.fleet().devices("cameras", null).size() == NODES);
+                .until(() -> control.fleet()
+                                .devices(new DeviceFilter("cameras", null))
+                                .size()
+                        == NODES);
 
         Path v1 = bundle(1, 1, null);
         control.publisher().publish(v1);
@@ -127,7 +131,7 @@ class FleetEndToEndTest {
         assertThat(first.state()).isEqualTo("completed");
         assertThat(first.waves()).extracting(RolloutView.Wave::size).containsExactly(1, 3, 9, 7);
         assertThat(first.waves()).extracting(RolloutView.Wave::result).containsOnly("passed");
-        assertThat(running()).as("every node serves v1").containsOnly(1);
+        assertThat(running()).as("every node serves v1").containsOnly(1L);
 
         Path v2 = bundle(2, 2, golden(v1));
         control.publisher().publish(v2);
@@ -139,9 +143,9 @@ class FleetEndToEndTest {
                 .containsExactly("failed", "planned", "planned", "planned");
         assertThat(second.waves().getFirst().tally().failed()).isEqualTo(1);
         await().atMost(Duration.ofMinutes(2))
-                .until(() -> canaryIsBack(control.rolloutViews().view(second.id())));
-        assertThat(running()).as("every node serves v1 still").containsOnly(1);
-        assertThat(control.fleet().devices(null, null)).allSatisfy(device -> assertThat(device.desired())
+                .until(() -> canaryIsBack(control.rollouts().view(second.id())));
+        assertThat(running()).as("every node serves v1 still").containsOnly(1L);
+        assertThat(control.fleet().devices(DeviceFilter.ALL)).allSatisfy(device -> assertThat(device.desired())
                 .singleElement()
                 .satisfies(desired -> assertThat(desired.version()).isEqualTo(1)));
     }
@@ -200,14 +204,14 @@ class FleetEndToEndTest {
     private RolloutView awaitEnd(long id) {
         return await().atMost(Duration.ofMinutes(3))
                 .pollInterval(Duration.ofMillis(200))
-                .until(() -> control.rolloutViews().view(id), view -> !List.of("running")
+                .until(() -> control.rollouts().view(id), view -> !List.of("running")
                         .contains(view.state()));
     }
 
     /** The versions of the model the nodes report running, one per node. */
-    private List<Integer> running() {
-        List<Integer> versions = new ArrayList<>();
-        for (DeviceView device : control.fleet().devices(null, null)) {
+    private List<Long> running() {
+        List<Long> versions = new ArrayList<>();
+        for (DeviceView device : control.fleet().devices(DeviceFilter.ALL)) {
             device.running().forEach(model -> versions.add(model.version()));
         }
         assertThat(versions).hasSize(NODES);

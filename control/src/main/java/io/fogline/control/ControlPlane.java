@@ -1,6 +1,5 @@
 package io.fogline.control;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.fogline.control.fleet.FeedbackReceiver;
 import io.fogline.control.fleet.Fleet;
 import io.fogline.control.fleet.Heartbeats;
@@ -18,9 +17,9 @@ import io.fogline.control.monitor.Webhook;
 import io.fogline.control.registry.BlobStore;
 import io.fogline.control.registry.Registry;
 import io.fogline.control.rollout.RolloutAdvancer;
-import io.fogline.control.rollout.RolloutEngine;
-import io.fogline.control.rollout.RolloutViews;
+import io.fogline.control.rollout.Rollouts;
 import io.fogline.control.store.Database;
+import io.fogline.core.device.Feedback;
 import io.fogline.core.telemetry.TelemetryBatch;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -47,9 +46,8 @@ public final class ControlPlane implements AutoCloseable {
     private final BlobStore blobs;
     private final Registry registry;
     private final Publisher publisher;
-    private final RolloutEngine rollouts;
+    private final Rollouts rollouts;
     private final RolloutAdvancer advancer;
-    private final RolloutViews rolloutViews;
     private final TelemetryStore telemetry;
     private final AlertStore alerts;
     private final Monitor monitor;
@@ -68,9 +66,8 @@ public final class ControlPlane implements AutoCloseable {
         this.blobs = new BlobStore(options.dataDir().resolve("blobs"));
         this.registry = new Registry(database);
         this.publisher = new Publisher(database, blobs, trustStoreFile(options), options.clock());
-        this.rollouts = new RolloutEngine(database, options.clock(), fleet);
+        this.rollouts = new Rollouts(database, options.clock());
         this.advancer = new RolloutAdvancer(rollouts);
-        this.rolloutViews = new RolloutViews(database);
         MonitorOptions watch = options.monitor();
         this.telemetry = new TelemetryStore(database, options.clock());
         this.alerts = new AlertStore(database, options.clock());
@@ -136,8 +133,8 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     /** Applies a device's report and, when it ended a rollout's action, advances that rollout at once. */
-    public boolean feedback(String deviceId, JsonNode body) {
-        FeedbackReceiver.Applied applied = feedback.apply(deviceId, body);
+    public boolean feedback(String deviceId, Feedback report) {
+        FeedbackReceiver.Applied applied = feedback.apply(deviceId, report);
         applied.rolloutToAdvance().ifPresent(advancer::request);
         metrics.feedback(applied.accepted());
         return applied.accepted();
@@ -198,12 +195,8 @@ public final class ControlPlane implements AutoCloseable {
         return publisher;
     }
 
-    public RolloutEngine rollouts() {
+    public Rollouts rollouts() {
         return rollouts;
-    }
-
-    public RolloutViews rolloutViews() {
-        return rolloutViews;
     }
 
     private static Path trustStoreFile(ControlOptions options) {

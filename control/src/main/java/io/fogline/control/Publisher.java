@@ -9,6 +9,7 @@ import io.fogline.bundle.Manifest;
 import io.fogline.bundle.ManifestFile;
 import io.fogline.bundle.TrustStore;
 import io.fogline.bundle.VerifiedManifest;
+import io.fogline.control.common.ControlException;
 import io.fogline.control.registry.BlobStore;
 import io.fogline.control.store.Database;
 import java.io.IOException;
@@ -43,7 +44,7 @@ public final class Publisher {
     }
 
     /** What publishing did: the bundle's digest and model version, and whether it is new. */
-    public record Published(String bundle, String model, int version, boolean created) {}
+    public record Published(String bundle, String model, long version, boolean created) {}
 
     public Published publish(Path upload) throws IOException {
         Bundle bundle;
@@ -52,14 +53,10 @@ public final class Publisher {
             bundle = Bundle.open(upload, BundleLimits.DEFAULT);
             verified = new BundleVerifier(trust(), clock, BundleLimits.DEFAULT).verify(bundle);
         } catch (BundleException e) {
-            throw ApiException.refused(e.refusal().code(), e.getMessage());
+            throw ControlException.refused(e.refusal().code(), e.getMessage());
         }
         Manifest manifest = verified.manifest();
-        if (manifest.version() < 1 || manifest.version() > Integer.MAX_VALUE) {
-            throw ApiException.badRequest(
-                    "model version " + manifest.version() + " is out of range 1.." + Integer.MAX_VALUE);
-        }
-        int version = (int) manifest.version();
+        long version = manifest.version();
         String digest = verified.digest();
         Published existing = existing(digest);
         if (existing != null) {
@@ -75,7 +72,7 @@ public final class Publisher {
                 }
             }
         } catch (BundleException e) {
-            throw ApiException.refused(e.refusal().code(), e.getMessage());
+            throw ControlException.refused(e.refusal().code(), e.getMessage());
         } finally {
             deleteTree(unpacked);
         }
@@ -83,13 +80,13 @@ public final class Publisher {
             try (PreparedStatement select =
                     connection.prepareStatement("SELECT digest FROM bundles WHERE model = ? AND version = ?")) {
                 select.setString(1, manifest.model());
-                select.setInt(2, version);
+                select.setLong(2, version);
                 try (ResultSet row = select.executeQuery()) {
                     if (row.next()) {
                         if (row.getString(1).equals(digest)) {
                             return new Published(digest, manifest.model(), version, false);
                         }
-                        throw ApiException.conflict("model '" + manifest.model() + "' version " + version
+                        throw ControlException.conflict("model '" + manifest.model() + "' version " + version
                                 + " is already published as bundle " + row.getString(1));
                     }
                 }
@@ -99,7 +96,7 @@ public final class Publisher {
                             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
                 insert.setString(1, digest);
                 insert.setString(2, manifest.model());
-                insert.setInt(3, version);
+                insert.setLong(3, version);
                 insert.setBytes(4, verified.manifestBytes());
                 insert.setBytes(5, verified.signatureBytes());
                 insert.setString(6, verified.keyId());
@@ -128,7 +125,7 @@ public final class Publisher {
                     connection.prepareStatement("SELECT model, version FROM bundles WHERE digest = ?")) {
                 select.setString(1, digest);
                 try (ResultSet row = select.executeQuery()) {
-                    return row.next() ? new Published(digest, row.getString(1), row.getInt(2), false) : null;
+                    return row.next() ? new Published(digest, row.getString(1), row.getLong(2), false) : null;
                 }
             }
         });

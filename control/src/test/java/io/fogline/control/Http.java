@@ -1,6 +1,7 @@
 package io.fogline.control;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fogline.control.common.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

@@ -251,7 +251,8 @@ class MonitoringTest extends OnBothDatabases {
 
             assertThat(received).hasSize(2);
             assertThat(received.get(0)).isEqualTo(received.get(1));
-            JsonNode alert = io.fogline.control.Json.parse(received.get(1).getBytes(StandardCharsets.UTF_8));
+            JsonNode alert =
+                    io.fogline.control.common.Json.parse(received.get(1).getBytes(StandardCharsets.UTF_8));
             assertThat(alert.path("kind").asText()).isEqualTo("silence");
             assertThat(alert.path("subject").asText()).isEqualTo("device:cam-1");
             assertThat(alert.path("state").asText()).isEqualTo("open");

@@ -81,15 +81,18 @@ public final class Router implements AutoCloseable {
         long started = nanoClock.getAsLong();
         RoutedModel route = routedModel(model, config);
         long deadline = started + budget(request, route.policy()).toNanos();
-        ExactCache.Key key = null;
+        CacheLookup lookup = null;
         if (route.cache() != null) {
-            key = ExactCache.Key.of(model, version, request);
+            ExactCache.Key key = ExactCache.Key.of(model, version, request);
             InferenceResponse hit = route.cache().get(key);
+            long lookupNanos = nanoClock.getAsLong() - started;
             if (hit != null) {
+                models.cacheHit(model, hit.modelVersion(), lookupNanos);
                 return CompletableFuture.completedFuture(fromCache(model, hit, request.id()));
             }
+            lookup = new CacheLookup(key, lookupNanos);
         }
-        ExactCache.Key cacheKey = key;
+        CacheLookup cacheKey = lookup;
         RoutingPolicy.EscalationRules rules = route.policy().rules();
         String classesOutput = rules.readsProbabilities() ? classesOutput(model, version, route.policy()) : null;
         InferenceRequest local = withOutputs(request, classesOutput, rules.scoreOutput());
@@ -113,7 +116,7 @@ public final class Router implements AutoCloseable {
             InferenceResponse localAnswer,
             Verdict verdict,
             long deadline,
-            ExactCache.Key key) {
+            CacheLookup key) {
         List<String> failures = new ArrayList<>();
         RoutingPolicy.Redaction redaction = route.policy().redactionOrDefault();
         RedactionSession session = redaction.redacts() ? REDACTOR.newSession() : null;
@@ -180,10 +183,19 @@ public final class Router implements AutoCloseable {
         return new InferenceResponse(hit.modelName(), hit.modelVersion(), id, parameters, hit.outputs());
     }
 
-    /** Keeps an answer that a tier gave as it should: degraded ones are not kept, so a recovered parent is asked. */
-    private static InferenceResponse remember(RoutedModel route, ExactCache.Key key, InferenceResponse answer) {
-        if (key != null) {
-            route.cache().put(key, answer);
+    /** A request's key in the exact cache, and how long finding that it is not there took. */
+    private record CacheLookup(ExactCache.Key key, long nanos) {}
+
+    /**
+     * Keeps an answer that a tier gave as it should, and counts the miss with its lookup and insertion time: degraded
+     * answers are not kept, so a recovered parent is asked.
+     */
+    private InferenceResponse remember(RoutedModel route, CacheLookup lookup, InferenceResponse answer) {
+        if (lookup != null) {
+            long started = nanoClock.getAsLong();
+            route.cache().put(lookup.key(), answer);
+            models.cacheMiss(
+                    answer.modelName(), answer.modelVersion(), lookup.nanos() + nanoClock.getAsLong() - started);
         }
         return answer;
     }
@@ -236,17 +248,10 @@ public final class Router implements AutoCloseable {
                 config, policy, new ConfidenceScorer(policy.rules(), policy.logits()), cache, parents, retrier);
     }
 
-    /** The request's own budget from {@code parameters.timeout_ms}, else the policy's. */
+    /** The request's own budget ({@link InferenceRequest#timeout}), else the policy's. */
     private static Duration budget(InferenceRequest request, RoutingPolicy policy) {
-        Object value = request.parameters().get(OipClient.TIMEOUT_PARAMETER);
-        if (value == null) {
-            return policy.defaultTimeout();
-        }
-        if (value instanceof Long millis && millis > 0) {
-            return Duration.ofMillis(millis);
-        }
-        throw InferenceException.invalid(
-                "parameters.timeout_ms must be a positive integer of milliseconds, got " + value);
+        Duration own = request.timeout();
+        return own != null ? own : policy.defaultTimeout();
     }
 
     private String classesOutput(String model, String version, RoutingPolicy policy) {

@@ -1,7 +1,10 @@
 package io.fogline.bench.sim;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fogline.core.device.Accepted;
+import io.fogline.core.device.DesiredState;
+import io.fogline.core.device.Enrolment;
+import io.fogline.core.device.Feedback;
+import io.fogline.core.device.ProtocolJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -12,11 +15,10 @@ import java.util.Map;
  */
 final class DeviceProtocol {
 
-    static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, String> JSON_BODY = Map.of("Content-Type", "application/json");
 
     /** A poll's answer: 304 carries no body. */
-    record Polled(int status, JsonNode desired, String etag) {}
+    record Polled(int status, DesiredState desired, String etag) {}
 
     private final KeepAliveClient http;
 
@@ -25,11 +27,10 @@ final class DeviceProtocol {
     }
 
     String enrol(String token, String deviceId, Map<String, String> labels) throws IOException {
-        byte[] body = JSON.writeValueAsBytes(Map.of("token", token, "device_id", deviceId, "labels", labels));
+        byte[] body = ProtocolJson.write(new Enrolment(token, deviceId, labels));
         KeepAliveClient.Response response = http.send("POST", "/api/v1/enrol", JSON_BODY, body);
-        return JSON.readTree(expect(response, 201, "enrolment of " + deviceId))
-                .path("credential")
-                .asText();
+        return read(expect(response, 201, "enrolment of " + deviceId), Enrolment.Enrolled.class)
+                .credential();
     }
 
     Polled desired(String deviceId, String credential, String etag) throws IOException {
@@ -40,7 +41,7 @@ final class DeviceProtocol {
         if (response.status() == 304) {
             return new Polled(304, null, etag);
         }
-        JsonNode desired = JSON.readTree(expect(response, 200, "desired state of " + deviceId));
+        DesiredState desired = read(expect(response, 200, "desired state of " + deviceId), DesiredState.class);
         return new Polled(200, desired, response.headers().get("etag"));
     }
 
@@ -50,15 +51,22 @@ final class DeviceProtocol {
                 http.send("GET", "/api/v1/" + path, Map.of("Authorization", "Bearer " + credential), null), 200, path);
     }
 
-    boolean feedback(String deviceId, String credential, Map<String, Object> report) throws IOException {
+    boolean feedback(String deviceId, String credential, Feedback report) throws IOException {
         KeepAliveClient.Response response = http.send(
                 "POST",
                 "/api/v1/devices/" + deviceId + "/feedback",
                 Map.of("Authorization", "Bearer " + credential, "Content-Type", "application/json"),
-                JSON.writeValueAsBytes(report));
-        return JSON.readTree(expect(response, 200, "feedback of " + deviceId))
-                .path("accepted")
-                .asBoolean();
+                ProtocolJson.write(report));
+        return read(expect(response, 200, "feedback of " + deviceId), Accepted.class)
+                .accepted();
+    }
+
+    private static <T> T read(byte[] body, Class<T> type) throws IOException {
+        try {
+            return ProtocolJson.read(body, type);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("not a " + type.getSimpleName() + ": " + e.getMessage(), e);
+        }
     }
 
     private static byte[] expect(KeepAliveClient.Response response, int status, String what) throws IOException {

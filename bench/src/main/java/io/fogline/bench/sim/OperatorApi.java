@@ -1,6 +1,7 @@
 package io.fogline.bench.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,6 +13,8 @@ import java.util.Map;
 
 /** The operator endpoints the simulator needs: an enrolment token, publishing a bundle, starting and reading a rollout. */
 public final class OperatorApi {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI base;
     private final String adminToken;
@@ -49,7 +52,7 @@ public final class OperatorApi {
         return send(
                 request(path)
                         .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(DeviceProtocol.JSON.writeValueAsBytes(body))),
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))),
                 status,
                 path);
     }
@@ -70,6 +73,6 @@ public final class OperatorApi {
             throw new IOException(what + ": HTTP " + response.statusCode() + " "
                     + new String(response.body(), StandardCharsets.UTF_8).strip());
         }
-        return DeviceProtocol.JSON.readTree(response.body());
+        return JSON.readTree(response.body());
     }
 }

@@ -90,7 +90,7 @@ final class SimulatedFleet implements AutoCloseable {
                 }
                 stats.failed();
             }
-            int interval = device.pollIntervalSeconds() > 0 ? device.pollIntervalSeconds() : FIRST_INTERVAL_SECONDS;
+            long interval = device.pollIntervalSeconds() > 0 ? device.pollIntervalSeconds() : FIRST_INTERVAL_SECONDS;
             sleep = (long) (interval * 1000 * random.nextDouble(0.8, 1.2));
         }
     }

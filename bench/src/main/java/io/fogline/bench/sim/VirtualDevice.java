@@ -1,13 +1,16 @@
 package io.fogline.bench.sim;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.fogline.bundle.BundleException;
 import io.fogline.bundle.Manifest;
 import io.fogline.bundle.ManifestFile;
+import io.fogline.core.device.DesiredModel;
+import io.fogline.core.device.DesiredState;
+import io.fogline.core.device.Feedback;
+import io.fogline.core.device.Quality;
+import io.fogline.core.device.RunningModel;
+import io.fogline.core.device.UpdateStatus;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,29 +23,35 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class VirtualDevice {
 
-    private static final List<String> STEPS = List.of("downloading", "verifying", "unpacking", "loading", "testing");
+    private static final List<UpdateStatus> STEPS = List.of(
+            UpdateStatus.DOWNLOADING,
+            UpdateStatus.VERIFYING,
+            UpdateStatus.UNPACKING,
+            UpdateStatus.LOADING,
+            UpdateStatus.TESTING);
+    private static final Quality GOOD = new Quality(true, 1.0, 0.0, 0.05);
 
     final String id;
     private final String credential;
     private String etag;
     private long seq;
-    private int pollIntervalSeconds;
-    private JsonNode desired;
+    private long pollIntervalSeconds;
+    private DesiredState desired;
     private final Set<String> blobs = new HashSet<>();
     private final Set<Long> endedActions = new HashSet<>();
-    private final Map<String, Integer> running = new ConcurrentHashMap<>();
+    private final Map<String, Long> running = new ConcurrentHashMap<>();
 
     VirtualDevice(String id, String credential) {
         this.id = id;
         this.credential = credential;
     }
 
-    int pollIntervalSeconds() {
+    long pollIntervalSeconds() {
         return pollIntervalSeconds;
     }
 
-    boolean runs(String model, int version) {
-        Integer runningVersion = running.get(model);
+    boolean runs(String model, long version) {
+        Long runningVersion = running.get(model);
         return runningVersion != null && runningVersion == version;
     }
 
@@ -54,24 +63,21 @@ final class VirtualDevice {
         if (polled.status() == 200) {
             etag = polled.etag();
             desired = polled.desired();
-            pollIntervalSeconds = desired.path("poll_interval_seconds").asInt(30);
+            pollIntervalSeconds = desired.pollIntervalSeconds();
         }
         // An update that failed half-way (the control plane answered 500, say) is taken up again at the next poll,
         // even one answered 304, as a node resumes its unfinished actions.
-        for (JsonNode wanted : desired == null ? List.<JsonNode>of() : desired.path("models")) {
-            long actionId = wanted.path("action_id").asLong();
-            if (!endedActions.contains(actionId)) {
-                update(protocol, stats, wanted, actionId);
-                endedActions.add(actionId);
+        for (DesiredModel wanted : desired == null ? List.<DesiredModel>of() : desired.models()) {
+            if (!endedActions.contains(wanted.actionId())) {
+                update(protocol, stats, wanted);
+                endedActions.add(wanted.actionId());
             }
         }
     }
 
-    private void update(DeviceProtocol protocol, FleetStats stats, JsonNode wanted, long actionId) throws IOException {
-        String model = wanted.path("model").asText();
-        int version = wanted.path("version").asInt();
-        String digest = wanted.path("bundle").asText();
-        report(protocol, stats, step(actionId, model, version, STEPS.getFirst()));
+    private void update(DeviceProtocol protocol, FleetStats stats, DesiredModel wanted) throws IOException {
+        String digest = wanted.bundle();
+        report(protocol, stats, step(wanted, STEPS.getFirst(), null, null));
         Manifest manifest;
         try {
             manifest = Manifest.parse(protocol.fetch("bundles/" + digest + "/manifest", credential));
@@ -90,30 +96,22 @@ final class VirtualDevice {
                 blobs.add(file.sha256());
             }
         }
-        for (String status : STEPS.subList(1, STEPS.size())) {
-            report(protocol, stats, step(actionId, model, version, status));
+        for (UpdateStatus status : STEPS.subList(1, STEPS.size())) {
+            report(protocol, stats, step(wanted, status, null, null));
         }
-        running.put(model, version);
-        Map<String, Object> switched = step(actionId, model, version, "switched");
-        switched.put("quality", Map.of("golden_passed", true, "p95_ms", 1.0, "error_rate", 0.0));
-        List<Map<String, Object>> runs = new ArrayList<>();
-        running.forEach((name, runningVersion) -> runs.add(Map.of("model", name, "version", runningVersion)));
-        switched.put("running", runs);
-        report(protocol, stats, switched);
+        running.put(wanted.model(), wanted.version());
+        List<RunningModel> runs = running.entrySet().stream()
+                .map(entry -> new RunningModel(entry.getKey(), entry.getValue()))
+                .toList();
+        report(protocol, stats, step(wanted, UpdateStatus.SWITCHED, GOOD, runs));
         stats.switched();
     }
 
-    private Map<String, Object> step(long actionId, String model, int version, String status) {
-        Map<String, Object> report = new LinkedHashMap<>();
-        report.put("seq", ++seq);
-        report.put("action_id", actionId);
-        report.put("model", model);
-        report.put("version", version);
-        report.put("status", status);
-        return report;
+    private Feedback step(DesiredModel wanted, UpdateStatus status, Quality quality, List<RunningModel> runs) {
+        return new Feedback(++seq, wanted.actionId(), wanted.model(), wanted.version(), status, null, quality, runs);
     }
 
-    private void report(DeviceProtocol protocol, FleetStats stats, Map<String, Object> report) throws IOException {
+    private void report(DeviceProtocol protocol, FleetStats stats, Feedback report) throws IOException {
         long sent = System.nanoTime();
         protocol.feedback(id, credential, report);
         stats.reported(System.nanoTime() - sent);

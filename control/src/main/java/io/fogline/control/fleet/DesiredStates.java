@@ -1,7 +1,6 @@
 package io.fogline.control.fleet;
 
-import io.fogline.control.Json;
-import java.nio.charset.StandardCharsets;
+import io.fogline.core.device.DesiredModel;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,8 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Devices' desired states. Each change recomputes the device's {@code desired_digest}, the SHA-256 of its models in a
- * fixed order, so a poll compares ETags with one indexed read and the ETag changes exactly when the state does.
+ * Devices' desired states. Every change of a device's desired models raises its {@code desired_revision}, so a poll
+ * compares ETags with one indexed read, and the ETag changes exactly when the state does (every change is one: each
+ * new entry carries a new action id). Changes to many devices at once are made by set-based statements, with
+ * {@link #touch} raising the revisions of the devices a subquery names.
  */
 public final class DesiredStates {
 
@@ -24,48 +25,45 @@ public final class DesiredStates {
             List<DesiredModel> models = new ArrayList<>();
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    models.add(new DesiredModel(rows.getString(1), rows.getInt(2), rows.getString(3), rows.getLong(4)));
+                    models.add(
+                            new DesiredModel(rows.getString(1), rows.getLong(2), rows.getString(3), rows.getLong(4)));
                 }
             }
             return models;
         }
     }
 
-    public static void put(Connection connection, String deviceId, DesiredModel desired) throws SQLException {
-        try (PreparedStatement upsert = connection.prepareStatement(
-                "INSERT INTO desired_models (device_id, model, version, bundle, action_id) VALUES (?, ?, ?, ?, ?)"
-                        + " ON CONFLICT (device_id, model) DO UPDATE SET version = excluded.version,"
-                        + " bundle = excluded.bundle, action_id = excluded.action_id")) {
-            upsert.setString(1, deviceId);
-            upsert.setString(2, desired.model());
-            upsert.setInt(3, desired.version());
-            upsert.setString(4, desired.bundle());
-            upsert.setLong(5, desired.actionId());
-            upsert.executeUpdate();
+    /** A device's desired models and the revision they are at, read together. */
+    public record Revision(long revision, List<DesiredModel> models) {}
+
+    public static Revision revision(Connection connection, String deviceId) throws SQLException {
+        try (PreparedStatement select =
+                connection.prepareStatement("SELECT desired_revision FROM devices WHERE id = ?")) {
+            select.setString(1, deviceId);
+            try (ResultSet row = select.executeQuery()) {
+                if (!row.next()) {
+                    throw new IllegalStateException("no device '" + deviceId + "'");
+                }
+                return new Revision(row.getLong(1), load(connection, deviceId));
+            }
         }
-        refreshDigest(connection, deviceId);
     }
 
-    public static void remove(Connection connection, String deviceId, String model) throws SQLException {
-        try (PreparedStatement delete =
-                connection.prepareStatement("DELETE FROM desired_models WHERE device_id = ? AND model = ?")) {
-            delete.setString(1, deviceId);
-            delete.setString(2, model);
-            delete.executeUpdate();
-        }
-        refreshDigest(connection, deviceId);
-    }
-
-    public static String digestOf(List<DesiredModel> models) {
-        return Secrets.sha256Hex(Json.write(models).getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void refreshDigest(Connection connection, String deviceId) throws SQLException {
-        try (PreparedStatement update =
-                connection.prepareStatement("UPDATE devices SET desired_digest = ? WHERE id = ?")) {
-            update.setString(1, digestOf(load(connection, deviceId)));
-            update.setString(2, deviceId);
+    /**
+     * Raises the revision of the devices whose ids {@code devices} selects ({@code SELECT device_id FROM ...} with
+     * {@code ?} parameters, bound by {@code bind}).
+     */
+    public static void touch(Connection connection, String devices, Binder bind) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE devices SET desired_revision = desired_revision + 1 WHERE id IN (" + devices + ")")) {
+            bind.bind(update);
             update.executeUpdate();
         }
+    }
+
+    /** Binds a statement's parameters. */
+    @FunctionalInterface
+    public interface Binder {
+        void bind(PreparedStatement statement) throws SQLException;
     }
 }

@@ -1,5 +1,7 @@
 package io.fogline.control.fleet;
 
+import io.fogline.core.device.DesiredModel;
+import io.fogline.core.device.RunningModel;
 import java.util.List;
 import java.util.Map;
 
@@ -15,8 +17,4 @@ public record DeviceView(
         List<DesiredModel> desired,
         String lastStatus,
         String lastReason,
-        long lastSeq) {
-
-    /** A model version a device reports it serves. */
-    public record RunningModel(String model, int version) {}
-}
+        long lastSeq) {}

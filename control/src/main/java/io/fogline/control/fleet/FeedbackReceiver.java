@@ -1,8 +1,9 @@
 package io.fogline.control.fleet;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.fogline.control.Json;
 import io.fogline.control.store.Database;
+import io.fogline.core.device.Feedback;
+import io.fogline.core.device.ProtocolJson;
+import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
@@ -25,8 +26,7 @@ public final class FeedbackReceiver {
     /** What applying a report did: whether it was new, and the rollout whose action it ended, if any. */
     public record Applied(boolean accepted, OptionalLong rolloutToAdvance) {}
 
-    public Applied apply(String deviceId, JsonNode body) {
-        Feedback feedback = Feedback.parse(body);
+    public Applied apply(String deviceId, Feedback feedback) {
         return database.write(connection -> {
             long now = clock.millis();
             try (PreparedStatement select =
@@ -45,7 +45,7 @@ public final class FeedbackReceiver {
                 insert.setLong(2, feedback.seq());
                 insert.setObject(3, feedback.actionId());
                 insert.setString(4, feedback.status().wire());
-                insert.setString(5, Json.write(body));
+                insert.setString(5, json(feedback));
                 insert.setLong(6, now);
                 insert.executeUpdate();
             }
@@ -55,7 +55,7 @@ public final class FeedbackReceiver {
                 update.setLong(1, feedback.seq());
                 update.setString(2, feedback.status().wire());
                 update.setString(3, feedback.reason());
-                update.setString(4, feedback.running() == null ? null : Json.write(feedback.running()));
+                update.setString(4, feedback.running() == null ? null : json(feedback.running()));
                 update.setLong(5, now);
                 update.setString(6, deviceId);
                 update.executeUpdate();
@@ -70,11 +70,11 @@ public final class FeedbackReceiver {
                             + " 'cancelled')")) {
                 update.setString(1, feedback.status().wire());
                 update.setString(2, feedback.reason());
-                update.setString(3, feedback.quality() == null ? null : Json.write(feedback.quality()));
+                update.setString(3, feedback.quality() == null ? null : json(feedback.quality()));
                 update.setLong(4, now);
                 update.setLong(5, feedback.actionId());
                 update.setString(6, deviceId);
-                if (update.executeUpdate() == 0 || !feedback.status().ended()) {
+                if (update.executeUpdate() == 0 || !feedback.status().ends()) {
                     return new Applied(true, OptionalLong.empty());
                 }
             }
@@ -88,5 +88,9 @@ public final class FeedbackReceiver {
                 }
             }
         });
+    }
+
+    private static String json(Object message) {
+        return new String(ProtocolJson.write(message), StandardCharsets.UTF_8);
     }
 }

@@ -1,12 +1,17 @@
 package io.fogline.control.fleet;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import io.fogline.control.ApiException;
-import io.fogline.control.Fields;
-import io.fogline.control.Json;
+import io.fogline.control.common.ControlException;
+import io.fogline.control.common.Fields;
+import io.fogline.control.common.Json;
 import io.fogline.control.store.Database;
+import io.fogline.core.device.DesiredModel;
+import io.fogline.core.device.Enrolment;
+import io.fogline.core.device.ProtocolJson;
+import io.fogline.core.device.RunningModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -39,18 +44,16 @@ public final class Fleet {
     /** An enrolment token as issued: the token itself is shown once and stored only as a hash. */
     public record IssuedToken(String token, long expiresAt, String group, Map<String, String> labels, Long uses) {}
 
-    /** A device as its credential proves it, with the digest its desired-state ETag is made of. */
-    public record AuthenticatedDevice(String id, String desiredDigest) {}
-
-    public record Enrolment(String deviceId, String credential) {}
+    /** A device as its credential proves it, with the revision of its desired state that its ETag is made of. */
+    public record AuthenticatedDevice(String id, long desiredRevision) {}
 
     public IssuedToken issueToken(String group, Map<String, String> labels, Duration ttl, Long uses) {
         Fields.name(group, "group");
         if (ttl.isNegative() || ttl.isZero()) {
-            throw ApiException.badRequest("'ttl_seconds' must be positive");
+            throw ControlException.invalid("'ttl_seconds' must be positive");
         }
         if (uses != null && uses < 1) {
-            throw ApiException.badRequest("'uses' must be at least 1");
+            throw ControlException.invalid("'uses' must be at least 1");
         }
         String token = Secrets.generate();
         long now = clock.millis();
@@ -75,7 +78,10 @@ public final class Fleet {
      * Turns an enrolment token into a credential for one new device. The device's labels are the token's, overridden
      * by those the device sends; its group is the token's only.
      */
-    public Enrolment enrol(String token, String deviceId, Map<String, String> labels) {
+    public Enrolment.Enrolled enrol(Enrolment enrolment) {
+        String token = enrolment.token();
+        String deviceId = enrolment.deviceId();
+        Map<String, String> labels = enrolment.labels();
         Fields.name(deviceId, "device_id");
         String credential = Secrets.generate();
         database.write(connection -> {
@@ -89,7 +95,7 @@ public final class Fleet {
                 select.setLong(2, now);
                 try (ResultSet row = select.executeQuery()) {
                     if (!row.next()) {
-                        throw ApiException.unauthorized("unknown or expired enrolment token");
+                        throw ControlException.unauthenticated("unknown or expired enrolment token");
                     }
                     group = row.getString(1);
                     merged = new TreeMap<>(labelsOf(row.getString(2)));
@@ -102,64 +108,60 @@ public final class Fleet {
                 use.executeUpdate();
             }
             try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO devices (id, credential_hash, device_group, labels, enrolled_at, desired_digest)"
-                            + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")) {
+                    "INSERT INTO devices (id, credential_hash, device_group, labels, enrolled_at)"
+                            + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")) {
                 insert.setString(1, deviceId);
                 insert.setString(2, Secrets.hash(credential));
                 insert.setString(3, group);
                 insert.setString(4, Json.write(merged));
                 insert.setLong(5, now);
-                insert.setString(6, DesiredStates.digestOf(List.of()));
                 if (insert.executeUpdate() == 0) {
-                    throw ApiException.conflict("device '" + deviceId + "' is already enrolled");
+                    throw ControlException.conflict("device '" + deviceId + "' is already enrolled");
                 }
             }
+            saveLabels(connection, deviceId, merged);
             return null;
         });
-        return new Enrolment(deviceId, credential);
+        return new Enrolment.Enrolled(deviceId, credential);
     }
 
     /** The device a credential belongs to; every device request starts here, so it is one indexed read. */
     public AuthenticatedDevice authenticate(String credential) {
         return database.read(connection -> {
             try (PreparedStatement select =
-                    connection.prepareStatement("SELECT id, desired_digest FROM devices WHERE credential_hash = ?")) {
+                    connection.prepareStatement("SELECT id, desired_revision FROM devices WHERE credential_hash = ?")) {
                 select.setString(1, Secrets.hash(credential));
                 try (ResultSet row = select.executeQuery()) {
                     if (!row.next()) {
-                        throw ApiException.unauthorized("unknown credential: neither the admin token nor a device's");
+                        throw ControlException.unauthenticated(
+                                "unknown credential: neither the admin token nor a device's");
                     }
-                    return new AuthenticatedDevice(row.getString(1), row.getString(2));
+                    return new AuthenticatedDevice(row.getString(1), row.getLong(2));
                 }
             }
         });
     }
 
-    public List<DesiredModel> desired(String deviceId) {
-        return database.read(connection -> DesiredStates.load(connection, deviceId));
+    public DesiredStates.Revision desired(String deviceId) {
+        return database.read(connection -> DesiredStates.revision(connection, deviceId));
     }
 
     public DeviceView device(String id) {
         heartbeats.flush();
         return database.read(connection -> {
-            List<DeviceView> found = select(connection, " WHERE id = ?", id);
+            List<DeviceView> found = select(connection, " WHERE d.id = ?", statement -> statement.setString(1, id));
             if (found.isEmpty()) {
-                throw ApiException.notFound("no device '" + id + "'");
+                throw ControlException.notFound("no device '" + id + "'");
             }
             return found.getFirst();
         });
     }
 
-    /** Devices of a group (null: any) that match a selector (null: any), by id. */
-    public List<DeviceView> devices(String group, LabelSelector selector) {
+    /** The devices a filter selects, by id. */
+    public List<DeviceView> devices(DeviceFilter filter) {
         heartbeats.flush();
-        List<DeviceView> devices = database.read(connection ->
-                group == null ? select(connection, "", null) : select(connection, " WHERE device_group = ?", group));
-        return selector == null
-                ? devices
-                : devices.stream()
-                        .filter(device -> selector.matches(device.labels()))
-                        .toList();
+        return database.read(
+                connection -> select(connection, filter.where("d"), statement -> filter.bind(statement, 1)));
     }
 
     /** Moves a device to another group and/or replaces its labels; a null leaves that part as it is. */
@@ -173,39 +175,39 @@ public final class Fleet {
                 update.setString(2, labels == null ? null : Json.write(labels));
                 update.setString(3, id);
                 if (update.executeUpdate() == 0) {
-                    throw ApiException.notFound("no device '" + id + "'");
+                    throw ControlException.notFound("no device '" + id + "'");
                 }
+            }
+            if (labels != null) {
+                saveLabels(connection, id, labels);
             }
             return null;
         });
         return device(id);
     }
 
-    private List<DeviceView> select(Connection connection, String where, String parameter) throws SQLException {
+    private List<DeviceView> select(Connection connection, String where, DesiredStates.Binder bind)
+            throws SQLException {
         Map<String, List<DesiredModel>> desired = new TreeMap<>();
-        try (PreparedStatement select =
-                connection.prepareStatement("SELECT device_id, model, version, bundle, action_id FROM desired_models"
-                        + (parameter == null ? "" : " WHERE device_id IN (SELECT id FROM devices" + where + ")")
-                        + " ORDER BY device_id, model")) {
-            if (parameter != null) {
-                select.setString(1, parameter);
-            }
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT m.device_id, m.model, m.version, m.bundle, m.action_id FROM desired_models m"
+                        + " WHERE m.device_id IN (SELECT d.id FROM devices d" + where + ")"
+                        + " ORDER BY m.device_id, m.model")) {
+            bind.bind(select);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     desired.computeIfAbsent(rows.getString(1), id -> new ArrayList<>())
                             .add(new DesiredModel(
-                                    rows.getString(2), rows.getInt(3), rows.getString(4), rows.getLong(5)));
+                                    rows.getString(2), rows.getLong(3), rows.getString(4), rows.getLong(5)));
                 }
             }
         }
         long offlineBefore = clock.millis() - pollInterval.toMillis() * MISSED_POLLS_OFFLINE;
         List<DeviceView> devices = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement(
-                "SELECT id, device_group, labels, enrolled_at, last_seen, running, last_status, last_reason, last_seq"
-                        + " FROM devices" + where + " ORDER BY id")) {
-            if (parameter != null) {
-                select.setString(1, parameter);
-            }
+                "SELECT d.id, d.device_group, d.labels, d.enrolled_at, d.last_seen, d.running, d.last_status,"
+                        + " d.last_reason, d.last_seq FROM devices d" + where + " ORDER BY d.id")) {
+            bind.bind(select);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     long lastSeen = rows.getLong(5);
@@ -228,6 +230,25 @@ public final class Fleet {
         return devices;
     }
 
+    /** Replaces a device's label rows, which selectors filter on. */
+    private static void saveLabels(Connection connection, String deviceId, Map<String, String> labels)
+            throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM device_labels WHERE device_id = ?")) {
+            delete.setString(1, deviceId);
+            delete.executeUpdate();
+        }
+        try (PreparedStatement insert =
+                connection.prepareStatement("INSERT INTO device_labels (device_id, label, value) VALUES (?, ?, ?)")) {
+            for (Map.Entry<String, String> label : labels.entrySet()) {
+                insert.setString(1, deviceId);
+                insert.setString(2, label.getKey());
+                insert.setString(3, label.getValue());
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
     public static Map<String, String> labelsOf(String json) {
         try {
             return Json.MAPPER.readValue(json, new TypeReference<TreeMap<String, String>>() {});
@@ -236,11 +257,7 @@ public final class Fleet {
         }
     }
 
-    private static List<DeviceView.RunningModel> runningOf(String json) {
-        try {
-            return Json.MAPPER.readValue(json, new TypeReference<List<DeviceView.RunningModel>>() {});
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    private static List<RunningModel> runningOf(String json) {
+        return List.of(ProtocolJson.read(json.getBytes(StandardCharsets.UTF_8), RunningModel[].class));
     }
 }

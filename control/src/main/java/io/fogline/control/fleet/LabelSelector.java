@@ -1,7 +1,7 @@
 package io.fogline.control.fleet;
 
-import io.fogline.control.ApiException;
-import io.fogline.control.Fields;
+import io.fogline.control.common.ControlException;
+import io.fogline.control.common.Fields;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -13,7 +13,7 @@ public record LabelSelector(Map<String, String> required) {
         for (String term : text.split(",")) {
             int equals = term.indexOf('=');
             if (equals <= 0) {
-                throw ApiException.badRequest("selector: expected key=value[,key=value...], got '" + text + "'");
+                throw ControlException.invalid("selector: expected key=value[,key=value...], got '" + text + "'");
             }
             required.put(
                     Fields.name(term.substring(0, equals).trim(), "selector key"),

@@ -2,17 +2,22 @@ package io.fogline.control.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
-import io.fogline.control.ApiException;
 import io.fogline.control.ControlPlane;
-import io.fogline.control.Fields;
 import io.fogline.control.Publisher;
-import io.fogline.control.fleet.DesiredModel;
+import io.fogline.control.common.ControlException;
+import io.fogline.control.common.Fields;
 import io.fogline.control.fleet.DesiredStates;
+import io.fogline.control.fleet.DeviceFilter;
 import io.fogline.control.fleet.Fleet;
 import io.fogline.control.fleet.LabelSelector;
 import io.fogline.control.fleet.Secrets;
 import io.fogline.control.rollout.RolloutSpec;
 import io.fogline.control.rollout.RolloutState;
+import io.fogline.core.device.Accepted;
+import io.fogline.core.device.DesiredState;
+import io.fogline.core.device.Enrolment;
+import io.fogline.core.device.Feedback;
+import io.fogline.core.device.ProtocolJson;
 import io.fogline.core.telemetry.TelemetryBatch;
 import io.fogline.core.telemetry.TelemetryJson;
 import java.io.IOException;
@@ -25,7 +30,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -80,11 +84,14 @@ public final class ControlServer implements AutoCloseable {
         try {
             try {
                 route(exchange);
-            } catch (ApiException e) {
+            } catch (HttpError e) {
+                exchange.sendError(e.status, e.getMessage());
+            } catch (ControlException e) {
+                int status = status(e.kind());
                 if (e.refusal() == null) {
-                    exchange.sendError(e.status(), e.getMessage());
+                    exchange.sendError(status, e.getMessage());
                 } else {
-                    exchange.sendJson(e.status(), Map.of("error", e.getMessage(), "refusal", e.refusal()));
+                    exchange.sendJson(status, Map.of("error", e.getMessage(), "refusal", e.refusal()));
                 }
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "failed " + exchange.method() + " " + exchange.http.getRequestURI(), e);
@@ -175,7 +182,7 @@ public final class ControlServer implements AutoCloseable {
         }
         String name = path.length == 1 ? "index.html" : String.join("/", Arrays.copyOfRange(path, 1, path.length));
         DashboardFiles.File file =
-                dashboard.find(name).orElseThrow(() -> ApiException.notFound("no dashboard file '" + name + "'"));
+                dashboard.find(name).orElseThrow(() -> ControlException.notFound("no dashboard file '" + name + "'"));
         exchange.setHeader("ETag", file.etag());
         exchange.setHeader("Cache-Control", "no-cache");
         exchange.setHeader("X-Content-Type-Options", "nosniff");
@@ -191,13 +198,8 @@ public final class ControlServer implements AutoCloseable {
     }
 
     private void enrol(Exchange exchange) throws IOException {
-        JsonNode body = exchange.json(JSON_LIMIT);
-        Fleet.Enrolment enrolment = control.fleet()
-                .enrol(
-                        Fields.requiredText(body, "token"),
-                        Fields.requiredText(body, "device_id"),
-                        Fields.labels(body, "labels"));
-        exchange.sendJson(201, Map.of("device_id", enrolment.deviceId(), "credential", enrolment.credential()));
+        Enrolment enrolment = message(exchange, Enrolment.class);
+        exchange.sendJson(201, control.fleet().enrol(enrolment));
     }
 
     private void devices(Exchange exchange, String method, int depth) throws IOException {
@@ -207,28 +209,29 @@ public final class ControlServer implements AutoCloseable {
         } else if (depth == 2 && path[4].equals("feedback") && method.equals("POST")) {
             Caller caller = caller(exchange);
             if (!(caller instanceof Caller.Device device) || !device.id().equals(path[3])) {
-                throw ApiException.forbidden("only device '" + path[3] + "' reports its feedback");
+                throw ControlException.forbidden("only device '" + path[3] + "' reports its feedback");
             }
-            exchange.sendJson(200, Map.of("accepted", control.feedback(device.id(), exchange.json(JSON_LIMIT))));
+            exchange.sendJson(200, new Accepted(control.feedback(device.id(), message(exchange, Feedback.class))));
         } else if (depth == 2 && path[4].equals("telemetry") && method.equals("POST")) {
             Caller caller = caller(exchange);
             if (!(caller instanceof Caller.Device device) || !device.id().equals(path[3])) {
-                throw ApiException.forbidden("only device '" + path[3] + "' sends its telemetry");
+                throw ControlException.forbidden("only device '" + path[3] + "' sends its telemetry");
             }
             TelemetryBatch batch;
             try {
                 batch = TelemetryJson.read(exchange.bytes(TELEMETRY_LIMIT), TelemetryBatch.class);
             } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest(e.getMessage());
+                throw ControlException.invalid(e.getMessage());
             }
-            exchange.sendJson(200, Map.of("accepted", control.telemetry(device.id(), batch)));
+            exchange.sendJson(200, new Accepted(control.telemetry(device.id(), batch)));
         } else if (depth == 0 && method.equals("GET")) {
             requireAdmin(exchange);
             String selector = exchange.query("selector");
             exchange.sendJson(
                     200,
                     control.fleet()
-                            .devices(exchange.query("group"), selector == null ? null : LabelSelector.parse(selector)));
+                            .devices(new DeviceFilter(
+                                    exchange.query("group"), selector == null ? null : LabelSelector.parse(selector))));
         } else if (depth == 1 && method.equals("GET")) {
             requireAdmin(exchange);
             exchange.sendJson(200, control.fleet().device(path[3]));
@@ -250,36 +253,43 @@ public final class ControlServer implements AutoCloseable {
     /** A poll: one indexed read answers 304; the heartbeat it counts as is written later in a batch. */
     private void desired(Exchange exchange, String deviceId) throws IOException {
         Caller caller = caller(exchange);
-        String digest;
+        long revision;
         if (caller instanceof Caller.Device device) {
             if (!device.id().equals(deviceId)) {
-                throw ApiException.forbidden(
+                throw ControlException.forbidden(
                         "device '" + device.id() + "' cannot read the state of '" + deviceId + "'");
             }
             control.heartbeats().seen(deviceId);
             control.metrics().polled();
-            digest = device.desiredDigest();
+            revision = device.desiredRevision();
         } else {
-            digest = DesiredStates.digestOf(control.fleet().device(deviceId).desired());
+            control.fleet().device(deviceId);
+            revision = control.fleet().desired(deviceId).revision();
         }
         long interval = control.pollInterval().toSeconds();
-        String etag = etag(digest, interval);
+        String etag = etag(revision, interval);
         if (matches(exchange.header("If-None-Match"), etag)) {
             exchange.setHeader("ETag", etag);
             exchange.sendEmpty(304);
             return;
         }
         // The body is read afresh and its ETag made from it, so a change since the credential was read is not lost.
-        List<DesiredModel> models = control.fleet().desired(deviceId);
-        exchange.setHeader("ETag", etag(DesiredStates.digestOf(models), interval));
-        exchange.sendJson(200, new DesiredState(interval, models));
+        DesiredStates.Revision desired = control.fleet().desired(deviceId);
+        exchange.setHeader("ETag", etag(desired.revision(), interval));
+        exchange.sendJson(200, new DesiredState(interval, desired.models()));
     }
 
-    /** The desired state of docs/protocol.md. */
-    record DesiredState(long pollIntervalSeconds, List<DesiredModel> models) {}
+    /** A device's message, refused with 400 naming what is wrong. */
+    private static <T> T message(Exchange exchange, Class<T> type) throws IOException {
+        try {
+            return ProtocolJson.read(exchange.bytes(JSON_LIMIT), type);
+        } catch (IllegalArgumentException e) {
+            throw ControlException.invalid(e.getMessage());
+        }
+    }
 
-    private static String etag(String digest, long interval) {
-        return "\"" + digest.substring(0, 32) + "-" + interval + "\"";
+    private static String etag(long revision, long interval) {
+        return "\"" + revision + "-" + interval + "\"";
     }
 
     private static boolean matches(String ifNoneMatch, String etag) {
@@ -324,7 +334,7 @@ public final class ControlServer implements AutoCloseable {
     }
 
     private void blob(Exchange exchange, String sha256) throws IOException {
-        Path file = control.blobs().find(sha256).orElseThrow(() -> ApiException.notFound("no blob " + sha256));
+        Path file = control.blobs().find(sha256).orElseThrow(() -> ControlException.notFound("no blob " + sha256));
         try (FileChannel channel = FileChannel.open(file)) {
             long size = channel.size();
             exchange.setHeader("Accept-Ranges", "bytes");
@@ -338,7 +348,7 @@ public final class ControlServer implements AutoCloseable {
                 ByteRange range = ByteRange.parse(header, size);
                 if (range == null) {
                     exchange.setHeader("Content-Range", "bytes */" + size);
-                    throw new ApiException(
+                    throw new HttpError(
                             416, "range '" + header + "' is not one satisfiable bytes=N- or bytes=N-M of " + size);
                 }
                 first = range.first();
@@ -375,15 +385,15 @@ public final class ControlServer implements AutoCloseable {
         String[] path = exchange.path;
         if (depth == 0 && method.equals("POST")) {
             long id = control.rollouts().start(RolloutSpec.parse(exchange.json(JSON_LIMIT)));
-            exchange.sendJson(201, control.rolloutViews().view(id));
+            exchange.sendJson(201, control.rollouts().view(id));
         } else if (depth == 0 && method.equals("GET")) {
-            exchange.sendJson(200, control.rolloutViews().list());
+            exchange.sendJson(200, control.rollouts().list());
         } else if (depth == 1 && method.equals("GET")) {
-            exchange.sendJson(200, control.rolloutViews().view(rolloutId(path[3])));
+            exchange.sendJson(200, control.rollouts().view(rolloutId(path[3])));
         } else if (depth == 2 && method.equals("POST")) {
             long id = rolloutId(path[3]);
             control.rollouts().command(id, RolloutState.Command.ofWire(path[4]));
-            exchange.sendJson(200, control.rolloutViews().view(id));
+            exchange.sendJson(200, control.rollouts().view(id));
         } else {
             throw noEndpoint(exchange);
         }
@@ -399,7 +409,7 @@ public final class ControlServer implements AutoCloseable {
             try {
                 id = Long.parseLong(path[3]);
             } catch (NumberFormatException e) {
-                throw ApiException.notFound("no alert '" + path[3] + "'");
+                throw ControlException.notFound("no alert '" + path[3] + "'");
             }
             exchange.sendJson(200, control.alerts().acknowledge(id));
         } else {
@@ -421,14 +431,14 @@ public final class ControlServer implements AutoCloseable {
         } catch (NumberFormatException e) {
             // answered below
         }
-        throw ApiException.badRequest("minutes must be a whole number from 1 to 10080, got '" + text + "'");
+        throw ControlException.invalid("minutes must be a whole number from 1 to 10080, got '" + text + "'");
     }
 
     private static long rolloutId(String text) {
         try {
             return Long.parseLong(text);
         } catch (NumberFormatException e) {
-            throw ApiException.notFound("no rollout '" + text + "'");
+            throw ControlException.notFound("no rollout '" + text + "'");
         }
     }
 
@@ -436,25 +446,25 @@ public final class ControlServer implements AutoCloseable {
     sealed interface Caller {
         record Admin() implements Caller {}
 
-        record Device(String id, String desiredDigest) implements Caller {}
+        record Device(String id, long desiredRevision) implements Caller {}
     }
 
     private Caller caller(Exchange exchange) {
         String header = exchange.header("Authorization");
         if (header == null || !header.startsWith("Bearer ") || header.length() == 7) {
-            throw ApiException.unauthorized("missing 'Authorization: Bearer <credential>'");
+            throw ControlException.unauthenticated("missing 'Authorization: Bearer <credential>'");
         }
         String token = header.substring(7).trim();
         if (Secrets.matches(token, adminToken)) {
             return new Caller.Admin();
         }
         Fleet.AuthenticatedDevice device = control.fleet().authenticate(token);
-        return new Caller.Device(device.id(), device.desiredDigest());
+        return new Caller.Device(device.id(), device.desiredRevision());
     }
 
     private void requireAdmin(Exchange exchange) {
         if (!(caller(exchange) instanceof Caller.Admin)) {
-            throw ApiException.forbidden("operator endpoint: a device credential is not enough");
+            throw ControlException.forbidden("operator endpoint: a device credential is not enough");
         }
     }
 
@@ -464,8 +474,18 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
-    private static ApiException noEndpoint(Exchange exchange) {
-        return ApiException.notFound("no endpoint " + exchange.method() + " "
+    private static int status(ControlException.Kind kind) {
+        return switch (kind) {
+            case INVALID -> 400;
+            case UNAUTHENTICATED -> 401;
+            case FORBIDDEN -> 403;
+            case NOT_FOUND -> 404;
+            case CONFLICT -> 409;
+        };
+    }
+
+    private static ControlException noEndpoint(Exchange exchange) {
+        return ControlException.notFound("no endpoint " + exchange.method() + " "
                 + exchange.http.getRequestURI().getPath());
     }
 

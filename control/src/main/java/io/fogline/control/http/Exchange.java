@@ -2,8 +2,7 @@ package io.fogline.control.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
-import io.fogline.control.ApiException;
-import io.fogline.control.Json;
+import io.fogline.control.common.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -97,8 +96,8 @@ final class Exchange {
         }
     }
 
-    static ApiException tooLarge(long limit) {
-        return new ApiException(413, "request body is over the limit of " + limit + " bytes");
+    static HttpError tooLarge(long limit) {
+        return new HttpError(413, "request body is over the limit of " + limit + " bytes");
     }
 
     void sendJson(int status, Object value) throws IOException {

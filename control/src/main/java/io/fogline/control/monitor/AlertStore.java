@@ -1,6 +1,6 @@
 package io.fogline.control.monitor;
 
-import io.fogline.control.ApiException;
+import io.fogline.control.common.ControlException;
 import io.fogline.control.store.Database;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -93,7 +93,7 @@ public final class AlertStore {
     /** @param state null for every alert, else {@code open}, {@code acknowledged} or {@code resolved} */
     public List<Alert> list(String state) {
         if (state != null && !Set.of("open", "acknowledged", "resolved").contains(state)) {
-            throw ApiException.badRequest("state must be open, acknowledged or resolved, got '" + state + "'");
+            throw ControlException.invalid("state must be open, acknowledged or resolved, got '" + state + "'");
         }
         return database.read(connection -> {
             try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS + " FROM alerts"
@@ -116,7 +116,7 @@ public final class AlertStore {
             select.setLong(1, id);
             List<Alert> found = alerts(select);
             if (found.isEmpty()) {
-                throw ApiException.notFound("no alert " + id);
+                throw ControlException.notFound("no alert " + id);
             }
             return found.getFirst();
         }

@@ -1,7 +1,7 @@
 package io.fogline.control.monitor;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fogline.control.Json;
+import io.fogline.control.common.Json;
 import io.fogline.control.registry.BlobStore;
 import io.fogline.control.store.Database;
 import java.io.IOException;

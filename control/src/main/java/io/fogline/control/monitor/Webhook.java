@@ -1,6 +1,6 @@
 package io.fogline.control.monitor;
 
-import io.fogline.control.Json;
+import io.fogline.control.common.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

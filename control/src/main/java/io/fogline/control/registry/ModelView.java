@@ -6,5 +6,5 @@ import java.util.List;
 public record ModelView(String model, List<Version> versions) {
 
     /** One published bundle: the model version it carries, its digest and who signed it. */
-    public record Version(int version, String bundle, String keyId, long size, long publishedAt) {}
+    public record Version(long version, String bundle, String keyId, long size, long publishedAt) {}
 }

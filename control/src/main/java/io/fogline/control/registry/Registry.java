@@ -1,6 +1,6 @@
 package io.fogline.control.registry;
 
-import io.fogline.control.ApiException;
+import io.fogline.control.common.ControlException;
 import io.fogline.control.store.Database;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -35,7 +35,7 @@ public final class Registry {
                 select.setString(1, digest);
                 try (ResultSet row = select.executeQuery()) {
                     if (!row.next()) {
-                        throw ApiException.notFound("no bundle " + digest);
+                        throw ControlException.notFound("no bundle " + digest);
                     }
                     return row.getBytes(1);
                 }
@@ -57,7 +57,7 @@ public final class Registry {
                     while (rows.next()) {
                         versions.computeIfAbsent(rows.getString(1), name -> new ArrayList<>())
                                 .add(new ModelView.Version(
-                                        rows.getInt(2),
+                                        rows.getLong(2),
                                         rows.getString(3),
                                         rows.getString(4),
                                         rows.getLong(5),
@@ -68,7 +68,7 @@ public final class Registry {
             return null;
         });
         if (model != null && versions.isEmpty()) {
-            throw ApiException.notFound("no model '" + model + "'");
+            throw ControlException.notFound("no model '" + model + "'");
         }
         return versions.entrySet().stream()
                 .map(entry -> new ModelView(entry.getKey(), entry.getValue()))

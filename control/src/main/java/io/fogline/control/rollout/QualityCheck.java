@@ -1,6 +1,6 @@
 package io.fogline.control.rollout;
 
-import io.fogline.control.fleet.Quality;
+import io.fogline.core.device.Quality;
 import java.util.Locale;
 
 /** Reads a switched device's reported quality against a rollout's quality gates. */

@@ -12,10 +12,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class RolloutAdvancer {
 
-    private final RolloutEngine engine;
+    private final Rollouts engine;
     private final ConcurrentMap<Long, AtomicInteger> requests = new ConcurrentHashMap<>();
 
-    public RolloutAdvancer(RolloutEngine engine) {
+    public RolloutAdvancer(Rollouts engine) {
         this.engine = engine;
     }
 

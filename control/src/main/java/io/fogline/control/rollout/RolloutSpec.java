@@ -1,9 +1,9 @@
 package io.fogline.control.rollout;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fogline.control.ApiException;
-import io.fogline.control.Fields;
-import io.fogline.control.Json;
+import io.fogline.control.common.ControlException;
+import io.fogline.control.common.Fields;
+import io.fogline.control.common.Json;
 import io.fogline.control.fleet.LabelSelector;
 
 /**
@@ -12,7 +12,7 @@ import io.fogline.control.fleet.LabelSelector;
  * with the same rules.
  */
 public record RolloutSpec(
-        String model, int version, Target target, Waves waves, Gates gates, String onFailure, String approval) {
+        String model, long version, Target target, Waves waves, Gates gates, String onFailure, String approval) {
 
     public static final String PAUSE = "pause";
     public static final String ROLLBACK = "rollback";
@@ -48,7 +48,7 @@ public record RolloutSpec(
 
     public static RolloutSpec parse(JsonNode body) {
         if (!body.isObject()) {
-            throw ApiException.badRequest("a rollout must be a JSON object");
+            throw ControlException.invalid("a rollout must be a JSON object");
         }
         String model = Fields.name(Fields.requiredText(body, "model"), "model");
         long version = Fields.requiredLong(body, "version");
@@ -57,7 +57,7 @@ public record RolloutSpec(
         String canary = Fields.optionalText(waves, "canary");
         Long every = Fields.optionalLong(waves, "every_seconds");
         if (every != null && every < 1) {
-            throw ApiException.badRequest("'waves.every_seconds' must be a positive integer, got " + every);
+            throw ControlException.invalid("'waves.every_seconds' must be a positive integer, got " + every);
         }
         Waves plan =
                 new Waves(canary == null ? "1" : canary, waves.path("factor").asDouble(2.0), every);
@@ -73,14 +73,14 @@ public record RolloutSpec(
                         : new QualityGates(null, null, null, null));
         String onFailure = oneOf(body, "on_failure", ROLLBACK, PAUSE, ROLLBACK);
         String approval = oneOf(body, "approval", APPROVE_NONE, APPROVE_NONE, APPROVE_AFTER_CANARY, APPROVE_EVERY_WAVE);
-        return new RolloutSpec(model, (int) version, target, plan, rules, onFailure, approval);
+        return new RolloutSpec(model, version, target, plan, rules, onFailure, approval);
     }
 
     private static Target targetOf(JsonNode target) {
         String group = Fields.optionalText(target, "group");
         String selector = Fields.optionalText(target, "selector");
         if ((group == null) == (selector == null)) {
-            throw ApiException.badRequest("'target' needs exactly one of 'group' or 'selector'");
+            throw ControlException.invalid("'target' needs exactly one of 'group' or 'selector'");
         }
         if (selector != null) {
             LabelSelector.parse(selector);
@@ -94,7 +94,7 @@ public record RolloutSpec(
             return fallback;
         }
         if (!value.isNumber() || value.asDouble() < 0 || value.asDouble() > 1) {
-            throw ApiException.badRequest("'gates." + field + "' must be a number from 0 to 1, got " + value);
+            throw ControlException.invalid("'gates." + field + "' must be a number from 0 to 1, got " + value);
         }
         return value.asDouble();
     }
@@ -105,7 +105,7 @@ public record RolloutSpec(
             return fallback;
         }
         if (!value.canConvertToExactIntegral() || value.asLong() < 1) {
-            throw ApiException.badRequest("'gates." + field + "' must be a positive integer, got " + value);
+            throw ControlException.invalid("'gates." + field + "' must be a positive integer, got " + value);
         }
         return value.asLong();
     }
@@ -120,7 +120,7 @@ public record RolloutSpec(
                 return value;
             }
         }
-        throw ApiException.badRequest(
+        throw ControlException.invalid(
                 "'" + field + "' must be one of " + String.join(", ", allowed) + "; got '" + value + "'");
     }
 

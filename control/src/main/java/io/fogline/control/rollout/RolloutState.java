@@ -1,6 +1,6 @@
 package io.fogline.control.rollout;
 
-import io.fogline.control.ApiException;
+import io.fogline.control.common.ControlException;
 import java.util.Locale;
 
 /**
@@ -41,7 +41,7 @@ public enum RolloutState {
                     case ABORT, ROLLBACK -> !terminal();
                 };
         if (!allowed) {
-            throw ApiException.conflict("rollout " + rolloutId + " is " + wire() + ": cannot "
+            throw ControlException.conflict("rollout " + rolloutId + " is " + wire() + ": cannot "
                     + command.name().toLowerCase(Locale.ROOT));
         }
         return switch (command) {
@@ -66,7 +66,7 @@ public enum RolloutState {
                     return known;
                 }
             }
-            throw ApiException.notFound("no rollout command '" + command + "'");
+            throw ControlException.notFound("no rollout command '" + command + "'");
         }
     }
 }

@@ -6,7 +6,7 @@ import java.util.List;
 public record RolloutView(
         long id,
         String model,
-        int version,
+        long version,
         String bundle,
         String state,
         String stateReason,

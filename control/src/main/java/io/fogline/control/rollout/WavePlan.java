@@ -1,6 +1,6 @@
 package io.fogline.control.rollout;
 
-import io.fogline.control.ApiException;
+import io.fogline.control.common.ControlException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,7 +12,7 @@ public final class WavePlan {
     static void validate(RolloutSpec.Waves waves) {
         canaryOf(waves.canary(), 1);
         if (!(waves.factor() >= 1) || waves.factor() > 1000) {
-            throw ApiException.badRequest("'waves.factor' must be from 1 to 1000, got " + waves.factor());
+            throw ControlException.invalid("'waves.factor' must be from 1 to 1000, got " + waves.factor());
         }
     }
 
@@ -46,7 +46,7 @@ public final class WavePlan {
         } catch (NumberFormatException e) {
             // refused below with the accepted forms
         }
-        throw ApiException.badRequest(
+        throw ControlException.invalid(
                 "'waves.canary' must be a device count (\"1\") or a share (\"5%\"), got '" + canary + "'");
     }
 }

@@ -530,16 +530,8 @@ public final class InferenceCodec {
 
         Tensor toTensor(BinarySection binary, String role) {
             DataType type = DataType.parse(datatype, name);
-            long count = Shapes.elementCount(shape);
-            // Every element takes at least a byte and a tensor at most 2 GiB. The bound also keeps the byte size
-            // below from overflowing: 2^62 FP64 elements would need 2^65 bytes, which wraps to 0 in a long and
-            // would let binary_data_size 0 pass for a tensor that claims 2^62 elements over no data.
-            if (count < 0 || count > Integer.MAX_VALUE) {
-                throw InferenceException.invalid(role + " '" + name + "': shape " + Shapes.format(shape)
-                        + " has more elements than a tensor may hold");
-            }
+            long count = elementCount(role, name, shape);
             Object binarySize = parameters.get("binary_data_size");
-            ByteBuffer buffer;
             if (binarySize != null) {
                 if (data != null) {
                     throw InferenceException.invalid(role + " '" + name + "' has both 'data' and binary_data_size");
@@ -552,25 +544,53 @@ public final class InferenceCodec {
                     throw InferenceException.invalid(role + " '" + name + "': shape " + Shapes.format(shape) + " of "
                             + type + " needs " + count * type.byteSize() + " bytes, binary_data_size is " + size);
                 }
-                buffer = binary.take(size, name);
-            } else if (data != null) {
+                return rawTensor(role, name, type, shape, binary.take(size, name));
+            }
+            if (data != null) {
                 if (data.size() != count) {
                     throw InferenceException.invalid(role + " '" + name + "': shape " + Shapes.format(shape) + " needs "
                             + count + " elements, data has " + data.size());
                 }
-                buffer = data.toBuffer(type, name);
-            } else {
-                throw InferenceException.invalid(role + " '" + name + "' has neither 'data' nor binary_data_size");
+                return new Tensor(name, type, shape, data.toBuffer(type, name));
             }
-            Tensor tensor = new Tensor(name, type, shape, buffer);
-            if (type == DataType.BYTES && binarySize != null) {
-                int elements = tensor.toByteElements().size();
-                if (elements != count) {
-                    throw InferenceException.invalid(role + " '" + name + "': shape " + Shapes.format(shape) + " needs "
-                            + count + " elements, the binary data holds " + elements);
-                }
-            }
-            return tensor;
+            throw InferenceException.invalid(role + " '" + name + "' has neither 'data' nor binary_data_size");
         }
+    }
+
+    /**
+     * A tensor from its raw bytes in the binary extension's layout (gRPC's {@code raw_input_contents} use the same),
+     * checked against its shape: the byte size of fixed-size elements, the element count of BYTES.
+     *
+     * @param role "input" or "output", for the messages
+     */
+    public static Tensor rawTensor(String role, String name, DataType type, long[] shape, ByteBuffer data) {
+        long count = elementCount(role, name, shape);
+        if (type.isFixedSize() && data.remaining() != count * type.byteSize()) {
+            throw InferenceException.invalid(role + " '" + name + "': shape " + Shapes.format(shape) + " of " + type
+                    + " needs " + count * type.byteSize() + " bytes, the raw data has " + data.remaining());
+        }
+        Tensor tensor = new Tensor(name, type, shape, data);
+        if (type == DataType.BYTES) {
+            int elements = tensor.toByteElements().size();
+            if (elements != count) {
+                throw InferenceException.invalid(role + " '" + name + "': shape " + Shapes.format(shape) + " needs "
+                        + count + " elements, the binary data holds " + elements);
+            }
+        }
+        return tensor;
+    }
+
+    /**
+     * The elements a shape holds. Every element takes at least a byte and a tensor at most 2 GiB. The bound also
+     * keeps byte sizes from overflowing: 2^62 FP64 elements would need 2^65 bytes, which wraps to 0 in a long and
+     * would let a size of 0 pass for a tensor that claims 2^62 elements over no data.
+     */
+    public static long elementCount(String role, String name, long[] shape) {
+        long count = Shapes.elementCount(shape);
+        if (count < 0 || count > Integer.MAX_VALUE) {
+            throw InferenceException.invalid(role + " '" + name + "': shape " + Shapes.format(shape)
+                    + " has more elements than a tensor may hold");
+        }
+        return count;
     }
 }

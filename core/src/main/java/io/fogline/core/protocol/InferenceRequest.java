@@ -1,6 +1,8 @@
 package io.fogline.core.protocol;
 
+import io.fogline.core.error.InferenceException;
 import io.fogline.core.tensor.Tensor;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -19,6 +21,12 @@ public record InferenceRequest(
         outputs = List.copyOf(outputs);
     }
 
+    /** Triton's request timeout parameter, in microseconds. */
+    public static final String TIMEOUT_MICROS = "timeout";
+
+    /** Fogline's request budget parameter, in milliseconds, which a node also tells the parent it escalates to. */
+    public static final String TIMEOUT_MILLIS = "timeout_ms";
+
     public static InferenceRequest of(Tensor... inputs) {
         return new InferenceRequest(null, Map.of(), List.of(inputs), List.of());
     }
@@ -26,6 +34,33 @@ public record InferenceRequest(
     /** Whether outputs that the request does not name one by one go back as binary data. */
     public boolean binaryOutputsByDefault() {
         return Boolean.TRUE.equals(parameters.get("binary_data_output"));
+    }
+
+    /**
+     * How long the client gives the request: Triton's {@code timeout} (microseconds) or {@code timeout_ms}, the
+     * shorter when it sends both; null when it sends neither.
+     */
+    public Duration timeout() {
+        Duration micros = positive(TIMEOUT_MICROS, "microseconds");
+        Duration millis = positive(TIMEOUT_MILLIS, "milliseconds");
+        if (micros == null || millis == null) {
+            return micros != null ? micros : millis;
+        }
+        return micros.compareTo(millis) <= 0 ? micros : millis;
+    }
+
+    private Duration positive(String parameter, String unit) {
+        Object value = parameters.get(parameter);
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof Long amount) || amount <= 0) {
+            throw InferenceException.invalid(
+                    "parameters." + parameter + " must be a positive integer of " + unit + ", got " + value);
+        }
+        return unit.equals("microseconds")
+                ? Duration.ofNanos(Math.multiplyExact(amount, 1000L))
+                : Duration.ofMillis(amount);
     }
 
     public Tensor input(String name) {

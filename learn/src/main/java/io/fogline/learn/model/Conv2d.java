@@ -6,8 +6,8 @@ import java.util.SplittableRandom;
 
 /**
  * A 3×3 convolution with stride 1 and one pixel of zero padding, so the image keeps its size, over channel-major
- * ({@code [channels, height, width]}) examples. Computed as im2col followed by the dense kernels: each example's
- * 3×3 neighbourhoods become the columns of a {@code (channels·9) × pixels} matrix that the filters multiply.
+ * ({@code [channels, height, width]}) examples. Computed as im2col followed by a register-blocked matrix product: each
+ * example's 3×3 neighbourhoods become the columns of a {@code (channels·9) × pixels} matrix that the filters multiply.
  */
 public final class Conv2d implements Layer {
 
@@ -26,6 +26,9 @@ public final class Conv2d implements Layer {
     private float[] output = Buffers.NONE;
     private float[] columnGradient = Buffers.NONE;
     private float[] inputGradient = Buffers.NONE;
+    private float[] weightsTransposed = Buffers.NONE;
+    private float[] outputGradientTransposed = Buffers.NONE;
+    private float[] weightGradientTransposed = Buffers.NONE;
 
     public Conv2d(String name, int[] inputShape, int filters, SplittableRandom random) {
         if (inputShape.length != 3) {
@@ -75,14 +78,13 @@ public final class Conv2d implements Layer {
         float[] b = bias.values();
         Parallel.forRange(batch, (long) batch * filters * patch * pixels, (from, to) -> {
             for (int e = from; e < to; e++) {
-                im2col(x, e * channels * pixels, cols, e * patch * pixels);
+                int colsStart = e * patch * pixels;
                 int out = e * filters * pixels;
+                im2col(x, e * channels * pixels, cols, colsStart);
                 for (int f = 0; f < filters; f++) {
                     Arrays.fill(y, out + f * pixels, out + (f + 1) * pixels, b[f]);
-                    for (int k = 0; k < patch; k++) {
-                        Kernels.axpy(w[f * patch + k], cols, (e * patch + k) * pixels, y, out + f * pixels, pixels);
-                    }
                 }
+                Kernels.multiply(w, 0, patch, cols, colsStart, pixels, y, out, pixels, filters, pixels, patch);
             }
         });
         return y;
@@ -90,27 +92,36 @@ public final class Conv2d implements Layer {
 
     @Override
     public float[] backward(float[] g, int batch, boolean propagate) {
+        // The weight gradient, transposed, is Σ_e cols_e · g_eᵀ: each example's output gradient is transposed to
+        // pixels × filters so that the product streams its rows.
         float[] cols = columns;
-        float[] gw = weight.gradients();
-        float[] gb = bias.gradients();
-        Parallel.forRange(filters, (long) batch * filters * patch * pixels, (from, to) -> {
-            for (int f = from; f < to; f++) {
-                float biasSum = 0;
-                for (int k = 0; k < patch; k++) {
-                    float sum = 0;
-                    for (int e = 0; e < batch; e++) {
-                        sum += Kernels.dot(g, (e * filters + f) * pixels, cols, (e * patch + k) * pixels, pixels);
-                    }
-                    gw[f * patch + k] = sum;
-                }
-                for (int e = 0; e < batch; e++) {
-                    for (int p = 0; p < pixels; p++) {
-                        biasSum += g[(e * filters + f) * pixels + p];
-                    }
-                }
-                gb[f] = biasSum;
+        outputGradientTransposed = Buffers.atLeast(outputGradientTransposed, batch * pixels * filters);
+        float[] gT = outputGradientTransposed;
+        for (int e = 0; e < batch; e++) {
+            Kernels.transpose(g, e * filters * pixels, filters, pixels, gT, e * pixels * filters);
+        }
+        weightGradientTransposed = Buffers.atLeast(weightGradientTransposed, patch * filters);
+        float[] gwT = weightGradientTransposed;
+        Parallel.forRange(patch, (long) batch * filters * patch * pixels, (from, to) -> {
+            Arrays.fill(gwT, from * filters, to * filters, 0f);
+            for (int e = 0; e < batch; e++) {
+                Kernels.multiply(
+                        cols,
+                        (e * patch + from) * pixels,
+                        pixels,
+                        gT,
+                        e * pixels * filters,
+                        filters,
+                        gwT,
+                        from * filters,
+                        filters,
+                        to - from,
+                        filters,
+                        pixels);
             }
         });
+        Kernels.transpose(gwT, 0, patch, filters, weight.gradients(), 0);
+        Kernels.columnSums(gT, bias.gradients(), batch * pixels, filters);
         if (!propagate) {
             return Buffers.NONE;
         }
@@ -118,17 +129,26 @@ public final class Conv2d implements Layer {
         inputGradient = Buffers.atLeast(inputGradient, batch * channels * pixels);
         float[] gcols = columnGradient;
         float[] gx = inputGradient;
-        float[] w = weight.values();
+        weightsTransposed = Buffers.atLeast(weightsTransposed, filters * patch);
+        float[] transposed = weightsTransposed;
+        Kernels.transpose(weight.values(), 0, filters, patch, transposed, 0);
         Parallel.forRange(batch, (long) batch * filters * patch * pixels, (from, to) -> {
             for (int e = from; e < to; e++) {
                 int colsStart = e * patch * pixels;
                 Arrays.fill(gcols, colsStart, colsStart + patch * pixels, 0f);
-                for (int f = 0; f < filters; f++) {
-                    for (int k = 0; k < patch; k++) {
-                        Kernels.axpy(
-                                w[f * patch + k], g, (e * filters + f) * pixels, gcols, colsStart + k * pixels, pixels);
-                    }
-                }
+                Kernels.multiply(
+                        transposed,
+                        0,
+                        filters,
+                        g,
+                        e * filters * pixels,
+                        pixels,
+                        gcols,
+                        colsStart,
+                        pixels,
+                        patch,
+                        pixels,
+                        filters);
                 col2im(gcols, colsStart, gx, e * channels * pixels);
             }
         });

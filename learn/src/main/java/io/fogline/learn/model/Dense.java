@@ -1,5 +1,6 @@
 package io.fogline.learn.model;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -17,6 +18,8 @@ public final class Dense implements Layer {
     private float[] input = Buffers.NONE;
     private float[] output = Buffers.NONE;
     private float[] inputGradient = Buffers.NONE;
+    private float[] inputsTransposed = Buffers.NONE;
+    private float[] weightsTransposed = Buffers.NONE;
 
     /**
      * @param gain the initial weights' standard deviation times {@code sqrt(fanIn)}: {@code sqrt(2)} before a ReLU (He
@@ -69,23 +72,31 @@ public final class Dense implements Layer {
 
     @Override
     public float[] backward(float[] g, int batch, boolean propagate) {
-        float[] x = input;
+        // Both products are taken in the form c += a · b, whose inner loop streams rows of b: the inputs and the
+        // weights are transposed first (a copy of one batch or one weight matrix, small beside the products).
+        inputsTransposed = Buffers.atLeast(inputsTransposed, inputs * batch);
+        float[] xT = inputsTransposed;
+        Kernels.transpose(input, 0, batch, inputs, xT, 0);
         float[] gw = weight.gradients();
-        Parallel.forRange(
-                inputs,
-                (long) batch * inputs * outputs,
-                (from, to) -> Kernels.weightGradient(x, g, gw, batch, inputs, outputs, from, to));
+        Parallel.forRange(inputs, (long) batch * inputs * outputs, (from, to) -> {
+            Arrays.fill(gw, from * outputs, to * outputs, 0f);
+            Kernels.multiply(
+                    xT, from * batch, batch, g, 0, outputs, gw, from * outputs, outputs, to - from, outputs, batch);
+        });
         Kernels.columnSums(g, bias.gradients(), batch, outputs);
         if (!propagate) {
             return Buffers.NONE;
         }
         inputGradient = Buffers.atLeast(inputGradient, batch * inputs);
+        weightsTransposed = Buffers.atLeast(weightsTransposed, inputs * outputs);
         float[] gx = inputGradient;
-        float[] w = weight.values();
-        Parallel.forRange(
-                batch,
-                (long) batch * inputs * outputs,
-                (from, to) -> Kernels.inputGradient(g, w, gx, inputs, outputs, from, to));
+        float[] wT = weightsTransposed;
+        Kernels.transpose(weight.values(), 0, inputs, outputs, wT, 0);
+        Parallel.forRange(batch, (long) batch * inputs * outputs, (from, to) -> {
+            Arrays.fill(gx, from * inputs, to * inputs, 0f);
+            Kernels.multiply(
+                    g, from * outputs, outputs, wT, 0, inputs, gx, from * inputs, inputs, to - from, inputs, outputs);
+        });
         return gx;
     }
 

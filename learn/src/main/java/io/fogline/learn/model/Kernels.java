@@ -3,8 +3,8 @@ package io.fogline.learn.model;
 import java.util.Arrays;
 
 /**
- * The dense-algebra loops of training over flat row-major arrays, built on two inner loops (axpy and dot) that run on
- * the Vector API when the JVM has it and in plain Java otherwise.
+ * The dense-algebra loops of training over flat row-major arrays: a register-blocked matrix product and two inner loops
+ * (axpy and dot), which run on the Vector API when the JVM has it and in plain Java otherwise.
  */
 final class Kernels {
 
@@ -33,46 +33,47 @@ final class Kernels {
     }
 
     /**
-     * {@code y[b] = x[b] · w + bias} for rows {@code from} to {@code to}. Looping over {@code w}'s rows outermost keeps
-     * one weight row in cache for all examples; zero inputs (half of a clothing image's pixels, every inactive ReLU) are
-     * skipped.
+     * {@code c += a · b}: {@code a} is {@code m × k}, {@code b} is {@code k × n}, {@code c} is {@code m × n}, each
+     * row-major from its offset with its own row stride ({@code lda}, {@code ldb}, {@code ldc}). Each element of
+     * {@code c} is computed the same way whichever rows a call covers, so callers may split the rows among threads and
+     * still get bit-identical results.
      */
+    static void multiply(
+            float[] a,
+            int aOffset,
+            int lda,
+            float[] b,
+            int bOffset,
+            int ldb,
+            float[] c,
+            int cOffset,
+            int ldc,
+            int m,
+            int n,
+            int k) {
+        if (VECTORIZED) {
+            VectorOps.multiply(a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc, m, n, k);
+        } else {
+            ScalarOps.multiply(a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc, m, n, k);
+        }
+    }
+
+    /** Writes the {@code rows × columns} matrix at {@code a} transposed, {@code columns × rows}, at {@code t}. */
+    static void transpose(float[] a, int aOffset, int rows, int columns, float[] t, int tOffset) {
+        for (int r = 0; r < rows; r++) {
+            int row = aOffset + r * columns;
+            for (int c = 0; c < columns; c++) {
+                t[tOffset + c * rows + r] = a[row + c];
+            }
+        }
+    }
+
+    /** {@code y[b] = x[b] · w + bias} for rows {@code from} to {@code to}. */
     static void affine(float[] x, float[] w, float[] bias, float[] y, int inputs, int outputs, int from, int to) {
         for (int b = from; b < to; b++) {
             System.arraycopy(bias, 0, y, b * outputs, outputs);
         }
-        for (int i = 0; i < inputs; i++) {
-            int row = i * outputs;
-            for (int b = from; b < to; b++) {
-                float xi = x[b * inputs + i];
-                if (xi != 0) {
-                    axpy(xi, w, row, y, b * outputs, outputs);
-                }
-            }
-        }
-    }
-
-    /** {@code gw[i] = Σ_b x[b][i] · g[b]} for weight rows {@code from} to {@code to}. */
-    static void weightGradient(float[] x, float[] g, float[] gw, int batch, int inputs, int outputs, int from, int to) {
-        Arrays.fill(gw, from * outputs, to * outputs, 0f);
-        for (int i = from; i < to; i++) {
-            int row = i * outputs;
-            for (int b = 0; b < batch; b++) {
-                float xi = x[b * inputs + i];
-                if (xi != 0) {
-                    axpy(xi, g, b * outputs, gw, row, outputs);
-                }
-            }
-        }
-    }
-
-    /** {@code gx[b][i] = g[b] · w[i]} for examples {@code from} to {@code to}. */
-    static void inputGradient(float[] g, float[] w, float[] gx, int inputs, int outputs, int from, int to) {
-        for (int b = from; b < to; b++) {
-            for (int i = 0; i < inputs; i++) {
-                gx[b * inputs + i] = dot(g, b * outputs, w, i * outputs, outputs);
-            }
-        }
+        multiply(x, from * inputs, inputs, w, 0, outputs, y, from * outputs, outputs, to - from, outputs, inputs);
     }
 
     /** {@code gBias = Σ_b g[b]}. */
@@ -80,6 +81,28 @@ final class Kernels {
         Arrays.fill(sums, 0, columns, 0f);
         for (int b = 0; b < batch; b++) {
             axpy(1f, g, b * columns, sums, 0, columns);
+        }
+    }
+
+    /** {@code y = max(x, 0)} over the first {@code length} elements. */
+    static void relu(float[] x, float[] y, int length) {
+        if (VECTORIZED) {
+            VectorOps.relu(x, y, length);
+        } else {
+            for (int k = 0; k < length; k++) {
+                y[k] = Math.max(x[k], 0f);
+            }
+        }
+    }
+
+    /** {@code gx = g} where {@code y > 0}, else 0: the gradient through a ReLU whose output was {@code y}. */
+    static void reluGradient(float[] y, float[] g, float[] gx, int length) {
+        if (VECTORIZED) {
+            VectorOps.reluGradient(y, g, gx, length);
+        } else {
+            for (int k = 0; k < length; k++) {
+                gx[k] = y[k] > 0 ? g[k] : 0f;
+            }
         }
     }
 }

@@ -46,26 +46,38 @@ public final class MaxPool2d implements Layer {
         if (winners.length < output.length) {
             winners = new int[output.length];
         }
-        for (int plane = 0; plane < planes; plane++) {
-            int in = plane * height * width;
-            int out = plane * outHeight * outWidth;
-            for (int y = 0; y < outHeight; y++) {
-                for (int x2 = 0; x2 < outWidth; x2++) {
-                    int best = in + (SIZE * y) * width + SIZE * x2;
-                    for (int dy = 0; dy < SIZE; dy++) {
-                        for (int dx = 0; dx < SIZE; dx++) {
-                            int at = in + (SIZE * y + dy) * width + SIZE * x2 + dx;
-                            if (x[at] > x[best]) {
-                                best = at;
-                            }
-                        }
-                    }
-                    output[out + y * outWidth + x2] = x[best];
-                    winners[out + y * outWidth + x2] = best;
+        float[] y = output;
+        int[] chosen = winners;
+        Parallel.forRange(planes, (long) planes * height * width, (from, to) -> {
+            for (int plane = from; plane < to; plane++) {
+                pool(x, plane * height * width, y, chosen, plane * outHeight * outWidth);
+            }
+        });
+        return output;
+    }
+
+    /** One plane: each output is the largest of its 2×2 window, and remembers where it came from. */
+    private void pool(float[] x, int in, float[] y, int[] chosen, int out) {
+        for (int row = 0; row < outHeight; row++) {
+            int top = in + SIZE * row * width;
+            int bottom = top + width;
+            int target = out + row * outWidth;
+            for (int column = 0; column < outWidth; column++) {
+                int left = SIZE * column;
+                int best = top + left;
+                if (x[top + left + 1] > x[best]) {
+                    best = top + left + 1;
                 }
+                if (x[bottom + left] > x[best]) {
+                    best = bottom + left;
+                }
+                if (x[bottom + left + 1] > x[best]) {
+                    best = bottom + left + 1;
+                }
+                y[target + column] = x[best];
+                chosen[target + column] = best;
             }
         }
-        return output;
     }
 
     @Override

@@ -14,7 +14,8 @@ import java.util.stream.Collectors;
  *   <li>{@code mlp:256,128}: hidden ReLU layers of those widths, optionally followed by {@code :dropout=0.2} to drop
  *       activations after each hidden layer while training;
  *   <li>{@code cnn:16,32}: 3×3 convolutions with that many filters, each followed by ReLU and 2×2 max pooling, then
- *       a dense layer to the classes.
+ *       a dense layer to the classes; {@code cnn:32,64:dense=128:dropout=0.3} puts hidden ReLU layers of those widths
+ *       (with dropout after each) between the convolutions and the classes.
  * </ul>
  *
  * @param convolutionFilters the filters of each convolution stage, none for softmax and MLPs
@@ -24,7 +25,8 @@ import java.util.stream.Collectors;
 public record ModelSpec(int[] convolutionFilters, int[] hiddenWidths, double dropout) {
 
     private static final double RELU_GAIN = Math.sqrt(2);
-    private static final String FORMS = "softmax, mlp:W1[,W2...][:dropout=R] or cnn:F1[,F2...]";
+    private static final String FORMS =
+            "softmax, mlp:W1[,W2...][:dropout=R] or cnn:F1[,F2...][:dense=W1[,W2...]][:dropout=R]";
 
     public ModelSpec {
         convolutionFilters = convolutionFilters.clone();
@@ -58,10 +60,22 @@ public record ModelSpec(int[] convolutionFilters, int[] hiddenWidths, double dro
                     default -> throw unknown(text);
                 };
             case "cnn" -> {
-                if (parts.length != 2) {
+                if (parts.length < 2 || parts.length > 4) {
                     throw unknown(text);
                 }
-                yield new ModelSpec(parseSizes(parts[1], text), new int[0], 0);
+                int[] dense = new int[0];
+                double dropout = 0;
+                int next = 2;
+                if (parts.length > next && parts[next].startsWith("dense=")) {
+                    dense = parseSizes(parts[next++].substring("dense=".length()), text);
+                }
+                if (parts.length > next) {
+                    dropout = parseDropout(parts[next++], text);
+                }
+                if (next != parts.length) {
+                    throw unknown(text);
+                }
+                yield new ModelSpec(parseSizes(parts[1], text), dense, dropout);
             }
             default -> throw unknown(text);
         };
@@ -108,13 +122,15 @@ public record ModelSpec(int[] convolutionFilters, int[] hiddenWidths, double dro
 
     @Override
     public String toString() {
+        String dropping = dropout > 0 ? ":dropout=" + dropout : "";
         if (convolutionFilters.length > 0) {
-            return "cnn:" + join(convolutionFilters);
+            String dense = hiddenWidths.length > 0 ? ":dense=" + join(hiddenWidths) : "";
+            return "cnn:" + join(convolutionFilters) + dense + dropping;
         }
         if (hiddenWidths.length == 0) {
             return "softmax";
         }
-        return "mlp:" + join(hiddenWidths) + (dropout > 0 ? ":dropout=" + dropout : "");
+        return "mlp:" + join(hiddenWidths) + dropping;
     }
 
     private static String join(int[] sizes) {

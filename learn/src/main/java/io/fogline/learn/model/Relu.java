@@ -27,9 +27,7 @@ public final class Relu implements Layer {
     public float[] forward(float[] x, int batch, boolean training) {
         int n = batch * inputSize();
         output = Buffers.atLeast(output, n);
-        for (int k = 0; k < n; k++) {
-            output[k] = Math.max(x[k], 0f);
-        }
+        Kernels.relu(x, output, n);
         return output;
     }
 
@@ -40,9 +38,7 @@ public final class Relu implements Layer {
         }
         int n = batch * inputSize();
         inputGradient = Buffers.atLeast(inputGradient, n);
-        for (int k = 0; k < n; k++) {
-            inputGradient[k] = output[k] > 0 ? g[k] : 0f;
-        }
+        Kernels.reluGradient(output, g, inputGradient, n);
         return inputGradient;
     }
 

@@ -31,4 +31,25 @@ final class ScalarOps {
         }
         return (s0 + s1) + (s2 + s3);
     }
+
+    /** {@code c += a · b}, as {@link VectorOps#multiply} defines it. */
+    static void multiply(
+            float[] a,
+            int aOffset,
+            int lda,
+            float[] b,
+            int bOffset,
+            int ldb,
+            float[] c,
+            int cOffset,
+            int ldc,
+            int m,
+            int n,
+            int k) {
+        for (int i = 0; i < m; i++) {
+            for (int p = 0; p < k; p++) {
+                axpy(a[aOffset + i * lda + p], b, bOffset + p * ldb, c, cOffset + i * ldc, n);
+            }
+        }
+    }
 }

@@ -6,27 +6,45 @@ import io.fogline.learn.model.Network;
 import io.fogline.learn.model.Parameter;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
-/** Mini-batch training of a {@link Network} on softmax cross-entropy, reproducible from the config's seed. */
+/**
+ * Mini-batch training of a {@link Network} on a {@link Loss} (softmax cross-entropy unless told otherwise), optionally
+ * on augmented images, reproducible from the config's seed.
+ */
 public final class Trainer {
+
+    private static final long AUGMENTATION_STREAM = 0x6A09E667F3BCC909L;
 
     private final TrainingConfig config;
     private final ParameterPenalty penalty;
+    private final Loss loss;
+    private final Augmentation augmentation;
 
     public Trainer(TrainingConfig config) {
-        this(config, ParameterPenalty.NONE);
+        this(config, ParameterPenalty.NONE, Loss.CROSS_ENTROPY, Augmentation.NONE);
     }
 
-    private Trainer(TrainingConfig config, ParameterPenalty penalty) {
+    private Trainer(TrainingConfig config, ParameterPenalty penalty, Loss loss, Augmentation augmentation) {
         this.config = config;
         this.penalty = penalty;
+        this.loss = loss;
+        this.augmentation = augmentation;
     }
 
-    /** Adds {@code penalty} to the loss. */
-    public Trainer withPenalty(ParameterPenalty penalty) {
-        return new Trainer(config, penalty);
+    public Trainer withLoss(Loss newLoss) {
+        return new Trainer(config, penalty, newLoss, augmentation);
+    }
+
+    public Trainer withAugmentation(Augmentation newAugmentation) {
+        return new Trainer(config, penalty, loss, newAugmentation);
+    }
+
+    /** Adds {@code newPenalty} to the loss. */
+    public Trainer withPenalty(ParameterPenalty newPenalty) {
+        return new Trainer(config, newPenalty, loss, augmentation);
     }
 
     /**
@@ -40,7 +58,15 @@ public final class Trainer {
                     + network.classCount() + " classes, the data has " + train.featureCount() + " features and "
                     + train.classCount() + " classes");
         }
+        int[] shape = train.sampleShape();
+        if (!augmentation.isNone() && shape.length != 3) {
+            throw new IllegalArgumentException(
+                    "augmentation shifts and mirrors images of [channels, height, width], not "
+                            + Arrays.toString(shape));
+        }
         SplittableRandom random = new SplittableRandom(config.seed());
+        // A stream of its own, so that the shuffles and dropout masks of a run without augmentation stay as they were.
+        SplittableRandom augmentationRandom = new SplittableRandom(config.seed() ^ AUGMENTATION_STREAM);
         Optimizer optimizer = config.newOptimizer();
         List<Parameter> parameters = network.parameters();
         int width = train.featureCount();
@@ -48,6 +74,8 @@ public final class Trainer {
         int batchSize = Math.min(config.batchSize(), train.size());
         float[] batchFeatures = new float[batchSize * width];
         int[] batchLabels = new int[batchSize];
+        int[] batchExamples = new int[batchSize];
+        float[] scratch = new float[width];
         float[] logitGradient = new float[batchSize * classes];
         long stepsPerEpoch = (train.size() + batchSize - 1) / batchSize;
         long totalSteps = stepsPerEpoch * config.epochs();
@@ -64,7 +92,11 @@ public final class Trainer {
                 for (int b = 0; b < batch; b++) {
                     int example = order[start + b];
                     System.arraycopy(train.features(), example * width, batchFeatures, b * width, width);
+                    if (!augmentation.isNone()) {
+                        augmentation.apply(batchFeatures, b * width, shape, augmentationRandom, scratch);
+                    }
                     batchLabels[b] = train.labels()[example];
+                    batchExamples[b] = example;
                 }
                 float[] logits = network.logits(batchFeatures, batch, true);
                 for (int b = 0; b < batch; b++) {
@@ -72,7 +104,7 @@ public final class Trainer {
                         correct++;
                     }
                 }
-                lossSum += CrossEntropy.lossAndGradient(logits, batchLabels, batch, classes, logitGradient);
+                lossSum += loss.lossAndGradient(logits, batchExamples, batchLabels, batch, classes, logitGradient);
                 network.backward(logitGradient, batch);
                 penalty.addGradients(parameters);
                 optimizer.step(parameters, config.learningRateAt(step++, totalSteps));

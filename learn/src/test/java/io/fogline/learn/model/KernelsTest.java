@@ -67,6 +67,65 @@ class KernelsTest {
         assertThat(VectorOps.dot(a, 0, b, 0, length)).isEqualTo(expected);
     }
 
+    @Property(tries = 200)
+    void blockedMatrixProductMatchesThePlainOne(
+            @ForAll @IntRange(min = 1, max = 11) int m,
+            @ForAll @IntRange(min = 1, max = 40) int n,
+            @ForAll @IntRange(min = 0, max = 20) int k,
+            @ForAll @IntRange(min = 0, max = 5) int padding,
+            @ForAll long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int lda = k + padding;
+        int ldb = n + padding;
+        int ldc = n + padding;
+        float[] a = gaussians(3 + m * lda, random);
+        float[] b = gaussians(2 + k * ldb, random);
+        float[] c = gaussians(1 + m * ldc, random);
+        float[] vector = c.clone();
+        float[] scalar = c.clone();
+
+        VectorOps.multiply(a, 3, lda, b, 2, ldb, vector, 1, ldc, m, n, k);
+        ScalarOps.multiply(a, 3, lda, b, 2, ldb, scalar, 1, ldc, m, n, k);
+
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < ldc; j++) {
+                int at = 1 + i * ldc + j;
+                if (j >= n) {
+                    assertThat(vector[at]).as("padding past the last column").isEqualTo(c[at]);
+                    continue;
+                }
+                double expected = c[at];
+                for (int p = 0; p < k; p++) {
+                    expected += (double) a[3 + i * lda + p] * b[2 + p * ldb + j];
+                }
+                assertThat((double) vector[at]).isCloseTo(expected, within(1e-4 * (1 + k)));
+                assertThat((double) scalar[at]).isCloseTo(expected, within(1e-4 * (1 + k)));
+            }
+        }
+    }
+
+    /** Rows computed in a block of four or alone come out the same, so threads may split the rows anywhere. */
+    @Property(tries = 100)
+    void matrixProductRowsDoNotDependOnHowTheyAreSplit(
+            @ForAll @IntRange(min = 2, max = 13) int m,
+            @ForAll @IntRange(min = 1, max = 40) int n,
+            @ForAll @IntRange(min = 1, max = 30) int k,
+            @ForAll @IntRange(min = 1, max = 12) int cut,
+            @ForAll long seed) {
+        int split = Math.min(cut, m - 1);
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] a = gaussians(m * k, random);
+        float[] b = gaussians(k * n, random);
+        float[] whole = new float[m * n];
+        float[] parts = new float[m * n];
+
+        Kernels.multiply(a, 0, k, b, 0, n, whole, 0, n, m, n, k);
+        Kernels.multiply(a, 0, k, b, 0, n, parts, 0, n, split, n, k);
+        Kernels.multiply(a, split * k, k, b, 0, n, parts, split * n, n, m - split, n, k);
+
+        assertThat(parts).containsExactly(whole);
+    }
+
     @Test
     void parallelAffineIsBitIdenticalToOneThread() {
         SplittableRandom random = new SplittableRandom(3);

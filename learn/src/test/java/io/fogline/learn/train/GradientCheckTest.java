@@ -62,7 +62,7 @@ class GradientCheckTest {
 
     @Provide
     Arbitrary<String> architectures() {
-        return Arbitraries.of("softmax", "mlp:6", "mlp:6,5", "cnn:3", "cnn:3,2");
+        return Arbitraries.of("softmax", "mlp:6", "mlp:6,5", "cnn:3", "cnn:3,2", "cnn:3:dense=5");
     }
 
     private static double meanLoss(Network network, float[] inputs, int[] labels) {

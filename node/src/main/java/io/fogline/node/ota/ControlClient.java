@@ -1,11 +1,12 @@
 package io.fogline.node.ota;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fogline.bundle.BundleException;
 import io.fogline.bundle.ManifestFile;
 import io.fogline.bundle.Refusal;
+import io.fogline.core.device.Accepted;
+import io.fogline.core.device.DesiredState;
+import io.fogline.core.device.Enrolment;
+import io.fogline.core.device.ProtocolJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -36,7 +37,6 @@ final class ControlClient {
     /** A poll's answer: the desired state, or empty when it has not changed since {@code etag}. */
     record Polled(Optional<DesiredState> desired, String etag) {}
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final URI base;
@@ -52,16 +52,16 @@ final class ControlClient {
 
     /** Enrols with a token; returns the device credential. */
     String enrol(String token, String deviceId, Map<String, String> labels) throws IOException {
-        ObjectNode body = JSON.createObjectNode().put("token", token).put("device_id", deviceId);
-        labels.forEach(body.putObject("labels")::put);
+        byte[] body = ProtocolJson.write(new Enrolment(token, deviceId, labels));
         HttpResponse<byte[]> response = send(HttpRequest.newBuilder(uri("/api/v1/enrol"))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))));
-        JsonNode answer = json(expect(response, 201, "enrolment"));
-        if (!answer.path("credential").isTextual()) {
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+        String credential = read(expect(response, 201, "enrolment"), Enrolment.Enrolled.class)
+                .credential();
+        if (credential == null || credential.isEmpty()) {
             throw new IOException("enrolment answer has no credential");
         }
-        return answer.get("credential").textValue();
+        return credential;
     }
 
     Polled desired(UpdateStore.Credential credential, String etag) throws IOException {
@@ -74,14 +74,9 @@ final class ControlClient {
         if (response.statusCode() == 304) {
             return new Polled(Optional.empty(), etag);
         }
-        JsonNode body = json(expect(response, 200, "desired state"));
-        try {
-            return new Polled(
-                    Optional.of(DesiredState.parse(body)),
-                    response.headers().firstValue("ETag").orElse(null));
-        } catch (IllegalArgumentException e) {
-            throw new IOException(e.getMessage(), e);
-        }
+        DesiredState desired = read(expect(response, 200, "desired state"), DesiredState.class);
+        return new Polled(
+                Optional.of(desired), response.headers().firstValue("ETag").orElse(null));
     }
 
     byte[] bundleDocument(UpdateStore.Credential credential, String digest, String document) throws IOException {
@@ -154,7 +149,7 @@ final class ControlClient {
                 send(authorized(uri("/api/v1/devices/" + credential.deviceId() + "/feedback"), credential)
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body)));
-        return json(expect(response, 200, "feedback")).path("accepted").asBoolean(false);
+        return read(expect(response, 200, "feedback"), Accepted.class).accepted();
     }
 
     /** Sends one telemetry batch; returns once the control plane stored it (or had it already). */
@@ -192,11 +187,13 @@ final class ControlClient {
         return response.body();
     }
 
-    private static JsonNode json(byte[] body) throws IOException {
-        JsonNode node = JSON.readTree(body);
-        if (node == null || !node.isObject()) {
-            throw new IOException("the control plane answered with something other than a JSON object");
+    /** An answer of the control plane; one that is not the message expected is a failed exchange, tried again. */
+    private static <T> T read(byte[] body, Class<T> type) throws IOException {
+        try {
+            return ProtocolJson.read(body, type);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(
+                    "the control plane's answer is not a " + type.getSimpleName() + ": " + e.getMessage());
         }
-        return node;
     }
 }

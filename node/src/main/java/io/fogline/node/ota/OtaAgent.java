@@ -1,5 +1,7 @@
 package io.fogline.node.ota;
 
+import io.fogline.core.device.DesiredModel;
+import io.fogline.core.device.DesiredState;
 import io.fogline.node.telemetry.Telemetry;
 import io.fogline.runtime.repository.ModelManager;
 import java.io.IOException;
@@ -67,7 +69,7 @@ public final class OtaAgent implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.ERROR, "update cycle failed: " + e.getMessage(), e);
             }
-            int interval = desired == null ? FIRST_INTERVAL_SECONDS : desired.pollIntervalSeconds();
+            long interval = desired == null ? FIRST_INTERVAL_SECONDS : desired.pollIntervalSeconds();
             long sleepMillis =
                     (long) (interval * 1000 * ThreadLocalRandom.current().nextDouble(0.8, 1.2));
             try {
@@ -95,7 +97,7 @@ public final class OtaAgent implements AutoCloseable {
         }
         try {
             for (UpdateStore.Action action : store.unfinished()) {
-                Optional<DesiredState.DesiredModel> wanted = wanted(action.model());
+                Optional<DesiredModel> wanted = wanted(action.model());
                 boolean replaced = wanted.isPresent() && wanted.get().actionId() != action.actionId();
                 if (replaced && !action.step().slotTested()) {
                     runner.supersede(action.actionId(), wanted.get().actionId(), credential.get());
@@ -106,7 +108,7 @@ public final class OtaAgent implements AutoCloseable {
             if (desired == null) {
                 return;
             }
-            for (DesiredState.DesiredModel model : desired.models()) {
+            for (DesiredModel model : desired.models()) {
                 if (closed) {
                     return;
                 }
@@ -129,7 +131,7 @@ public final class OtaAgent implements AutoCloseable {
         }
     }
 
-    private Optional<DesiredState.DesiredModel> wanted(String model) {
+    private Optional<DesiredModel> wanted(String model) {
         return desired == null
                 ? Optional.empty()
                 : desired.models().stream().filter(m -> m.model().equals(model)).findFirst();

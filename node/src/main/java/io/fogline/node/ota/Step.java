@@ -1,6 +1,6 @@
 package io.fogline.node.ota;
 
-import java.util.Locale;
+import io.fogline.core.device.UpdateStatus;
 
 /**
  * Where an update action stands. Stored before the work of the step starts, so a node killed at any point resumes
@@ -19,8 +19,8 @@ public enum Step {
     DONE;
 
     /** The status a report of this step carries (docs/protocol.md); null for the steps that send none. */
-    String status() {
-        return ordinal() <= TESTING.ordinal() ? name().toLowerCase(Locale.ROOT) : null;
+    UpdateStatus status() {
+        return ordinal() <= TESTING.ordinal() ? UpdateStatus.valueOf(name()) : null;
     }
 
     /** Whether the slot this action unpacked has passed its golden test. */

@@ -1,5 +1,7 @@
 package io.fogline.node.ota;
 
+import io.fogline.core.device.Quality;
+
 /**
  * An update that cannot succeed for a reason of the node's own (docs/protocol.md): {@code manifest_mismatch},
  * {@code load_failed}, {@code golden_failed}, {@code version_conflict}, {@code superseded}, {@code trust_store}.
@@ -8,9 +10,9 @@ final class StepFailure extends Exception {
 
     final String code;
     final String detail;
-    final String quality;
+    final Quality quality;
 
-    StepFailure(String code, String detail, String quality) {
+    StepFailure(String code, String detail, Quality quality) {
         super(code + ": " + detail);
         this.code = code;
         this.detail = detail;

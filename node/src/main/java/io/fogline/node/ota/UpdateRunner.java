@@ -11,6 +11,8 @@ import io.fogline.bundle.Sha256;
 import io.fogline.bundle.TrustStore;
 import io.fogline.bundle.VerifiedManifest;
 import io.fogline.bundle.content.GoldenSet;
+import io.fogline.core.device.Quality;
+import io.fogline.core.device.UpdateStatus;
 import io.fogline.routing.Router;
 import io.fogline.runtime.repository.ModelManager;
 import io.fogline.runtime.repository.RepositoryModel;
@@ -94,7 +96,11 @@ final class UpdateRunner {
                 .isPresent()) {
             store.start(action, null);
             store.conclude(
-                    action.actionId(), "switched", null, null, seq -> report(seq, action, "switched", null, null));
+                    action.actionId(),
+                    "switched",
+                    null,
+                    null,
+                    seq -> report(seq, action, UpdateStatus.SWITCHED, null, null));
             finish(action.actionId(), credential);
             return;
         }
@@ -171,9 +177,9 @@ final class UpdateRunner {
             GoldenRunner.Outcome outcome =
                     GoldenRunner.check(probe, action.model(), String.valueOf(action.version()), golden);
             if (!outcome.passed()) {
-                throw new StepFailure("golden_failed", outcome.failure(), Feedback.quality(outcome));
+                throw new StepFailure("golden_failed", outcome.failure(), Reports.quality(outcome));
             }
-            store.advance(action.actionId(), Step.SWITCHING, Feedback.quality(outcome), null);
+            store.advance(action.actionId(), Step.SWITCHING, Reports.quality(outcome), null);
         }
     }
 
@@ -283,13 +289,13 @@ final class UpdateRunner {
                 "switched",
                 null,
                 after,
-                seq -> report(seq, action, "switched", null, action.quality()));
+                seq -> report(seq, action, UpdateStatus.SWITCHED, null, action.quality()));
         LOG.log(System.Logger.Level.INFO, "model ''{0}'' now serves version {1}", action.model(), action.version());
         removeOtherSlots(modelDirectory, after);
         collectGarbage();
     }
 
-    private void fail(UpdateStore.Action action, String code, String detail, String quality) throws IOException {
+    private void fail(UpdateStore.Action action, String code, String detail, Quality quality) throws IOException {
         Path slot = repository.resolve(action.model()).resolve(String.valueOf(action.version()));
         boolean active = store.slots(action.model())
                 .filter(slots -> slots.activeVersion() == action.version())
@@ -305,7 +311,11 @@ final class UpdateRunner {
                 action.version(),
                 reason);
         store.conclude(
-                action.actionId(), "failed", reason, null, seq -> report(seq, action, "failed", reason, quality));
+                action.actionId(),
+                "failed",
+                reason,
+                null,
+                seq -> report(seq, action, UpdateStatus.FAILED, reason, quality));
     }
 
     private void finish(long actionId, UpdateStore.Credential credential) {
@@ -330,8 +340,8 @@ final class UpdateRunner {
         return store.action(actionId).orElseThrow();
     }
 
-    private String report(long seq, UpdateStore.Action action, String status, String reason, String quality) {
-        return Feedback.body(seq, action, status, reason, quality, served.index());
+    private String report(long seq, UpdateStore.Action action, UpdateStatus status, String reason, Quality quality) {
+        return Reports.body(seq, action, status, reason, quality, served.index());
     }
 
     private List<Long> servedVersions(String model) {

@@ -1,5 +1,8 @@
 package io.fogline.node.ota;
 
+import io.fogline.core.device.ProtocolJson;
+import io.fogline.core.device.Quality;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -30,7 +33,7 @@ final class UpdateStore implements AutoCloseable {
             Step step,
             String outcome,
             String reason,
-            String quality) {}
+            Quality quality) {}
 
     /** A model's slots: the version that serves, and the one kept to fall back on. */
     record Slots(String model, long activeVersion, String activeBundle, Long previousVersion, String previousBundle) {}
@@ -119,7 +122,7 @@ final class UpdateStore implements AutoCloseable {
     }
 
     /** As {@link #advance(long, Step, LongFunction)}, keeping the quality figures a report will carry. */
-    synchronized void advance(long actionId, Step step, String quality, LongFunction<String> report) {
+    synchronized void advance(long actionId, Step step, Quality quality, LongFunction<String> report) {
         transaction(() -> {
             Step current = query("SELECT * FROM actions WHERE action_id = ?", UpdateStore::action, actionId)
                     .getFirst()
@@ -127,7 +130,10 @@ final class UpdateStore implements AutoCloseable {
             if (step.ordinal() > current.ordinal()) {
                 update("UPDATE actions SET step = ? WHERE action_id = ?", step.name(), actionId);
                 if (quality != null) {
-                    update("UPDATE actions SET quality = ? WHERE action_id = ?", quality, actionId);
+                    update(
+                            "UPDATE actions SET quality = ? WHERE action_id = ?",
+                            new String(ProtocolJson.write(quality), StandardCharsets.UTF_8),
+                            actionId);
                 }
                 if (report != null) {
                     enqueue(report);
@@ -217,7 +223,9 @@ final class UpdateStore implements AutoCloseable {
                 Step.valueOf(row.getString("step")),
                 row.getString("outcome"),
                 row.getString("reason"),
-                row.getString("quality"));
+                row.getString("quality") == null
+                        ? null
+                        : ProtocolJson.read(row.getString("quality").getBytes(StandardCharsets.UTF_8), Quality.class));
     }
 
     private interface Work {

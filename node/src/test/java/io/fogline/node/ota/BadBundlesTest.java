@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fogline.bundle.SigningKey;
+import io.fogline.core.device.DesiredModel;
 import io.fogline.node.FoglineNode;
 import io.fogline.node.NodeClient;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +40,7 @@ class BadBundlesTest {
         fixtures = new OtaFixtures(dir);
         control = new ControlPlaneStandIn();
         v1 = fixtures.bundle(1, 1);
-        control.desire(DEVICE, new ControlPlaneStandIn.Desired(MODEL, 1, control.publish(v1), 1));
+        control.desire(DEVICE, new DesiredModel(MODEL, 1, control.publish(v1), 1));
         node = OtaUpdateTest.startNode(dir, control, fixtures.trustFile, DEVICE);
         assertThat(OtaUpdateTest.awaitOutcome(control, DEVICE, 1).path("status").asText())
                 .isEqualTo("switched");
@@ -54,7 +55,7 @@ class BadBundlesTest {
     /** Asks the node to install version 2 from {@code digest} and returns the report that ended the action. */
     private JsonNode offer(String digest) throws Exception {
         long action = nextAction++;
-        control.desire(DEVICE, new ControlPlaneStandIn.Desired(MODEL, 2, digest, action));
+        control.desire(DEVICE, new DesiredModel(MODEL, 2, digest, action));
         JsonNode outcome = OtaUpdateTest.awaitOutcome(control, DEVICE, action);
         NodeClient client = new NodeClient(node.port());
         assertThat(OtaFixtures.servedVersions(client)).containsExactly(1L);

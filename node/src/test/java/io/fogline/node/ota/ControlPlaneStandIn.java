@@ -2,11 +2,14 @@ package io.fogline.node.ota;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.fogline.bundle.Sha256;
+import io.fogline.core.device.DesiredModel;
+import io.fogline.core.device.DesiredState;
+import io.fogline.core.device.Enrolment;
+import io.fogline.core.device.Feedback;
+import io.fogline.core.device.ProtocolJson;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -35,9 +38,6 @@ final class ControlPlaneStandIn implements AutoCloseable {
 
     static final String TOKEN = "enrolment-token";
 
-    /** One model a device should run. */
-    record Desired(String model, long version, String bundle, long actionId) {}
-
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpServer server;
@@ -45,7 +45,7 @@ final class ControlPlaneStandIn implements AutoCloseable {
     private final Map<String, byte[]> manifests = new ConcurrentHashMap<>();
     private final Map<String, byte[]> signatures = new ConcurrentHashMap<>();
     private final Map<String, byte[]> blobs = new ConcurrentHashMap<>();
-    private final Map<String, List<Desired>> desired = new ConcurrentHashMap<>();
+    private final Map<String, List<DesiredModel>> desired = new ConcurrentHashMap<>();
     private final Map<String, List<JsonNode>> reports = new ConcurrentHashMap<>();
     private final Map<String, Long> lastSeq = new ConcurrentHashMap<>();
     private final List<String> blobRequests = new CopyOnWriteArrayList<>();
@@ -101,7 +101,7 @@ final class ControlPlaneStandIn implements AutoCloseable {
         return digest;
     }
 
-    void desire(String deviceId, Desired... models) {
+    void desire(String deviceId, DesiredModel... models) {
         desired.put(deviceId, List.of(models));
     }
 
@@ -180,13 +180,7 @@ final class ControlPlaneStandIn implements AutoCloseable {
         String device = body.path("device_id").asText();
         String credential = UUID.randomUUID().toString();
         credentials.put(credential, device);
-        answer(
-                exchange,
-                201,
-                JSON.createObjectNode()
-                        .put("device_id", device)
-                        .put("credential", credential)
-                        .toString());
+        answer(exchange, 201, ProtocolJson.write(new Enrolment.Enrolled(device, credential)));
     }
 
     private String authorized(HttpExchange exchange) {
@@ -195,16 +189,7 @@ final class ControlPlaneStandIn implements AutoCloseable {
     }
 
     private void desired(HttpExchange exchange, String device) throws IOException {
-        ObjectNode state = JSON.createObjectNode().put("poll_interval_seconds", 1);
-        ArrayNode models = state.putArray("models");
-        for (Desired model : desired.getOrDefault(device, List.of())) {
-            models.addObject()
-                    .put("model", model.model())
-                    .put("version", model.version())
-                    .put("bundle", model.bundle())
-                    .put("action_id", model.actionId());
-        }
-        byte[] body = JSON.writeValueAsBytes(state);
+        byte[] body = ProtocolJson.write(new DesiredState(1, desired.getOrDefault(device, List.of())));
         String etag = "\"" + Sha256.of(body).substring(0, 16) + "\"";
         if (etag.equals(exchange.getRequestHeaders().getFirst("If-None-Match"))) {
             exchange.sendResponseHeaders(304, -1);
@@ -215,8 +200,18 @@ final class ControlPlaneStandIn implements AutoCloseable {
     }
 
     private synchronized void feedback(HttpExchange exchange, String device) throws IOException {
-        JsonNode report = JSON.readTree(exchange.getRequestBody());
-        long seq = report.path("seq").asLong();
+        byte[] body = exchange.getRequestBody().readAllBytes();
+        long seq;
+        try {
+            seq = ProtocolJson.read(body, Feedback.class).seq();
+        } catch (IllegalArgumentException e) {
+            answer(
+                    exchange,
+                    400,
+                    JSON.createObjectNode().put("error", e.getMessage()).toString());
+            return;
+        }
+        JsonNode report = JSON.readTree(body);
         boolean fresh = seq > lastSeq.getOrDefault(device, 0L);
         if (fresh) {
             lastSeq.put(device, seq);

@@ -48,10 +48,21 @@ final class OtaFixtures {
 
     /** As {@link #bundle(long, long)}, signed by {@code signer}, with a ready golden.json when one is given. */
     Path bundle(long version, long seed, SigningKey signer, Path golden) throws Exception {
+        return bundle(version, seed, signer, golden, "");
+    }
+
+    /** As {@link #bundle(long, long)}, with more fields ({@code "routing": {...}}) in its config.json. */
+    Path bundle(long version, long seed, String moreConfig) throws Exception {
+        return bundle(version, seed, key, null, ", " + moreConfig);
+    }
+
+    private Path bundle(long version, long seed, SigningKey signer, Path golden, String moreConfig) throws Exception {
         Path model = Files.createDirectories(dir.resolve(
                 "model-" + version + "-" + seed + "-" + signer.keyId().substring(8)));
         TinyModels.mlp(model.resolve("model.onnx"), INPUTS, 4096, 3, seed);
-        Files.writeString(model.resolve("config.json"), "{\"max_batch_size\": 4, \"labels_file\": \"labels.txt\"}");
+        Files.writeString(
+                model.resolve("config.json"),
+                "{\"max_batch_size\": 4, \"labels_file\": \"labels.txt\"" + moreConfig + "}");
         Files.writeString(model.resolve("labels.txt"), "shirt\nshoe\nbag\n");
         Path out = model.resolveSibling(model.getFileName() + ".fbundle");
         BundlePacker.Golden source = golden != null

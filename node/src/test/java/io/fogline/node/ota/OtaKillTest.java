@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fogline.bundle.Sha256;
+import io.fogline.core.device.DesiredModel;
 import io.fogline.node.FoglineNode;
 import io.fogline.node.NodeClient;
 import java.nio.file.Files;
@@ -51,7 +52,7 @@ class OtaKillTest {
 
     /** Installs version 1 with a node in this JVM, then stops it; the child nodes go on from its state. */
     private static void installVersionOne(Path dir, String device) throws Exception {
-        control.desire(device, new ControlPlaneStandIn.Desired(MODEL, 1, v1Digest, 1));
+        control.desire(device, new DesiredModel(MODEL, 1, v1Digest, 1));
         try (FoglineNode node = OtaUpdateTest.startNode(dir, control, fixtures.trustFile, device)) {
             assertThat(OtaUpdateTest.awaitOutcome(control, device, 1)
                             .path("status")
@@ -78,7 +79,7 @@ class OtaKillTest {
     void servesATestedModelAfterAKillAndFinishesTheUpdate(Step step, @TempDir Path dir) throws Exception {
         String device = "kill-" + step.name().toLowerCase(java.util.Locale.ROOT);
         installVersionOne(dir, device);
-        control.desire(device, new ControlPlaneStandIn.Desired(MODEL, 2, v2Digest, 2));
+        control.desire(device, new DesiredModel(MODEL, 2, v2Digest, 2));
 
         try (ChildNode halted = child(dir, device, step, "halted.log")) {
             assertThat(halted.awaitExit()).as(halted.output()).isEqualTo(137);
@@ -113,7 +114,7 @@ class OtaKillTest {
         String sha256 = Sha256.of(model);
         Path part = dir.resolve("data/blobs/" + sha256 + ".part");
         control.stallAfterFirstChunk(sha256);
-        control.desire(device, new ControlPlaneStandIn.Desired(MODEL, 2, v2Digest, 3));
+        control.desire(device, new DesiredModel(MODEL, 2, v2Digest, 3));
 
         long partial;
         try (ChildNode killed = child(dir, device, null, "killed.log")) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fogline.core.device.DesiredModel;
 import io.fogline.node.FoglineNode;
 import io.fogline.node.NodeClient;
 import io.fogline.node.NodeOptions;
@@ -63,13 +64,14 @@ class OtaUpdateTest {
     @Test
     void installsTheDesiredBundleReportingEveryStepInOrder() throws Exception {
         Path v1 = fixtures.bundle(1, 1);
-        control.desire(DEVICE, new ControlPlaneStandIn.Desired(MODEL, 1, control.publish(v1), 41));
+        control.desire(DEVICE, new DesiredModel(MODEL, 1, control.publish(v1), 41));
 
         node = startNode(dir, control, fixtures.trustFile, DEVICE);
         JsonNode outcome = awaitOutcome(control, DEVICE, 41);
 
         assertThat(outcome.path("status").asText()).isEqualTo("switched");
         assertThat(outcome.path("quality").path("golden_passed").asBoolean()).isTrue();
+        assertThat(outcome.path("quality").path("escalation_rate").asDouble(-1)).isZero();
         assertThat(outcome.path("running").toString()).isEqualTo("[{\"model\":\"fashion\",\"version\":1}]");
         assertThat(control.statuses(DEVICE, 41))
                 .containsExactly("downloading", "verifying", "unpacking", "loading", "testing", "switched");
@@ -82,15 +84,32 @@ class OtaUpdateTest {
     }
 
     @Test
+    void reportsTheShareOfGoldenAnswersItsRoutingRulesWouldEscalate() throws Exception {
+        // Three classes from random weights: no answer is 99.9% sure, so every golden answer would go to the parent.
+        Path v1 = fixtures.bundle(
+                1,
+                1,
+                "\"routing\": {\"escalate_when\": {\"max_probability_below\": 0.999},"
+                        + " \"parents\": [{\"name\": \"fog\", \"url\": \"http://127.0.0.1:9\", \"model\": \"big\"}]}");
+        control.desire(DEVICE, new DesiredModel(MODEL, 1, control.publish(v1), 41));
+
+        node = startNode(dir, control, fixtures.trustFile, DEVICE);
+        JsonNode outcome = awaitOutcome(control, DEVICE, 41);
+
+        assertThat(outcome.path("status").asText()).isEqualTo("switched");
+        assertThat(outcome.path("quality").path("escalation_rate").asDouble()).isEqualTo(1.0);
+    }
+
+    @Test
     void switchesToTheNextVersionDownloadingOnlyTheFilesItLacks() throws Exception {
         Path v1 = fixtures.bundle(1, 1);
         Path v2 = fixtures.bundle(2, 2);
-        control.desire(DEVICE, new ControlPlaneStandIn.Desired(MODEL, 1, control.publish(v1), 41));
+        control.desire(DEVICE, new DesiredModel(MODEL, 1, control.publish(v1), 41));
         node = startNode(dir, control, fixtures.trustFile, DEVICE);
         awaitOutcome(control, DEVICE, 41);
         int requestsForV1 = control.blobRequests().size();
 
-        control.desire(DEVICE, new ControlPlaneStandIn.Desired(MODEL, 2, control.publish(v2), 42));
+        control.desire(DEVICE, new DesiredModel(MODEL, 2, control.publish(v2), 42));
         JsonNode outcome = awaitOutcome(control, DEVICE, 42);
 
         assertThat(outcome.path("status").asText()).isEqualTo("switched");
@@ -110,11 +129,11 @@ class OtaUpdateTest {
     void keepsTheOldSlotWhenTheGoldenTestFails() throws Exception {
         Path v1 = fixtures.bundle(1, 1);
         Path v2 = fixtures.bundle(2, 2, fixtures.key, fixtures.goldenOf(v1));
-        control.desire(DEVICE, new ControlPlaneStandIn.Desired(MODEL, 1, control.publish(v1), 41));
+        control.desire(DEVICE, new DesiredModel(MODEL, 1, control.publish(v1), 41));
         node = startNode(dir, control, fixtures.trustFile, DEVICE);
         awaitOutcome(control, DEVICE, 41);
 
-        control.desire(DEVICE, new ControlPlaneStandIn.Desired(MODEL, 2, control.publish(v2), 42));
+        control.desire(DEVICE, new DesiredModel(MODEL, 2, control.publish(v2), 42));
         JsonNode outcome = awaitOutcome(control, DEVICE, 42);
 
         assertThat(outcome.path("status").asText()).isEqualTo("failed");
@@ -133,7 +152,7 @@ class OtaUpdateTest {
     @Test
     void keepsServingItsModelsWhenTheControlPlaneIsGone() throws Exception {
         Path v1 = fixtures.bundle(1, 1);
-        control.desire(DEVICE, new ControlPlaneStandIn.Desired(MODEL, 1, control.publish(v1), 41));
+        control.desire(DEVICE, new DesiredModel(MODEL, 1, control.publish(v1), 41));
         node = startNode(dir, control, fixtures.trustFile, DEVICE);
         awaitOutcome(control, DEVICE, 41);
         node.close();
@@ -151,12 +170,12 @@ class OtaUpdateTest {
     void reportsAnActionForTheBundleItAlreadyRunsAsSwitchedWithoutDownloading() throws Exception {
         Path v1 = fixtures.bundle(1, 1);
         String digest = control.publish(v1);
-        control.desire(DEVICE, new ControlPlaneStandIn.Desired(MODEL, 1, digest, 41));
+        control.desire(DEVICE, new DesiredModel(MODEL, 1, digest, 41));
         node = startNode(dir, control, fixtures.trustFile, DEVICE);
         awaitOutcome(control, DEVICE, 41);
         List<String> before = control.blobRequests();
 
-        control.desire(DEVICE, new ControlPlaneStandIn.Desired(MODEL, 1, digest, 43));
+        control.desire(DEVICE, new DesiredModel(MODEL, 1, digest, 43));
 
         assertThat(awaitOutcome(control, DEVICE, 43).path("status").asText()).isEqualTo("switched");
         assertThat(control.statuses(DEVICE, 43)).containsExactly("switched");

@@ -21,9 +21,8 @@ import java.util.Map;
 public final class OipClient {
 
     /** The request parameter that carries a budget in milliseconds from tier to tier. */
-    public static final String TIMEOUT_PARAMETER = "timeout_ms";
-
     private final HttpClient http;
+
     private final URI inferUri;
     private final boolean binary;
 
@@ -49,7 +48,9 @@ public final class OipClient {
      */
     public InferenceResponse infer(InferenceRequest request, Duration timeout) throws UpstreamException {
         Map<String, Object> parameters = new LinkedHashMap<>(request.parameters());
-        parameters.put(TIMEOUT_PARAMETER, Math.max(1, timeout.toMillis()));
+        // What is left of the budget, in both units: a Triton parent reads timeout, a Fogline one either.
+        parameters.put(InferenceRequest.TIMEOUT_MILLIS, Math.max(1, timeout.toMillis()));
+        parameters.put(InferenceRequest.TIMEOUT_MICROS, Math.max(1, timeout.toNanos() / 1000));
         if (binary) {
             parameters.put("binary_data_output", true);
         }

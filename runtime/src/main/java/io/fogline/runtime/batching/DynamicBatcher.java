@@ -6,6 +6,7 @@ import io.fogline.core.tensor.Tensor;
 import io.fogline.runtime.onnx.InputArena;
 import io.fogline.runtime.onnx.OnnxModel;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -14,16 +15,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Queues the requests of one model version and runs them on a fixed set of worker threads, joining requests that
- * wait at the same time into one batch along the first dimension.
+ * Runs the requests of one model version, at most {@code instances} executions at a time, joining requests that wait
+ * at the same time into one batch along the first dimension.
  *
- * <p>A free worker takes whatever is queued at once: a lone request on an idle model never waits. Under load,
- * requests pile up while a batch runs and the next batch takes them together. The queue delay applies only while
- * another batch of the same model is running, when waiting for companions costs the hardware nothing.
+ * <p>A lone request on an idle model never waits. When the model is cheap (its runs have lately taken no longer than
+ * {@code inlineComputeNanos}) and nothing is queued, it runs on the thread that submits it: handing it to a worker
+ * and the answer back would cost two thread wake-ups, more than the run itself. Otherwise it is queued, and a free
+ * worker takes whatever is queued at once. Under load, requests pile up while a batch runs and the next batch takes
+ * them together. The queue delay applies only while another batch of the same model is running, when waiting for
+ * companions costs the hardware nothing.
  */
 public final class DynamicBatcher implements AutoCloseable {
 
@@ -32,10 +37,16 @@ public final class DynamicBatcher implements AutoCloseable {
      * @param maxQueueDelayNanos how long a worker may wait for companions while another batch runs
      * @param preferredBatchSizes sizes at which a worker stops gathering, ascending
      * @param maxQueueSize waiting requests past which new ones are refused; 0 for no limit
-     * @param instances worker threads, each running one batch at a time
+     * @param instances executions at a time, and worker threads
+     * @param inlineComputeNanos a run expected to take no longer than this may run on the submitting thread; 0 never
      */
     public record Settings(
-            int maxBatchSize, long maxQueueDelayNanos, int[] preferredBatchSizes, int maxQueueSize, int instances) {}
+            int maxBatchSize,
+            long maxQueueDelayNanos,
+            int[] preferredBatchSizes,
+            int maxQueueSize,
+            int instances,
+            long inlineComputeNanos) {}
 
     /** A request's outputs, with how long it waited in the queue and how long its batch took to compute. */
     public record Completion(Map<String, Tensor> outputs, long queueNanos, OnnxModel.Timing timing) {}
@@ -45,15 +56,26 @@ public final class DynamicBatcher implements AutoCloseable {
         void batchCompleted(int batchSize, OnnxModel.Timing timing);
     }
 
+    /** Native input buffers of the threads that run requests they submit, e.g. event loops; one per thread. */
+    private static final ThreadLocal<InputArena> CALLER_ARENAS = ThreadLocal.withInitial(InputArena::new);
+
     private final OnnxModel model;
     private final Settings settings;
     private final BatchListener listener;
     private final ArrayDeque<PendingRequest> queue = new ArrayDeque<>();
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition arrived = lock.newCondition();
+    /** Signalled when a request is queued, an execution ends while requests wait, or the batcher closes. */
+    private final Condition changed = lock.newCondition();
+
     private final List<Thread> workers = new ArrayList<>();
-    private int runningBatches;
-    private boolean closed;
+    /** Executions in progress, on workers and on submitting threads; never more than {@code instances}. */
+    private final AtomicInteger running = new AtomicInteger();
+    /** The queue's size, written under the lock, read without it by a submitter deciding whether to run inline. */
+    private volatile int queued;
+    /** A moving average of how long one execution takes; unknown (and so not cheap) until the first has run. */
+    private volatile long recentComputeNanos = Long.MAX_VALUE;
+
+    private volatile boolean closed;
 
     public DynamicBatcher(String threadName, OnnxModel model, Settings settings, BatchListener listener) {
         this.model = model;
@@ -74,7 +96,25 @@ public final class DynamicBatcher implements AutoCloseable {
      * @return the request's outputs, completed by a worker
      */
     public CompletableFuture<Completion> submit(Map<String, Tensor> inputs, Set<String> outputs, int rows) {
-        PendingRequest request = new PendingRequest(inputs, outputs, rows, System.nanoTime());
+        return submit(inputs, outputs, rows, null);
+    }
+
+    /**
+     * Queues a request that the client gives {@code timeout}: if it is still waiting for a worker when that has
+     * passed, it fails as unavailable instead of running.
+     *
+     * @param timeout null for none
+     */
+    public CompletableFuture<Completion> submit(
+            Map<String, Tensor> inputs, Set<String> outputs, int rows, Duration timeout) {
+        PendingRequest request = new PendingRequest(inputs, outputs, rows, System.nanoTime(), timeout);
+        if (closed) {
+            throw InferenceException.unavailable("the model is being unloaded", 1);
+        }
+        if (mayRunHere() && takeInstance()) {
+            execute(List.of(request), CALLER_ARENAS.get());
+            return request.result;
+        }
         lock.lock();
         try {
             if (closed) {
@@ -87,20 +127,52 @@ public final class DynamicBatcher implements AutoCloseable {
                         1);
             }
             queue.addLast(request);
-            arrived.signal();
+            queued = queue.size();
+            changed.signal();
         } finally {
             lock.unlock();
         }
         return request.result;
     }
 
-    public int queueDepth() {
-        lock.lock();
-        try {
-            return queue.size();
-        } finally {
-            lock.unlock();
+    /**
+     * Whether a request may run on the submitting thread: the model is cheap and nothing waits before it. Virtual
+     * threads queue instead; a native buffer arena per virtual thread would be allocated for one run and dropped.
+     */
+    private boolean mayRunHere() {
+        return queued == 0
+                && recentComputeNanos <= settings.inlineComputeNanos()
+                && !Thread.currentThread().isVirtual();
+    }
+
+    /** Takes one of the model's instances if one is free. */
+    private boolean takeInstance() {
+        while (true) {
+            int now = running.get();
+            if (now >= settings.instances()) {
+                return false;
+            }
+            if (running.compareAndSet(now, now + 1)) {
+                return true;
+            }
         }
+    }
+
+    /** Gives an instance back, and wakes a worker when requests wait for one. */
+    private void releaseInstance() {
+        running.decrementAndGet();
+        if (queued > 0) {
+            lock.lock();
+            try {
+                changed.signal();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    public int queueDepth() {
+        return queued;
     }
 
     private void work() {
@@ -115,49 +187,77 @@ public final class DynamicBatcher implements AutoCloseable {
             if (batch == null) {
                 return;
             }
-            try {
-                execute(batch, arena);
-            } finally {
-                lock.lock();
-                try {
-                    runningBatches--;
-                } finally {
-                    lock.unlock();
-                }
-            }
+            execute(batch, arena);
         }
     }
 
     /** The next batch to run, or null once closed and drained. */
     private List<PendingRequest> nextBatch() throws InterruptedException {
+        List<PendingRequest> expired = new ArrayList<>();
+        try {
+            return nextBatch(expired);
+        } finally {
+            // Outside the lock: failing a request runs whatever its caller chained to it.
+            for (PendingRequest request : expired) {
+                request.result.completeExceptionally(InferenceException.unavailable(
+                        "the request's timeout of " + request.timeout.toNanos() / 1000
+                                + " µs passed while it waited for the model",
+                        0));
+            }
+        }
+    }
+
+    private List<PendingRequest> nextBatch(List<PendingRequest> expired) throws InterruptedException {
         lock.lock();
         try {
-            while (queue.isEmpty()) {
-                if (closed) {
+            PendingRequest head;
+            while (true) {
+                dropExpired(expired);
+                if (!queue.isEmpty() && takeInstance()) {
+                    head = queue.pollFirst();
+                    break;
+                }
+                if (queue.isEmpty() && closed) {
+                    queued = 0;
                     return null;
                 }
-                arrived.await();
+                changed.await();
             }
-            PendingRequest head = queue.pollFirst();
             List<PendingRequest> batch = new ArrayList<>();
             batch.add(head);
             if (settings.maxBatchSize() > 0) {
                 int rows = gather(head, batch, head.rows);
                 long deadline = head.enqueuedNanos + settings.maxQueueDelayNanos();
-                while (rows < targetRows(rows) && runningBatches > 0 && !closed) {
+                // This batch holds an instance already: another running means a second one is busy.
+                while (rows < targetRows(rows) && running.get() > 1 && !closed) {
                     long wait = deadline - System.nanoTime();
                     if (wait <= 0) {
                         break;
                     }
-                    arrived.awaitNanos(wait);
+                    changed.awaitNanos(wait);
+                    dropExpired(expired);
                     rows = gather(head, batch, rows);
                 }
             }
-            runningBatches++;
+            queued = queue.size();
             return batch;
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Takes the requests whose timeout has passed out of the queue. */
+    private void dropExpired(List<PendingRequest> expired) {
+        long now = System.nanoTime();
+        Iterator<PendingRequest> waiting = queue.iterator();
+        while (waiting.hasNext()) {
+            PendingRequest request = waiting.next();
+            if (now - request.deadlineNanos > 0) {
+                waiting.remove();
+                expired.add(request);
+            }
+        }
+        queued = queue.size();
     }
 
     /** Moves queued requests that can join {@code head}'s batch into it, oldest first; returns the rows gathered. */
@@ -183,32 +283,47 @@ public final class DynamicBatcher implements AutoCloseable {
         return settings.maxBatchSize();
     }
 
+    /**
+     * Runs a batch on an instance the caller holds, gives the instance back, then completes the batch's requests:
+     * what their callers do next (encoding and writing answers) does not keep the model from its next run.
+     */
     private void execute(List<PendingRequest> batch, InputArena arena) {
         long started = System.nanoTime();
         for (PendingRequest request : batch) {
             request.startedNanos = started;
         }
-
+        OnnxModel.Result result;
+        List<Map<String, Tensor>> outputs;
         try {
             PendingRequest head = batch.getFirst();
-            OnnxModel.Result result = batch.size() == 1
+            result = batch.size() == 1
                     ? model.run(head.inputs, head.outputs, arena)
                     : model.run(concatenate(batch, arena), head.outputs, arena);
             int rows = 0;
             for (PendingRequest request : batch) {
                 rows += request.rows;
             }
+            noteComputeTime(result.timing());
             listener.batchCompleted(rows, result.timing());
-            if (batch.size() == 1) {
-                head.complete(result.outputs(), result.timing());
-            } else {
-                split(batch, result, rows);
-            }
+            outputs = batch.size() == 1 ? List.of(result.outputs()) : split(batch, result, rows);
         } catch (RuntimeException | Error e) {
+            releaseInstance();
             for (PendingRequest request : batch) {
                 request.result.completeExceptionally(e);
             }
+            return;
         }
+        releaseInstance();
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).complete(outputs.get(i), result.timing());
+        }
+    }
+
+    /** An average over the last few executions, so that one slow run does not end running inline for long. */
+    private void noteComputeTime(OnnxModel.Timing timing) {
+        long nanos = timing.inputNanos() + timing.inferNanos() + timing.outputNanos();
+        long previous = recentComputeNanos;
+        recentComputeNanos = previous == Long.MAX_VALUE ? nanos : previous + (nanos - previous) / 8;
     }
 
     private static Map<String, Tensor> concatenate(List<PendingRequest> batch, InputArena arena) {
@@ -233,8 +348,8 @@ public final class DynamicBatcher implements AutoCloseable {
         return joined;
     }
 
-    /** Hands each request its rows of the batch's outputs. */
-    private static void split(List<PendingRequest> batch, OnnxModel.Result result, int totalRows) {
+    /** Each request's rows of the batch's outputs, in the batch's order. */
+    private static List<Map<String, Tensor>> split(List<PendingRequest> batch, OnnxModel.Result result, int totalRows) {
         List<Map<String, Tensor>> parts = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             parts.add(new LinkedHashMap<>());
@@ -262,9 +377,7 @@ public final class DynamicBatcher implements AutoCloseable {
                 }
             }
         }
-        for (int i = 0; i < batch.size(); i++) {
-            batch.get(i).complete(parts.get(i), result.timing());
-        }
+        return parts;
     }
 
     private static void splitBytes(
@@ -290,13 +403,13 @@ public final class DynamicBatcher implements AutoCloseable {
         lock.lock();
         try {
             closed = true;
-            arrived.signalAll();
+            changed.signalAll();
         } finally {
             lock.unlock();
         }
         for (Thread worker : workers) {
             try {
-                if (!worker.join(java.time.Duration.ofSeconds(30))) {
+                if (!worker.join(Duration.ofSeconds(30))) {
                     worker.interrupt();
                 }
             } catch (InterruptedException e) {
@@ -311,14 +424,21 @@ public final class DynamicBatcher implements AutoCloseable {
         final Set<String> outputs;
         final int rows;
         final long enqueuedNanos;
+        final Duration timeout;
+        /** When the client stops waiting; far in the future without a timeout. */
+        final long deadlineNanos;
+
         final CompletableFuture<Completion> result = new CompletableFuture<>();
         long startedNanos;
 
-        PendingRequest(Map<String, Tensor> inputs, Set<String> outputs, int rows, long enqueuedNanos) {
+        PendingRequest(
+                Map<String, Tensor> inputs, Set<String> outputs, int rows, long enqueuedNanos, Duration timeout) {
             this.inputs = inputs;
             this.outputs = outputs;
             this.rows = rows;
             this.enqueuedNanos = enqueuedNanos;
+            this.timeout = timeout;
+            this.deadlineNanos = enqueuedNanos + (timeout == null ? Long.MAX_VALUE / 2 : timeout.toNanos());
         }
 
         /** Requests batch together when they ask for the same outputs and agree on every dimension but the first. */

@@ -21,6 +21,7 @@ import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -30,6 +31,13 @@ final class ModelLoader {
     static final String PLATFORM = "onnxruntime_onnx";
     /** Triton's auto-completed max batch size is 4; edge batches of small models pay off up to a few more. */
     static final int DEFAULT_MAX_BATCH_SIZE = 8;
+
+    /**
+     * Runs expected to take no longer than this run on the thread that submits them when the model is idle (see
+     * {@link DynamicBatcher}): two thread wake-ups cost 20–50 µs on a small machine, and an event loop held this long
+     * delays its other connections by no more than a few such hand-offs would.
+     */
+    static final long INLINE_COMPUTE_NANOS = 200_000;
 
     private static final System.Logger LOG = System.getLogger(ModelLoader.class.getName());
 
@@ -58,17 +66,28 @@ final class ModelLoader {
                             applyOverrides(name, "output", onnx.outputs(), config.output()));
                     maxBatchSize = maxBatchSize(name, metadata, config);
                     ModelStatistics statistics = new ModelStatistics(name, version);
+                    // Warm-up runs are the loader's, not a client's: statistics and metrics count from the first
+                    // request served.
+                    AtomicBoolean serving = new AtomicBoolean();
+                    DynamicBatcher.Settings batching = batcherSettings(config, maxBatchSize);
                     DynamicBatcher batcher = new DynamicBatcher(
-                            "fogline-" + name + "-" + version,
-                            onnx,
-                            batcherSettings(config, maxBatchSize),
-                            (batchSize, timing) -> {
-                                statistics.batchExecuted(batchSize, timing);
-                                observer.batchExecuted(name, version, batchSize, timing);
+                            "fogline-" + name + "-" + version, onnx, batching, (batchSize, timing) -> {
+                                if (serving.get()) {
+                                    statistics.batchExecuted(batchSize, timing);
+                                    observer.batchExecuted(name, version, batchSize, timing);
+                                }
                             });
-                    ModelVersion loaded = new ModelVersion(version, metadata, onnx, batcher, statistics);
+                    ModelVersion loaded = new ModelVersion(
+                            version,
+                            metadata,
+                            onnx,
+                            batcher,
+                            statistics,
+                            ModelConfiguration.of(
+                                    name, metadata.inputs(), metadata.outputs(), maxBatchSize, config, batching));
                     versions.put(file.getKey(), loaded);
                     warmUp(name, loaded, config);
+                    serving.set(true);
                 } catch (RuntimeException e) {
                     if (!versions.containsKey(file.getKey())) {
                         onnx.close();
@@ -196,7 +215,8 @@ final class ModelLoader {
                 batching == null ? 0 : batching.maxQueueDelayMicroseconds() * 1000,
                 preferred,
                 batching == null ? 0 : batching.maxQueueSize(),
-                Math.max(1, config.instanceCountOrDefault()));
+                Math.max(1, config.instanceCountOrDefault()),
+                INLINE_COMPUTE_NANOS);
     }
 
     /**

@@ -127,7 +127,7 @@ public final class ModelManager implements AutoCloseable {
         synchronized (loadLocks.computeIfAbsent(name, key -> new Object())) {
             ServedModel model = served.remove(name);
             if (model == null) {
-                throw InferenceException.notFound(unknownModel(name));
+                throw unknownModel(name);
             }
             failures.put(name, UNLOADED);
             try {
@@ -188,6 +188,14 @@ public final class ModelManager implements AutoCloseable {
         }
     }
 
+    /**
+     * Returns when the model (the newest version, or {@code version}) serves; otherwise throws what every endpoint
+     * of the model answers: not found for a name or version the node does not serve, unavailable while it loads.
+     */
+    public void requireReady(String name, String version) {
+        require(name).resolve(version);
+    }
+
     /** The config a served model was loaded with; a reload replaces it with a new instance. */
     public ModelConfig config(String name) {
         return require(name).config();
@@ -195,6 +203,33 @@ public final class ModelManager implements AutoCloseable {
 
     public ModelMetadata metadata(String name, String version) {
         return require(name).resolve(version).metadata();
+    }
+
+    /** The configuration a model version serves with, as Triton's model configuration extension gives it. */
+    public ModelConfiguration configuration(String name, String version) {
+        return require(name).resolve(version).configuration();
+    }
+
+    /** Counts a request the response cache answered for a version, as Triton's statistics count cache hits. */
+    public void cacheHit(String name, String version, long lookupNanos) {
+        statisticsOf(name, version).cacheHit(lookupNanos);
+    }
+
+    /** Counts a lookup that missed and the insertion of the answer the model then computed. */
+    public void cacheMiss(String name, String version, long nanos) {
+        statisticsOf(name, version).cacheMiss(nanos);
+    }
+
+    private ModelStatistics statisticsOf(String name, String version) {
+        ServedModel model = served.get(name);
+        if (model == null) {
+            return new ModelStatistics(name, version); // unloaded since: nothing left to count into
+        }
+        try {
+            return model.resolve(version).statistics();
+        } catch (InferenceException e) {
+            return new ModelStatistics(name, version);
+        }
     }
 
     public int maxBatchSize(String name) {
@@ -254,19 +289,23 @@ public final class ModelManager implements AutoCloseable {
                 request.outputs().forEach(output -> outputNames.add(output.name()));
             }
             ModelVersion running = target;
-            return running.batcher().submit(inputs, outputNames, rows).handle((completion, failure) -> {
-                model.release();
-                long elapsed = System.nanoTime() - started;
-                if (failure != null) {
-                    running.statistics().requestFailed(elapsed);
-                    throw failure instanceof RuntimeException runtime
-                            ? runtime
-                            : InferenceException.internal(failure.toString(), failure);
-                }
-                running.statistics().requestSucceeded(rows, elapsed, completion.queueNanos(), completion.timing());
-                observer.requestCompleted(name, running.version(), completion.queueNanos(), completion.timing());
-                return respond(model, running, request, completion);
-            });
+            return running.batcher()
+                    .submit(inputs, outputNames, rows, request.timeout())
+                    .handle((completion, failure) -> {
+                        model.release();
+                        long elapsed = System.nanoTime() - started;
+                        if (failure != null) {
+                            running.statistics().requestFailed(elapsed);
+                            throw failure instanceof RuntimeException runtime
+                                    ? runtime
+                                    : InferenceException.internal(failure.toString(), failure);
+                        }
+                        running.statistics()
+                                .requestSucceeded(rows, elapsed, completion.queueNanos(), completion.timing());
+                        observer.requestCompleted(
+                                name, running.version(), completion.queueNanos(), completion.timing());
+                        return respond(model, running, request, completion);
+                    });
         } catch (RuntimeException e) {
             model.release();
             if (target != null) {
@@ -310,15 +349,27 @@ public final class ModelManager implements AutoCloseable {
     private ServedModel require(String name) {
         ServedModel model = served.get(name);
         if (model == null) {
-            throw InferenceException.notFound(unknownModel(name));
+            throw unknownModel(name);
         }
         return model;
     }
 
-    private String unknownModel(String name) {
-        return modelDirectories().contains(name)
-                ? "model '" + name + "' is not loaded"
-                : "unknown model '" + name + "'";
+    /**
+     * Why a model is not served, the one answer of every endpoint that names it: unavailable while it loads, for the
+     * first time, and otherwise not found, with the reason a failed load gave.
+     */
+    private InferenceException unknownModel(String name) {
+        if (loading.contains(name)) {
+            return InferenceException.unavailable("model '" + name + "' is loading", 1);
+        }
+        if (!modelDirectories().contains(name)) {
+            return InferenceException.notFound("unknown model '" + name + "'");
+        }
+        String failure = failures.get(name);
+        return InferenceException.notFound(
+                failure == null || failure.equals(UNLOADED)
+                        ? "model '" + name + "' is not loaded"
+                        : "model '" + name + "' failed to load: " + failure);
     }
 
     private Path modelDirectory(String name) {

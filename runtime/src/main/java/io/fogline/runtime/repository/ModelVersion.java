@@ -5,9 +5,14 @@ import io.fogline.runtime.batching.DynamicBatcher;
 import io.fogline.runtime.onnx.OnnxModel;
 import io.fogline.runtime.stats.ModelStatistics;
 
-/** One loaded version of a model: its session, its batcher and its statistics. */
+/** One loaded version of a model: its session, its batcher, its statistics and the configuration it serves with. */
 record ModelVersion(
-        String version, ModelMetadata metadata, OnnxModel onnx, DynamicBatcher batcher, ModelStatistics statistics)
+        String version,
+        ModelMetadata metadata,
+        OnnxModel onnx,
+        DynamicBatcher batcher,
+        ModelStatistics statistics,
+        ModelConfiguration configuration)
         implements AutoCloseable {
 
     @Override

@@ -17,13 +17,19 @@ public final class ModelStatistics {
     public record BatchStatistics(
             int batchSize, Duration computeInput, Duration computeInfer, Duration computeOutput) {}
 
+    /**
+     * As Triton counts them: {@code success} includes answers from the response cache, whose lookups
+     * {@code cacheHit} counts; {@code cacheMiss} counts the lookups and insertions of answers the model computed.
+     */
     public record InferenceStatistics(
             Duration success,
             Duration fail,
             Duration queue,
             Duration computeInput,
             Duration computeInfer,
-            Duration computeOutput) {}
+            Duration computeOutput,
+            Duration cacheHit,
+            Duration cacheMiss) {}
 
     /** @param lastInference milliseconds since the epoch of the last successful request, 0 before the first */
     public record Snapshot(
@@ -66,6 +72,8 @@ public final class ModelStatistics {
     private final Accumulator computeInput = new Accumulator();
     private final Accumulator computeInfer = new Accumulator();
     private final Accumulator computeOutput = new Accumulator();
+    private final Accumulator cacheHit = new Accumulator();
+    private final Accumulator cacheMiss = new Accumulator();
     private final Map<Integer, BatchAccumulators> batches = new ConcurrentHashMap<>();
 
     public ModelStatistics(String name, String version) {
@@ -81,6 +89,18 @@ public final class ModelStatistics {
         computeInput.add(timing.inputNanos());
         computeInfer.add(timing.inferNanos());
         computeOutput.add(timing.outputNanos());
+    }
+
+    /** A request the response cache answered, in {@code lookupNanos}, without running the model. */
+    public void cacheHit(long lookupNanos) {
+        lastInferenceMillis.set(System.currentTimeMillis());
+        success.add(lookupNanos);
+        cacheHit.add(lookupNanos);
+    }
+
+    /** A lookup that missed and the insertion of the computed answer, which together took {@code nanos}. */
+    public void cacheMiss(long nanos) {
+        cacheMiss.add(nanos);
     }
 
     public void requestFailed(long requestNanos) {
@@ -109,7 +129,9 @@ public final class ModelStatistics {
                         queue.snapshot(),
                         computeInput.snapshot(),
                         computeInfer.snapshot(),
-                        computeOutput.snapshot()),
+                        computeOutput.snapshot(),
+                        cacheHit.snapshot(),
+                        cacheMiss.snapshot()),
                 sorted.entrySet().stream()
                         .map(entry -> new BatchStatistics(
                                 entry.getKey(),

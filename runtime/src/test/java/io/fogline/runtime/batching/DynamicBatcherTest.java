@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -67,7 +68,7 @@ class DynamicBatcherTest {
     void requestsThatWaitTogetherRunAsOneBatchAndEachGetsItsOwnRows() throws Exception {
         GatedListener listener = new GatedListener();
         try (DynamicBatcher batcher =
-                new DynamicBatcher("test", mlp, new DynamicBatcher.Settings(8, 0, new int[0], 0, 1), listener)) {
+                new DynamicBatcher("test", mlp, new DynamicBatcher.Settings(8, 0, new int[0], 0, 1, 0), listener)) {
             CompletableFuture<DynamicBatcher.Completion> first = batcher.submit(row(0), OUTPUTS, 1);
             assertThat(listener.inFirstBatch.await(10, TimeUnit.SECONDS)).isTrue();
             List<CompletableFuture<DynamicBatcher.Completion>> queued = new ArrayList<>();
@@ -96,7 +97,7 @@ class DynamicBatcherTest {
     void aBatchNeverExceedsTheMaxBatchSize() throws Exception {
         GatedListener listener = new GatedListener();
         try (DynamicBatcher batcher =
-                new DynamicBatcher("test", mlp, new DynamicBatcher.Settings(4, 0, new int[0], 0, 1), listener)) {
+                new DynamicBatcher("test", mlp, new DynamicBatcher.Settings(4, 0, new int[0], 0, 1, 0), listener)) {
             CompletableFuture<DynamicBatcher.Completion> first = batcher.submit(row(0), OUTPUTS, 1);
             assertThat(listener.inFirstBatch.await(10, TimeUnit.SECONDS)).isTrue();
             List<CompletableFuture<DynamicBatcher.Completion>> queued = new ArrayList<>();
@@ -115,7 +116,7 @@ class DynamicBatcherTest {
         try (OnnxModel add = OnnxModel.load(TinyModels.add(directory.resolve("add.onnx")), 1)) {
             GatedListener listener = new GatedListener();
             try (DynamicBatcher batcher =
-                    new DynamicBatcher("test", add, new DynamicBatcher.Settings(8, 0, new int[0], 0, 1), listener)) {
+                    new DynamicBatcher("test", add, new DynamicBatcher.Settings(8, 0, new int[0], 0, 1, 0), listener)) {
                 Set<String> sum = Set.of("sum");
                 CompletableFuture<DynamicBatcher.Completion> first = batcher.submit(pair(2), sum, 1);
                 assertThat(listener.inFirstBatch.await(10, TimeUnit.SECONDS)).isTrue();
@@ -154,7 +155,7 @@ class DynamicBatcherTest {
         try (DynamicBatcher batcher = new DynamicBatcher(
                 "test",
                 mlp,
-                new DynamicBatcher.Settings(8, oneHour, new int[] {8}, 0, 1),
+                new DynamicBatcher.Settings(8, oneHour, new int[] {8}, 0, 1, 0),
                 (size, timing) -> sizes.add(size))) {
             // With an hour of queue delay, only the idle-queue rule lets this finish.
             batcher.submit(row(1), OUTPUTS, 1).get(30, TimeUnit.SECONDS);
@@ -167,7 +168,7 @@ class DynamicBatcherTest {
     void aFullQueueRefusesWithRetryAfter() throws Exception {
         GatedListener listener = new GatedListener();
         try (DynamicBatcher batcher =
-                new DynamicBatcher("test", mlp, new DynamicBatcher.Settings(8, 0, new int[0], 2, 1), listener)) {
+                new DynamicBatcher("test", mlp, new DynamicBatcher.Settings(8, 0, new int[0], 2, 1, 0), listener)) {
             CompletableFuture<DynamicBatcher.Completion> running = batcher.submit(row(0), OUTPUTS, 1);
             assertThat(listener.inFirstBatch.await(10, TimeUnit.SECONDS)).isTrue();
             CompletableFuture<DynamicBatcher.Completion> second = batcher.submit(row(1), OUTPUTS, 1);
@@ -191,7 +192,7 @@ class DynamicBatcherTest {
     @Test
     void closingFinishesQueuedRequestsAndRefusesNewOnes() throws Exception {
         DynamicBatcher batcher = new DynamicBatcher(
-                "test", mlp, new DynamicBatcher.Settings(8, 0, new int[0], 0, 2), (size, timing) -> {});
+                "test", mlp, new DynamicBatcher.Settings(8, 0, new int[0], 0, 2, 0), (size, timing) -> {});
         List<CompletableFuture<DynamicBatcher.Completion>> submitted = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             submitted.add(batcher.submit(row(i), OUTPUTS, 1));
@@ -201,5 +202,105 @@ class DynamicBatcherTest {
             assertThat(request.get(10, TimeUnit.SECONDS).outputs()).containsKey("probabilities");
         }
         assertThatThrownBy(() -> batcher.submit(row(0), OUTPUTS, 1)).hasMessage("the model is being unloaded");
+    }
+
+    /** Records the thread that ran each batch. */
+    private static final class ThreadRecorder implements DynamicBatcher.BatchListener {
+        final List<String> threads = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void batchCompleted(int batchSize, OnnxModel.Timing timing) {
+            threads.add(Thread.currentThread().getName());
+        }
+    }
+
+    @Test
+    void aLoneRequestOnACheapIdleModelRunsOnTheSubmittingThreadOnceItsCostIsKnown() throws Exception {
+        ThreadRecorder recorder = new ThreadRecorder();
+        long oneSecond = TimeUnit.SECONDS.toNanos(1);
+        try (DynamicBatcher batcher = new DynamicBatcher(
+                "worker", mlp, new DynamicBatcher.Settings(8, 0, new int[0], 0, 1, oneSecond), recorder)) {
+            // The first run's cost is unknown: it goes to a worker, which measures it.
+            batcher.submit(row(1), OUTPUTS, 1).get(10, TimeUnit.SECONDS);
+            CompletableFuture<DynamicBatcher.Completion> second = batcher.submit(row(2), OUTPUTS, 1);
+            assertThat(second).isDone();
+            assertThat(second.get().queueNanos()).isLessThan(oneSecond);
+        }
+        assertThat(recorder.threads)
+                .containsExactly("worker-0", Thread.currentThread().getName());
+    }
+
+    @Test
+    void aModelSlowerThanTheInlineLimitAlwaysRunsOnItsWorkers() throws Exception {
+        ThreadRecorder recorder = new ThreadRecorder();
+        try (DynamicBatcher batcher =
+                new DynamicBatcher("worker", mlp, new DynamicBatcher.Settings(8, 0, new int[0], 0, 1, 1), recorder)) {
+            for (int i = 0; i < 3; i++) {
+                batcher.submit(row(i), OUTPUTS, 1).get(10, TimeUnit.SECONDS);
+            }
+        }
+        assertThat(recorder.threads).containsExactly("worker-0", "worker-0", "worker-0");
+    }
+
+    @Test
+    void aCheapRequestQueuesWhileEveryInstanceIsBusyAndJoinsTheNextBatch() throws Exception {
+        GatedListener gate = new GatedListener();
+        ThreadRecorder recorder = new ThreadRecorder();
+        AtomicBoolean gated = new AtomicBoolean();
+        DynamicBatcher.BatchListener listener = (size, timing) -> {
+            recorder.batchCompleted(size, timing);
+            if (gated.get()) {
+                gate.batchCompleted(size, timing);
+            }
+        };
+        long oneSecond = TimeUnit.SECONDS.toNanos(1);
+        try (DynamicBatcher batcher = new DynamicBatcher(
+                "worker", mlp, new DynamicBatcher.Settings(8, 0, new int[0], 0, 1, oneSecond), listener)) {
+            batcher.submit(row(0), OUTPUTS, 1).get(10, TimeUnit.SECONDS);
+            gated.set(true);
+            // Runs inline on another thread and holds the only instance until released.
+            CompletableFuture<DynamicBatcher.Completion> holder = CompletableFuture.supplyAsync(
+                            () -> batcher.submit(row(1), OUTPUTS, 1),
+                            runnable -> Thread.ofPlatform().name("holder").start(runnable))
+                    .thenCompose(future -> future);
+            assertThat(gate.inFirstBatch.await(10, TimeUnit.SECONDS)).isTrue();
+            gated.set(false);
+            CompletableFuture<DynamicBatcher.Completion> second = batcher.submit(row(2), OUTPUTS, 1);
+            CompletableFuture<DynamicBatcher.Completion> third = batcher.submit(row(3), OUTPUTS, 1);
+            assertThat(second).isNotDone();
+            assertThat(batcher.queueDepth()).isEqualTo(2);
+            gate.release.countDown();
+            holder.get(10, TimeUnit.SECONDS);
+            second.get(10, TimeUnit.SECONDS);
+            third.get(10, TimeUnit.SECONDS);
+        }
+        assertThat(recorder.threads).containsExactly("worker-0", "holder", "worker-0");
+        assertThat(gate.batchSizes).containsExactly(1);
+    }
+
+    @Test
+    void aRequestWhoseTimeoutPassesInTheQueueFailsInsteadOfRunning() throws Exception {
+        GatedListener listener = new GatedListener();
+        try (DynamicBatcher batcher =
+                new DynamicBatcher("test", mlp, new DynamicBatcher.Settings(8, 0, new int[0], 0, 1, 0), listener)) {
+            CompletableFuture<DynamicBatcher.Completion> running = batcher.submit(row(0), OUTPUTS, 1);
+            assertThat(listener.inFirstBatch.await(10, TimeUnit.SECONDS)).isTrue();
+            CompletableFuture<DynamicBatcher.Completion> hurried =
+                    batcher.submit(row(1), OUTPUTS, 1, java.time.Duration.ofMillis(1));
+            CompletableFuture<DynamicBatcher.Completion> patient =
+                    batcher.submit(row(2), OUTPUTS, 1, java.time.Duration.ofMinutes(1));
+            Thread.sleep(20);
+            listener.release.countDown();
+
+            running.get(10, TimeUnit.SECONDS);
+            assertThat(patient.get(10, TimeUnit.SECONDS).outputs()).containsKey("probabilities");
+            assertThatThrownBy(() -> hurried.get(10, TimeUnit.SECONDS))
+                    .cause()
+                    .isInstanceOf(InferenceException.class)
+                    .hasMessage("the request's timeout of 1000 µs passed while it waited for the model")
+                    .satisfies(e ->
+                            assertThat(((InferenceException) e).kind()).isEqualTo(InferenceException.Kind.UNAVAILABLE));
+        }
+        assertThat(listener.batchSizes).containsExactly(1, 1);
     }
 }

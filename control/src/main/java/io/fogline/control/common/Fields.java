@@ -1,24 +1,22 @@
-package io.fogline.control;
+package io.fogline.control.common;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fogline.core.device.Names;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /** Reads the fields of a request body, refusing each bad one with a message that names it. */
 public final class Fields {
-
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     private Fields() {}
 
     public static String requiredText(JsonNode body, String field) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {
-            throw ApiException.badRequest("'" + field + "' is required");
+            throw ControlException.invalid("'" + field + "' is required");
         }
         if (!value.isTextual() || value.asText().isEmpty()) {
-            throw ApiException.badRequest("'" + field + "' must be a non-empty string");
+            throw ControlException.invalid("'" + field + "' must be a non-empty string");
         }
         return value.asText();
     }
@@ -29,7 +27,7 @@ public final class Fields {
             return null;
         }
         if (!value.isTextual()) {
-            throw ApiException.badRequest("'" + field + "' must be a string");
+            throw ControlException.invalid("'" + field + "' must be a string");
         }
         return value.asText();
     }
@@ -37,10 +35,10 @@ public final class Fields {
     public static long requiredLong(JsonNode body, String field) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {
-            throw ApiException.badRequest("'" + field + "' is required");
+            throw ControlException.invalid("'" + field + "' is required");
         }
         if (!value.canConvertToExactIntegral() || !value.canConvertToLong()) {
-            throw ApiException.badRequest("'" + field + "' must be an integer");
+            throw ControlException.invalid("'" + field + "' must be an integer");
         }
         return value.asLong();
     }
@@ -52,11 +50,11 @@ public final class Fields {
 
     /** A name of a device, group, label or model: letters, digits, '.', '_', '-', at most 128 characters. */
     public static String name(String value, String field) {
-        if (value != null && !NAME.matcher(value).matches()) {
-            throw ApiException.badRequest(
-                    "'" + field + "' must be 1 to 128 letters, digits, '.', '_' or '-', got '" + value + "'");
+        try {
+            return Names.checkName(value, field);
+        } catch (IllegalArgumentException e) {
+            throw ControlException.invalid(e.getMessage());
         }
-        return value;
     }
 
     /** An object of string labels; absent is empty. */
@@ -67,11 +65,11 @@ public final class Fields {
             return labels;
         }
         if (!value.isObject()) {
-            throw ApiException.badRequest("'" + field + "' must be an object of strings");
+            throw ControlException.invalid("'" + field + "' must be an object of strings");
         }
         for (Map.Entry<String, JsonNode> label : value.properties()) {
             if (!label.getValue().isTextual()) {
-                throw ApiException.badRequest("'" + field + "." + label.getKey() + "' must be a string");
+                throw ControlException.invalid("'" + field + "." + label.getKey() + "' must be a string");
             }
             labels.put(name(label.getKey(), field + " key"), label.getValue().asText());
         }

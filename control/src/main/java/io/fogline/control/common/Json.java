@@ -1,4 +1,4 @@
-package io.fogline.control;
+package io.fogline.control.common;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -32,11 +32,11 @@ public final class Json {
         try {
             JsonNode node = MAPPER.readTree(body);
             if (node == null || node.isMissingNode()) {
-                throw ApiException.badRequest("body: expected a JSON object, got nothing");
+                throw ControlException.invalid("body: expected a JSON object, got nothing");
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("body: malformed JSON: " + e.getOriginalMessage());
+            throw ControlException.invalid("body: malformed JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -54,7 +54,7 @@ public final class Json {
         try {
             return MAPPER.treeToValue(node, type);
         } catch (IOException | IllegalArgumentException e) {
-            throw ApiException.badRequest(
+            throw ControlException.invalid(
                     what + ": " + e.getMessage().lines().findFirst().orElse(""));
         }
     }

@@ -1,0 +1,35 @@
+package io.fogline.core.device;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The answer to a device's poll: what it should run, and how long to wait before asking again.
+ *
+ * @param models at most one entry per model; a model absent is left as it runs
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record DesiredState(long pollIntervalSeconds, List<DesiredModel> models) {
+
+    public DesiredState {
+        Names.atLeastOne(pollIntervalSeconds, "poll_interval_seconds");
+        models = List.copyOf(Names.required(models, "models"));
+        Set<String> seen = new HashSet<>();
+        for (DesiredModel model : models) {
+            if (!seen.add(model.model())) {
+                throw new IllegalArgumentException("'models' lists model '" + model.model() + "' twice");
+            }
+        }
+    }
+
+    @JsonCreator
+    static DesiredState read(
+            @JsonProperty("poll_interval_seconds") Long pollIntervalSeconds,
+            @JsonProperty("models") List<DesiredModel> models) {
+        return new DesiredState(Names.required(pollIntervalSeconds, "poll_interval_seconds"), models);
+    }
+}
