@@ -155,6 +155,12 @@ final class FederatedBenchCommand implements Callable<Integer> {
     Path report;
 
     @Option(
+            names = "--section",
+            defaultValue = FederatedOptions.DEFAULT_SECTION,
+            description = "Title of the report's section this run rewrites (default ${DEFAULT-VALUE}).")
+    String section;
+
+    @Option(
             names = "--chart",
             defaultValue = "docs/federated.png",
             description = "PNG to draw (default ${DEFAULT-VALUE}).")
@@ -196,6 +202,7 @@ final class FederatedBenchCommand implements Callable<Integer> {
                     memoryUpdates,
                     work,
                     report,
+                    section,
                     chart);
             FederatedBenchmark.validate(options);
         } catch (IllegalArgumentException e) {

@@ -3,6 +3,7 @@ package io.fogline.federated;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.Arrays;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +37,7 @@ class RdpAccountantTest {
     void pureDpConvertsAsComputedByHand() {
         // dp_accounting: orders 2..32, RDP 1.1 at each, δ = 1e-5: ε = 1.32783806176 at order 32.
         double[] rdp = new double[TWO_TO_32.length];
-        java.util.Arrays.fill(rdp, 1.1);
+        Arrays.fill(rdp, 1.1);
 
         RdpAccountant.Spent spent = RdpAccountant.epsilon(TWO_TO_32, rdp, 1e-5);
 

@@ -6,6 +6,7 @@ import io.fogline.core.federated.ModelUpdate;
 import io.fogline.core.federated.UpdateCodec;
 import io.fogline.core.federated.UpdateEncoding;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -83,7 +84,7 @@ class RoundIntakeTest {
         byte[] truncated = body(update("job-7", 3, 5, good));
         assertRefused(
                 "a",
-                java.util.Arrays.copyOf(truncated, truncated.length - 1),
+                Arrays.copyOf(truncated, truncated.length - 1),
                 Refusal.MALFORMED,
                 "the body ends at byte " + (truncated.length - 1) + " but FP32 delta at byte " + (truncated.length - 16)
                         + " need 16");

@@ -1,6 +1,7 @@
 package io.fogline.federated;
 
 import io.fogline.core.federated.ModelUpdate;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -19,7 +20,7 @@ final class Updates {
 
     static InMemoryUpdates of(float[][] deltas) {
         long[] counts = new long[deltas.length];
-        java.util.Arrays.fill(counts, 1);
+        Arrays.fill(counts, 1);
         return of(deltas, counts);
     }
 

@@ -15,7 +15,8 @@ import java.util.List;
  * @param custom the runs of the {@code custom} scenario
  * @param memoryUpdates how many updates the memory scenario aggregates
  * @param work where per-round CSV files and the memory scenario's stored updates go
- * @param report the markdown file whose "Federated learning (issue 13)" section is rewritten after every run
+ * @param report the markdown file whose section is rewritten after every run
+ * @param section the section's title, so that runs of other settings can stand beside each other
  * @param chart the PNG the accuracy per round is drawn into, after every run
  */
 public record FederatedOptions(
@@ -28,7 +29,10 @@ public record FederatedOptions(
         int memoryUpdates,
         Path work,
         Path report,
+        String section,
         Path chart) {
+
+    public static final String DEFAULT_SECTION = "Federated learning (issue 13)";
 
     public static final List<String> SCENARIOS = List.of(
             "central",
@@ -47,6 +51,9 @@ public record FederatedOptions(
 
     public FederatedOptions {
         scenarios = List.copyOf(scenarios);
+        if (section.isBlank() || section.contains("\n")) {
+            throw new IllegalArgumentException("a section title is one line of text");
+        }
         for (String scenario : scenarios) {
             if (!SCENARIOS.contains(scenario)) {
                 throw new IllegalArgumentException(

@@ -12,23 +12,23 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Writes what a run measured so far as the "Federated learning (issue 13)" section of docs/benchmarks.md, replacing
- * the section of an earlier run; rewritten after every finished run, so an interrupted benchmark keeps its rows.
+ * Writes what a run measured so far as its section of docs/benchmarks.md ("Federated learning (issue 13)" unless
+ * named otherwise), replacing the section of an earlier run; rewritten after every finished run, so an interrupted
+ * benchmark keeps its rows.
  */
 final class FederatedReport {
-
-    static final String SECTION = "## Federated learning (issue 13)";
 
     private FederatedReport() {}
 
     static void write(FederatedOptions options, FederatedBenchmark.Results results) throws IOException {
-        ReportSection.write(options.report(), SECTION, section(options, results));
+        String heading = "## " + options.section();
+        ReportSection.write(options.report(), heading, section(heading, options, results));
     }
 
-    private static String section(FederatedOptions options, FederatedBenchmark.Results results) {
+    private static String section(String heading, FederatedOptions options, FederatedBenchmark.Results results) {
         FederatedSimulation.Setup setup = options.setup();
         List<String> lines = new ArrayList<>();
-        lines.add(SECTION);
+        lines.add(heading);
         lines.add("");
         lines.add(String.format(
                 Locale.ROOT,

@@ -13,19 +13,19 @@ record Strategy(String text, AggregationPlan plan, double proximalMu) {
 
     static Strategy parse(String text) {
         String trimmed = text.trim().toLowerCase(Locale.ROOT);
-        if (trimmed.startsWith("fedprox:")) {
-            try {
-                double mu = Double.parseDouble(trimmed.substring("fedprox:".length()));
-                if (mu > 0) {
-                    return new Strategy(trimmed, AggregationPlan.of(new FedAvg()), mu);
-                }
-            } catch (NumberFormatException e) {
-                // Falls through to the message.
-            }
-            throw new IllegalArgumentException(
-                    "unknown strategy '" + text + "': FedProx takes a positive μ, e.g." + " fedprox:0.01");
+        if (!trimmed.startsWith("fedprox:")) {
+            return new Strategy(trimmed, AggregationPlan.parse(trimmed), 0);
         }
-        return new Strategy(trimmed, AggregationPlan.parse(trimmed), 0);
+        try {
+            double mu = Double.parseDouble(trimmed.substring("fedprox:".length()));
+            if (mu > 0) {
+                return new Strategy(trimmed, AggregationPlan.of(new FedAvg()), mu);
+            }
+        } catch (NumberFormatException e) {
+            // Falls through to the message.
+        }
+        throw new IllegalArgumentException(
+                "unknown strategy '" + text + "': FedProx takes a positive μ, e.g. fedprox:0.01");
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.fogline.learn.federated;
 import io.fogline.core.federated.ModelUpdate;
 import io.fogline.core.federated.UpdateCodec;
 import io.fogline.core.federated.UpdateEncoding;
+import java.util.Arrays;
 
 /**
  * Encodes a client's updates for upload and keeps what a lossy encoding dropped (the residual) to add to the next
@@ -37,7 +38,7 @@ public final class ErrorFeedback {
                 new ModelUpdate(update.job(), update.round(), update.exampleCount(), update.metrics(), compensated),
                 encoding);
         if (encoding instanceof UpdateEncoding.Fp32) {
-            java.util.Arrays.fill(residual, 0f);
+            Arrays.fill(residual, 0f);
             return body;
         }
         float[] sent = UpdateCodec.decode(body, body.length, delta.length).delta();

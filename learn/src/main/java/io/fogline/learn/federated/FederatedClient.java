@@ -4,7 +4,6 @@ import io.fogline.core.federated.ModelUpdate;
 import io.fogline.learn.data.Dataset;
 import io.fogline.learn.model.Network;
 import io.fogline.learn.train.EpochReport;
-import io.fogline.learn.train.ParameterPenalty;
 import io.fogline.learn.train.Trainer;
 import io.fogline.learn.train.TrainingListener;
 import io.fogline.learn.train.TrainingResult;
@@ -34,10 +33,11 @@ public final class FederatedClient {
             throw new IllegalArgumentException("a client needs examples to train on");
         }
         network.loadParameterVector(global);
-        ParameterPenalty penalty =
-                config.proximalMu() > 0 ? new ProximalTerm(config.proximalMu(), global) : ParameterPenalty.NONE;
-        TrainingResult result =
-                new Trainer(config.training(seed), penalty).fit(network, local, local.head(0), TrainingListener.SILENT);
+        Trainer trainer = new Trainer(config.training(seed));
+        if (config.proximalMu() > 0) {
+            trainer = trainer.withPenalty(new ProximalTerm(config.proximalMu(), global));
+        }
+        TrainingResult result = trainer.fit(network, local, local.head(0), TrainingListener.SILENT);
         float[] delta = network.parameterVector();
         for (int k = 0; k < delta.length; k++) {
             delta[k] -= global[k];

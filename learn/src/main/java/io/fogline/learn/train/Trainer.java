@@ -24,11 +24,7 @@ public final class Trainer {
     private final Augmentation augmentation;
 
     public Trainer(TrainingConfig config) {
-        this(config, ParameterPenalty.NONE);
-    }
-
-    public Trainer(TrainingConfig config, ParameterPenalty penalty) {
-        this(config, penalty, Loss.CROSS_ENTROPY, Augmentation.NONE);
+        this(config, ParameterPenalty.NONE, Loss.CROSS_ENTROPY, Augmentation.NONE);
     }
 
     private Trainer(TrainingConfig config, ParameterPenalty penalty, Loss loss, Augmentation augmentation) {
@@ -44,6 +40,11 @@ public final class Trainer {
 
     public Trainer withAugmentation(Augmentation newAugmentation) {
         return new Trainer(config, penalty, loss, newAugmentation);
+    }
+
+    /** Adds {@code newPenalty} to the loss. */
+    public Trainer withPenalty(ParameterPenalty newPenalty) {
+        return new Trainer(config, newPenalty, loss, augmentation);
     }
 
     /**
