@@ -1,6 +1,7 @@
 package io.fogline.optimize;
 
 import ai.onnxruntime.OrtException;
+import io.fogline.optimize.quantize.CalibrationMethod;
 import io.fogline.optimize.quantize.QuantizationMode;
 import io.fogline.optimize.quantize.QuantizationOptions;
 import io.fogline.optimize.quantize.QuantizationResult;
@@ -8,6 +9,7 @@ import io.fogline.optimize.quantize.Quantizer;
 import io.fogline.optimize.report.LatencySettings;
 import io.fogline.optimize.report.QuantizationReport;
 import io.fogline.optimize.report.QuantizationReporter;
+import io.fogline.optimize.report.StepChain;
 import io.fogline.optimize.samples.NpySamples;
 import io.fogline.optimize.samples.SampleSet;
 import io.fogline.optimize.samples.SyntheticSamples;
@@ -19,8 +21,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * {@code fogline optimize quantize}: quantizes a model to INT8, measures the result against the original and writes
- * the report as JSON beside the quantized model.
+ * {@code fogline optimize quantize}: quantizes a model to INT8, measures the result against the original (and every
+ * earlier step recorded beside it) and writes the report as JSON beside the quantized model.
  */
 public final class QuantizeJob {
 
@@ -33,6 +35,7 @@ public final class QuantizeJob {
      * @param mode dynamic or static activation quantization
      * @param perChannel one weight scale per output channel rather than per tensor
      * @param calibration a directory of {@code <input name>.npy} files (see {@link NpySamples}); required for static
+     * @param calibrationMethod how static mode turns the calibration samples into ranges
      * @param evaluation samples to measure latency and quality on, labelled with {@code labels.npy} for accuracy;
      *     defaults to the calibration samples, then to random inputs
      * @param latency how latency is measured
@@ -44,6 +47,7 @@ public final class QuantizeJob {
             QuantizationMode mode,
             boolean perChannel,
             Optional<Path> calibration,
+            CalibrationMethod calibrationMethod,
             Optional<Path> evaluation,
             LatencySettings latency,
             Optional<Path> reportJson) {
@@ -55,23 +59,57 @@ public final class QuantizeJob {
                     mode,
                     true,
                     Optional.empty(),
+                    CalibrationMethod.MIN_MAX,
                     Optional.empty(),
                     LatencySettings.defaults(),
                     Optional.empty());
         }
 
+        public Options withInput(Path model) {
+            return new Options(
+                    model, output, mode, perChannel, calibration, calibrationMethod, evaluation, latency, reportJson);
+        }
+
         public Options withCalibration(Path directory) {
             return new Options(
-                    input, output, mode, perChannel, Optional.of(directory), evaluation, latency, reportJson);
+                    input,
+                    output,
+                    mode,
+                    perChannel,
+                    Optional.of(directory),
+                    calibrationMethod,
+                    evaluation,
+                    latency,
+                    reportJson);
+        }
+
+        public Options withCalibrationMethod(CalibrationMethod method) {
+            return new Options(input, output, mode, perChannel, calibration, method, evaluation, latency, reportJson);
         }
 
         public Options withEvaluation(Path directory) {
             return new Options(
-                    input, output, mode, perChannel, calibration, Optional.of(directory), latency, reportJson);
+                    input,
+                    output,
+                    mode,
+                    perChannel,
+                    calibration,
+                    calibrationMethod,
+                    Optional.of(directory),
+                    latency,
+                    reportJson);
+        }
+
+        /** How the report names the quantization: the mode, and for static mode a calibration other than min-max. */
+        public String label() {
+            String name = mode.name().toLowerCase(Locale.ROOT);
+            return mode == QuantizationMode.STATIC && !(calibrationMethod instanceof CalibrationMethod.MinMax)
+                    ? name + " " + calibrationMethod.describe()
+                    : name;
         }
 
         public Path reportFile() {
-            return reportJson.orElse(output.resolveSibling(output.getFileName() + ".report.json"));
+            return reportJson.orElse(StepChain.reportFile(output));
         }
     }
 
@@ -84,7 +122,8 @@ public final class QuantizeJob {
         if (options.mode() == QuantizationMode.STATIC && calibration.isEmpty()) {
             throw new IllegalArgumentException("static quantization needs --calibration DIR");
         }
-        QuantizationOptions quantization = new QuantizationOptions(options.mode(), options.perChannel(), calibration);
+        QuantizationOptions quantization =
+                new QuantizationOptions(options.mode(), options.perChannel(), calibration, options.calibrationMethod());
         QuantizationResult result = Quantizer.quantize(options.input(), options.output(), quantization);
         SampleSet evaluation;
         if (options.evaluation().isPresent()) {
@@ -95,9 +134,9 @@ public final class QuantizeJob {
             evaluation = SyntheticSamples.forModel(options.input(), SYNTHETIC_SAMPLES, 1);
         }
         QuantizationReport report = QuantizationReporter.measure(
-                options.input(),
+                StepChain.leadingTo(options.input(), "fp32"),
                 options.output(),
-                options.mode().name().toLowerCase(Locale.ROOT),
+                options.label(),
                 result.outcomes(),
                 evaluation,
                 options.latency());

@@ -22,27 +22,23 @@ import java.nio.file.Path;
 public final class DistillJob {
 
     /**
-     * @param teacher answers for the training examples
+     * @param distillation the teacher, the temperature and the weight of its answers against the labels
      * @param train the labelled examples to learn from; a share is held out for validation
      * @param test examples to measure teacher and student on
      * @param student the student's architecture
      * @param training epochs, optimizer and seed
      * @param augmentation applied to the student's images (the teacher's answers are for the originals)
-     * @param temperature softens the teacher's answers; see {@link DistillationLoss}
-     * @param softWeight the share of the loss that follows the teacher; the rest follows the labels
      * @param validationFraction held out of {@code train} to report validation accuracy per epoch
      * @param output the ONNX file to write
      * @param info the name, labels and description written into it
      */
     public record Options(
-            Teacher teacher,
+            Distillation distillation,
             Dataset train,
             Dataset test,
             ModelSpec student,
             TrainingConfig training,
             Augmentation augmentation,
-            double temperature,
-            double softWeight,
             double validationFraction,
             Path output,
             ExportInfo info) {}
@@ -62,33 +58,21 @@ public final class DistillJob {
                 options.validationFraction(),
                 options.training().seed());
         Dataset train = split.train();
-        DistillationLoss loss = new DistillationLoss(
-                answers(options.teacher(), train), train.classCount(), options.temperature(), options.softWeight());
         Network student = options.student()
                 .build(
                         train.sampleShape(),
                         train.classCount(),
                         options.training().seed());
         TrainingResult training = new Trainer(options.training())
-                .withLoss(loss)
+                .withLoss(options.distillation().lossFor(train))
                 .withAugmentation(options.augmentation())
                 .fit(student, train, split.validation(), listener);
         double teacherAccuracy = Evaluation.accuracy(
-                answers(options.teacher(), options.test()),
+                options.distillation().answers(options.test()),
                 options.test().labels(),
                 options.test().classCount());
         double studentAccuracy = Evaluation.accuracy(student, options.test());
         OnnxExporter.write(student, options.info(), options.output());
         return new Result(student, training, teacherAccuracy, studentAccuracy);
-    }
-
-    /** The teacher's answers, checked to be one row of probabilities per example. */
-    static float[] answers(Teacher teacher, Dataset examples) throws IOException {
-        float[] probabilities = teacher.probabilities(examples);
-        if (probabilities.length != examples.size() * examples.classCount()) {
-            throw new IllegalArgumentException("the teacher gave " + probabilities.length + " values for "
-                    + examples.size() + " examples of " + examples.classCount() + " classes");
-        }
-        return probabilities;
     }
 }

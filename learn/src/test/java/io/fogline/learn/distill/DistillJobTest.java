@@ -39,14 +39,12 @@ class DistillJobTest {
 
         DistillJob.Result result = DistillJob.run(
                 new DistillJob.Options(
-                        Teacher.of(teacher),
+                        new Distillation(Teacher.of(teacher), 2, 1),
                         scrambled,
                         test,
                         ModelSpec.parse("mlp:32"),
                         TrainingConfig.adam(3, 2),
                         Augmentation.NONE,
-                        2,
-                        1,
                         0.1,
                         output,
                         new ExportInfo("student", FashionMnist.CLASS_NAMES, "distilled")),

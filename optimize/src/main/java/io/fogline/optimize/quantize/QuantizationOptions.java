@@ -7,13 +7,26 @@ import java.util.Optional;
  * @param mode dynamic or static activation quantization
  * @param perChannel one weight scale per output channel (more accurate, same size) instead of one per tensor
  * @param calibration the samples static quantization takes activation ranges from; empty for dynamic
+ * @param calibrationMethod how those samples become ranges
  */
-public record QuantizationOptions(QuantizationMode mode, boolean perChannel, Optional<SampleSet> calibration) {
+public record QuantizationOptions(
+        QuantizationMode mode,
+        boolean perChannel,
+        Optional<SampleSet> calibration,
+        CalibrationMethod calibrationMethod) {
 
     public QuantizationOptions {
         if (mode == QuantizationMode.STATIC && calibration.isEmpty()) {
             throw new IllegalArgumentException("static quantization needs calibration samples");
         }
+    }
+
+    public QuantizationOptions(QuantizationMode mode, boolean perChannel, Optional<SampleSet> calibration) {
+        this(mode, perChannel, calibration, CalibrationMethod.MIN_MAX);
+    }
+
+    public QuantizationOptions withCalibrationMethod(CalibrationMethod method) {
+        return new QuantizationOptions(mode, perChannel, calibration, method);
     }
 
     public static QuantizationOptions dynamic() {

@@ -46,7 +46,8 @@ public final class Quantizer {
                                 Calibrator.ranges(
                                         model,
                                         calibrationTargets(edit),
-                                        options.calibration().orElseThrow()));
+                                        options.calibration().orElseThrow(),
+                                        options.calibrationMethod()));
                 };
         MatMulQuantizer matMuls = new MatMulQuantizer(edit, options.perChannel(), weights, activations);
         ConvQuantizer convolutions = new ConvQuantizer(edit, options.perChannel(), weights, activations);

@@ -21,18 +21,19 @@ public final class QualityProbe {
         }
     }
 
+    /** The share of the labelled samples one model gets right. */
+    static double accuracy(ModelSession session, SampleSet samples) throws OrtException {
+        int[] labels = samples.labels();
+        int right = 0;
+        for (int s = 0; s < samples.size(); s++) {
+            right += argmax(session.run(samples.samples().get(s)).values()) == labels[s] ? 1 : 0;
+        }
+        return (double) right / samples.size();
+    }
+
     private static Quality.Accuracy accuracy(ModelSession before, ModelSession after, SampleSet samples)
             throws OrtException {
-        int[] labels = samples.labels();
-        int rightBefore = 0;
-        int rightAfter = 0;
-        for (int s = 0; s < samples.size(); s++) {
-            Sample sample = samples.samples().get(s);
-            rightBefore += argmax(before.run(sample).values()) == labels[s] ? 1 : 0;
-            rightAfter += argmax(after.run(sample).values()) == labels[s] ? 1 : 0;
-        }
-        return new Quality.Accuracy(
-                (double) rightBefore / samples.size(), (double) rightAfter / samples.size(), samples.size());
+        return new Quality.Accuracy(accuracy(before, samples), accuracy(after, samples), samples.size());
     }
 
     private static Quality.Similarity similarity(ModelSession before, ModelSession after, SampleSet samples)

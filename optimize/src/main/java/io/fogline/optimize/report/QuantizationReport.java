@@ -25,6 +25,7 @@ import java.util.TreeMap;
  * @param latency how latency was measured
  * @param quality accuracy or similarity
  * @param nodes the quantized nodes and the nodes left with FP32 weights
+ * @param steps every step from the first recorded one to the quantized model, measured in the same run
  */
 public record QuantizationReport(
         String model,
@@ -36,7 +37,8 @@ public record QuantizationReport(
         double latencyMillisAfter,
         LatencySettings latency,
         Quality quality,
-        List<NodeOutcome> nodes) {
+        List<NodeOutcome> nodes,
+        StepsReport steps) {
 
     public QuantizationReport {
         nodes = List.copyOf(nodes);
@@ -94,6 +96,9 @@ public record QuantizationReport(
                     .append("': ");
             text.append(node.detail()).append('\n');
         }
+        if (steps.steps().size() > 2) {
+            text.append("  every step so far:\n").append(steps.toText());
+        }
         return text.toString();
     }
 
@@ -136,6 +141,7 @@ public record QuantizationReport(
             json.writeEndObject();
             writeNodes(json, "quantized_nodes", quantizedNodes());
             writeNodes(json, "left_fp32", leftFp32());
+            steps.writeFields(json);
             json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException("writing JSON to a string cannot fail", e);
@@ -165,7 +171,7 @@ public record QuantizationReport(
     }
 
     private static double round(double value) {
-        return Math.round(value * 1e6) / 1e6;
+        return StepsReport.round(value);
     }
 
     private static String format(String pattern, Object... arguments) {

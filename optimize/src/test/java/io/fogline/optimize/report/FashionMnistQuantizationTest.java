@@ -9,6 +9,7 @@ import io.fogline.learn.train.TrainingConfig;
 import io.fogline.learn.train.TrainingListener;
 import io.fogline.optimize.FashionMnistModels;
 import io.fogline.optimize.QuantizeJob;
+import io.fogline.optimize.quantize.CalibrationMethod;
 import io.fogline.optimize.quantize.NodeOutcome;
 import io.fogline.optimize.quantize.QuantizationMode;
 import java.io.IOException;
@@ -77,6 +78,43 @@ class FashionMnistQuantizationTest {
     }
 
     @Test
+    void percentileAndEntropyCalibrationMeetThemAndClipTheRanges() throws IOException, OrtException {
+        for (CalibrationMethod method :
+                List.of(new CalibrationMethod.Percentile(99.99), new CalibrationMethod.Entropy())) {
+            QuantizeJob.Options options = options(QuantizationMode.STATIC, "mlp-" + method.describe() + ".onnx")
+                    .withCalibration(calibrationSet)
+                    .withEvaluation(testSet)
+                    .withCalibrationMethod(method);
+
+            QuantizationReport report = QuantizeJob.run(options);
+
+            assertMeetsTargets(report);
+            assertThat(report.mode()).isEqualTo("static " + method.describe());
+        }
+    }
+
+    /** A model whose report records how it was made reports every step when it is quantized in turn. */
+    @Test
+    void quantizingTheOutputOfAnOptimizationReportsEveryStep() throws IOException, OrtException {
+        Path first = directory.resolve("first.onnx");
+        Files.copy(model, first);
+        QuantizeJob.run(options(QuantizationMode.DYNAMIC, "second.onnx")
+                .withInput(first)
+                .withEvaluation(testSet));
+
+        QuantizationReport report = QuantizeJob.run(options(QuantizationMode.DYNAMIC, "third.onnx")
+                .withInput(directory.resolve("second.onnx"))
+                .withEvaluation(testSet));
+
+        assertThat(report.steps().steps())
+                .extracting(StepFigures::step)
+                .containsExactly("fp32", "int8 dynamic", "int8 dynamic");
+        assertThat(report.toText()).contains("every step so far:");
+        assertThat(Files.readString(directory.resolve("third.onnx.report.json")))
+                .contains("\"step\" : \"fp32\"", first.toAbsolutePath().toString());
+    }
+
+    @Test
     void aSmallCnnQuantizesItsConvolutionsToo() throws IOException, OrtException {
         TrainTest data = FashionMnistModels.data();
         Path cnn = FashionMnistModels.train(
@@ -123,6 +161,7 @@ class FashionMnistQuantizationTest {
                 mode,
                 true,
                 defaults.calibration(),
+                defaults.calibrationMethod(),
                 defaults.evaluation(),
                 QUICK,
                 defaults.reportJson());

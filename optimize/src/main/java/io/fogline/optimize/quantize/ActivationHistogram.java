@@ -1,0 +1,124 @@
+package io.fogline.optimize.quantize;
+
+/**
+ * Counts of an activation's values in equal bins over a known range, from which percentile and entropy calibration
+ * pick a clipped range.
+ */
+final class ActivationHistogram {
+
+    /**
+     * Fine enough that entropy calibration, which needs at least as many bins as UINT8 has steps, can clip a range to
+     * 3% of its largest value.
+     */
+    static final int BINS = 8192;
+
+    /** Thresholds tried by entropy calibration: every fourth bin edge. */
+    private static final int STRIDE = 4;
+
+    private final float low;
+    private final float high;
+    private final long[] counts = new long[BINS];
+    private long total;
+
+    /** Bins over {@code [low, high]}; values outside land in the end bins. */
+    ActivationHistogram(float low, float high) {
+        this.low = low;
+        this.high = high > low ? high : low + Float.MIN_NORMAL;
+    }
+
+    void add(float[] values, boolean magnitudes) {
+        double perBin = BINS / ((double) high - low);
+        for (float value : values) {
+            double v = magnitudes ? Math.abs(value) : value;
+            int bin = (int) ((v - low) * perBin);
+            counts[Math.clamp(bin, 0, BINS - 1)]++;
+        }
+        total += values.length;
+    }
+
+    /** The lower edge of the bin in which the share {@code fraction} of all values lies below. */
+    float quantile(double fraction) {
+        long target = (long) Math.ceil(fraction * total);
+        long seen = 0;
+        for (int bin = 0; bin < BINS; bin++) {
+            seen += counts[bin];
+            if (seen >= target && seen > 0) {
+                return edge(fraction < 0.5 ? bin : bin + 1);
+            }
+        }
+        return high;
+    }
+
+    /**
+     * The threshold (a bin edge, at least {@code levels} bins up) that minimises the Kullback-Leibler divergence of
+     * the histogram clipped there from its quantization to {@code levels} steps, outliers counted in the last bin.
+     */
+    float entropyThreshold(int levels) {
+        double best = Double.POSITIVE_INFINITY;
+        int bestBins = BINS;
+        double[] reference = new double[BINS];
+        double[] expanded = new double[BINS];
+        for (int bins = levels; bins <= BINS; bins += STRIDE) {
+            long outliers = 0;
+            for (int bin = bins; bin < BINS; bin++) {
+                outliers += counts[bin];
+            }
+            for (int bin = 0; bin < bins; bin++) {
+                reference[bin] = counts[bin];
+            }
+            reference[bins - 1] += outliers;
+            quantizeAndExpand(bins, levels, expanded);
+            double divergence = divergence(reference, expanded, bins);
+            if (divergence < best) {
+                best = divergence;
+                bestBins = bins;
+            }
+        }
+        return edge(bestBins);
+    }
+
+    /** The first {@code bins} counts merged into {@code levels} groups, each group's count spread over its non-empty bins. */
+    private void quantizeAndExpand(int bins, int levels, double[] expanded) {
+        double perLevel = (double) bins / levels;
+        for (int level = 0; level < levels; level++) {
+            int start = (int) Math.round(level * perLevel);
+            int end = (int) Math.round((level + 1) * perLevel);
+            long sum = 0;
+            int nonEmpty = 0;
+            for (int bin = start; bin < end; bin++) {
+                sum += counts[bin];
+                nonEmpty += counts[bin] > 0 ? 1 : 0;
+            }
+            for (int bin = start; bin < end; bin++) {
+                expanded[bin] = counts[bin] > 0 ? (double) sum / nonEmpty : 0;
+            }
+        }
+    }
+
+    private static double divergence(double[] p, double[] q, int bins) {
+        double pSum = 0;
+        double qSum = 0;
+        for (int bin = 0; bin < bins; bin++) {
+            pSum += p[bin];
+            qSum += q[bin];
+        }
+        if (pSum == 0 || qSum == 0) {
+            return Double.POSITIVE_INFINITY;
+        }
+        double divergence = 0;
+        for (int bin = 0; bin < bins; bin++) {
+            if (p[bin] > 0) {
+                // Where the quantized histogram is empty but the clipped one is not (the outliers folded into the last
+                // bin), a small floor keeps the divergence finite and large.
+                double pi = p[bin] / pSum;
+                double qi = Math.max(q[bin] / qSum, 1e-10);
+                divergence += pi * Math.log(pi / qi);
+            }
+        }
+        return divergence;
+    }
+
+    private float edge(int bin) {
+        return (float) (low + ((double) high - low) * bin / BINS);
+    }
+}
