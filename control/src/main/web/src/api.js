@@ -25,7 +25,7 @@ export function signOut() {
   sessionStorage.removeItem(KEY);
 }
 
-async function call(method, path) {
+async function send(method, path) {
   const answer = await fetch(path, {
     method,
     headers: { Authorization: `Bearer ${token()}`, Accept: "application/json" },
@@ -37,7 +37,20 @@ async function call(method, path) {
   if (!answer.ok) {
     throw new Error(`${method} ${path}: ${answer.status} ${await errorOf(answer)}`);
   }
-  return answer.json();
+  return answer;
+}
+
+const call = async (method, path) => (await send(method, path)).json();
+
+/** A paged list: its items, how many there are in all (X-Total-Count), and the cursor of the next page (Link). */
+export async function page(path) {
+  const answer = await send("GET", path);
+  const next = /<([^>]*)>;\s*rel="next"/.exec(answer.headers.get("Link") ?? "");
+  return {
+    items: await answer.json(),
+    total: Number(answer.headers.get("X-Total-Count")),
+    next: next ? new URL(next[1], location.href).searchParams.get("after") : null,
+  };
 }
 
 async function errorOf(answer) {

@@ -1,7 +1,7 @@
 import * as api from "./api.js";
 import { Samples, TimeChart } from "./charts.js";
 import { renderAlerts } from "./alerts.js";
-import { renderFleet } from "./fleet.js";
+import { bindFleetControls, devicesPath, renderFleet, summaryPath } from "./fleet.js";
 import { renderRollouts } from "./rollouts.js";
 import { TelemetryPanels } from "./telemetry.js";
 
@@ -33,8 +33,9 @@ function showSignIn(message) {
 async function refresh() {
   clearTimeout(timer);
   try {
-    const [devices, rollouts, alerts, health, series] = await Promise.all([
-      api.get("/api/v1/devices"),
+    const [summary, devices, rollouts, alerts, health, series] = await Promise.all([
+      api.get(summaryPath()),
+      api.page(devicesPath()),
       api.get("/api/v1/rollouts"),
       api.get("/api/v1/alerts"),
       api.get(`/api/v1/health?minutes=${MINUTES}`),
@@ -44,7 +45,7 @@ async function refresh() {
     document.getElementById("login").hidden = true;
     document.getElementById("logout").hidden = false;
     document.getElementById("panels").hidden = false;
-    const fleet = renderFleet(devices, now);
+    const fleet = renderFleet(summary, devices, now);
     online.add(now / 1000, { online: fleet.online, devices: fleet.total });
     onlineChart ??= new TimeChart(document.getElementById("online-chart"), { title: "Devices online", unit: "" });
     onlineChart.update(online.times, online.values);
@@ -90,6 +91,7 @@ document.getElementById("logout").addEventListener("click", () => {
   showSignIn(null);
 });
 
+bindFleetControls(refresh);
 for (const span of document.querySelectorAll(".span-minutes")) span.textContent = MINUTES;
 api.adoptTokenFromFragment();
 if (api.token()) refresh();

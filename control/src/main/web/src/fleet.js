@@ -1,39 +1,81 @@
 import { ago, el, versions } from "./dom.js";
 
-/** Rows in the device table: a fleet of thousands is counted in full and listed in part. */
-const MAX_ROWS = 200;
+/** Rows in one page of the device table: the fleet is counted in full by the control plane and listed in pages. */
+const PAGE = 200;
 
-/** Steps of an update between a device's first report and its last: the device is busy with an update. */
-const UPDATING = new Set(["downloading", "verifying", "unpacking", "loading", "testing"]);
+/** What the operator filters by, and the `after` cursor of each page visited so far (the first has none). */
+const view = { group: "", selector: "", afters: [null], index: 0, next: null };
 
-export function renderFleet(devices, now) {
-  const online = devices.filter((device) => device.online).length;
-  const updating = devices.filter((device) => UPDATING.has(device.last_status)).length;
-  document.getElementById("devices-total").textContent = devices.length;
-  document.getElementById("devices-online").textContent = online;
-  document.getElementById("devices-offline").textContent = devices.length - online;
-  document.getElementById("devices-updating").textContent = updating;
-  document.getElementById("versions").replaceChildren(...versionCounts(devices));
-  const shown = devices.slice(0, MAX_ROWS);
-  document.querySelector("#devices tbody").replaceChildren(...shown.map((device) => row(device, now)));
+function filterQuery() {
+  const query = new URLSearchParams();
+  if (view.group) query.set("group", view.group);
+  if (view.selector) query.set("selector", view.selector);
+  return query;
+}
+
+/** The fleet's counts, for the filter shown. */
+export function summaryPath() {
+  const query = filterQuery().toString();
+  return `/api/v1/fleet${query ? `?${query}` : ""}`;
+}
+
+/** The page of devices shown. */
+export function devicesPath() {
+  const query = filterQuery();
+  query.set("limit", PAGE);
+  const after = view.afters[view.index];
+  if (after) query.set("after", after);
+  return `/api/v1/devices?${query}`;
+}
+
+/** Wires the filter and the pager; `changed` reads the fleet again. */
+export function bindFleetControls(changed) {
+  document.getElementById("fleet-filter").addEventListener("submit", (event) => {
+    event.preventDefault();
+    view.group = document.getElementById("filter-group").value.trim();
+    view.selector = document.getElementById("filter-selector").value.trim();
+    view.afters = [null];
+    view.index = 0;
+    changed();
+  });
+  document.getElementById("devices-next").addEventListener("click", () => {
+    if (!view.next) return;
+    view.afters = [...view.afters.slice(0, view.index + 1), view.next];
+    view.index += 1;
+    changed();
+  });
+  document.getElementById("devices-previous").addEventListener("click", () => {
+    if (view.index === 0) return;
+    view.index -= 1;
+    changed();
+  });
+}
+
+/** Shows the counts of `summary` (GET /api/v1/fleet) and one page of devices (GET /api/v1/devices). */
+export function renderFleet(summary, page, now) {
+  document.getElementById("devices-total").textContent = summary.devices;
+  document.getElementById("devices-online").textContent = summary.online;
+  document.getElementById("devices-offline").textContent = summary.devices - summary.online;
+  document.getElementById("devices-updating").textContent = summary.updating;
+  document.getElementById("versions").replaceChildren(...versionCounts(summary.running));
+  document.querySelector("#devices tbody").replaceChildren(...page.items.map((device) => row(device, now)));
+  view.next = page.next;
+  const first = view.index * PAGE;
   document.getElementById("devices-note").textContent =
-    shown.length < devices.length ? `The first ${shown.length} of ${devices.length} devices by id.` : "";
-  return { online, total: devices.length };
+    page.total === 0
+      ? "No device matches."
+      : `Devices ${first + 1}–${first + page.items.length} of ${page.total} by id.`;
+  document.getElementById("devices-previous").disabled = view.index === 0;
+  document.getElementById("devices-next").disabled = !page.next;
+  return { online: summary.online, total: summary.devices };
 }
 
 /** How many devices run each model version: the figure a rollout moves. */
-function versionCounts(devices) {
-  const counts = new Map();
-  for (const device of devices) {
-    for (const entry of device.running ?? []) {
-      const key = `${entry.model} v${entry.version}`;
-      counts.set(key, (counts.get(key) ?? 0) + 1);
-    }
-  }
-  if (counts.size === 0) return [el("span", { class: "empty" }, "No device reports a running model yet.")];
-  return [...counts.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([version, count]) => el("span", { class: "version", "data-version": version }, `${version}: ${count}`));
+function versionCounts(running) {
+  if (running.length === 0) return [el("span", { class: "empty" }, "No device reports a running model yet.")];
+  return running.map(({ model, version, devices }) =>
+    el("span", { class: "version", "data-version": `${model} v${version}` }, `${model} v${version}: ${devices}`),
+  );
 }
 
 function row(device, now) {

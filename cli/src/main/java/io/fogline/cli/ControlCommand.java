@@ -45,6 +45,12 @@ final class ControlCommand implements Callable<Integer> {
                     + " start).")
     String adminToken;
 
+    @Option(
+            names = "--metrics-token",
+            defaultValue = "${env:FOGLINE_METRICS_TOKEN}",
+            description = "Token /metrics asks for (default: $FOGLINE_METRICS_TOKEN; without one, /metrics is open).")
+    String metricsToken;
+
     @Option(names = "--trust-store", description = "Trusted signing keys (JSON); default <data-dir>/trust-store.json.")
     Path trustStore;
 
@@ -89,6 +95,7 @@ final class ControlCommand implements Callable<Integer> {
                 .withDatabase(database)
                 .withHttp(httpAddress, httpPort)
                 .withAdminToken(adminToken == null || adminToken.isBlank() ? null : adminToken)
+                .withMetricsToken(metricsToken == null || metricsToken.isBlank() ? null : metricsToken)
                 .withTrustStore(trustStore)
                 .withPollInterval(Duration.ofSeconds(pollIntervalSeconds))
                 .withMaxBundleBytes(maxBundleBytes);

@@ -1,6 +1,8 @@
 package io.fogline.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -98,6 +100,9 @@ final class FleetCommands {
             description = "List enrolled devices: group, labels, last seen, running and desired versions.")
     static final class Devices implements Callable<Integer> {
 
+        /** Devices per request: the control plane serves at most 5,000 a page. */
+        private static final int PAGE = 1000;
+
         @Mixin
         ControlConnection connection;
 
@@ -107,20 +112,28 @@ final class FleetCommands {
         @Override
         public Integer call() {
             try {
-                JsonNode devices = connection.get("/api/v1/devices" + (group == null ? "" : "?group=" + group));
                 System.out.printf(
                         "%-20s %-12s %-7s %-24s %-24s %s%n",
                         "device", "group", "online", "running", "desired", "last report");
-                for (JsonNode device : devices) {
-                    System.out.printf(
-                            "%-20s %-12s %-7s %-24s %-24s %s%n",
-                            device.path("id").asText(),
-                            device.path("group").asText("-"),
-                            device.path("online").asBoolean() ? "yes" : "no",
-                            versions(device.path("running")),
-                            versions(device.path("desired")),
-                            device.path("last_status").asText("-"));
-                }
+                String pages = "/api/v1/devices?limit=" + PAGE + (group == null ? "" : "&group=" + group);
+                String after = null;
+                do {
+                    JsonNode devices = connection.get(pages
+                            + (after == null ? "" : "&after=" + URLEncoder.encode(after, StandardCharsets.UTF_8)));
+                    for (JsonNode device : devices) {
+                        System.out.printf(
+                                "%-20s %-12s %-7s %-24s %-24s %s%n",
+                                device.path("id").asText(),
+                                device.path("group").asText("-"),
+                                device.path("online").asBoolean() ? "yes" : "no",
+                                versions(device.path("running")),
+                                versions(device.path("desired")),
+                                device.path("last_status").asText("-"));
+                    }
+                    after = devices.size() == PAGE
+                            ? devices.get(PAGE - 1).path("id").asText()
+                            : null;
+                } while (after != null);
                 return 0;
             } catch (ControlConnection.ControlError e) {
                 return failed(e);

@@ -11,6 +11,7 @@ import java.time.Duration;
  * @param database a {@code jdbc:postgresql:} URL, or null for SQLite in the data directory
  * @param adminToken the operator's token, or null to use (and on first start create) {@code admin-token} in the data
  *     directory
+ * @param metricsToken the token {@code /metrics} asks for (or the admin token), or null to serve it to anyone
  * @param trustStore the trusted keys bundles must be signed with, or null for {@code trust-store.json} in the data
  *     directory
  * @param tick how often the timer flushes heartbeats and advances rollouts; zero for no timer (tests call
@@ -23,6 +24,7 @@ public record ControlOptions(
         String host,
         int httpPort,
         String adminToken,
+        String metricsToken,
         Path trustStore,
         Duration pollInterval,
         long maxBundleBytes,
@@ -40,6 +42,7 @@ public record ControlOptions(
                 8080,
                 null,
                 null,
+                null,
                 Duration.ofSeconds(30),
                 DEFAULT_MAX_BUNDLE_BYTES,
                 Duration.ofSeconds(1),
@@ -54,6 +57,7 @@ public record ControlOptions(
                 host,
                 httpPort,
                 adminToken,
+                metricsToken,
                 trustStore,
                 pollInterval,
                 maxBundleBytes,
@@ -69,6 +73,7 @@ public record ControlOptions(
                 host,
                 port,
                 adminToken,
+                metricsToken,
                 trustStore,
                 pollInterval,
                 maxBundleBytes,
@@ -83,6 +88,23 @@ public record ControlOptions(
                 database,
                 host,
                 httpPort,
+                token,
+                metricsToken,
+                trustStore,
+                pollInterval,
+                maxBundleBytes,
+                tick,
+                clock,
+                monitor);
+    }
+
+    public ControlOptions withMetricsToken(String token) {
+        return new ControlOptions(
+                dataDir,
+                database,
+                host,
+                httpPort,
+                adminToken,
                 token,
                 trustStore,
                 pollInterval,
@@ -99,6 +121,7 @@ public record ControlOptions(
                 host,
                 httpPort,
                 adminToken,
+                metricsToken,
                 file,
                 pollInterval,
                 maxBundleBytes,
@@ -114,6 +137,7 @@ public record ControlOptions(
                 host,
                 httpPort,
                 adminToken,
+                metricsToken,
                 trustStore,
                 interval,
                 maxBundleBytes,
@@ -124,7 +148,18 @@ public record ControlOptions(
 
     public ControlOptions withMaxBundleBytes(long bytes) {
         return new ControlOptions(
-                dataDir, database, host, httpPort, adminToken, trustStore, pollInterval, bytes, tick, clock, monitor);
+                dataDir,
+                database,
+                host,
+                httpPort,
+                adminToken,
+                metricsToken,
+                trustStore,
+                pollInterval,
+                bytes,
+                tick,
+                clock,
+                monitor);
     }
 
     public ControlOptions withMonitor(MonitorOptions settings) {
@@ -134,6 +169,7 @@ public record ControlOptions(
                 host,
                 httpPort,
                 adminToken,
+                metricsToken,
                 trustStore,
                 pollInterval,
                 maxBundleBytes,
@@ -150,6 +186,7 @@ public record ControlOptions(
                 host,
                 httpPort,
                 adminToken,
+                metricsToken,
                 trustStore,
                 pollInterval,
                 maxBundleBytes,

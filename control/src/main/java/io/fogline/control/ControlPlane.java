@@ -1,10 +1,15 @@
 package io.fogline.control;
 
+import io.fogline.control.device.Devices;
 import io.fogline.control.fleet.FeedbackReceiver;
 import io.fogline.control.fleet.Fleet;
 import io.fogline.control.fleet.Heartbeats;
 import io.fogline.control.fleet.Secrets;
 import io.fogline.control.http.ControlServer;
+import io.fogline.control.http.Credentials;
+import io.fogline.control.http.DeviceApi;
+import io.fogline.control.http.OperatorApi;
+import io.fogline.control.http.Routes;
 import io.fogline.control.monitor.AlertEvaluator;
 import io.fogline.control.monitor.AlertStore;
 import io.fogline.control.monitor.ControlMetrics;
@@ -15,12 +20,11 @@ import io.fogline.control.monitor.References;
 import io.fogline.control.monitor.TelemetryStore;
 import io.fogline.control.monitor.Webhook;
 import io.fogline.control.registry.BlobStore;
+import io.fogline.control.registry.Publisher;
 import io.fogline.control.registry.Registry;
 import io.fogline.control.rollout.RolloutAdvancer;
 import io.fogline.control.rollout.Rollouts;
 import io.fogline.control.store.Database;
-import io.fogline.core.device.Feedback;
-import io.fogline.core.telemetry.TelemetryBatch;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,43 +37,39 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** A running control plane: its database, fleet, registry, rollout engine, timer and HTTP API. */
+/**
+ * A running control plane, and the one place that knows all its parts: it opens the database, builds the domain's
+ * services, hands them to the device and operator APIs, serves those over HTTP and runs the timer. The domain knows
+ * neither this class nor HTTP.
+ */
 public final class ControlPlane implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ControlPlane.class.getName());
 
-    private final ControlOptions options;
     private final Database database;
     private final Heartbeats heartbeats;
     private final Fleet fleet;
-    private final FeedbackReceiver feedback;
-    private final BlobStore blobs;
-    private final Registry registry;
-    private final Publisher publisher;
     private final Rollouts rollouts;
-    private final RolloutAdvancer advancer;
-    private final TelemetryStore telemetry;
+    private final Publisher publisher;
     private final AlertStore alerts;
-    private final Monitor monitor;
     private final HealthViews health;
+    private final Monitor monitor;
     private final ControlMetrics metrics;
     private final ScheduledExecutorService timer;
     private final String adminToken;
+    private final Routes routes;
     private ControlServer server;
 
     private ControlPlane(ControlOptions options, Database database) throws IOException {
-        this.options = options;
         this.database = database;
         this.heartbeats = new Heartbeats(database, options.clock());
         this.fleet = new Fleet(database, options.clock(), options.pollInterval(), heartbeats);
-        this.feedback = new FeedbackReceiver(database, options.clock());
-        this.blobs = new BlobStore(options.dataDir().resolve("blobs"));
-        this.registry = new Registry(database);
+        BlobStore blobs = new BlobStore(options.dataDir().resolve("blobs"));
+        Registry registry = new Registry(database);
         this.publisher = new Publisher(database, blobs, trustStoreFile(options), options.clock());
         this.rollouts = new Rollouts(database, options.clock());
-        this.advancer = new RolloutAdvancer(rollouts);
         MonitorOptions watch = options.monitor();
-        this.telemetry = new TelemetryStore(database, options.clock());
+        TelemetryStore telemetry = new TelemetryStore(database, options.clock());
         this.alerts = new AlertStore(database, options.clock());
         References references = new References(database, blobs);
         this.monitor = new Monitor(
@@ -83,6 +83,26 @@ public final class ControlPlane implements AutoCloseable {
         this.metrics =
                 new ControlMetrics(database, alerts, options.clock(), silence, watch.otlpEndpoint(), watch.otlpStep());
         this.adminToken = options.adminToken() != null ? options.adminToken() : adminTokenFile(options.dataDir());
+        Devices devices = new Devices(
+                fleet,
+                heartbeats,
+                new FeedbackReceiver(database, options.clock()),
+                new RolloutAdvancer(rollouts),
+                telemetry,
+                metrics,
+                options.pollInterval());
+        this.routes = Routes.join(
+                DeviceApi.routes(devices, registry, blobs),
+                OperatorApi.routes(new OperatorApi.Services(
+                        fleet,
+                        registry,
+                        publisher,
+                        blobs,
+                        rollouts,
+                        alerts,
+                        health,
+                        metrics,
+                        options.maxBundleBytes())));
         this.timer = options.tick().isZero()
                 ? null
                 : Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
@@ -101,7 +121,10 @@ public final class ControlPlane implements AutoCloseable {
         try {
             control = new ControlPlane(options, database);
             control.server = ControlServer.start(
-                    control, options.host(), options.httpPort(), control.adminToken, options.maxBundleBytes());
+                    options.host(),
+                    options.httpPort(),
+                    control.routes,
+                    new Credentials(control.adminToken, options.metricsToken(), control.fleet));
         } catch (IOException | RuntimeException e) {
             database.close();
             throw e;
@@ -132,31 +155,29 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
-    /** Applies a device's report and, when it ended a rollout's action, advances that rollout at once. */
-    public boolean feedback(String deviceId, Feedback report) {
-        FeedbackReceiver.Applied applied = feedback.apply(deviceId, report);
-        applied.rolloutToAdvance().ifPresent(advancer::request);
-        metrics.feedback(applied.accepted());
-        return applied.accepted();
+    /** What it serves: the device and operator APIs' routes. */
+    public Routes routes() {
+        return routes;
     }
 
-    /** Stores a device's telemetry batch; false when that batch id was applied before. */
-    public boolean telemetry(String deviceId, TelemetryBatch batch) {
-        boolean applied = telemetry.accept(deviceId, batch);
-        metrics.telemetryBatch(applied);
-        return applied;
+    public Heartbeats heartbeats() {
+        return heartbeats;
+    }
+
+    public Publisher publisher() {
+        return publisher;
     }
 
     public AlertStore alerts() {
         return alerts;
     }
 
-    public Monitor monitor() {
-        return monitor;
-    }
-
     public HealthViews health() {
         return health;
+    }
+
+    public Monitor monitor() {
+        return monitor;
     }
 
     public ControlMetrics metrics() {
@@ -171,28 +192,8 @@ public final class ControlPlane implements AutoCloseable {
         return adminToken;
     }
 
-    public Duration pollInterval() {
-        return options.pollInterval();
-    }
-
     public Fleet fleet() {
         return fleet;
-    }
-
-    public Heartbeats heartbeats() {
-        return heartbeats;
-    }
-
-    public BlobStore blobs() {
-        return blobs;
-    }
-
-    public Registry registry() {
-        return registry;
-    }
-
-    public Publisher publisher() {
-        return publisher;
     }
 
     public Rollouts rollouts() {

@@ -8,12 +8,29 @@ import org.junit.jupiter.api.Test;
 class ApiErrorsTest extends OnBothDatabases {
 
     @Test
-    void unknownEndpointsAndMethodsAreNotFound() {
+    void unknownEndpointsAreNotFound() {
         Http.Answer unknown = harness.operator().get("/api/v1/nothing");
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.error()).isEqualTo("no endpoint GET /api/v1/nothing");
-        assertThat(harness.operator().get("/api/v1/enrol").status()).isEqualTo(404);
         assertThat(harness.operator().get("/nothing").status()).isEqualTo(404);
+        assertThat(harness.operator().get("/api/v1/devices/cam-1/desired/more").status())
+                .isEqualTo(404);
+    }
+
+    @Test
+    void aKnownPathAskedWithAnotherMethodSaysWhichItTakes() {
+        Http.Answer enrol = harness.operator().get("/api/v1/enrol");
+        assertThat(enrol.status()).isEqualTo(405);
+        assertThat(enrol.header("Allow")).isEqualTo("POST");
+        assertThat(enrol.error()).isEqualTo("no endpoint GET /api/v1/enrol; it takes POST");
+        Http.Answer device = harness.operator().post("/api/v1/devices/cam-1", Map.of());
+        assertThat(device.status()).isEqualTo(405);
+        assertThat(device.header("Allow")).isEqualTo("GET, PATCH");
+        assertThat(harness.anonymous()
+                        .post("/api/v1/devices/cam-1/desired", Map.of())
+                        .header("Allow"))
+                .as("before any credential is asked for")
+                .isEqualTo("GET");
     }
 
     @Test

@@ -47,6 +47,7 @@ public final class ControlHarness implements AutoCloseable {
     private int port;
     private MonitorOptions monitor = MonitorOptions.defaults();
     private String referenceStats = REFERENCE_STATS;
+    private java.util.function.UnaryOperator<ControlOptions> tweak = options -> options;
 
     public ControlHarness(TestStore store, Path dataDir) {
         this(store, dataDir, Duration.ZERO);
@@ -76,14 +77,14 @@ public final class ControlHarness implements AutoCloseable {
 
     private void start() {
         try {
-            control = ControlPlane.start(ControlOptions.defaults(dataDir)
+            control = ControlPlane.start(tweak.apply(ControlOptions.defaults(dataDir)
                     .withDatabase(database.url())
                     .withHttp("127.0.0.1", port)
                     .withAdminToken(ADMIN_TOKEN)
                     .withTrustStore(dataDir.resolve("trust-store.json"))
                     .withMaxBundleBytes(MAX_BUNDLE_BYTES)
                     .withTime(time, tickPeriod)
-                    .withMonitor(monitor));
+                    .withMonitor(monitor)));
             port = control.port();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -98,6 +99,12 @@ public final class ControlHarness implements AutoCloseable {
     /** Restarts with other monitoring settings: thresholds, a webhook, an OTLP endpoint. */
     public void restart(MonitorOptions settings) {
         monitor = settings;
+        restart();
+    }
+
+    /** Restarts with options changed by {@code change} (and keeps them across later restarts). */
+    public void restartWith(java.util.function.UnaryOperator<ControlOptions> change) {
+        tweak = change;
         restart();
     }
 
@@ -255,6 +262,26 @@ public final class ControlHarness implements AutoCloseable {
                 values.add(rows.getString(1));
             }
             return values;
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Writes into the control plane's database directly, in one transaction: a fleet too big to enrol over HTTP. */
+    public void execute(String sql, java.util.List<Object[]> rows) {
+        String url = database.url() == null ? "jdbc:sqlite:" + dataDir.resolve("control.db") : database.url();
+        try (java.sql.Connection connection = java.sql.DriverManager.getConnection(url)) {
+            connection.setAutoCommit(false);
+            try (java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
+                for (Object[] row : rows) {
+                    for (int i = 0; i < row.length; i++) {
+                        statement.setObject(i + 1, row[i]);
+                    }
+                    statement.addBatch();
+                }
+                statement.executeBatch();
+            }
+            connection.commit();
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
         }

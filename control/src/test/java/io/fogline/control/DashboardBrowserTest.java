@@ -173,7 +173,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    void countsAFleetOfThousandsInFullAndListsItInPart() {
+    void countsAFleetInFullAndPagesAndFiltersItsDevices() {
         Http.Answer issued =
                 harness.operator().post("/api/v1/enrolment-tokens", Map.of("group", "sensors", "uses", 205));
         String token = issued.json().path("token").asText();
@@ -188,8 +188,29 @@ class DashboardBrowserTest {
         assertThat(page.locator("#devices-total")).hasText("205");
         assertThat(page.locator("#devices tbody tr")).hasCount(200);
         assertThat(page.locator("#devices tbody tr").last()).hasAttribute("data-device", "s-199");
-        assertThat(page.locator("#devices-note")).hasText("The first 200 of 205 devices by id.");
+        assertThat(page.locator("#devices-note")).hasText("Devices 1–200 of 205 by id.");
         assertThat(page).hasURL(base() + "/dashboard/");
+
+        page.locator("#devices-next").click();
+        assertThat(page.locator("#devices tbody tr")).hasCount(5);
+        assertThat(page.locator("#devices tbody tr").first()).hasAttribute("data-device", "s-200");
+        assertThat(page.locator("#devices-note")).hasText("Devices 201–205 of 205 by id.");
+        assertThat(page.locator("#devices-next")).isDisabled();
+        page.locator("#devices-previous").click();
+        assertThat(page.locator("#devices tbody tr").first()).hasAttribute("data-device", "s-000");
+
+        for (String device : List.of("s-007", "s-070", "s-204")) {
+            harness.operator().patch("/api/v1/devices/" + device, Map.of("labels", Map.of("site", "berlin")));
+        }
+        page.locator("#filter-selector").fill("site=berlin");
+        page.locator("#fleet-filter button").click();
+        assertThat(page.locator("#devices tbody tr")).hasCount(3);
+        assertThat(page.locator("#devices-total")).hasText("3");
+        assertThat(page.locator("#devices-note")).hasText("Devices 1–3 of 3 by id.");
+        page.locator("#filter-group").fill("elsewhere");
+        page.locator("#fleet-filter button").click();
+        assertThat(page.locator("#devices-total")).hasText("0");
+        assertThat(page.locator("#devices-note")).hasText("No device matches.");
         assertThat(pageErrors).isEmpty();
     }
 

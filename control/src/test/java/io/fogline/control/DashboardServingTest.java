@@ -81,7 +81,7 @@ class DashboardServingTest {
 
         assertThat(missing.status()).isEqualTo(404);
         assertThat(missing.error()).isEqualTo("no dashboard file 'nope.js'");
-        assertThat(post.status()).isEqualTo(404);
-        assertThat(post.error()).isEqualTo("no endpoint POST /dashboard/");
+        assertThat(post.status()).isEqualTo(405);
+        assertThat(post.header("Allow")).isEqualTo("GET");
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
+import io.fogline.control.common.Json;
 import io.fogline.control.monitor.MonitorOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -293,11 +294,44 @@ class MonitoringTest extends OnBothDatabases {
 
             assertThat(received).hasSize(2);
             assertThat(received.get(0)).isEqualTo(received.get(1));
-            JsonNode alert =
-                    io.fogline.control.common.Json.parse(received.get(1).getBytes(StandardCharsets.UTF_8));
+            JsonNode alert = Json.parse(received.get(1).getBytes(StandardCharsets.UTF_8));
             assertThat(alert.path("kind").asText()).isEqualTo("silence");
             assertThat(alert.path("subject").asText()).isEqualTo("device:cam-1");
             assertThat(alert.path("state").asText()).isEqualTo("open");
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
+    @Test
+    void aResolvedAlertIsPostedToTheWebhookToo() throws IOException {
+        List<String> received = Collections.synchronizedList(new ArrayList<>());
+        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/hook", exchange -> {
+            received.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        receiver.start();
+        try {
+            harness.restart(MonitorOptions.defaults()
+                    .withWebhook(URI.create(
+                            "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook")));
+            harness.clock.advance(Duration.ofMinutes(5));
+            other.poll();
+            harness.tick();
+            camera.poll();
+            harness.clock.advance(Duration.ofMinutes(1));
+            harness.tick();
+            harness.tick();
+
+            assertThat(received).hasSize(2);
+            JsonNode opened = Json.parse(received.get(0).getBytes(StandardCharsets.UTF_8));
+            JsonNode resolved = Json.parse(received.get(1).getBytes(StandardCharsets.UTF_8));
+            assertThat(opened.path("state").asText()).isEqualTo("open");
+            assertThat(resolved.path("state").asText()).isEqualTo("resolved");
+            assertThat(resolved.path("id").asLong()).isEqualTo(opened.path("id").asLong());
+            assertThat(resolved.path("resolved_at").isTextual()).isTrue();
         } finally {
             receiver.stop(0);
         }

@@ -3,10 +3,14 @@ package io.fogline.control.fleet;
 import io.fogline.control.store.Database;
 import io.fogline.core.device.Feedback;
 import io.fogline.core.device.ProtocolJson;
+import io.fogline.core.device.RunningModel;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
+import java.util.List;
 import java.util.OptionalLong;
 
 /**
@@ -60,6 +64,9 @@ public final class FeedbackReceiver {
                 update.setString(6, deviceId);
                 update.executeUpdate();
             }
+            if (feedback.running() != null) {
+                saveRunning(connection, deviceId, feedback.running());
+            }
             if (feedback.actionId() == null) {
                 return new Applied(true, OptionalLong.empty());
             }
@@ -88,6 +95,25 @@ public final class FeedbackReceiver {
                 }
             }
         });
+    }
+
+    /** What a device runs, as rows the fleet is counted by. */
+    private static void saveRunning(Connection connection, String deviceId, List<RunningModel> running)
+            throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM device_running WHERE device_id = ?")) {
+            delete.setString(1, deviceId);
+            delete.executeUpdate();
+        }
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO device_running (device_id, model, version) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+            for (RunningModel model : running) {
+                insert.setString(1, deviceId);
+                insert.setString(2, model.model());
+                insert.setLong(3, model.version());
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
     }
 
     private static String json(Object message) {

@@ -28,6 +28,8 @@ public final class Fleet {
 
     /** A device is shown offline once it has missed this many polls. */
     private static final int MISSED_POLLS_OFFLINE = 3;
+    /** The statuses of a device between the first and the last report of an update. */
+    private static final String UPDATING = "('downloading', 'verifying', 'unpacking', 'loading', 'testing')";
 
     private final Database database;
     private final Clock clock;
@@ -149,7 +151,7 @@ public final class Fleet {
     public DeviceView device(String id) {
         heartbeats.flush();
         return database.read(connection -> {
-            List<DeviceView> found = select(connection, " WHERE d.id = ?", statement -> statement.setString(1, id));
+            List<DeviceView> found = select(connection, " WHERE d.id = ?", "", statement -> statement.setString(1, id));
             if (found.isEmpty()) {
                 throw ControlException.notFound("no device '" + id + "'");
             }
@@ -157,11 +159,83 @@ public final class Fleet {
         });
     }
 
-    /** The devices a filter selects, by id. */
+    /** The devices a filter selects, by id; for a few (a demo, a test): a fleet is read a page at a time. */
     public List<DeviceView> devices(DeviceFilter filter) {
         heartbeats.flush();
         return database.read(
-                connection -> select(connection, filter.where("d"), statement -> filter.bind(statement, 1)));
+                connection -> select(connection, filter.where("d"), "", statement -> filter.bind(statement, 1)));
+    }
+
+    /**
+     * One page of the devices a filter selects, by id: at most {@code limit} after device {@code after} (null: from
+     * the first), with how many the filter selects in all.
+     *
+     * @param next the id to ask for the page after this one from, or null when this page is the last
+     */
+    public record Page(List<DeviceView> devices, long total, String next) {}
+
+    public Page page(DeviceFilter filter, String after, int limit) {
+        heartbeats.flush();
+        String where = filter.where("d") + (after == null ? "" : " AND d.id > ?");
+        return database.read(connection -> {
+            List<DeviceView> devices = select(connection, where, " LIMIT ?", statement -> {
+                int next = filter.bind(statement, 1);
+                if (after != null) {
+                    statement.setString(next++, after);
+                }
+                statement.setInt(next, limit + 1);
+            });
+            long total;
+            try (PreparedStatement count =
+                    connection.prepareStatement("SELECT COUNT(*) FROM devices d" + filter.where("d"))) {
+                filter.bind(count, 1);
+                try (ResultSet row = count.executeQuery()) {
+                    row.next();
+                    total = row.getLong(1);
+                }
+            }
+            boolean more = devices.size() > limit;
+            List<DeviceView> shown = more ? devices.subList(0, limit) : devices;
+            return new Page(List.copyOf(shown), total, more ? shown.getLast().id() : null);
+        });
+    }
+
+    /** How many devices a filter selects, are online, are busy with an update, and run each model version. */
+    public record Summary(long devices, long online, long updating, List<VersionCount> running) {}
+
+    public record VersionCount(String model, long version, long devices) {}
+
+    public Summary summary(DeviceFilter filter) {
+        heartbeats.flush();
+        long onlineSince = clock.millis() - pollInterval.toMillis() * MISSED_POLLS_OFFLINE;
+        return database.read(connection -> {
+            long devices, online, updating;
+            try (PreparedStatement count = connection.prepareStatement("SELECT COUNT(*),"
+                    + " COALESCE(SUM(CASE WHEN d.last_seen >= ? THEN 1 ELSE 0 END), 0),"
+                    + " COALESCE(SUM(CASE WHEN d.last_status IN " + UPDATING + " THEN 1 ELSE 0 END), 0)"
+                    + " FROM devices d" + filter.where("d"))) {
+                count.setLong(1, onlineSince);
+                filter.bind(count, 2);
+                try (ResultSet row = count.executeQuery()) {
+                    row.next();
+                    devices = row.getLong(1);
+                    online = row.getLong(2);
+                    updating = row.getLong(3);
+                }
+            }
+            List<VersionCount> running = new ArrayList<>();
+            try (PreparedStatement versions = connection.prepareStatement(
+                    "SELECT r.model, r.version, COUNT(*) FROM device_running r JOIN devices d ON d.id = r.device_id"
+                            + filter.where("d") + " GROUP BY r.model, r.version ORDER BY r.model, r.version")) {
+                filter.bind(versions, 1);
+                try (ResultSet rows = versions.executeQuery()) {
+                    while (rows.next()) {
+                        running.add(new VersionCount(rows.getString(1), rows.getLong(2), rows.getLong(3)));
+                    }
+                }
+            }
+            return new Summary(devices, online, updating, running);
+        });
     }
 
     /** Moves a device to another group and/or replaces its labels; a null leaves that part as it is. */
@@ -186,12 +260,13 @@ public final class Fleet {
         return device(id);
     }
 
-    private List<DeviceView> select(Connection connection, String where, DesiredStates.Binder bind)
+    /** Devices by id, with their desired models; {@code limit} is a LIMIT clause or empty. */
+    private List<DeviceView> select(Connection connection, String where, String limit, DesiredStates.Binder bind)
             throws SQLException {
         Map<String, List<DesiredModel>> desired = new TreeMap<>();
         try (PreparedStatement select = connection.prepareStatement(
                 "SELECT m.device_id, m.model, m.version, m.bundle, m.action_id FROM desired_models m"
-                        + " WHERE m.device_id IN (SELECT d.id FROM devices d" + where + ")"
+                        + " WHERE m.device_id IN (SELECT d.id FROM devices d" + where + " ORDER BY d.id" + limit + ")"
                         + " ORDER BY m.device_id, m.model")) {
             bind.bind(select);
             try (ResultSet rows = select.executeQuery()) {
@@ -206,7 +281,7 @@ public final class Fleet {
         List<DeviceView> devices = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement(
                 "SELECT d.id, d.device_group, d.labels, d.enrolled_at, d.last_seen, d.running, d.last_status,"
-                        + " d.last_reason, d.last_seq FROM devices d" + where + " ORDER BY d.id")) {
+                        + " d.last_reason, d.last_seq FROM devices d" + where + " ORDER BY d.id" + limit)) {
             bind.bind(select);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {

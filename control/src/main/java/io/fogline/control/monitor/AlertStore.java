@@ -137,23 +137,34 @@ public final class AlertStore {
         });
     }
 
-    /** Alerts not yet delivered to the webhook, with fewer than {@code maxAttempts} tries. */
+    /**
+     * Alerts whose state the webhook has not heard yet, with fewer than {@code maxAttempts} tries: live ones not
+     * delivered as opened, and resolved ones not delivered as resolved (an alert that cleared before its opening
+     * got through is told once, resolved).
+     */
     public List<Alert> undelivered(int maxAttempts) {
         return database.read(connection -> {
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT " + COLUMNS + " FROM alerts WHERE notified = 0 AND attempts < ? ORDER BY id")) {
+            try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS + " FROM alerts WHERE"
+                    + " (state <> 'resolved' AND notified = 0 AND attempts < ?)"
+                    + " OR (state = 'resolved' AND resolution_notified = 0 AND resolution_attempts < ?) ORDER BY id")) {
                 select.setLong(1, maxAttempts);
+                select.setLong(2, maxAttempts);
                 return alerts(select);
             }
         });
     }
 
-    public void delivered(long id, boolean success) {
+    /** Records a try to deliver {@code alert} in the state it was sent in. */
+    public void delivered(Alert alert, boolean success) {
+        boolean resolution = alert.state().equals("resolved");
         database.write(connection -> {
             try (PreparedStatement update = connection.prepareStatement(
-                    "UPDATE alerts SET attempts = attempts + 1, notified = ? WHERE id = ?")) {
+                    resolution
+                            ? "UPDATE alerts SET resolution_attempts = resolution_attempts + 1, resolution_notified = ?"
+                                    + " WHERE id = ?"
+                            : "UPDATE alerts SET attempts = attempts + 1, notified = ? WHERE id = ?")) {
                 update.setLong(1, success ? 1 : 0);
-                update.setLong(2, id);
+                update.setLong(2, alert.id());
                 update.executeUpdate();
             }
             return null;

@@ -11,8 +11,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Posts alerts as JSON ({@link Alert}'s fields, snake_case) to an operator's URL. An alert counts as delivered on a
- * 2xx answer; otherwise it is tried again at the next evaluation, up to {@link #MAX_ATTEMPTS} times.
+ * Posts alerts as JSON ({@link Alert}'s fields, snake_case) to an operator's URL: once when one opens, and once more
+ * when it resolves ({@code state} says which). A post counts as delivered on a 2xx answer; otherwise it is tried
+ * again at the next step, up to {@link #MAX_ATTEMPTS} times.
  */
 public final class Webhook {
 
@@ -31,7 +32,7 @@ public final class Webhook {
     /** Sends what was not delivered yet. */
     public void deliver(AlertStore alerts) {
         for (Alert alert : alerts.undelivered(MAX_ATTEMPTS)) {
-            alerts.delivered(alert.id(), post(alert));
+            alerts.delivered(alert, post(alert));
         }
     }
 

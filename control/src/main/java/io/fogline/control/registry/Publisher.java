@@ -1,4 +1,4 @@
-package io.fogline.control;
+package io.fogline.control.registry;
 
 import io.fogline.bundle.Bundle;
 import io.fogline.bundle.BundleException;
@@ -10,7 +10,6 @@ import io.fogline.bundle.ManifestFile;
 import io.fogline.bundle.TrustStore;
 import io.fogline.bundle.VerifiedManifest;
 import io.fogline.control.common.ControlException;
-import io.fogline.control.registry.BlobStore;
 import io.fogline.control.store.Database;
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,7 +2,9 @@ package io.fogline.control.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
+import io.fogline.control.common.ControlException;
 import io.fogline.control.common.Json;
+import io.fogline.core.device.ProtocolJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,20 +14,39 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
 
-/** One HTTP request and its answer, with the body limits and JSON writing the control plane's endpoints share. */
-final class Exchange {
+/**
+ * One HTTP request and its answer, with the route's path parameters, the caller its credential proves, and the body
+ * limits and JSON writing the control plane's endpoints share.
+ */
+public final class Call {
 
     private static final String JSON_TYPE = "application/json";
     private static final long LINGER_BYTES = 4L * 1024 * 1024;
 
     final HttpExchange http;
-    final String[] path;
+    private Map<String, String> parameters = Map.of();
+    private Caller caller = new Caller.Anonymous();
 
-    Exchange(HttpExchange http) {
+    Call(HttpExchange http) {
         this.http = http;
-        String raw = http.getRequestURI().getPath();
-        String trimmed = raw.replaceAll("^/+|/+$", "");
-        this.path = trimmed.isEmpty() ? new String[0] : trimmed.split("/+");
+    }
+
+    void matched(Map<String, String> routeParameters, Caller who) {
+        this.parameters = routeParameters;
+        this.caller = who;
+    }
+
+    /** A parameter of the route's path pattern. */
+    String parameter(String name) {
+        return parameters.get(name);
+    }
+
+    Caller caller() {
+        return caller;
+    }
+
+    String path() {
+        return http.getRequestURI().getPath();
     }
 
     String method() {
@@ -53,6 +74,15 @@ final class Exchange {
     /** The body as JSON, refused with 413 past {@code limit} bytes. */
     JsonNode json(long limit) throws IOException {
         return Json.parse(bytes(limit));
+    }
+
+    /** The body as a message of the device protocol, refused naming what is wrong. */
+    <T> T message(Class<T> type, long limit) throws IOException {
+        try {
+            return ProtocolJson.read(bytes(limit), type);
+        } catch (IllegalArgumentException e) {
+            throw ControlException.invalid(e.getMessage());
+        }
     }
 
     byte[] bytes(long limit) throws IOException {

@@ -1,0 +1,158 @@
+package io.fogline.control.http;
+
+import io.fogline.control.common.ControlException;
+import io.fogline.control.device.Devices;
+import io.fogline.control.fleet.Fleet;
+import io.fogline.control.registry.BlobStore;
+import io.fogline.control.registry.Registry;
+import io.fogline.core.device.Accepted;
+import io.fogline.core.device.Enrolment;
+import io.fogline.core.device.Feedback;
+import io.fogline.core.telemetry.TelemetryBatch;
+import io.fogline.core.telemetry.TelemetryJson;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+
+/** The device endpoints of docs/protocol.md: enrolment, polls, reports, telemetry, bundles and blobs. */
+public final class DeviceApi {
+
+    private static final long JSON_LIMIT = 1024 * 1024;
+    /** Nodes send batches of 256 KiB by default; the limit leaves room for a node configured to send more. */
+    private static final long TELEMETRY_LIMIT = 8 * 1024 * 1024;
+
+    private final Devices devices;
+    private final Registry registry;
+    private final BlobStore blobs;
+
+    private DeviceApi(Devices devices, Registry registry, BlobStore blobs) {
+        this.devices = devices;
+        this.registry = registry;
+        this.blobs = blobs;
+    }
+
+    public static Routes routes(Devices devices, Registry registry, BlobStore blobs) {
+        DeviceApi api = new DeviceApi(devices, registry, blobs);
+        return Routes.of(
+                Route.of("POST", "/api/v1/enrol", Access.PUBLIC, api::enrol),
+                new Route(
+                        "GET",
+                        "/api/v1/devices/{id}/desired",
+                        Access.OWN_DEVICE_OR_OPERATOR,
+                        "read the state",
+                        api::desired),
+                new Route(
+                        "POST",
+                        "/api/v1/devices/{id}/feedback",
+                        Access.OWN_DEVICE,
+                        "reports its feedback",
+                        api::feedback),
+                new Route(
+                        "POST",
+                        "/api/v1/devices/{id}/telemetry",
+                        Access.OWN_DEVICE,
+                        "sends its telemetry",
+                        api::telemetry),
+                Route.of(
+                        "GET",
+                        "/api/v1/bundles/{digest}/manifest",
+                        Access.ANY_CALLER,
+                        call -> call.send(200, "application/json", registry.manifest(call.parameter("digest")))),
+                Route.of(
+                        "GET",
+                        "/api/v1/bundles/{digest}/signature",
+                        Access.ANY_CALLER,
+                        call -> call.send(200, "application/json", registry.signature(call.parameter("digest")))),
+                Route.of("GET", "/api/v1/blobs/{sha256}", Access.ANY_CALLER, api::blob));
+    }
+
+    private void enrol(Call call) throws IOException {
+        call.sendJson(201, devices.enrol(call.message(Enrolment.class, JSON_LIMIT)));
+    }
+
+    /** A poll answers 304 when the device holds the current state's ETag, else the state with its ETag. */
+    private void desired(Call call) throws IOException {
+        Devices.Poll poll = call.caller() instanceof Caller.Device device
+                ? devices.poll(new Fleet.AuthenticatedDevice(device.id(), device.desiredRevision()), known(call))
+                : devices.desiredOf(call.parameter("id"));
+        String etag = "\"" + poll.tag() + "\"";
+        call.setHeader("ETag", etag);
+        if (poll.state() == null || unchanged(call, poll.tag())) {
+            call.sendEmpty(304);
+        } else {
+            call.sendJson(200, poll.state());
+        }
+    }
+
+    /** Whether {@code If-None-Match} names the tag (unquoted), or any tag. */
+    static boolean unchanged(Call call, String tag) {
+        Set<String> known = known(call);
+        return known.contains(tag) || known.contains("*");
+    }
+
+    /** The tags of {@code If-None-Match}, unquoted, weak or strong. */
+    private static Set<String> known(Call call) {
+        Set<String> tags = new HashSet<>();
+        String header = call.header("If-None-Match");
+        if (header != null) {
+            for (String candidate : header.split(",")) {
+                tags.add(candidate.trim().replaceFirst("^W/", "").replaceAll("^\"|\"$", ""));
+            }
+        }
+        return tags;
+    }
+
+    private void feedback(Call call) throws IOException {
+        Feedback report = call.message(Feedback.class, JSON_LIMIT);
+        call.sendJson(200, new Accepted(devices.report(call.parameter("id"), report)));
+    }
+
+    private void telemetry(Call call) throws IOException {
+        TelemetryBatch batch;
+        try {
+            batch = TelemetryJson.read(call.bytes(TELEMETRY_LIMIT), TelemetryBatch.class);
+        } catch (IllegalArgumentException e) {
+            throw ControlException.invalid(e.getMessage());
+        }
+        call.sendJson(200, new Accepted(devices.telemetry(call.parameter("id"), batch)));
+    }
+
+    private void blob(Call call) throws IOException {
+        String sha256 = call.parameter("sha256");
+        Path file = blobs.find(sha256).orElseThrow(() -> ControlException.notFound("no blob " + sha256));
+        try (FileChannel channel = FileChannel.open(file)) {
+            long size = channel.size();
+            call.setHeader("Accept-Ranges", "bytes");
+            call.setHeader("ETag", "\"" + sha256 + "\"");
+            call.setHeader("Content-Type", "application/octet-stream");
+            String header = call.header("Range");
+            long first = 0;
+            long length = size;
+            int status = 200;
+            if (header != null) {
+                ByteRange range = ByteRange.parse(header, size);
+                if (range == null) {
+                    call.setHeader("Content-Range", "bytes */" + size);
+                    throw new HttpError(
+                            416, "range '" + header + "' is not one satisfiable bytes=N- or bytes=N-M of " + size);
+                }
+                first = range.first();
+                length = range.length();
+                status = 206;
+                call.setHeader("Content-Range", "bytes " + range.first() + "-" + range.last() + "/" + size);
+            }
+            call.http.sendResponseHeaders(status, length == 0 ? -1 : length);
+            try (OutputStream out = call.http.getResponseBody()) {
+                var sink = Channels.newChannel(out);
+                long sent = 0;
+                while (sent < length) {
+                    sent += channel.transferTo(first + sent, length - sent, sink);
+                }
+            }
+        }
+    }
+}

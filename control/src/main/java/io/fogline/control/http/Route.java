@@ -1,0 +1,28 @@
+package io.fogline.control.http;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * One endpoint: a method, a path pattern ({@code /api/v1/devices/{id}/desired}; a last segment {@code {name*}} takes
+ * the rest of the path), who may call it, and its handler.
+ *
+ * @param action what the caller does there, in the refusal of a device that is not the one named
+ *     ({@code "reports its feedback"}); null where the access needs no such words
+ */
+public record Route(String method, String pattern, Access access, String action, Handler handler) {
+
+    /** Answers one request that matched the route and passed its access check. */
+    @FunctionalInterface
+    public interface Handler {
+        void handle(Call call) throws IOException;
+    }
+
+    public static Route of(String method, String pattern, Access access, Handler handler) {
+        return new Route(method, pattern, access, null, handler);
+    }
+
+    List<String> segments() {
+        return Paths.segments(pattern);
+    }
+}
