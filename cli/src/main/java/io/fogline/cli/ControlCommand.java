@@ -3,6 +3,7 @@ package io.fogline.cli;
 import io.fogline.control.ControlOptions;
 import io.fogline.control.ControlPlane;
 import io.fogline.control.monitor.MonitorOptions;
+import io.fogline.control.registry.S3BlobStore;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,6 +45,28 @@ final class ControlCommand implements Callable<Integer> {
             description = "Operator token (default: $FOGLINE_ADMIN_TOKEN, else <data-dir>/admin-token, made on first"
                     + " start).")
     String adminToken;
+
+    @Option(
+            names = "--s3-bucket",
+            description = "Keep bundle blobs in this S3 bucket, which replicas share, instead of <data-dir>/blobs;"
+                    + " credentials from the AWS SDK's default chain ($AWS_ACCESS_KEY_ID and"
+                    + " $AWS_SECRET_ACCESS_KEY, a profile, an instance role).")
+    String s3Bucket;
+
+    @Option(
+            names = "--s3-endpoint",
+            description =
+                    "URL of an S3-compatible server (MinIO, Ceph, s3rver), addressed path-style; AWS when" + " absent.")
+    URI s3Endpoint;
+
+    @Option(names = "--s3-region", defaultValue = "us-east-1", description = "Region (default ${DEFAULT-VALUE}).")
+    String s3Region;
+
+    @Option(
+            names = "--s3-prefix",
+            defaultValue = "blobs/",
+            description = "Prefix of the blobs' keys in the bucket (default ${DEFAULT-VALUE}).")
+    String s3Prefix;
 
     @Option(
             names = "--metrics-token",
@@ -98,7 +121,11 @@ final class ControlCommand implements Callable<Integer> {
                 .withMetricsToken(metricsToken == null || metricsToken.isBlank() ? null : metricsToken)
                 .withTrustStore(trustStore)
                 .withPollInterval(Duration.ofSeconds(pollIntervalSeconds))
-                .withMaxBundleBytes(maxBundleBytes);
+                .withMaxBundleBytes(maxBundleBytes)
+                .withS3(
+                        s3Bucket == null
+                                ? null
+                                : new S3BlobStore.Settings(s3Bucket, s3Prefix, s3Endpoint, s3Region, null, null));
         MonitorOptions monitor = MonitorOptions.defaults();
         options = options.withMonitor(monitor.withWebhook(webhook)
                 .withOtlpEndpoint(otlpEndpoint)
@@ -114,7 +141,8 @@ final class ControlCommand implements Callable<Integer> {
                 httpAddress,
                 control.port(),
                 (System.nanoTime() - started) / 1_000_000,
-                database == null ? "SQLite in " + dataDir.resolve("control.db") : "PostgreSQL",
+                (database == null ? "SQLite in " + dataDir.resolve("control.db") : "PostgreSQL")
+                        + (s3Bucket == null ? "" : ", blobs in S3 bucket " + s3Bucket),
                 adminToken == null || adminToken.isBlank() ? dataDir.resolve("admin-token") : "--admin-token");
         System.out.printf(
                 "dashboard: http://%s:%d/dashboard/ (sign in with the admin token)%n",

@@ -2,9 +2,11 @@ package io.fogline.cli;
 
 import io.fogline.bench.sim.FleetSimulation;
 import io.fogline.bench.sim.SimOptions;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -13,8 +15,9 @@ import picocli.CommandLine.Option;
 @Command(
         name = "sim",
         mixinStandardHelpOptions = true,
-        description = "Simulate a fleet of devices speaking the real protocol to a control plane run in this process:"
-                + " polls per second held, latency percentiles, and the time to roll a bundle out to all of them.")
+        description = "Simulate a fleet of devices speaking the real protocol, telemetry included, to a control plane"
+                + " run in this process or elsewhere (--control): polls per second held, latency percentiles, and the"
+                + " time to roll a bundle out to all of them.")
 final class SimCommand implements Callable<Integer> {
 
     @Option(names = "--devices", defaultValue = "1000", description = "Virtual devices (default ${DEFAULT-VALUE}).")
@@ -65,6 +68,30 @@ final class SimCommand implements Callable<Integer> {
     int connections;
 
     @Option(
+            names = "--control",
+            split = ",",
+            description = "Replicas of a control plane run elsewhere, on a fresh database (URL[,URL...]): the"
+                    + " devices spread over them. Without it, this process runs one.")
+    List<URI> control = List.of();
+
+    @Option(
+            names = "--admin-token",
+            defaultValue = "${env:FOGLINE_ADMIN_TOKEN}",
+            description = "With --control: its operator token (default: $FOGLINE_ADMIN_TOKEN).")
+    String adminToken;
+
+    @Option(
+            names = "--signing-key",
+            description = "With --control: a signing key file the control plane trusts, for the bundle rolled out.")
+    Path signingKey;
+
+    @Option(
+            names = "--telemetry-every",
+            defaultValue = "60",
+            description = "Seconds between a device's telemetry uploads; 0 for none (default ${DEFAULT-VALUE}).")
+    long telemetryEvery;
+
+    @Option(
             names = "--work",
             description = "Directory for the control plane's data and the bundle (default: a new temporary one).")
     Path work;
@@ -81,7 +108,11 @@ final class SimCommand implements Callable<Integer> {
                 noRollout ? null : canary,
                 factor,
                 epochs,
-                connections);
+                connections,
+                control,
+                adminToken,
+                signingKey,
+                Duration.ofSeconds(telemetryEvery));
         String problems = options.problems();
         if (problems != null) {
             System.err.println("fogline: " + problems);

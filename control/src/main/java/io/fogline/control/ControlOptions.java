@@ -1,6 +1,7 @@
 package io.fogline.control;
 
 import io.fogline.control.monitor.MonitorOptions;
+import io.fogline.control.registry.S3BlobStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.time.Duration;
  * @param tick how often the timer flushes heartbeats and advances rollouts; zero for no timer (tests call
  *     {@link ControlPlane#tick()} themselves)
  * @param monitor alert thresholds, the webhook and metrics export
+ * @param s3 the bucket bundle blobs go to, which replicas share; null for {@code blobs/} in the data directory
  */
 public record ControlOptions(
         Path dataDir,
@@ -30,7 +32,8 @@ public record ControlOptions(
         long maxBundleBytes,
         Duration tick,
         Clock clock,
-        MonitorOptions monitor) {
+        MonitorOptions monitor,
+        S3BlobStore.Settings s3) {
 
     public static final long DEFAULT_MAX_BUNDLE_BYTES = 2L * 1024 * 1024 * 1024;
 
@@ -47,7 +50,8 @@ public record ControlOptions(
                 DEFAULT_MAX_BUNDLE_BYTES,
                 Duration.ofSeconds(1),
                 Clock.systemUTC(),
-                MonitorOptions.defaults());
+                MonitorOptions.defaults(),
+                null);
     }
 
     public ControlOptions withDatabase(String url) {
@@ -63,7 +67,8 @@ public record ControlOptions(
                 maxBundleBytes,
                 tick,
                 clock,
-                monitor);
+                monitor,
+                s3);
     }
 
     public ControlOptions withHttp(String host, int port) {
@@ -79,7 +84,8 @@ public record ControlOptions(
                 maxBundleBytes,
                 tick,
                 clock,
-                monitor);
+                monitor,
+                s3);
     }
 
     public ControlOptions withAdminToken(String token) {
@@ -95,7 +101,8 @@ public record ControlOptions(
                 maxBundleBytes,
                 tick,
                 clock,
-                monitor);
+                monitor,
+                s3);
     }
 
     public ControlOptions withMetricsToken(String token) {
@@ -111,7 +118,8 @@ public record ControlOptions(
                 maxBundleBytes,
                 tick,
                 clock,
-                monitor);
+                monitor,
+                s3);
     }
 
     public ControlOptions withTrustStore(Path file) {
@@ -127,7 +135,8 @@ public record ControlOptions(
                 maxBundleBytes,
                 tick,
                 clock,
-                monitor);
+                monitor,
+                s3);
     }
 
     public ControlOptions withPollInterval(Duration interval) {
@@ -143,7 +152,8 @@ public record ControlOptions(
                 maxBundleBytes,
                 tick,
                 clock,
-                monitor);
+                monitor,
+                s3);
     }
 
     public ControlOptions withMaxBundleBytes(long bytes) {
@@ -159,7 +169,25 @@ public record ControlOptions(
                 bytes,
                 tick,
                 clock,
-                monitor);
+                monitor,
+                s3);
+    }
+
+    public ControlOptions withS3(S3BlobStore.Settings bucket) {
+        return new ControlOptions(
+                dataDir,
+                database,
+                host,
+                httpPort,
+                adminToken,
+                metricsToken,
+                trustStore,
+                pollInterval,
+                maxBundleBytes,
+                tick,
+                clock,
+                monitor,
+                bucket);
     }
 
     public ControlOptions withMonitor(MonitorOptions settings) {
@@ -175,7 +203,8 @@ public record ControlOptions(
                 maxBundleBytes,
                 tick,
                 clock,
-                settings);
+                settings,
+                s3);
     }
 
     /** A clock to read and a timer period; tests pass a clock they move and {@link Duration#ZERO}. */
@@ -192,6 +221,7 @@ public record ControlOptions(
                 maxBundleBytes,
                 tick,
                 clock,
-                monitor);
+                monitor,
+                s3);
     }
 }

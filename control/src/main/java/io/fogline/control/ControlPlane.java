@@ -20,11 +20,14 @@ import io.fogline.control.monitor.References;
 import io.fogline.control.monitor.TelemetryStore;
 import io.fogline.control.monitor.Webhook;
 import io.fogline.control.registry.BlobStore;
+import io.fogline.control.registry.FileBlobStore;
 import io.fogline.control.registry.Publisher;
 import io.fogline.control.registry.Registry;
+import io.fogline.control.registry.S3BlobStore;
 import io.fogline.control.rollout.RolloutAdvancer;
 import io.fogline.control.rollout.Rollouts;
 import io.fogline.control.store.Database;
+import io.fogline.control.store.Timers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,6 +50,9 @@ public final class ControlPlane implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ControlPlane.class.getName());
 
     private final Database database;
+    private final BlobStore blobs;
+    private final Timers timers;
+    private final Duration step;
     private final Heartbeats heartbeats;
     private final Fleet fleet;
     private final Rollouts rollouts;
@@ -64,24 +70,30 @@ public final class ControlPlane implements AutoCloseable {
         this.database = database;
         this.heartbeats = new Heartbeats(database, options.clock());
         this.fleet = new Fleet(database, options.clock(), options.pollInterval(), heartbeats);
-        BlobStore blobs = new BlobStore(options.dataDir().resolve("blobs"));
+        this.blobs = options.s3() == null
+                ? new FileBlobStore(options.dataDir().resolve("blobs"))
+                : new S3BlobStore(options.s3());
         Registry registry = new Registry(database);
-        this.publisher = new Publisher(database, blobs, trustStoreFile(options), options.clock());
+        this.publisher = new Publisher(
+                database, blobs, options.dataDir().resolve("incoming"), trustStoreFile(options), options.clock());
         this.rollouts = new Rollouts(database, options.clock());
         MonitorOptions watch = options.monitor();
         TelemetryStore telemetry = new TelemetryStore(database, options.clock());
         this.alerts = new AlertStore(database, options.clock());
         References references = new References(database, blobs);
-        this.monitor = new Monitor(
-                new AlertEvaluator(database, telemetry, references, options.clock(), options.pollInterval(), watch),
-                alerts,
-                watch.webhook() == null ? null : new Webhook(watch.webhook()),
-                options.clock(),
-                watch);
         Duration silence = options.pollInterval().multipliedBy(watch.silentPolls());
         this.health = new HealthViews(database, telemetry, references, options.clock(), silence);
         this.metrics =
                 new ControlMetrics(database, alerts, options.clock(), silence, watch.otlpEndpoint(), watch.otlpStep());
+        this.timers = new Timers(database, options.clock(), metrics::timerRan);
+        this.step = options.tick();
+        this.monitor = new Monitor(
+                new AlertEvaluator(database, telemetry, references, options.clock(), options.pollInterval(), watch),
+                alerts,
+                watch.webhook() == null ? null : new Webhook(watch.webhook()),
+                timers,
+                step,
+                watch);
         this.adminToken = options.adminToken() != null ? options.adminToken() : adminTokenFile(options.dataDir());
         Devices devices = new Devices(
                 fleet,
@@ -94,15 +106,7 @@ public final class ControlPlane implements AutoCloseable {
         this.routes = Routes.join(
                 DeviceApi.routes(devices, registry, blobs),
                 OperatorApi.routes(new OperatorApi.Services(
-                        fleet,
-                        registry,
-                        publisher,
-                        blobs,
-                        rollouts,
-                        alerts,
-                        health,
-                        metrics,
-                        options.maxBundleBytes())));
+                        fleet, registry, publisher, rollouts, alerts, health, metrics, options.maxBundleBytes())));
         this.timer = options.tick().isZero()
                 ? null
                 : Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
@@ -140,10 +144,15 @@ public final class ControlPlane implements AutoCloseable {
         return control;
     }
 
-    /** One step of the timer: writes pending heartbeats, advances every unfinished rollout, evaluates alerts. */
+    /**
+     * One step of the timer: writes this replica's pending heartbeats, and, on whichever replica claims them, advances
+     * every unfinished rollout (timeouts, scheduled waves), evaluates alerts (silence among them) and delivers them.
+     */
     public void tick() {
         heartbeats.flush();
-        rollouts.tick();
+        if (timers.claim("rollouts", step)) {
+            rollouts.tick();
+        }
         monitor.tick();
     }
 
@@ -240,6 +249,7 @@ public final class ControlPlane implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "last heartbeats not written", e);
         } finally {
+            blobs.close();
             database.close();
         }
     }

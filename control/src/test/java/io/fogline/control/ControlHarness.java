@@ -162,6 +162,13 @@ public final class ControlHarness implements AutoCloseable {
     }
 
     private Path pack(String model, int version, Path dir, SigningKey key, String weightsVariant) throws IOException {
+        return pack(model, version, dir, key, weightsVariant, referenceStats);
+    }
+
+    /** A bundle of random weights that only these tests read, signed with {@code key}. */
+    public static Path pack(
+            String model, int version, Path dir, SigningKey key, String weightsVariant, String referenceStats)
+            throws IOException {
         Path files = Files.createDirectories(dir.resolve(model + "-" + version));
         byte[] weights = new byte[50_000];
         new Random((model + version + weightsVariant).hashCode()).nextBytes(weights);

@@ -23,7 +23,7 @@ public final class SimulatedDevice {
 
     public final String id;
     public final String credential;
-    public final Http http;
+    public Http http;
     private final BundleVerifier verifier;
     private final Set<String> held = new HashSet<>();
     private String etag;
@@ -34,6 +34,11 @@ public final class SimulatedDevice {
         this.credential = credential;
         this.http = http;
         this.verifier = new BundleVerifier(trust);
+    }
+
+    /** From now on reaches the control plane replica at {@code port}, as a device behind a load balancer may. */
+    public void reach(int port) {
+        http = new Http(port, credential);
     }
 
     /** Fetches a bundle as a node does: manifest and signature, verified, then only the files it does not hold. */

@@ -5,6 +5,8 @@ import io.fogline.core.device.DesiredState;
 import io.fogline.core.device.Enrolment;
 import io.fogline.core.device.Feedback;
 import io.fogline.core.device.ProtocolJson;
+import io.fogline.core.telemetry.TelemetryBatch;
+import io.fogline.core.telemetry.TelemetryJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -58,6 +60,17 @@ final class DeviceProtocol {
                 Map.of("Authorization", "Bearer " + credential, "Content-Type", "application/json"),
                 ProtocolJson.write(report));
         return read(expect(response, 200, "feedback of " + deviceId), Accepted.class)
+                .accepted();
+    }
+
+    /** Sends one telemetry batch; true when the control plane applied it, false for one it had applied before. */
+    boolean telemetry(String deviceId, String credential, TelemetryBatch batch) throws IOException {
+        KeepAliveClient.Response response = http.send(
+                "POST",
+                "/api/v1/devices/" + deviceId + "/telemetry",
+                Map.of("Authorization", "Bearer " + credential, "Content-Type", "application/json"),
+                TelemetryJson.write(batch));
+        return read(expect(response, 200, "telemetry of " + deviceId), Accepted.class)
                 .accepted();
     }
 

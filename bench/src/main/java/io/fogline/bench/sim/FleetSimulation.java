@@ -14,6 +14,8 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -41,18 +43,27 @@ public final class FleetSimulation {
     }
 
     public SimReport run() throws IOException, BundleException, InterruptedException {
-        String store = options.database() == null ? "SQLite" : "PostgreSQL";
+        boolean external = !options.control().isEmpty();
+        String store = external
+                ? "a control plane elsewhere, " + options.control().size() + " replica(s)"
+                : options.database() == null ? "SQLite" : "PostgreSQL";
         out.printf(
-                "== fleet simulation: %,d devices polling every %d s (%.0f polls/s offered), control plane on %s;"
-                        + " devices and control plane share this process and its cores%n",
-                options.devices(), options.pollInterval().toSeconds(), options.offeredPollsPerSecond(), store);
-        SigningKey key = SigningKey.generate();
+                "== fleet simulation: %,d devices polling every %d s (%.0f polls/s offered), control plane on %s;%s%n",
+                options.devices(),
+                options.pollInterval().toSeconds(),
+                options.offeredPollsPerSecond(),
+                store,
+                external ? "" : " devices and control plane share this process and its cores");
+        SigningKey key = options.signingKey() == null ? SigningKey.generate() : SigningKey.read(options.signingKey());
         FashionBundle.Trained trained = null;
         if (options.canary() != null) {
             java.nio.file.Path fashionMnist = Datasets.fromEnvironment()
                     .resolve(DatasetCatalog.FASHION_MNIST, null, DownloadListener.printing(out))
                     .directory();
             trained = FashionBundle.train(fashionMnist, options.work(), MODEL, 1, options.epochs(), 7, key, out);
+        }
+        if (external) {
+            return simulate(store, options.control(), options.adminToken(), trained);
         }
         java.nio.file.Path data = options.work().resolve("control");
         java.nio.file.Files.createDirectories(data);
@@ -61,13 +72,27 @@ public final class FleetSimulation {
                 .withDatabase(options.database())
                 .withHttp("127.0.0.1", 0)
                 .withPollInterval(options.pollInterval());
-        try (ControlPlane plane = ControlPlane.start(control);
-                HttpClient http = HttpClient.newHttpClient()) {
-            URI base = URI.create("http://127.0.0.1:" + plane.port());
-            OperatorApi operator = new OperatorApi(base, plane.adminToken(), http);
+        try (ControlPlane plane = ControlPlane.start(control)) {
+            return simulate(
+                    store, List.of(URI.create("http://127.0.0.1:" + plane.port())), plane.adminToken(), trained);
+        }
+    }
+
+    /** Enrols the fleet, measures its polls, then rolls the bundle out, against the replicas at {@code bases}. */
+    private SimReport simulate(String store, List<URI> bases, String adminToken, FashionBundle.Trained trained)
+            throws IOException, InterruptedException {
+        List<KeepAliveClient> clients = new ArrayList<>();
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            List<DeviceProtocol> replicas = new ArrayList<>();
+            for (URI base : bases) {
+                KeepAliveClient client = new KeepAliveClient(
+                        base.getHost(), base.getPort(), Math.max(1, options.connections() / bases.size()));
+                clients.add(client);
+                replicas.add(new DeviceProtocol(client));
+            }
+            OperatorApi operator = new OperatorApi(bases.getFirst(), adminToken, http);
             String digest = trained == null ? null : operator.publish(trained.bundle());
-            try (KeepAliveClient devices = new KeepAliveClient("127.0.0.1", plane.port(), options.connections());
-                    SimulatedFleet fleet = new SimulatedFleet(new DeviceProtocol(devices), stats)) {
+            try (SimulatedFleet fleet = new SimulatedFleet(replicas, stats, options.telemetryEvery())) {
                 fleet.enrol(
                         operator.enrolmentToken(GROUP, options.devices()),
                         "sim",
@@ -132,9 +157,15 @@ public final class FleetSimulation {
                         rolloutSeconds,
                         fleet.running(MODEL, 1),
                         rolloutState,
-                        LatencyHistogram.percentileMillis(reports, 0.99));
+                        LatencyHistogram.percentileMillis(reports, 0.99),
+                        stats.telemetryBatches.sum(),
+                        LatencyHistogram.percentileMillis(stats.telemetryLatency.drain(), 0.99));
                 print(report);
                 return report;
+            }
+        } finally {
+            for (KeepAliveClient client : clients) {
+                client.close();
             }
         }
     }
@@ -180,6 +211,13 @@ public final class FleetSimulation {
                 report.p99Millis(),
                 report.notModifiedShare() * 100,
                 report.failures());
+        if (report.telemetryBatches() > 0) {
+            out.printf(
+                    Locale.ROOT,
+                    "== %,d telemetry batches uploaded; upload p99 %.2f ms%n",
+                    report.telemetryBatches(),
+                    report.telemetryP99Millis());
+        }
         if (report.rolloutState() != null) {
             out.printf(
                     Locale.ROOT,

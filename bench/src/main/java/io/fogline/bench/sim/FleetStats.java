@@ -7,12 +7,14 @@ final class FleetStats {
 
     final LatencyHistogram pollLatency = new LatencyHistogram();
     final LatencyHistogram reportLatency = new LatencyHistogram();
+    final LatencyHistogram telemetryLatency = new LatencyHistogram();
     final LongAdder polls = new LongAdder();
     final LongAdder notModified = new LongAdder();
     final LongAdder failures = new LongAdder();
     final LongAdder reports = new LongAdder();
     final LongAdder downloadedBytes = new LongAdder();
     final LongAdder switches = new LongAdder();
+    final LongAdder telemetryBatches = new LongAdder();
 
     void polled(long nanos, int status) {
         polls.increment();
@@ -33,6 +35,11 @@ final class FleetStats {
 
     void downloaded(long bytes) {
         downloadedBytes.add(bytes);
+    }
+
+    void uploaded(long nanos) {
+        telemetryBatches.increment();
+        telemetryLatency.record(nanos);
     }
 
     void switched() {

@@ -1,12 +1,20 @@
 package io.fogline.bench.sim;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * How a fleet simulation runs.
  *
- * @param database a {@code jdbc:postgresql:} URL of a fresh database, or null for SQLite in {@code work}
+ * @param database a {@code jdbc:postgresql:} URL of a fresh database, or null for SQLite in {@code work}; for the
+ *     control plane this process runs, when {@code control} is empty
+ * @param control the replicas of a control plane running elsewhere (on a fresh database), which the devices spread
+ *     over; empty to run one in this process
+ * @param adminToken the operator token of the control plane elsewhere
+ * @param signingKey a key file the control plane elsewhere trusts, to sign the bundle rolled out; null to make one
+ * @param telemetryEvery how often each device uploads a telemetry window; zero for never
  * @param pollInterval what the control plane tells devices; devices / interval is the poll rate offered
  * @param warmUp polling before the measured window
  * @param measure the window over which polls per second and latency are measured
@@ -24,7 +32,15 @@ public record SimOptions(
         String canary,
         double factor,
         int epochs,
-        int connections) {
+        int connections,
+        List<URI> control,
+        String adminToken,
+        Path signingKey,
+        Duration telemetryEvery) {
+
+    public SimOptions {
+        control = List.copyOf(control);
+    }
 
     /** The problems with these options, in one message, or null when there are none. */
     public String problems() {
@@ -47,6 +63,15 @@ public record SimOptions(
             problems.append("--connections must be at least 1, got ")
                     .append(connections)
                     .append("; ");
+        }
+        if (!control.isEmpty() && (adminToken == null || adminToken.isBlank())) {
+            problems.append("--control needs --admin-token (or $FOGLINE_ADMIN_TOKEN); ");
+        }
+        if (!control.isEmpty() && canary != null && signingKey == null) {
+            problems.append("--control needs --signing-key, a key the control plane trusts, to roll a bundle out; ");
+        }
+        if (telemetryEvery.isNegative()) {
+            problems.append("--telemetry-every must not be negative; ");
         }
         if (factor <= 1) {
             problems.append("--factor must be above 1, got ").append(factor).append("; ");

@@ -24,15 +24,26 @@ final class SimulatedFleet implements AutoCloseable {
     private static final int ENROL_CONCURRENCY = 32;
     private static final int FIRST_INTERVAL_SECONDS = 5;
 
-    private final DeviceProtocol protocol;
+    private final List<DeviceProtocol> replicas;
     private final FleetStats stats;
+    private final Duration telemetryEvery;
     private final List<VirtualDevice> devices = new ArrayList<>();
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private volatile boolean running = true;
 
-    SimulatedFleet(DeviceProtocol protocol, FleetStats stats) {
-        this.protocol = protocol;
+    /**
+     * @param replicas the control plane's replicas; device {@code i} reaches replica {@code i mod n}, as a load
+     *     balancer holding connections would spread them
+     * @param telemetryEvery how often each device uploads a telemetry window; zero for never
+     */
+    SimulatedFleet(List<DeviceProtocol> replicas, FleetStats stats, Duration telemetryEvery) {
+        this.replicas = List.copyOf(replicas);
         this.stats = stats;
+        this.telemetryEvery = telemetryEvery;
+    }
+
+    private DeviceProtocol replicaOf(int device) {
+        return replicas.get(device % replicas.size());
     }
 
     /** Enrols {@code count} devices named {@code prefix-00001}…, a few at a time, printing progress. */
@@ -44,6 +55,7 @@ final class SimulatedFleet implements AutoCloseable {
         long started = System.nanoTime();
         for (int i = 1; i <= count; i++) {
             String id = String.format("%s-%05d", prefix, i);
+            DeviceProtocol protocol = replicaOf(i - 1);
             slots.acquire();
             enrolled.add(threads.submit(() -> {
                 try {
@@ -70,18 +82,23 @@ final class SimulatedFleet implements AutoCloseable {
 
     /** Starts every device polling, the first polls spread evenly over {@code spread}. */
     void start(Duration spread) {
-        for (VirtualDevice device : devices) {
-            threads.submit(() -> live(device, spread));
+        for (int i = 0; i < devices.size(); i++) {
+            VirtualDevice device = devices.get(i);
+            DeviceProtocol protocol = replicaOf(i);
+            threads.submit(() -> live(device, protocol, spread));
         }
     }
 
-    private void live(VirtualDevice device, Duration spread) {
+    private void live(VirtualDevice device, DeviceProtocol protocol, Duration spread) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         long sleep = (long) (spread.toMillis() * random.nextDouble());
         while (running) {
             try {
                 TimeUnit.MILLISECONDS.sleep(sleep);
                 device.poll(protocol, stats);
+                if (!telemetryEvery.isZero()) {
+                    device.uploadTelemetry(protocol, stats, telemetryEvery);
+                }
             } catch (InterruptedException e) {
                 return;
             } catch (IOException | RuntimeException e) {

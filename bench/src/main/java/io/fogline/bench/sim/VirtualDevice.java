@@ -10,11 +10,14 @@ import io.fogline.core.device.Quality;
 import io.fogline.core.device.RunningModel;
 import io.fogline.core.device.UpdateStatus;
 import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One simulated device: it keeps what a node keeps between polls (its credential, ETag, desired state, report
@@ -40,6 +43,7 @@ final class VirtualDevice {
     private final Set<String> blobs = new HashSet<>();
     private final Set<Long> endedActions = new HashSet<>();
     private final Map<String, Long> running = new ConcurrentHashMap<>();
+    private Instant windowStart;
 
     VirtualDevice(String id, String credential) {
         this.id = id;
@@ -53,6 +57,25 @@ final class VirtualDevice {
     boolean runs(String model, long version) {
         Long runningVersion = running.get(model);
         return runningVersion != null && runningVersion == version;
+    }
+
+    /**
+     * Uploads a telemetry window, as a node does after a poll, once {@code every} has passed since the last one (the
+     * first window starts at a random point, so the fleet's uploads spread out).
+     */
+    void uploadTelemetry(DeviceProtocol protocol, FleetStats stats, Duration every) throws IOException {
+        Instant now = Instant.now();
+        if (windowStart == null) {
+            windowStart = now.minusMillis(ThreadLocalRandom.current().nextLong(every.toMillis()));
+        }
+        if (Duration.between(windowStart, now).compareTo(every) < 0) {
+            return;
+        }
+        long sent = System.nanoTime();
+        protocol.telemetry(
+                id, credential, DeviceTelemetry.batch(running, windowStart, now, ThreadLocalRandom.current()));
+        stats.uploaded(System.nanoTime() - sent);
+        windowStart = now;
     }
 
     /** One poll, timed into {@code stats}; a changed desired state is then acted on. */

@@ -12,9 +12,6 @@ import io.fogline.core.telemetry.TelemetryBatch;
 import io.fogline.core.telemetry.TelemetryJson;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -123,36 +120,29 @@ public final class DeviceApi {
 
     private void blob(Call call) throws IOException {
         String sha256 = call.parameter("sha256");
-        Path file = blobs.find(sha256).orElseThrow(() -> ControlException.notFound("no blob " + sha256));
-        try (FileChannel channel = FileChannel.open(file)) {
-            long size = channel.size();
-            call.setHeader("Accept-Ranges", "bytes");
-            call.setHeader("ETag", "\"" + sha256 + "\"");
-            call.setHeader("Content-Type", "application/octet-stream");
-            String header = call.header("Range");
-            long first = 0;
-            long length = size;
-            int status = 200;
-            if (header != null) {
-                ByteRange range = ByteRange.parse(header, size);
-                if (range == null) {
-                    call.setHeader("Content-Range", "bytes */" + size);
-                    throw new HttpError(
-                            416, "range '" + header + "' is not one satisfiable bytes=N- or bytes=N-M of " + size);
-                }
-                first = range.first();
-                length = range.length();
-                status = 206;
-                call.setHeader("Content-Range", "bytes " + range.first() + "-" + range.last() + "/" + size);
+        long size = blobs.size(sha256).orElseThrow(() -> ControlException.notFound("no blob " + sha256));
+        call.setHeader("Accept-Ranges", "bytes");
+        call.setHeader("ETag", "\"" + sha256 + "\"");
+        call.setHeader("Content-Type", "application/octet-stream");
+        String header = call.header("Range");
+        long first = 0;
+        long length = size;
+        int status = 200;
+        if (header != null) {
+            ByteRange range = ByteRange.parse(header, size);
+            if (range == null) {
+                call.setHeader("Content-Range", "bytes */" + size);
+                throw new HttpError(
+                        416, "range '" + header + "' is not one satisfiable bytes=N- or bytes=N-M of " + size);
             }
-            call.http.sendResponseHeaders(status, length == 0 ? -1 : length);
-            try (OutputStream out = call.http.getResponseBody()) {
-                var sink = Channels.newChannel(out);
-                long sent = 0;
-                while (sent < length) {
-                    sent += channel.transferTo(first + sent, length - sent, sink);
-                }
-            }
+            first = range.first();
+            length = range.length();
+            status = 206;
+            call.setHeader("Content-Range", "bytes " + range.first() + "-" + range.last() + "/" + size);
+        }
+        call.http.sendResponseHeaders(status, length == 0 ? -1 : length);
+        try (OutputStream out = call.http.getResponseBody()) {
+            blobs.read(sha256, first, length, out);
         }
     }
 }

@@ -9,7 +9,6 @@ import io.fogline.control.fleet.LabelSelector;
 import io.fogline.control.monitor.AlertStore;
 import io.fogline.control.monitor.ControlMetrics;
 import io.fogline.control.monitor.HealthViews;
-import io.fogline.control.registry.BlobStore;
 import io.fogline.control.registry.Publisher;
 import io.fogline.control.registry.Registry;
 import io.fogline.control.rollout.RolloutSpec;
@@ -40,7 +39,6 @@ public final class OperatorApi {
             Fleet fleet,
             Registry registry,
             Publisher publisher,
-            BlobStore blobs,
             Rollouts rollouts,
             AlertStore alerts,
             HealthViews health,
@@ -161,7 +159,7 @@ public final class OperatorApi {
     }
 
     private void publish(Call call) throws IOException {
-        Path upload = services.blobs().scratch();
+        Path upload = services.publisher().scratch();
         try {
             call.saveBody(upload, services.maxBundleBytes());
             Publisher.Published published;

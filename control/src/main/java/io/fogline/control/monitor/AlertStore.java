@@ -139,32 +139,61 @@ public final class AlertStore {
 
     /**
      * Alerts whose state the webhook has not heard yet, with fewer than {@code maxAttempts} tries: live ones not
-     * delivered as opened, and resolved ones not delivered as resolved (an alert that cleared before its opening
-     * got through is told once, resolved).
+     * delivered as opened, and resolved ones not delivered as resolved (an alert that cleared before its opening got
+     * through is told once, resolved).
      */
-    public List<Alert> undelivered(int maxAttempts) {
+    public List<Delivery> undelivered(int maxAttempts) {
         return database.read(connection -> {
-            try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS + " FROM alerts WHERE"
+            List<Delivery> pending = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS + ", CASE WHEN state ="
+                    + " 'resolved' THEN resolution_attempts ELSE attempts END FROM alerts WHERE"
                     + " (state <> 'resolved' AND notified = 0 AND attempts < ?)"
                     + " OR (state = 'resolved' AND resolution_notified = 0 AND resolution_attempts < ?) ORDER BY id")) {
                 select.setLong(1, maxAttempts);
                 select.setLong(2, maxAttempts);
-                return alerts(select);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        pending.add(new Delivery(alert(rows), rows.getLong(14)));
+                    }
+                }
+            }
+            return pending;
+        });
+    }
+
+    /** An alert to tell the webhook about in its state now, and the tries made so far. */
+    public record Delivery(Alert alert, long attempts) {
+        boolean resolution() {
+            return alert.state().equals("resolved");
+        }
+    }
+
+    /**
+     * Takes the next try of a delivery: false when another replica took it first, so each try is made once. A replica
+     * that dies between taking a try and recording its success leaves the alert to be sent again: deliveries are at
+     * least once.
+     */
+    public boolean take(Delivery delivery) {
+        return database.write(connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                    delivery.resolution()
+                            ? "UPDATE alerts SET resolution_attempts = resolution_attempts + 1 WHERE id = ?"
+                                    + " AND resolution_attempts = ? AND resolution_notified = 0"
+                            : "UPDATE alerts SET attempts = attempts + 1 WHERE id = ? AND attempts = ? AND notified = 0")) {
+                update.setLong(1, delivery.alert().id());
+                update.setLong(2, delivery.attempts());
+                return update.executeUpdate() == 1;
             }
         });
     }
 
-    /** Records a try to deliver {@code alert} in the state it was sent in. */
-    public void delivered(Alert alert, boolean success) {
-        boolean resolution = alert.state().equals("resolved");
+    public void delivered(Delivery delivery) {
         database.write(connection -> {
             try (PreparedStatement update = connection.prepareStatement(
-                    resolution
-                            ? "UPDATE alerts SET resolution_attempts = resolution_attempts + 1, resolution_notified = ?"
-                                    + " WHERE id = ?"
-                            : "UPDATE alerts SET attempts = attempts + 1, notified = ? WHERE id = ?")) {
-                update.setLong(1, success ? 1 : 0);
-                update.setLong(2, alert.id());
+                    delivery.resolution()
+                            ? "UPDATE alerts SET resolution_notified = 1 WHERE id = ?"
+                            : "UPDATE alerts SET notified = 1 WHERE id = ?")) {
+                update.setLong(1, delivery.alert().id());
                 update.executeUpdate();
             }
             return null;
@@ -187,25 +216,29 @@ public final class AlertStore {
         List<Alert> alerts = new ArrayList<>();
         try (ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
-                alerts.add(new Alert(
-                        rows.getLong(1),
-                        rows.getString(2),
-                        rows.getString(3),
-                        rows.getString(4),
-                        rows.getString(5),
-                        rows.getString(6),
-                        rows.getString(7),
-                        nullableDouble(rows, 8),
-                        nullableDouble(rows, 9),
-                        rows.getString(10),
-                        Instant.ofEpochMilli(rows.getLong(11)).toString(),
-                        Instant.ofEpochMilli(rows.getLong(12)).toString(),
-                        rows.getObject(13) == null
-                                ? null
-                                : Instant.ofEpochMilli(rows.getLong(13)).toString()));
+                alerts.add(alert(rows));
             }
         }
         return alerts;
+    }
+
+    private static Alert alert(ResultSet rows) throws SQLException {
+        return new Alert(
+                rows.getLong(1),
+                rows.getString(2),
+                rows.getString(3),
+                rows.getString(4),
+                rows.getString(5),
+                rows.getString(6),
+                rows.getString(7),
+                nullableDouble(rows, 8),
+                nullableDouble(rows, 9),
+                rows.getString(10),
+                Instant.ofEpochMilli(rows.getLong(11)).toString(),
+                Instant.ofEpochMilli(rows.getLong(12)).toString(),
+                rows.getObject(13) == null
+                        ? null
+                        : Instant.ofEpochMilli(rows.getLong(13)).toString());
     }
 
     private static Double nullableDouble(ResultSet rows, int column) throws SQLException {

@@ -121,6 +121,15 @@ public final class ControlMetrics implements AutoCloseable {
         });
     }
 
+    /** A timer step this replica claimed and ran. */
+    public void timerRan(String timer) {
+        Counter.builder("fogline.control.timer.runs")
+                .description("Timer steps this replica ran (each step runs on one replica)")
+                .tag("timer", timer)
+                .register(registry)
+                .increment();
+    }
+
     public void polled() {
         polls.increment();
     }

@@ -1,42 +1,49 @@
 package io.fogline.control.monitor;
 
-import java.time.Clock;
-import java.time.Instant;
+import io.fogline.control.store.Timers;
+import java.time.Duration;
 
-/** Evaluates alerts on the control plane's timer, every {@link MonitorOptions#evaluateEvery()}, and tells the webhook. */
+/**
+ * Evaluates alerts on the control plane's timer, every {@link MonitorOptions#evaluateEvery()}, and tells the webhook;
+ * across replicas, each evaluation and each round of deliveries runs on one of them.
+ */
 public final class Monitor {
 
     private final AlertEvaluator evaluator;
     private final AlertStore alerts;
     private final Webhook webhook;
-    private final Clock clock;
+    private final Timers timers;
+    private final Duration step;
     private final MonitorOptions options;
-    private Instant lastEvaluation;
 
-    public Monitor(AlertEvaluator evaluator, AlertStore alerts, Webhook webhook, Clock clock, MonitorOptions options) {
+    /** @param step the timer's period: deliveries that failed are tried again a step later */
+    public Monitor(
+            AlertEvaluator evaluator,
+            AlertStore alerts,
+            Webhook webhook,
+            Timers timers,
+            Duration step,
+            MonitorOptions options) {
         this.evaluator = evaluator;
         this.alerts = alerts;
         this.webhook = webhook;
-        this.clock = clock;
+        this.timers = timers;
+        this.step = step;
         this.options = options;
     }
 
-    /** One timer step: evaluates when the time has come, and retries deliveries each step. */
+    /** One timer step: evaluates when the time has come, and delivers (or retries) what the webhook has not had. */
     public synchronized void tick() {
-        Instant now = clock.instant();
-        if (lastEvaluation == null || !now.isBefore(lastEvaluation.plus(options.evaluateEvery()))) {
+        if (timers.claim("alerts", options.evaluateEvery())) {
             evaluate();
-        } else if (webhook != null) {
+        }
+        if (webhook != null && timers.claim("webhook", step)) {
             webhook.deliver(alerts);
         }
     }
 
     /** Opens and resolves alerts for the conditions that hold now. */
     public synchronized void evaluate() {
-        lastEvaluation = clock.instant();
         alerts.apply(evaluator.firing(), AlertEvaluator.AUTO_RESOLVED);
-        if (webhook != null) {
-            webhook.deliver(alerts);
-        }
     }
 }

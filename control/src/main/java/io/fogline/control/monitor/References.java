@@ -5,8 +5,6 @@ import io.fogline.control.common.Json;
 import io.fogline.control.registry.BlobStore;
 import io.fogline.control.store.Database;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.HashMap;
@@ -82,12 +80,14 @@ public final class References {
                 }
             }
         });
-        Optional<Path> file = sha256.flatMap(blobs::find);
-        if (file.isEmpty()) {
+        if (sha256.isEmpty()) {
             return Optional.empty();
         }
         try {
-            JsonNode stats = Json.parse(Files.readAllBytes(file.get()));
+            if (blobs.size(sha256.get()).isEmpty()) {
+                return Optional.empty();
+            }
+            JsonNode stats = Json.parse(blobs.bytes(sha256.get()));
             return Optional.of(new Reference(
                     histograms(stats.path("inputs")),
                     histograms(stats.path("outputs")),

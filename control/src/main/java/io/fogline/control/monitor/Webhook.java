@@ -31,8 +31,10 @@ public final class Webhook {
 
     /** Sends what was not delivered yet. */
     public void deliver(AlertStore alerts) {
-        for (Alert alert : alerts.undelivered(MAX_ATTEMPTS)) {
-            alerts.delivered(alert, post(alert));
+        for (AlertStore.Delivery delivery : alerts.undelivered(MAX_ATTEMPTS)) {
+            if (alerts.take(delivery) && post(delivery.alert())) {
+                alerts.delivered(delivery);
+            }
         }
     }
 

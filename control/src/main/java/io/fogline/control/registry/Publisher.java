@@ -12,7 +12,6 @@ import io.fogline.bundle.VerifiedManifest;
 import io.fogline.control.common.ControlException;
 import io.fogline.control.store.Database;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,14 +31,27 @@ public final class Publisher {
 
     private final Database database;
     private final BlobStore blobs;
+    private final Path incoming;
     private final Path trustStore;
     private final Clock clock;
 
-    public Publisher(Database database, BlobStore blobs, Path trustStore, Clock clock) {
+    /** @param incoming a local directory for uploads and unpacked bundles on their way into the blob store */
+    public Publisher(Database database, BlobStore blobs, Path incoming, Path trustStore, Clock clock) {
         this.database = database;
         this.blobs = blobs;
+        this.incoming = incoming;
         this.trustStore = trustStore;
         this.clock = clock;
+        try {
+            Files.createDirectories(incoming);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot create " + incoming, e);
+        }
+    }
+
+    /** A scratch file for an upload. */
+    public Path scratch() throws IOException {
+        return Files.createTempFile(incoming, "upload", ".part");
     }
 
     /** What publishing did: the bundle's digest and model version, and whether it is new. */
@@ -61,14 +73,12 @@ public final class Publisher {
         if (existing != null) {
             return existing;
         }
-        Path unpacked = blobs.scratch();
+        Path unpacked = scratch();
         Files.delete(unpacked);
         try {
             BundleUnpacker.unpack(bundle, verified, unpacked);
             for (ManifestFile file : manifest.files()) {
-                try (InputStream content = Files.newInputStream(unpacked.resolve(file.path()))) {
-                    blobs.put(file.sha256(), content);
-                }
+                blobs.put(file.sha256(), unpacked.resolve(file.path()));
             }
         } catch (BundleException e) {
             throw ControlException.refused(e.refusal().code(), e.getMessage());
