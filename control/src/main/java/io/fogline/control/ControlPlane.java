@@ -48,6 +48,7 @@ import java.util.logging.Logger;
 public final class ControlPlane implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ControlPlane.class.getName());
+    private static final Duration TELEMETRY_RETENTION_PERIOD = Duration.ofHours(1);
 
     private final Database database;
     private final BlobStore blobs;
@@ -61,6 +62,7 @@ public final class ControlPlane implements AutoCloseable {
     private final HealthViews health;
     private final Monitor monitor;
     private final ControlMetrics metrics;
+    private final TelemetryStore telemetry;
     private final ScheduledExecutorService timer;
     private final String adminToken;
     private final Routes routes;
@@ -78,7 +80,7 @@ public final class ControlPlane implements AutoCloseable {
                 database, blobs, options.dataDir().resolve("incoming"), trustStoreFile(options), options.clock());
         this.rollouts = new Rollouts(database, options.clock());
         MonitorOptions watch = options.monitor();
-        TelemetryStore telemetry = new TelemetryStore(database, options.clock());
+        this.telemetry = new TelemetryStore(database, options.clock(), options.telemetryQuota());
         this.alerts = new AlertStore(database, options.clock());
         References references = new References(database, blobs);
         Duration silence = options.pollInterval().multipliedBy(watch.silentPolls());
@@ -128,7 +130,8 @@ public final class ControlPlane implements AutoCloseable {
                     options.host(),
                     options.httpPort(),
                     control.routes,
-                    new Credentials(control.adminToken, options.metricsToken(), control.fleet));
+                    new Credentials(control.adminToken, options.metricsToken(), control.fleet),
+                    options.listener());
         } catch (IOException | RuntimeException e) {
             database.close();
             throw e;
@@ -146,12 +149,16 @@ public final class ControlPlane implements AutoCloseable {
 
     /**
      * One step of the timer: writes this replica's pending heartbeats, and, on whichever replica claims them, advances
-     * every unfinished rollout (timeouts, scheduled waves), evaluates alerts (silence among them) and delivers them.
+     * every unfinished rollout (timeouts, scheduled waves), evaluates alerts (silence among them) and delivers them, and
+     * once an hour deletes telemetry past its retention.
      */
     public void tick() {
         heartbeats.flush();
         if (timers.claim("rollouts", step)) {
             rollouts.tick();
+        }
+        if (timers.claim("telemetry-retention", TELEMETRY_RETENTION_PERIOD)) {
+            telemetry.deleteExpired();
         }
         monitor.tick();
     }
