@@ -91,7 +91,9 @@ class InferenceProtocolTest {
         assertThat(missing.status()).isEqualTo(404);
         assertThat(missing.text())
                 .isEqualTo("{\"error\":\"model 'add' has no version '3'; ready versions are [1, 2]\"}");
-        assertThat(client.get("/v2/models/add/versions/3/ready").status()).isEqualTo(400);
+        NodeClient.Reply missingReady = client.get("/v2/models/add/versions/3/ready");
+        assertThat(missingReady.status()).as("one rule for an unknown version").isEqualTo(404);
+        assertThat(missingReady.text()).isEqualTo(missing.text());
     }
 
     @Test
@@ -212,9 +214,70 @@ class InferenceProtocolTest {
         NodeClient.Reply model = client.post("/v2/models/nope/infer", ADD_REQUEST);
         assertThat(model.status()).isEqualTo(404);
         assertThat(model.text()).isEqualTo("{\"error\":\"unknown model 'nope'\"}");
-        assertThat(client.get("/v2/models/nope").status()).isEqualTo(404);
-        assertThat(client.get("/v3/anything").status()).isEqualTo(404);
-        assertThat(client.get("/v2/models/add/infer").status()).isEqualTo(404);
+        assertThat(client.get("/v2/models/nope").text()).isEqualTo(model.text());
+        assertThat(client.get("/v2/models/nope/ready").text()).isEqualTo(model.text());
+        assertThat(client.get("/v2/models/nope/config").text()).isEqualTo(model.text());
+        NodeClient.Reply endpoint = client.get("/v3/anything");
+        assertThat(endpoint.status()).isEqualTo(404);
+        assertThat(endpoint.text()).isEqualTo("{\"error\":\"no endpoint GET /v3/anything\"}");
+        assertThat(client.get("/v2/models/add/versions/1/nope").status()).isEqualTo(404);
+    }
+
+    @Test
+    void aKnownPathWithAWrongMethodIs405WithAllow() {
+        NodeClient.Reply infer = client.get("/v2/models/add/infer");
+        assertThat(infer.status()).isEqualTo(405);
+        assertThat(infer.header("Allow")).isEqualTo("POST");
+        assertThat(infer.text()).isEqualTo("{\"error\":\"no endpoint GET /v2/models/add/infer; it takes POST\"}");
+        NodeClient.Reply live = client.send("DELETE", "/v2/health/live");
+        assertThat(live.status()).isEqualTo(405);
+        assertThat(live.header("Allow")).isEqualTo("GET, HEAD");
+        assertThat(client.send("PUT", "/v2/repository/index").header("Allow")).isEqualTo("POST");
+    }
+
+    @Test
+    void healthPathsAnswerHead() throws IOException {
+        assertThat(client.send("HEAD", "/v2/health/live").status()).isEqualTo(200);
+        assertThat(client.send("HEAD", "/v2/health/ready").status()).isEqualTo(200);
+        assertThat(client.send("HEAD", "/v2/models/add/ready").status()).isEqualTo(200);
+        assertThat(client.send("HEAD", "/v2/models/nope/ready").status()).isEqualTo(404);
+        try (Socket socket = new Socket("127.0.0.1", node.port())) {
+            socket.getOutputStream()
+                    .write("HEAD /v2/models/nope/ready HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
+            String answer = readAll(socket.getInputStream());
+            assertThat(answer).startsWith("HTTP/1.1 404").endsWith("\r\n\r\n").doesNotContain("error");
+        }
+    }
+
+    @Test
+    void theModelConfigurationIsTritons() {
+        NodeClient.Reply reply = client.get("/v2/models/mlp/config");
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.text())
+                .contains("\"name\":\"mlp\"", "\"platform\":\"onnxruntime_onnx\"", "\"max_batch_size\":8")
+                .contains("{\"name\":\"input\",\"data_type\":\"TYPE_FP32\",\"dims\":[4]}");
+        assertThat(client.get("/v2/models/add/versions/1/config").text()).contains("\"name\":\"add\"");
+    }
+
+    @Test
+    void everyEndpointBelongsToAnApiGroup() {
+        Map<String, ApiGroup> groups = new java.util.HashMap<>();
+        for (NodeRoute route : new InferenceServer(null, node.models(), null, null, null, 0, "test")
+                .routes()
+                .all()) {
+            groups.put(route.method() + " " + route.pattern(), route.group());
+        }
+        assertThat(groups)
+                .containsEntry("POST /v2/models/{model}/infer", ApiGroup.INFERENCE)
+                .containsEntry("HEAD /v2/health/ready", ApiGroup.HEALTH)
+                .containsEntry("GET /v2/models/{model}/versions/{version}/ready", ApiGroup.HEALTH)
+                .containsEntry("GET /v2/models/{model}/config", ApiGroup.MODEL_CONFIG)
+                .containsEntry("POST /v2/repository/models/{model}/unload", ApiGroup.MODEL_REPOSITORY)
+                .containsEntry("GET /v2/models/stats", ApiGroup.STATISTICS)
+                .containsEntry("GET /v2", ApiGroup.METADATA)
+                .containsEntry("GET /metrics", ApiGroup.METRICS);
+        assertThat(ApiGroup.MODEL_REPOSITORY.flagName()).isEqualTo("model-repository");
     }
 
     @Test
@@ -274,7 +337,7 @@ class InferenceProtocolTest {
         assertThat(index.text()).contains("{\"name\":\"spare\",\"version\":\"1\",\"state\":\"READY\",\"reason\":\"\"}");
         assertThat(client.post("/v2/repository/models/spare/unload", "").status())
                 .isEqualTo(200);
-        assertThat(client.get("/v2/models/spare/ready").status()).isEqualTo(400);
+        assertThat(client.get("/v2/models/spare/ready").status()).isEqualTo(404);
         assertThat(client.post("/v2/repository/index", "").text())
                 .contains("{\"name\":\"spare\",\"version\":null,\"state\":\"UNAVAILABLE\",\"reason\":\"unloaded\"}");
         NodeClient.Reply unloadedInfer = client.post("/v2/models/spare/infer", "{\"inputs\": []}");
