@@ -53,6 +53,7 @@ public final class DeviceApi {
                         "/api/v1/devices/{id}/telemetry",
                         Access.OWN_DEVICE,
                         "sends its telemetry",
+                        TELEMETRY_LIMIT,
                         api::telemetry),
                 Route.of(
                         "GET",

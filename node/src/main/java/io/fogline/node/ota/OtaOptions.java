@@ -12,6 +12,8 @@ import java.util.Map;
  * @param dataDir holds the update state (ota.db), downloaded blobs and bundle manifests
  * @param trustedKeys the trust store file, re-read before every verification so keys can be rotated in place
  * @param telemetry how the node gathers telemetry, kept in {@code dataDir/telemetry.db} and uploaded at each poll
+ * @param controlAuthority the PEM CA certificates (or the pinned certificate) the control plane's HTTPS certificate
+ *     must chain to; null for the JDK's default CAs
  */
 public record OtaOptions(
         URI control,
@@ -20,7 +22,8 @@ public record OtaOptions(
         Map<String, String> labels,
         Path dataDir,
         Path trustedKeys,
-        TelemetryOptions telemetry) {
+        TelemetryOptions telemetry,
+        Path controlAuthority) {
 
     public OtaOptions {
         labels = Map.copyOf(labels);
@@ -34,11 +37,16 @@ public record OtaOptions(
             Map<String, String> labels,
             Path dataDir,
             Path trustedKeys) {
-        this(control, enrolmentToken, deviceId, labels, dataDir, trustedKeys, TelemetryOptions.defaults());
+        this(control, enrolmentToken, deviceId, labels, dataDir, trustedKeys, TelemetryOptions.defaults(), null);
     }
 
     public OtaOptions withTelemetry(TelemetryOptions settings) {
-        return new OtaOptions(control, enrolmentToken, deviceId, labels, dataDir, trustedKeys, settings);
+        return new OtaOptions(
+                control, enrolmentToken, deviceId, labels, dataDir, trustedKeys, settings, controlAuthority);
+    }
+
+    public OtaOptions withControlAuthority(Path authorities) {
+        return new OtaOptions(control, enrolmentToken, deviceId, labels, dataDir, trustedKeys, telemetry, authorities);
     }
 
     public Path database() {
