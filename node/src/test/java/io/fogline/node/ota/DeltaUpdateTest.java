@@ -9,6 +9,7 @@ import io.fogline.core.device.DesiredModel;
 import io.fogline.node.FoglineNode;
 import io.fogline.node.NodeClient;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -78,7 +79,7 @@ class DeltaUpdateTest {
 
     @Test
     void aDeltaCutShortIsRefusedAndTheWholeFileInstalledInstead() throws Exception {
-        control.offerDelta(v1Model, v2Model, java.util.Arrays.copyOf(delta, delta.length / 2));
+        control.offerDelta(v1Model, v2Model, Arrays.copyOf(delta, delta.length / 2));
         runV1ThenV2();
 
         assertThat(control.blobRequests()).contains(v2Model + " -");
@@ -88,29 +89,26 @@ class DeltaUpdateTest {
     @Test
     void aNodeWithoutTheBaseDownloadsTheWholeFileWithoutAskingForADelta() throws Exception {
         control.offerDelta(v1Model, v2Model, delta);
-        control.desire(DEVICE, new DesiredModel(MODEL, 2, control.publish(v2), 42));
-        node = OtaUpdateTest.startNode(dir, control, fixtures.trustFile, DEVICE);
+        install(v2, 2, 42);
 
-        assertThat(OtaUpdateTest.awaitOutcome(control, DEVICE, 42)
-                        .path("status")
-                        .asText())
-                .isEqualTo("switched");
         assertThat(control.deltaRequests()).isEmpty();
         assertThat(control.blobRequests()).contains(v2Model + " -");
         assertServesV2();
     }
 
     private void runV1ThenV2() throws Exception {
-        control.desire(DEVICE, new DesiredModel(MODEL, 1, control.publish(v1), 41));
-        node = OtaUpdateTest.startNode(dir, control, fixtures.trustFile, DEVICE);
-        assertThat(OtaUpdateTest.awaitOutcome(control, DEVICE, 41)
-                        .path("status")
-                        .asText())
-                .isEqualTo("switched");
+        install(v1, 1, 41);
         assertThat(control.deltaRequests()).isEmpty();
+        install(v2, 2, 42);
+    }
 
-        control.desire(DEVICE, new DesiredModel(MODEL, 2, control.publish(v2), 42));
-        assertThat(OtaUpdateTest.awaitOutcome(control, DEVICE, 42)
+    /** Desires a bundle (starting the node the first time) and waits until the node switched to it. */
+    private void install(Path bundle, long version, long actionId) throws Exception {
+        control.desire(DEVICE, new DesiredModel(MODEL, version, control.publish(bundle), actionId));
+        if (node == null) {
+            node = OtaUpdateTest.startNode(dir, control, fixtures.trustFile, DEVICE);
+        }
+        assertThat(OtaUpdateTest.awaitOutcome(control, DEVICE, actionId)
                         .path("status")
                         .asText())
                 .isEqualTo("switched");
