@@ -5,13 +5,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** ONNX models written in protobuf's wire format by hand, as ONNX writes them, with float tensors of given bytes. */
-final class OnnxBytes {
+public final class OnnxBytes {
 
-    record Tensor(String name, byte[] data) {}
+    public record Tensor(String name, byte[] data) {}
 
     private OnnxBytes() {}
 
-    static byte[] model(List<Tensor> initializers) {
+    public static byte[] model(List<Tensor> initializers) {
         ByteArrayOutputStream graph = new ByteArrayOutputStream();
         field(
                 graph,
