@@ -20,51 +20,43 @@ class DeltaPublishTest extends OnBothDatabases {
     @TempDir
     Path work;
 
+    private static final byte[] FIRST = model(1, 1);
+    private static final byte[] FINE_TUNED = model(1, 2);
+    private static final byte[] RETRAINED = model(2, 2);
+
     @Test
     void aVersionWhoseLastLayerAloneChangedShipsAsADeltaThatRebuildsItFromTheVersionBefore() throws Exception {
-        byte[] first = model(1, 1);
-        byte[] fineTuned = model(1, 2);
-        publish(1, first);
-        publish(2, fineTuned);
-        SimulatedDevice device = harness.enrol("cam-1", "cameras", Map.of());
-
-        Http.Answer answer = device.http.get("/api/v1/deltas/" + Sha256.of(first) + "/" + Sha256.of(fineTuned));
+        Http.Answer answer = afterVersionOneAnd(FINE_TUNED, harness.enrol("cam-1", "cameras", Map.of()).http);
 
         assertThat(answer.status()).as(answer.text()).isEqualTo(200);
-        assertThat(answer.body().length).isLessThan(fineTuned.length / 10);
-        Path base = Files.write(work.resolve("base"), first);
+        assertThat(answer.body().length).isLessThan(FINE_TUNED.length / 10);
+        Path base = Files.write(work.resolve("base"), FIRST);
         ByteArrayOutputStream rebuilt = new ByteArrayOutputStream();
-        FileDelta.apply(base, Sha256.of(first), new ByteArrayInputStream(answer.body()), Sha256.of(fineTuned), rebuilt);
-        assertThat(rebuilt.toByteArray()).isEqualTo(fineTuned);
+        FileDelta.apply(
+                base, Sha256.of(FIRST), new ByteArrayInputStream(answer.body()), Sha256.of(FINE_TUNED), rebuilt);
+        assertThat(rebuilt.toByteArray()).isEqualTo(FINE_TUNED);
     }
 
     @Test
     void aRetrainedVersionHasNoDeltaAndTravelsWhole() throws Exception {
-        byte[] first = model(1, 1);
-        byte[] retrained = model(2, 2);
-        publish(1, first);
-        publish(2, retrained);
-        SimulatedDevice device = harness.enrol("cam-1", "cameras", Map.of());
-
-        Http.Answer answer = device.http.get("/api/v1/deltas/" + Sha256.of(first) + "/" + Sha256.of(retrained));
+        Http.Answer answer = afterVersionOneAnd(RETRAINED, harness.enrol("cam-1", "cameras", Map.of()).http);
 
         assertThat(answer.status()).isEqualTo(404);
         assertThat(answer.json().path("error").asText())
-                .isEqualTo("no delta from " + Sha256.of(first) + " to " + Sha256.of(retrained));
+                .isEqualTo("no delta from " + Sha256.of(FIRST) + " to " + Sha256.of(RETRAINED));
         assertThat(harness.column("SELECT COUNT(*) FROM deltas")).containsExactly("0");
     }
 
     @Test
     void onlyAnEnrolledCallerFetchesADelta() throws Exception {
-        byte[] first = model(1, 1);
-        byte[] fineTuned = model(1, 2);
-        publish(1, first);
-        publish(2, fineTuned);
+        assertThat(afterVersionOneAnd(FINE_TUNED, harness.anonymous()).status()).isEqualTo(401);
+    }
 
-        assertThat(harness.anonymous()
-                        .get("/api/v1/deltas/" + Sha256.of(first) + "/" + Sha256.of(fineTuned))
-                        .status())
-                .isEqualTo(401);
+    /** Publishes version 1 and then version 2 of {@code second}; asks for the delta from one to the other. */
+    private Http.Answer afterVersionOneAnd(byte[] second, Http caller) throws Exception {
+        publish(1, FIRST);
+        publish(2, second);
+        return caller.get("/api/v1/deltas/" + Sha256.of(FIRST) + "/" + Sha256.of(second));
     }
 
     private void publish(int version, byte[] modelFile) throws Exception {
