@@ -20,6 +20,7 @@ import io.fogline.control.monitor.References;
 import io.fogline.control.monitor.TelemetryStore;
 import io.fogline.control.monitor.Webhook;
 import io.fogline.control.registry.BlobStore;
+import io.fogline.control.registry.Deltas;
 import io.fogline.control.registry.FileBlobStore;
 import io.fogline.control.registry.Publisher;
 import io.fogline.control.registry.Registry;
@@ -76,8 +77,9 @@ public final class ControlPlane implements AutoCloseable {
                 ? new FileBlobStore(options.dataDir().resolve("blobs"))
                 : new S3BlobStore(options.s3());
         Registry registry = new Registry(database);
-        this.publisher = new Publisher(
-                database, blobs, options.dataDir().resolve("incoming"), trustStoreFile(options), options.clock());
+        Path incoming = options.dataDir().resolve("incoming");
+        Deltas deltas = new Deltas(database, blobs, incoming);
+        this.publisher = new Publisher(database, blobs, deltas, incoming, trustStoreFile(options), options.clock());
         this.rollouts = new Rollouts(database, options.clock());
         MonitorOptions watch = options.monitor();
         this.telemetry = new TelemetryStore(database, options.clock(), options.telemetryQuota());
@@ -106,7 +108,7 @@ public final class ControlPlane implements AutoCloseable {
                 metrics,
                 options.pollInterval());
         this.routes = Routes.join(
-                DeviceApi.routes(devices, registry, blobs),
+                DeviceApi.routes(devices, registry, deltas, blobs),
                 OperatorApi.routes(new OperatorApi.Services(
                         fleet, registry, publisher, rollouts, alerts, health, metrics, options.maxBundleBytes())));
         this.timer = options.tick().isZero()
