@@ -60,6 +60,13 @@ class InferenceProtocolTest {
               {"name": "b", "datatype": "FP32", "shape": [2, 2], "data": [10, 20, 30, 40]}]}""";
 
     @Test
+    void linuxServesOnTheNativeEpollTransport() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                System.getProperty("os.name").equals("Linux"));
+        assertThat(node.transport()).isEqualTo("epoll");
+    }
+
+    @Test
     void serverMetadataNamesTheExtensions() {
         NodeClient.Reply reply = client.get("/v2");
         assertThat(reply.status()).isEqualTo(200);
