@@ -10,6 +10,7 @@ import io.fogline.routing.Router;
 import io.fogline.runtime.repository.ModelManager;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.transport.Transport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
@@ -21,6 +22,8 @@ import java.util.concurrent.CompletableFuture;
 public final class FoglineNode implements AutoCloseable {
 
     public static final String VERSION = "0.1.0";
+
+    private static final System.Logger LOG = System.getLogger(FoglineNode.class.getName());
 
     private final Vertx vertx;
     private final ModelManager models;
@@ -89,6 +92,7 @@ public final class FoglineNode implements AutoCloseable {
                 .setEventLoopPoolSize(options.eventLoops())
                 .setWorkerPoolSize(Math.max(4, options.eventLoops()))
                 .setPreferNativeTransport(true));
+        logTransport(vertx);
         try {
             InferenceServer server =
                     new InferenceServer(vertx, models, router, metrics, observer, options.maxRequestBytes(), VERSION);
@@ -112,6 +116,30 @@ public final class FoglineNode implements AutoCloseable {
             vertx.close().await();
             throw e;
         }
+    }
+
+    /** Says which network transport serves, so that a node that fell back to NIO says why. */
+    private static void logTransport(Vertx vertx) {
+        if (vertx.isNativeTransportEnabled()) {
+            LOG.log(System.Logger.Level.INFO, "network transport: {0} (native)", transport(vertx));
+        } else {
+            Throwable cause = vertx.unavailableNativeTransportCause();
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "network transport: nio; the native transport is unavailable: {0}",
+                    cause == null ? "unknown" : cause.toString());
+        }
+    }
+
+    private static String transport(Vertx vertx) {
+        return vertx.isNativeTransportEnabled()
+                ? Transport.nativeTransport().name().toLowerCase(java.util.Locale.ROOT)
+                : "nio";
+    }
+
+    /** The network transport the HTTP server runs on: {@code epoll} on Linux, else {@code nio}. */
+    public String transport() {
+        return transport(vertx);
     }
 
     private static OtaAgent prepareOta(NodeOptions options) {

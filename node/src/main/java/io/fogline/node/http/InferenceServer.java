@@ -15,7 +15,9 @@ import io.fogline.runtime.repository.ModelManager;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -27,6 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -37,7 +40,10 @@ import java.util.function.Predicate;
  */
 public final class InferenceServer implements AutoCloseable {
 
-    /** Bodies up to this size are decoded on the event loop; a thread hop costs more than decoding them. */
+    /**
+     * Plain bodies up to this size are decoded on the event loop; a thread hop costs more than decoding them. Larger
+     * and compressed bodies are decoded on workers of their own, so that they cannot hold up small requests.
+     */
     private static final int INLINE_DECODE_BYTES = 64 * 1024;
 
     private static final String JSON_TYPE = "application/json";
@@ -52,6 +58,9 @@ public final class InferenceServer implements AutoCloseable {
     private final String version;
     private OpenAiEndpoints openAi;
     private NodeRoutes routes;
+    private WorkerExecutor decoding;
+    /** Loads and unloads: a drain waits up to 30 s, which must not take a thread that decodes requests. */
+    private WorkerExecutor repository;
 
     public InferenceServer(
             Vertx vertx,
@@ -88,6 +97,8 @@ public final class InferenceServer implements AutoCloseable {
                 .setCompressionSupported(false)
                 .setIdleTimeout(300);
         routes = routes();
+        decoding = vertx.createSharedWorkerExecutor("fogline-decode", Math.max(2, eventLoops));
+        repository = vertx.createSharedWorkerExecutor("fogline-repository", 2, 2, TimeUnit.MINUTES);
         int actualPort = port;
         for (int i = 0; i < eventLoops; i++) {
             // Servers of one Vert.x instance that listen on the same address, port 0 included, share its socket.
@@ -224,13 +235,31 @@ public final class InferenceServer implements AutoCloseable {
         }
     }
 
+    /** Reads the body, inflating a compressed one off the event loop, and gives it to {@code onBody} on the loop. */
     private void withBody(HttpServerRequest request, Consumer<Buffer> onBody) {
-        BodyReader.read(request, maxRequestBytes, onBody, () -> tooLarge(request));
+        String encoding = request.getHeader(HttpHeaders.CONTENT_ENCODING);
+        BodyReader.read(
+                request,
+                maxRequestBytes,
+                body -> {
+                    if (ContentDecoding.isIdentity(encoding)) {
+                        onBody.accept(body);
+                        return;
+                    }
+                    decoding.executeBlocking(
+                                    () -> Buffer.buffer(
+                                            ContentDecoding.decode(encoding, body.getBytes(), maxRequestBytes)),
+                                    false)
+                            .onSuccess(onBody::accept)
+                            .onFailure(failure -> fail(request.response(), asInferenceException(failure)));
+                },
+                () -> tooLarge(request));
     }
 
     /** Repository work waits on loads and drains of up to 30 s, so it runs off the event loop. */
     private void repository(HttpServerRequest request, Function<Buffer, byte[]> work) {
-        withBody(request, body -> vertx.executeBlocking(() -> work.apply(body), false)
+        withBody(request, body -> repository
+                .executeBlocking(() -> work.apply(body), false)
                 .onSuccess(answer ->
                         request.response().putHeader("Content-Type", JSON_TYPE).end(Buffer.buffer(answer)))
                 .onFailure(failure -> fail(request.response(), asInferenceException(failure))));
@@ -257,18 +286,20 @@ public final class InferenceServer implements AutoCloseable {
     private void infer(HttpServerRequest request, String model, String modelVersion) {
         long started = System.nanoTime();
         String headerLengthValue = request.getHeader(InferenceCodec.HEADER_LENGTH);
+        String encoding = request.getHeader(HttpHeaders.CONTENT_ENCODING);
         Context context = vertx.getOrCreateContext();
         BodyReader.read(
                 request,
                 maxRequestBytes,
                 body -> {
-                    if (body.length() <= INLINE_DECODE_BYTES) {
-                        runInference(request, context, body, headerLengthValue, model, modelVersion, started);
+                    Runnable run = () -> runInference(
+                            request, context, body, encoding, headerLengthValue, model, modelVersion, started);
+                    if (body.length() <= INLINE_DECODE_BYTES && ContentDecoding.isIdentity(encoding)) {
+                        run.run();
                     } else {
-                        vertx.executeBlocking(
+                        decoding.executeBlocking(
                                 () -> {
-                                    runInference(
-                                            request, context, body, headerLengthValue, model, modelVersion, started);
+                                    run.run();
                                     return null;
                                 },
                                 false);
@@ -284,13 +315,14 @@ public final class InferenceServer implements AutoCloseable {
             HttpServerRequest request,
             Context context,
             Buffer body,
+            String encoding,
             String headerLengthValue,
             String model,
             String modelVersion,
             long started) {
         InferenceRequest inference;
         try {
-            byte[] bytes = body.getBytes();
+            byte[] bytes = ContentDecoding.decode(encoding, body.getBytes(), maxRequestBytes);
             inference = InferenceCodec.decodeRequest(bytes, bytes.length, headerLength(headerLengthValue));
             router.infer(model, modelVersion, inference)
                     .whenComplete((response, failure) -> context.runOnContext(done -> {
@@ -429,5 +461,9 @@ public final class InferenceServer implements AutoCloseable {
             server.close().await();
         }
         servers.clear();
+        if (decoding != null) {
+            decoding.close().await();
+            repository.close().await();
+        }
     }
 }
