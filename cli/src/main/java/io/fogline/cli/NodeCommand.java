@@ -72,6 +72,13 @@ final class NodeCommand implements Callable<Integer> {
     Path trustedKeys;
 
     @Option(
+            names = "--training-data",
+            description = "Take part in federated rounds, training on the labelled examples in this directory (the"
+                    + " layout `fogline train` reads: train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz])."
+                    + " Only the model's change leaves the node, never an example.")
+    Path trainingData;
+
+    @Option(
             names = "--http-port",
             defaultValue = "8000",
             description = "Port of the HTTP API (default ${DEFAULT-VALUE}).")
@@ -136,6 +143,10 @@ final class NodeCommand implements Callable<Integer> {
         if (openAiConfig != null) {
             options = options.withOpenAi(OpenAiSettings.read(openAiConfig));
         }
+        if (control == null && trainingData != null) {
+            throw new ParameterException(
+                    spec.commandLine(), "--training-data needs --control: rounds come from a control plane");
+        }
         if (control != null) {
             options = options.withOta(otaOptions());
         }
@@ -170,13 +181,17 @@ final class NodeCommand implements Callable<Integer> {
         if (!Files.isRegularFile(trustedKeys)) {
             throw new ParameterException(spec.commandLine(), "--trusted-keys " + trustedKeys + " is not a file");
         }
+        if (trainingData != null && !Files.isDirectory(trainingData)) {
+            throw new ParameterException(spec.commandLine(), "--training-data " + trainingData + " is not a directory");
+        }
         TelemetryOptions defaults = TelemetryOptions.defaults();
-        return new OtaOptions(control, token, deviceId, labels, dataDir, trustedKeys)
+        OtaOptions options = new OtaOptions(control, token, deviceId, labels, dataDir, trustedKeys)
                 .withTelemetry(new TelemetryOptions(
                         Duration.ofSeconds(telemetryWindowSeconds),
                         telemetryMaxBytes,
                         defaults.batchMaxBytes(),
                         defaults.maxMergedWindows()));
+        return trainingData == null ? options : options.withTrainingData(trainingData);
     }
 
     /** The token from its file, the environment or (with a warning) the command line; null when none is given. */

@@ -7,6 +7,7 @@ import io.fogline.bundle.Sha256;
 import io.fogline.core.device.Accepted;
 import io.fogline.core.device.DesiredState;
 import io.fogline.core.device.Enrolment;
+import io.fogline.core.device.FederatedOptIn;
 import io.fogline.core.device.ProtocolJson;
 import java.io.IOException;
 import java.io.InputStream;
@@ -181,6 +182,29 @@ final class ControlClient {
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body)));
         return read(expect(response, 200, "feedback"), Accepted.class).accepted();
+    }
+
+    /** Tells the control plane the node takes part in federated rounds with {@code examples} labelled examples. */
+    void federatedOptIn(UpdateStore.Credential credential, long examples) throws IOException {
+        byte[] body = ProtocolJson.write(new FederatedOptIn(examples));
+        HttpResponse<byte[]> response =
+                send(authorized(uri("/api/v1/devices/" + credential.deviceId() + "/federated"), credential)
+                        .header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
+        expect(response, 200, "federated opt-in");
+    }
+
+    /**
+     * Uploads a federated update; returns once the control plane took it.
+     *
+     * @throws ControlException with status 400 and the refusal when the round refused it
+     */
+    void federatedUpdate(UpdateStore.Credential credential, byte[] update) throws IOException {
+        HttpResponse<byte[]> response =
+                send(authorized(uri("/api/v1/devices/" + credential.deviceId() + "/updates"), credential)
+                        .header("Content-Type", "application/octet-stream")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(update)));
+        expect(response, 200, "federated update");
     }
 
     /** Sends one telemetry batch; returns once the control plane stored it (or had it already). */

@@ -2,11 +2,13 @@ package io.fogline.node.ota;
 
 import io.fogline.core.device.DesiredModel;
 import io.fogline.core.device.DesiredState;
+import io.fogline.learn.data.FashionMnist;
 import io.fogline.node.telemetry.Telemetry;
 import io.fogline.runtime.repository.ModelManager;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +27,8 @@ public final class OtaAgent implements AutoCloseable {
     private final UpdateStore store;
     private final ControlClient control;
     private final BlobStore blobs;
+    private final FederatedTrainer trainer;
+    private boolean optedIn;
     private volatile boolean closed;
     private Thread thread;
     private String etag;
@@ -36,6 +40,10 @@ public final class OtaAgent implements AutoCloseable {
         this.store = store;
         this.control = new ControlClient(options.control());
         this.blobs = new BlobStore(options.blobs());
+        this.trainer = options.trainingData() == null
+                ? null
+                : new FederatedTrainer(
+                        FashionMnist.loadPart(options.trainingData(), "train"), control, blobs, Clock.systemUTC());
     }
 
     /**
@@ -95,9 +103,16 @@ public final class OtaAgent implements AutoCloseable {
         }
         try {
             runner.flush(credential.get());
+            if (trainer != null && !optedIn) {
+                control.federatedOptIn(credential.get(), trainer.exampleCount());
+                optedIn = true;
+            }
             ControlClient.Polled polled = control.desired(credential.get(), etag);
             etag = polled.etag();
             polled.desired().ifPresent(state -> desired = state);
+            if (trainer != null && desired != null && desired.federated() != null) {
+                trainer.offer(desired.federated(), credential.get());
+            }
             // The poll just reached the control plane: the link is up, so the outbox goes now.
             telemetry.upload((batchId, body) -> control.telemetry(credential.get(), body));
         } catch (IOException e) {
@@ -185,6 +200,9 @@ public final class OtaAgent implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (trainer != null) {
+            trainer.close();
         }
         store.close();
     }
