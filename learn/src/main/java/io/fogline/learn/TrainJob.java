@@ -29,7 +29,8 @@ public final class TrainJob {
 
     public static final String FASHION_MNIST = "fashion-mnist";
 
-    static final String CONFIG_JSON = """
+    /** The {@code config.json} written beside a trained model: batches of up to 64 and its labels file. */
+    public static final String CONFIG_JSON = """
             {"max_batch_size": 64, "dynamic_batching": {"max_queue_delay_microseconds": 200}, "labels_file": "labels.txt"}
             """;
 
