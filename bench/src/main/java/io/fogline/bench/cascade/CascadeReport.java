@@ -23,7 +23,7 @@ final class CascadeReport {
     }
 
     private static final String CSV_HEADER =
-            "setup,max_probability_below,answered_at_edge,accuracy,mean_ms,p50_ms,p99_ms,requests,degraded\n";
+            "setup,threshold,answered_at_edge,accuracy,mean_ms,p50_ms,p99_ms,requests,degraded\n";
 
     /** Starts the CSV file of rows afresh, with its header. */
     static void startRows(Path rows) throws IOException {
@@ -124,7 +124,7 @@ final class CascadeReport {
     }
 
     /** Which swept thresholds meet the target, and the best of them, or the nearest miss. */
-    private static String verdict(CascadeBenchmark.Result result, CascadeOptions.Target target) {
+    static String verdict(CascadeBenchmark.Result result, CascadeOptions.Target target) {
         double bigAccuracy = result.bigThroughLink().accuracy();
         double accuracyNeeded = bigAccuracy - target.pointsBelowParent() / 100 - 1e-9;
         String asked = String.format(
