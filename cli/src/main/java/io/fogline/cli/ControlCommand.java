@@ -2,7 +2,9 @@ package io.fogline.cli;
 
 import io.fogline.control.ControlOptions;
 import io.fogline.control.ControlPlane;
+import io.fogline.control.http.ListenerLimits;
 import io.fogline.control.monitor.MonitorOptions;
+import io.fogline.control.monitor.TelemetryQuota;
 import io.fogline.control.registry.S3BlobStore;
 import java.net.URI;
 import java.nio.file.Path;
@@ -111,9 +113,38 @@ final class ControlCommand implements Callable<Integer> {
                     + " ${DEFAULT-VALUE}).")
     double psiThreshold;
 
+    @Option(
+            names = "--max-connections",
+            defaultValue = "4096",
+            description = "Open connections beyond this are closed as they are accepted (default ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @Option(
+            names = "--request-timeout",
+            defaultValue = "120",
+            description = "Seconds a request may take from its first byte to the end of its body; a client that stalls"
+                    + " is disconnected (default ${DEFAULT-VALUE}; raise it for large bundles over slow links).")
+    long requestTimeoutSeconds;
+
+    @Option(
+            names = "--telemetry-retention-days",
+            defaultValue = "7",
+            description = "Days telemetry windows and events are kept (default ${DEFAULT-VALUE}).")
+    long telemetryRetentionDays;
+
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
+        ListenerLimits listener;
+        TelemetryQuota quota;
+        try {
+            listener = ListenerLimits.defaults()
+                    .withMaxConnections(maxConnections)
+                    .withRequestTimeout(Duration.ofSeconds(requestTimeoutSeconds));
+            quota = TelemetryQuota.defaults().withRetention(Duration.ofDays(telemetryRetentionDays));
+        } catch (IllegalArgumentException e) {
+            throw UserError.usage(e.getMessage());
+        }
         ControlOptions options = ControlOptions.defaults(dataDir)
                 .withDatabase(database)
                 .withHttp(httpAddress, httpPort)
@@ -122,6 +153,8 @@ final class ControlCommand implements Callable<Integer> {
                 .withTrustStore(trustStore)
                 .withPollInterval(Duration.ofSeconds(pollIntervalSeconds))
                 .withMaxBundleBytes(maxBundleBytes)
+                .withListener(listener)
+                .withTelemetryQuota(quota)
                 .withS3(
                         s3Bucket == null
                                 ? null

@@ -1,6 +1,7 @@
 package io.fogline.node;
 
 import io.fogline.node.http.InferenceServer;
+import io.fogline.node.http.NodeRoutes;
 import io.fogline.node.metrics.NodeMetrics;
 import io.fogline.node.metrics.NodeObserver;
 import io.fogline.node.openai.OpenAiEndpoints;
@@ -10,6 +11,7 @@ import io.fogline.routing.Router;
 import io.fogline.runtime.repository.ModelManager;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.transport.Transport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
@@ -21,6 +23,8 @@ import java.util.concurrent.CompletableFuture;
 public final class FoglineNode implements AutoCloseable {
 
     public static final String VERSION = "0.1.0";
+
+    private static final System.Logger LOG = System.getLogger(FoglineNode.class.getName());
 
     private final Vertx vertx;
     private final ModelManager models;
@@ -70,7 +74,11 @@ public final class FoglineNode implements AutoCloseable {
                         options.modelRepository(),
                         InstantSource.system());
         NodeObserver observer = telemetry == null ? metrics : NodeObserver.all(List.of(metrics, telemetry.recorder()));
-        ModelManager models = new ModelManager(options.modelRepository(), observer, Router::check);
+        NodeProtection protection = options.protection();
+        ModelManager models = new ModelManager(options.modelRepository(), observer, config -> {
+            Router.check(config);
+            protection.configs().check(config);
+        });
         if (telemetry != null) {
             telemetry.startTicking(models::queueDepths);
         }
@@ -89,10 +97,16 @@ public final class FoglineNode implements AutoCloseable {
                 .setEventLoopPoolSize(options.eventLoops())
                 .setWorkerPoolSize(Math.max(4, options.eventLoops()))
                 .setPreferNativeTransport(true));
+        logTransport(vertx);
         try {
             InferenceServer server =
                     new InferenceServer(vertx, models, router, metrics, observer, options.maxRequestBytes(), VERSION);
             server.serveOpenAi(openAi);
+            server.protect(
+                    protection.modelControl(),
+                    ota == null ? model -> false : ota::manages,
+                    protection.restrictions(),
+                    protection.connections());
             int port = server.start(options.host(), options.httpPort(), options.eventLoops());
             loading.join();
             if (ota != null) {
@@ -114,6 +128,30 @@ public final class FoglineNode implements AutoCloseable {
         }
     }
 
+    /** Says which network transport serves, so that a node that fell back to NIO says why. */
+    private static void logTransport(Vertx vertx) {
+        if (vertx.isNativeTransportEnabled()) {
+            LOG.log(System.Logger.Level.INFO, "network transport: {0} (native)", transport(vertx));
+        } else {
+            Throwable cause = vertx.unavailableNativeTransportCause();
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "network transport: nio; the native transport is unavailable: {0}",
+                    cause == null ? "unknown" : cause.toString());
+        }
+    }
+
+    private static String transport(Vertx vertx) {
+        return vertx.isNativeTransportEnabled()
+                ? Transport.nativeTransport().name().toLowerCase(java.util.Locale.ROOT)
+                : "nio";
+    }
+
+    /** The network transport the HTTP server runs on: {@code epoll} on Linux, else {@code nio}. */
+    public String transport() {
+        return transport(vertx);
+    }
+
     private static OtaAgent prepareOta(NodeOptions options) {
         try {
             return OtaAgent.prepare(options.ota(), options.modelRepository());
@@ -128,6 +166,11 @@ public final class FoglineNode implements AutoCloseable {
 
     public ModelManager models() {
         return models;
+    }
+
+    /** The endpoints it serves, each in its API group. */
+    public NodeRoutes routes() {
+        return server.routes();
     }
 
     public NodeMetrics metrics() {
