@@ -85,6 +85,20 @@ final class NodeCommand implements Callable<Integer> {
     int httpPort;
 
     @Option(
+            names = "--grpc-port",
+            defaultValue = "8001",
+            description = "Port of the gRPC API (KServe v2 inference.GRPCInferenceService and grpc.health.v1), on"
+                    + " --http-address (default ${DEFAULT-VALUE}).")
+    int grpcPort;
+
+    @Option(
+            names = "--allow-grpc",
+            defaultValue = "true",
+            arity = "1",
+            description = "Serve the gRPC API (default ${DEFAULT-VALUE}).")
+    boolean allowGrpc;
+
+    @Option(
             names = "--http-address",
             defaultValue = "0.0.0.0",
             description = "Address to listen on (default ${DEFAULT-VALUE}).")
@@ -137,6 +151,7 @@ final class NodeCommand implements Callable<Integer> {
         NodeOptions options = NodeOptions.defaults(repository)
                 .withHost(httpAddress)
                 .withHttpPort(httpPort)
+                .withGrpcPort(allowGrpc ? grpcPort : -1)
                 .withMaxRequestBytes(maxRequestBytes)
                 .withOtlpEndpoint(otlpEndpoint)
                 .withProtection(protection.protection());
@@ -157,11 +172,12 @@ final class NodeCommand implements Callable<Integer> {
             stopped.countDown();
         }));
         System.out.printf(
-                "fogline node ready on http://%s:%d in %d ms, models: %s%n",
+                "fogline node ready on http://%s:%d in %d ms, models: %s%s%n",
                 httpAddress,
                 node.port(),
                 (System.nanoTime() - started) / 1_000_000,
-                node.models().index());
+                node.models().index(),
+                node.grpcPort() < 0 ? "" : "; gRPC on port " + node.grpcPort());
         stopped.await();
         return 0;
     }

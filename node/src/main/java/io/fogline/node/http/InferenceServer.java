@@ -29,7 +29,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -48,6 +47,10 @@ public final class InferenceServer implements AutoCloseable {
     private static final int INLINE_DECODE_BYTES = 64 * 1024;
 
     private static final String JSON_TYPE = "application/json";
+
+    /** The protocol extensions the node serves, as its server metadata names them. */
+    public static final List<String> EXTENSIONS =
+            List.of("binary_tensor_data", "classification", "model_configuration", "model_repository", "statistics");
 
     private final Vertx vertx;
     private final ModelManager models;
@@ -310,7 +313,7 @@ public final class InferenceServer implements AutoCloseable {
                                             ContentDecoding.decode(encoding, body.getBytes(), maxRequestBytes)),
                                     false)
                             .onSuccess(onBody::accept)
-                            .onFailure(failure -> fail(request.response(), asInferenceException(failure)));
+                            .onFailure(failure -> fail(request.response(), InferenceException.of(failure)));
                 },
                 () -> tooLarge(request));
     }
@@ -321,7 +324,7 @@ public final class InferenceServer implements AutoCloseable {
                 .executeBlocking(() -> work.apply(body), false)
                 .onSuccess(answer ->
                         request.response().putHeader("Content-Type", JSON_TYPE).end(Buffer.buffer(answer)))
-                .onFailure(failure -> fail(request.response(), asInferenceException(failure))));
+                .onFailure(failure -> fail(request.response(), InferenceException.of(failure))));
     }
 
     /** The {@code parameters.config} of a load request: a model config given as a JSON string, as Triton takes it. */
@@ -386,7 +389,7 @@ public final class InferenceServer implements AutoCloseable {
             router.infer(model, modelVersion, inference)
                     .whenComplete((response, failure) -> context.runOnContext(done -> {
                         if (failure != null) {
-                            failInference(request, model, modelVersion, asInferenceException(failure));
+                            failInference(request, model, modelVersion, InferenceException.of(failure));
                         } else {
                             sendInference(request, inference, bytes.length, response, started);
                         }
@@ -473,14 +476,6 @@ public final class InferenceServer implements AutoCloseable {
                 request.response(),
                 InferenceException.tooLarge(
                         "the request body is larger than the limit of " + maxRequestBytes + " bytes"));
-    }
-
-    private static InferenceException asInferenceException(Throwable failure) {
-        Throwable cause =
-                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        return cause instanceof InferenceException inference
-                ? inference
-                : InferenceException.internal(cause.toString(), cause);
     }
 
     /** The HTTP status that answers a failure of this kind, on every API of the node. */
