@@ -114,7 +114,10 @@ public final class FoglineNode implements AutoCloseable {
                         router,
                         observer,
                         VERSION,
-                        InferenceServer.EXTENSIONS);
+                        InferenceServer.EXTENSIONS,
+                        protection.modelControl(),
+                        ota == null ? model -> false : ota::manages,
+                        protection.restrictions());
             }
             InferenceServer server =
                     new InferenceServer(vertx, models, router, metrics, observer, options.maxRequestBytes(), VERSION);

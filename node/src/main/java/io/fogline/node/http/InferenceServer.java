@@ -245,18 +245,8 @@ public final class InferenceServer implements AutoCloseable {
         sendJson(request.response(), 200, Map.of("model_stats", models.statistics(model, modelVersion)));
     }
 
-    /**
-     * Refuses a load or unload unless the mode is explicit, and always for a model a control plane manages: its
-     * models change through signed rollouts only, so a change made here would be one the fleet's view does not show.
-     */
     private void checkModelChange(String model) {
-        if (modelControl != ModelControlMode.EXPLICIT) {
-            throw InferenceException.invalid(ModelControlMode.REFUSAL);
-        }
-        if (controlPlaneModels.test(model)) {
-            throw InferenceException.invalid("model '" + model
-                    + "' is managed by the control plane: it changes through a rollout there, not on the node");
-        }
+        modelControl.checkChange(model, controlPlaneModels);
     }
 
     private void handle(HttpServerRequest request) {
