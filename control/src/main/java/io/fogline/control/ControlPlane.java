@@ -154,7 +154,8 @@ public final class ControlPlane implements AutoCloseable {
                     options.httpPort(),
                     control.routes,
                     new Credentials(control.adminToken, options.metricsToken(), control.fleet),
-                    options.listener());
+                    options.listener(),
+                    options.tls());
         } catch (IOException | RuntimeException e) {
             database.close();
             throw e;

@@ -76,6 +76,7 @@ public final class DeviceApi {
                         "/api/v1/devices/{id}/telemetry",
                         Access.OWN_DEVICE,
                         "sends its telemetry",
+                        TELEMETRY_LIMIT,
                         api::telemetry),
                 Route.of(
                         "GET",

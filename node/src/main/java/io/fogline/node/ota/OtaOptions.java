@@ -14,6 +14,8 @@ import java.util.Map;
  * @param telemetry how the node gathers telemetry, kept in {@code dataDir/telemetry.db} and uploaded at each poll
  * @param trainingData the node's labelled examples for federated rounds (the layout {@code fogline train} reads); null
  *     for a node that takes no part in them
+ * @param controlAuthority the PEM CA certificates (or the pinned certificate) the control plane's HTTPS certificate
+ *     must chain to; null for the JDK's default CAs
  */
 public record OtaOptions(
         URI control,
@@ -23,7 +25,8 @@ public record OtaOptions(
         Path dataDir,
         Path trustedKeys,
         TelemetryOptions telemetry,
-        Path trainingData) {
+        Path trainingData,
+        Path controlAuthority) {
 
     public OtaOptions {
         labels = Map.copyOf(labels);
@@ -37,16 +40,39 @@ public record OtaOptions(
             Map<String, String> labels,
             Path dataDir,
             Path trustedKeys) {
-        this(control, enrolmentToken, deviceId, labels, dataDir, trustedKeys, TelemetryOptions.defaults(), null);
+        this(control, enrolmentToken, deviceId, labels, dataDir, trustedKeys, TelemetryOptions.defaults(), null, null);
     }
 
     public OtaOptions withTelemetry(TelemetryOptions settings) {
-        return new OtaOptions(control, enrolmentToken, deviceId, labels, dataDir, trustedKeys, settings, trainingData);
+        return new OtaOptions(
+                control,
+                enrolmentToken,
+                deviceId,
+                labels,
+                dataDir,
+                trustedKeys,
+                settings,
+                trainingData,
+                controlAuthority);
     }
 
     /** Takes part in federated rounds, training on the examples in {@code directory}. */
     public OtaOptions withTrainingData(Path directory) {
-        return new OtaOptions(control, enrolmentToken, deviceId, labels, dataDir, trustedKeys, telemetry, directory);
+        return new OtaOptions(
+                control,
+                enrolmentToken,
+                deviceId,
+                labels,
+                dataDir,
+                trustedKeys,
+                telemetry,
+                directory,
+                controlAuthority);
+    }
+
+    public OtaOptions withControlAuthority(Path authorities) {
+        return new OtaOptions(
+                control, enrolmentToken, deviceId, labels, dataDir, trustedKeys, telemetry, trainingData, authorities);
     }
 
     public Path database() {
