@@ -6,6 +6,7 @@ import io.fogline.node.telemetry.Telemetry;
 import io.fogline.runtime.repository.ModelManager;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -58,7 +59,13 @@ public final class OtaAgent implements AutoCloseable {
     public synchronized void start(ModelManager served, Telemetry telemetry) {
         this.telemetry = telemetry;
         UpdateRunner runner = new UpdateRunner(
-                store, control, blobs, options.bundles(), options.trustedKeys(), served.repository(), served);
+                store,
+                control,
+                blobs,
+                options.bundles(),
+                new KeyListFollower(options.trustedKeys(), options.keyList(), Clock.systemUTC()),
+                served.repository(),
+                served);
         thread = Thread.ofPlatform().name("fogline-ota").daemon().start(() -> loop(runner));
     }
 

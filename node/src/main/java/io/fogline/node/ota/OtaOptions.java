@@ -9,7 +9,8 @@ import java.util.Map;
  * How a node finds and trusts its control plane.
  *
  * @param dataDir holds the update state (ota.db), downloaded blobs and bundle manifests
- * @param trustedKeys the trust store file, re-read before every verification so keys can be rotated in place
+ * @param trustedKeys the trust store file, re-read before every verification so keys can be rotated in place; its
+ *     roots sign the key lists the control plane serves, which the node then follows
  * @param telemetry how the node gathers telemetry, kept in {@code dataDir/telemetry.db} and uploaded at each poll
  */
 public record OtaOptions(
@@ -46,6 +47,11 @@ public record OtaOptions(
 
     public Path blobs() {
         return dataDir.resolve("blobs");
+    }
+
+    /** The key list the node follows, as the control plane served it. */
+    public Path keyList() {
+        return dataDir.resolve("key-list.json");
     }
 
     public Path bundles() {
