@@ -29,6 +29,7 @@ import picocli.CommandLine.ScopeType;
             ControlCommand.class,
             RolloutCommand.class,
             FleetCommands.Publish.class,
+            FleetCommands.PublishKeyList.class,
             FleetCommands.EnrolToken.class,
             FleetCommands.Devices.class,
             ModelsCommand.class,
