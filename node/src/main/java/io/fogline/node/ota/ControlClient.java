@@ -180,6 +180,16 @@ final class ControlClient {
         }
     }
 
+    /** The signed key list the control plane serves; empty when it serves none (404). */
+    Optional<byte[]> keyList(UpdateStore.Credential credential) throws IOException {
+        HttpResponse<byte[]> response =
+                send(authorized(uri("/api/v1/trust/key-list"), credential).GET());
+        if (response.statusCode() == 404) {
+            return Optional.empty();
+        }
+        return Optional.of(expect(response, 200, "key list"));
+    }
+
     /** Sends one report; true when the control plane applied it, false when it had already seen its seq. */
     boolean feedback(UpdateStore.Credential credential, String body) throws IOException {
         HttpResponse<byte[]> response =

@@ -84,7 +84,13 @@ public final class OtaAgent implements AutoCloseable {
     public synchronized void start(ModelManager served, Telemetry telemetry) {
         this.telemetry = telemetry;
         UpdateRunner runner = new UpdateRunner(
-                store, control, blobs, options.bundles(), options.trustedKeys(), served.repository(), served);
+                store,
+                control,
+                blobs,
+                options.bundles(),
+                new KeyListFollower(options.trustedKeys(), options.keyList(), Clock.systemUTC()),
+                served.repository(),
+                served);
         thread = Thread.ofPlatform().name("fogline-ota").daemon().start(() -> loop(runner));
     }
 

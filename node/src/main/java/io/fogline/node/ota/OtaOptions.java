@@ -10,7 +10,8 @@ import java.util.Map;
  *
  * @param enrolmentToken enrols the node when it holds no credential yet; null for a node that has enrolled
  * @param dataDir holds the update state (ota.db), downloaded blobs and bundle manifests
- * @param trustedKeys the trust store file, re-read before every verification so keys can be rotated in place
+ * @param trustedKeys the trust store file, re-read before every verification so keys can be rotated in place; its
+ *     roots sign the key lists the control plane serves, which the node then follows
  * @param telemetry how the node gathers telemetry, kept in {@code dataDir/telemetry.db} and uploaded at each poll
  * @param trainingData the node's labelled examples for federated rounds (the layout {@code fogline train} reads); null
  *     for a node that takes no part in them
@@ -86,6 +87,11 @@ public record OtaOptions(
 
     public Path blobs() {
         return dataDir.resolve("blobs");
+    }
+
+    /** The key list the node follows, as the control plane served it. */
+    public Path keyList() {
+        return dataDir.resolve("key-list.json");
     }
 
     public Path bundles() {
