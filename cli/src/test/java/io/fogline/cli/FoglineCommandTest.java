@@ -156,6 +156,39 @@ class FoglineCommandTest {
     }
 
     @Test
+    void aNodeTrainsOnlyForAControlPlane() {
+        CommandRun node = run(
+                "node",
+                "--model-repository",
+                models.toString(),
+                "--training-data",
+                models.toString(),
+                "--http-port",
+                "0");
+
+        assertThat(node.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(node.err()).contains("--training-data needs --control: rounds come from a control plane");
+    }
+
+    @Test
+    void aControlPlaneRefusesASigningKeyThatIsNotThere() {
+        Path key = models.resolve("no-key.json");
+
+        CommandRun control = run(
+                "control",
+                "--data-dir",
+                models.resolve("control").toString(),
+                "--http-port",
+                "0",
+                "--signing-key",
+                key.toString());
+
+        assertThat(control.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(control.err())
+                .isEqualTo("fogline: --signing-key " + key + " is not a file" + System.lineSeparator());
+    }
+
+    @Test
     void rolloutStatusWithoutATokenPrintsTheErrorAlone() {
         CommandRun status = run(
                 "rollout", "status", "--data-dir", models.resolve("no-control").toString());
