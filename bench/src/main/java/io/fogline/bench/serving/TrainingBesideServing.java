@@ -212,9 +212,14 @@ public final class TrainingBesideServing {
         LoadResult unconfined = LoadResult.median(windows.get("unconfined trainer"));
         text.append(String.format(
                 Locale.ROOT,
-                "%nInference p99 while the node trains: %.2f× idle (%.2f× with the unconfined trainer).%n",
+                "%nInference p99 while the node trains: %.2f× idle (%.2f× with the unconfined trainer). Linux applies"
+                        + " no Java thread priority unless the JVM runs with -XX:ThreadPriorityPolicy=1 as root, so what"
+                        + " leaves cores to inference is the confinement to one thread; on a machine of %d cores whose"
+                        + " load average exceeds them, that one thread still takes a share of the cores the clients"
+                        + " and the node's event loop wait for.%n",
                 (double) node.p99Nanos() / idle.p99Nanos(),
-                (double) unconfined.p99Nanos() / idle.p99Nanos()));
+                (double) unconfined.p99Nanos() / idle.p99Nanos(),
+                machine.cpus()));
         return text.toString();
     }
 
