@@ -4,7 +4,9 @@ import io.fogline.bundle.SigningKey;
 import io.fogline.control.ControlOptions;
 import io.fogline.control.ControlPlane;
 import io.fogline.control.federated.FederatedModels;
+import io.fogline.control.http.ListenerLimits;
 import io.fogline.control.monitor.MonitorOptions;
+import io.fogline.control.monitor.TelemetryQuota;
 import io.fogline.control.registry.S3BlobStore;
 import io.fogline.learn.data.Dataset;
 import io.fogline.learn.data.FashionMnist;
@@ -118,6 +120,25 @@ final class ControlCommand implements Callable<Integer> {
     double psiThreshold;
 
     @Option(
+            names = "--max-connections",
+            defaultValue = "4096",
+            description = "Open connections beyond this are closed as they are accepted (default ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @Option(
+            names = "--request-timeout",
+            defaultValue = "120",
+            description = "Seconds a request may take from its first byte to the end of its body; a client that stalls"
+                    + " is disconnected (default ${DEFAULT-VALUE}; raise it for large bundles over slow links).")
+    long requestTimeoutSeconds;
+
+    @Option(
+            names = "--telemetry-retention-days",
+            defaultValue = "7",
+            description = "Days telemetry windows and events are kept (default ${DEFAULT-VALUE}).")
+    long telemetryRetentionDays;
+
+    @Option(
             names = "--signing-key",
             description = "Signing key (fogline bundle keygen) for the models federated jobs publish; without it the"
                     + " control plane runs no federated jobs.")
@@ -133,6 +154,16 @@ final class ControlCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
+        ListenerLimits listener;
+        TelemetryQuota quota;
+        try {
+            listener = ListenerLimits.defaults()
+                    .withMaxConnections(maxConnections)
+                    .withRequestTimeout(Duration.ofSeconds(requestTimeoutSeconds));
+            quota = TelemetryQuota.defaults().withRetention(Duration.ofDays(telemetryRetentionDays));
+        } catch (IllegalArgumentException e) {
+            throw UserError.usage(e.getMessage());
+        }
         ControlOptions options = ControlOptions.defaults(dataDir)
                 .withDatabase(database)
                 .withHttp(httpAddress, httpPort)
@@ -141,6 +172,8 @@ final class ControlCommand implements Callable<Integer> {
                 .withTrustStore(trustStore)
                 .withPollInterval(Duration.ofSeconds(pollIntervalSeconds))
                 .withMaxBundleBytes(maxBundleBytes)
+                .withListener(listener)
+                .withTelemetryQuota(quota)
                 .withS3(
                         s3Bucket == null
                                 ? null

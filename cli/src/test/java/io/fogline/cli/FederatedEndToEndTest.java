@@ -116,7 +116,7 @@ class FederatedEndToEndTest {
         control.publisher().publish(baseBundle(data));
         URI controlUrl = URI.create("http://127.0.0.1:" + port);
         String token = control.fleet()
-                .issueToken("cameras", Map.of("fl", "yes"), Duration.ofHours(1), null)
+                .issueToken("cameras", Map.of("fl", "yes"), Duration.ofHours(1), NODES)
                 .token();
         processNode = nodeProcess(controlUrl, token, trust, nodeData(data, NODES - 1), "training");
         for (int i = 0; i < NODES - 1; i++) {
@@ -130,7 +130,7 @@ class FederatedEndToEndTest {
         Intruder intruder = new Intruder(
                 controlUrl,
                 control.fleet()
-                        .issueToken("intruders", Map.of("fl", "yes"), Duration.ofHours(1), null)
+                        .issueToken("intruders", Map.of("fl", "yes"), Duration.ofHours(1), 1)
                         .token());
 
         JsonNode started = operator("POST", "/api/v1/federated/jobs", job());

@@ -22,6 +22,7 @@ import io.fogline.control.monitor.References;
 import io.fogline.control.monitor.TelemetryStore;
 import io.fogline.control.monitor.Webhook;
 import io.fogline.control.registry.BlobStore;
+import io.fogline.control.registry.Deltas;
 import io.fogline.control.registry.FileBlobStore;
 import io.fogline.control.registry.Publisher;
 import io.fogline.control.registry.Registry;
@@ -50,6 +51,7 @@ import java.util.logging.Logger;
 public final class ControlPlane implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ControlPlane.class.getName());
+    private static final Duration TELEMETRY_RETENTION_PERIOD = Duration.ofHours(1);
 
     private final Database database;
     private final BlobStore blobs;
@@ -64,6 +66,7 @@ public final class ControlPlane implements AutoCloseable {
     private final HealthViews health;
     private final Monitor monitor;
     private final ControlMetrics metrics;
+    private final TelemetryStore telemetry;
     private final ScheduledExecutorService timer;
     private final String adminToken;
     private final Routes routes;
@@ -77,11 +80,12 @@ public final class ControlPlane implements AutoCloseable {
                 ? new FileBlobStore(options.dataDir().resolve("blobs"))
                 : new S3BlobStore(options.s3());
         Registry registry = new Registry(database);
-        this.publisher = new Publisher(
-                database, blobs, options.dataDir().resolve("incoming"), trustStoreFile(options), options.clock());
+        Path incoming = options.dataDir().resolve("incoming");
+        Deltas deltas = new Deltas(database, blobs, incoming);
+        this.publisher = new Publisher(database, blobs, deltas, incoming, trustStoreFile(options), options.clock());
         this.rollouts = new Rollouts(database, options.clock());
         MonitorOptions watch = options.monitor();
-        TelemetryStore telemetry = new TelemetryStore(database, options.clock());
+        this.telemetry = new TelemetryStore(database, options.clock(), options.telemetryQuota());
         this.alerts = new AlertStore(database, options.clock());
         References references = new References(database, blobs);
         Duration silence = options.pollInterval().multipliedBy(watch.silentPolls());
@@ -109,7 +113,7 @@ public final class ControlPlane implements AutoCloseable {
                 metrics,
                 options.pollInterval());
         this.routes = Routes.join(
-                DeviceApi.routes(devices, registry, blobs),
+                DeviceApi.routes(devices, registry, deltas, blobs),
                 OperatorApi.routes(new OperatorApi.Services(
                         fleet,
                         registry,
@@ -149,7 +153,8 @@ public final class ControlPlane implements AutoCloseable {
                     options.host(),
                     options.httpPort(),
                     control.routes,
-                    new Credentials(control.adminToken, options.metricsToken(), control.fleet));
+                    new Credentials(control.adminToken, options.metricsToken(), control.fleet),
+                    options.listener());
         } catch (IOException | RuntimeException e) {
             database.close();
             throw e;
@@ -168,7 +173,8 @@ public final class ControlPlane implements AutoCloseable {
     /**
      * One step of the timer: writes this replica's pending heartbeats, and, on whichever replica claims them, advances
      * every unfinished rollout (timeouts, scheduled waves), moves federated jobs on (rounds opened, closed,
-     * aggregated, results published), evaluates alerts (silence among them) and delivers them.
+     * aggregated, results published), evaluates alerts (silence among them) and delivers them, and once an hour
+     * deletes telemetry past its retention.
      */
     public void tick() {
         heartbeats.flush();
@@ -177,6 +183,9 @@ public final class ControlPlane implements AutoCloseable {
         }
         if (timers.claim("federated", step)) {
             federated.tick();
+        }
+        if (timers.claim("telemetry-retention", TELEMETRY_RETENTION_PERIOD)) {
+            telemetry.deleteExpired();
         }
         monitor.tick();
     }

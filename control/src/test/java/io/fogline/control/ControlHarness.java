@@ -178,12 +178,23 @@ public final class ControlHarness implements AutoCloseable {
     public static Path pack(
             String model, int version, Path dir, SigningKey key, String weightsVariant, String referenceStats)
             throws IOException {
-        Path files = Files.createDirectories(dir.resolve(model + "-" + version));
         byte[] weights = new byte[50_000];
         new Random((model + version + weightsVariant).hashCode()).nextBytes(weights);
         byte[] marker = "fogline test weights".getBytes(StandardCharsets.UTF_8);
         System.arraycopy(marker, 0, weights, 100, marker.length);
-        Files.write(files.resolve("model.onnx"), weights);
+        return pack(model, version, dir, key, weights, referenceStats);
+    }
+
+    /** A bundle whose {@code model.onnx} is {@code modelFile}, signed with the trusted key. */
+    public Path pack(String model, int version, Path dir, byte[] modelFile) throws IOException {
+        return pack(model, version, dir, signingKey, modelFile, referenceStats);
+    }
+
+    private static Path pack(
+            String model, int version, Path dir, SigningKey key, byte[] modelFile, String referenceStats)
+            throws IOException {
+        Path files = Files.createDirectories(dir.resolve(model + "-" + version));
+        Files.write(files.resolve("model.onnx"), modelFile);
         Files.writeString(files.resolve("config.json"), "{\"max_batch_size\":8}");
         Files.writeString(files.resolve("labels.txt"), "cat\ndog\n");
         Files.writeString(files.resolve("golden.json"), GOLDEN);

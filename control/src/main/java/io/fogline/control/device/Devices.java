@@ -114,10 +114,11 @@ public final class Devices {
         federated.receive(deviceId, body, body.length);
     }
 
-    /** Stores a telemetry batch; false when that batch id was applied before. */
+    /** Stores what the device's quota allows of a telemetry batch; false when that batch id was applied before. */
     public boolean telemetry(String deviceId, TelemetryBatch batch) {
-        boolean applied = telemetry.accept(deviceId, batch);
-        metrics.telemetryBatch(applied);
-        return applied;
+        TelemetryStore.Stored stored = telemetry.accept(deviceId, batch);
+        metrics.telemetryBatch(stored.applied());
+        stored.dropped().forEach(metrics::telemetryDropped);
+        return stored.applied();
     }
 }

@@ -199,6 +199,7 @@ public final class OperatorApi {
     private void issueToken(Call call) throws IOException {
         JsonNode body = call.json(JSON_LIMIT);
         Long ttl = Fields.optionalLong(body, "ttl_seconds");
+        Long uses = Fields.optionalLong(body, "uses");
         call.sendJson(
                 201,
                 services.fleet()
@@ -206,7 +207,7 @@ public final class OperatorApi {
                                 Fields.optionalText(body, "group"),
                                 Fields.labels(body, "labels"),
                                 Duration.ofSeconds(ttl == null ? 24 * 3600 : ttl),
-                                Fields.optionalLong(body, "uses")));
+                                uses == null ? 1 : uses));
     }
 
     /**

@@ -151,6 +151,15 @@ public final class ControlMetrics implements AutoCloseable {
         (applied ? batchesApplied : batchesDuplicate).increment();
     }
 
+    /** Model windows or events of a batch that the device's telemetry quota dropped. */
+    public void telemetryDropped(String reason, int count) {
+        Counter.builder("fogline.control.telemetry.dropped")
+                .description("Telemetry windows and events dropped by the devices' quotas, by reason")
+                .tag("reason", reason)
+                .register(registry)
+                .increment(count);
+    }
+
     public String scrape() {
         return prometheus.scrape();
     }

@@ -3,6 +3,7 @@ package io.fogline.node.ota;
 import io.fogline.bundle.BundleException;
 import io.fogline.bundle.ManifestFile;
 import io.fogline.bundle.Refusal;
+import io.fogline.bundle.Sha256;
 import io.fogline.core.device.Accepted;
 import io.fogline.core.device.DesiredState;
 import io.fogline.core.device.Enrolment;
@@ -141,6 +142,36 @@ final class ControlClient {
                         Refusal.SIZE_MISMATCH,
                         "'" + file.path() + "' is " + offset + " bytes, the manifest says " + file.size());
             }
+        }
+    }
+
+    /**
+     * Fetches the delta that rebuilds blob {@code target} from blob {@code base} into {@code into}; false when the
+     * control plane has none (404) or it is longer than {@code limit}, when the whole file costs less.
+     */
+    boolean delta(UpdateStore.Credential credential, String base, String target, long limit, Path into)
+            throws IOException {
+        HttpResponse<InputStream> response;
+        try {
+            response = http.send(
+                    authorized(uri("/api/v1/deltas/" + base + "/" + target), credential)
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        try (InputStream body = response.body();
+                OutputStream out = Files.newOutputStream(into)) {
+            if (response.statusCode() == 404) {
+                return false;
+            }
+            if (response.statusCode() != 200) {
+                throw new ControlException(
+                        response.statusCode(), "delta to " + target + ": HTTP " + response.statusCode());
+            }
+            return !Sha256.copy(body, out, limit).overLimit();
         }
     }
 

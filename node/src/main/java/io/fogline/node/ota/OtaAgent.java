@@ -6,6 +6,7 @@ import io.fogline.learn.data.FashionMnist;
 import io.fogline.node.telemetry.Telemetry;
 import io.fogline.runtime.repository.ModelManager;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
@@ -32,7 +33,7 @@ public final class OtaAgent implements AutoCloseable {
     private Thread thread;
     private String etag;
     private Telemetry telemetry;
-    private DesiredState desired;
+    private volatile DesiredState desired;
 
     private OtaAgent(OtaOptions options, UpdateStore store) throws IOException {
         this.options = options;
@@ -50,6 +51,13 @@ public final class OtaAgent implements AutoCloseable {
      * loads its models.
      */
     public static OtaAgent prepare(OtaOptions options, Path repository) throws IOException {
+        OwnerOnly.directory(options.dataDir());
+        for (String suffix : new String[] {"", "-wal", "-shm"}) {
+            Path file = options.database().resolveSibling(options.database().getFileName() + suffix);
+            if (suffix.isEmpty() || Files.exists(file)) {
+                OwnerOnly.file(file);
+            }
+        }
         UpdateStore store = UpdateStore.open(options.database());
         try {
             UpdateRunner.recover(store, repository);
@@ -146,6 +154,11 @@ public final class OtaAgent implements AutoCloseable {
         }
     }
 
+    /** Whether the control plane manages {@code model}: it desires a version of it, or one of its updates is in use. */
+    public boolean manages(String model) {
+        return wanted(model).isPresent() || store.slots(model).isPresent();
+    }
+
     private Optional<DesiredModel> wanted(String model) {
         return desired == null
                 ? Optional.empty()
@@ -156,6 +169,10 @@ public final class OtaAgent implements AutoCloseable {
         Optional<UpdateStore.Credential> stored = store.credential();
         if (stored.isPresent()) {
             return stored;
+        }
+        if (options.enrolmentToken() == null) {
+            LOG.log(System.Logger.Level.WARNING, "not enrolled and no enrolment token was given: polling nothing");
+            return Optional.empty();
         }
         try {
             String secret = control.enrol(options.enrolmentToken(), options.deviceId(), options.labels());

@@ -8,6 +8,7 @@ import java.util.Map;
 /**
  * How a node finds and trusts its control plane.
  *
+ * @param enrolmentToken enrols the node when it holds no credential yet; null for a node that has enrolled
  * @param dataDir holds the update state (ota.db), downloaded blobs and bundle manifests
  * @param trustedKeys the trust store file, re-read before every verification so keys can be rotated in place
  * @param telemetry how the node gathers telemetry, kept in {@code dataDir/telemetry.db} and uploaded at each poll
@@ -49,6 +50,11 @@ public record OtaOptions(
     }
 
     public Path database() {
+        return database(dataDir);
+    }
+
+    /** Where a node with this data directory keeps its update state and credential. */
+    public static Path database(Path dataDir) {
         return dataDir.resolve("ota.db");
     }
 
