@@ -7,5 +7,10 @@ import picocli.CommandLine.Command;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Measure Fogline on this machine.",
-        subcommands = {CascadeBenchCommand.class, DeltaBenchCommand.class, FederatedBenchCommand.class})
+        subcommands = {
+            CascadeBenchCommand.class,
+            DeltaBenchCommand.class,
+            FederatedBenchCommand.class,
+            TrainBesideServingBenchCommand.class
+        })
 final class BenchCommand {}
