@@ -73,7 +73,15 @@ section=$(
   grep -h '^epoch' "$work"/parent.log 2>/dev/null || true
   echo '```'
   echo
-  echo "### The 8× claim: MLP 256-128 → distilled mlp:128 → pruned 50 % → INT8"
+  echo "### The edge student and the 8× claim: distilled mlp:256,128 → pruned 50 % → INT8"
+  echo
+  echo "The first row is the teacher the student was distilled from (\`$(jq -r '.steps[0].model' "$work/edge/int8.onnx.report.json" | sed "s|$work/||")\`)."
+  echo
+  steps_table "$work/edge/int8.onnx.report.json"
+  echo
+  verdict_8x "$work/edge/int8.onnx.report.json"
+  echo
+  echo "### A smaller student: distilled mlp:128 → pruned 50 % → INT8"
   echo
   steps_table "$work/claim/int8.onnx.report.json"
   echo
@@ -86,10 +94,6 @@ section=$(
   calibration_table
   echo
   calibration_winner
-  echo
-  echo "### The edge student: distilled from the CNN parent, pruned, INT8"
-  echo
-  steps_table "$work/edge/int8.onnx.report.json"
   echo
   echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') at commit \`$(git rev-parse --short HEAD)\` on $(nproc) cores,"
   echo "CPU $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); step wall times and load averages in"
