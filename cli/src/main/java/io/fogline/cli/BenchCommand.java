@@ -7,5 +7,10 @@ import picocli.CommandLine.Command;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Measure Fogline on this machine.",
-        subcommands = {CascadeBenchCommand.class, FederatedBenchCommand.class, ServingBenchCommand.class})
+        subcommands = {
+            CascadeBenchCommand.class,
+            DeltaBenchCommand.class,
+            FederatedBenchCommand.class,
+            ServingBenchCommand.class
+        })
 final class BenchCommand {}

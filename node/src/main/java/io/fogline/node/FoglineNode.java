@@ -2,6 +2,7 @@ package io.fogline.node;
 
 import io.fogline.node.grpc.GrpcServer;
 import io.fogline.node.http.InferenceServer;
+import io.fogline.node.http.NodeRoutes;
 import io.fogline.node.metrics.NodeMetrics;
 import io.fogline.node.metrics.NodeObserver;
 import io.fogline.node.openai.OpenAiEndpoints;
@@ -78,7 +79,11 @@ public final class FoglineNode implements AutoCloseable {
                         options.modelRepository(),
                         InstantSource.system());
         NodeObserver observer = telemetry == null ? metrics : NodeObserver.all(List.of(metrics, telemetry.recorder()));
-        ModelManager models = new ModelManager(options.modelRepository(), observer, Router::check);
+        NodeProtection protection = options.protection();
+        ModelManager models = new ModelManager(options.modelRepository(), observer, config -> {
+            Router.check(config);
+            protection.configs().check(config);
+        });
         if (telemetry != null) {
             telemetry.startTicking(models::queueDepths);
         }
@@ -109,11 +114,19 @@ public final class FoglineNode implements AutoCloseable {
                         router,
                         observer,
                         VERSION,
-                        InferenceServer.EXTENSIONS);
+                        InferenceServer.EXTENSIONS,
+                        protection.modelControl(),
+                        ota == null ? model -> false : ota::manages,
+                        protection.restrictions());
             }
             InferenceServer server =
                     new InferenceServer(vertx, models, router, metrics, observer, options.maxRequestBytes(), VERSION);
             server.serveOpenAi(openAi);
+            server.protect(
+                    protection.modelControl(),
+                    ota == null ? model -> false : ota::manages,
+                    protection.restrictions(),
+                    protection.connections());
             int port = server.start(options.host(), options.httpPort(), options.eventLoops());
             loading.join();
             if (ota != null) {
@@ -182,6 +195,11 @@ public final class FoglineNode implements AutoCloseable {
 
     public ModelManager models() {
         return models;
+    }
+
+    /** The endpoints it serves, each in its API group. */
+    public NodeRoutes routes() {
+        return server.routes();
     }
 
     public NodeMetrics metrics() {

@@ -15,6 +15,8 @@ import java.nio.file.Path;
  * @param openAi how the OpenAI-compatible endpoints serve
  * @param ota how to reach the control plane for over-the-air updates; null for a node without one
  * @param otlpEndpoint an OTLP/HTTP metrics URL the node pushes its metrics to, or null for none
+ * @param protection what the node's owner allows its network: model control, keys per API group, connection limits,
+ *     what a model's config may ask for
  * @param grpcPort the port of the gRPC API on the same host, 0 to pick a free one, -1 for none
  */
 public record NodeOptions(
@@ -27,6 +29,7 @@ public record NodeOptions(
         OpenAiSettings openAi,
         OtaOptions ota,
         URI otlpEndpoint,
+        NodeProtection protection,
         int grpcPort) {
 
     public static final long DEFAULT_MAX_REQUEST_BYTES = 64L * 1024 * 1024;
@@ -42,6 +45,7 @@ public record NodeOptions(
                 OpenAiSettings.defaults(),
                 null,
                 null,
+                NodeProtection.defaults(),
                 -1);
     }
 
@@ -56,6 +60,7 @@ public record NodeOptions(
                 openAi,
                 ota,
                 otlpEndpoint,
+                protection,
                 grpcPort);
     }
 
@@ -70,12 +75,23 @@ public record NodeOptions(
                 openAi,
                 ota,
                 otlpEndpoint,
+                protection,
                 grpcPort);
     }
 
     public NodeOptions withMaxRequestBytes(long bytes) {
         return new NodeOptions(
-                modelRepository, host, httpPort, bytes, eventLoops, loadAllModels, openAi, ota, otlpEndpoint, grpcPort);
+                modelRepository,
+                host,
+                httpPort,
+                bytes,
+                eventLoops,
+                loadAllModels,
+                openAi,
+                ota,
+                otlpEndpoint,
+                protection,
+                grpcPort);
     }
 
     public NodeOptions withOpenAi(OpenAiSettings settings) {
@@ -89,6 +105,7 @@ public record NodeOptions(
                 settings,
                 ota,
                 otlpEndpoint,
+                protection,
                 grpcPort);
     }
 
@@ -103,6 +120,7 @@ public record NodeOptions(
                 openAi,
                 updates,
                 otlpEndpoint,
+                protection,
                 grpcPort);
     }
 
@@ -117,6 +135,7 @@ public record NodeOptions(
                 openAi,
                 ota,
                 otlpEndpoint,
+                protection,
                 port);
     }
 
@@ -131,6 +150,22 @@ public record NodeOptions(
                 openAi,
                 ota,
                 url,
+                protection,
+                grpcPort);
+    }
+
+    public NodeOptions withProtection(NodeProtection guards) {
+        return new NodeOptions(
+                modelRepository,
+                host,
+                httpPort,
+                maxRequestBytes,
+                eventLoops,
+                loadAllModels,
+                openAi,
+                ota,
+                otlpEndpoint,
+                guards,
                 grpcPort);
     }
 }

@@ -69,7 +69,10 @@ public final class NodeProcess implements AutoCloseable {
                 "--http-port",
                 Integer.toString(port),
                 "--grpc-port",
-                Integer.toString(grpcPort)));
+                Integer.toString(grpcPort),
+                // the cascade benchmark reloads its edge model with each threshold it sweeps
+                "--model-control-mode",
+                "explicit"));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));

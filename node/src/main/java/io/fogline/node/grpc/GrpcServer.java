@@ -1,5 +1,7 @@
 package io.fogline.node.grpc;
 
+import io.fogline.node.http.ApiRestrictions;
+import io.fogline.node.http.ModelControlMode;
 import io.fogline.node.metrics.NodeObserver;
 import io.fogline.routing.Router;
 import io.fogline.runtime.repository.ModelManager;
@@ -12,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * The node's gRPC endpoint: {@code inference.GRPCInferenceService} and the standard {@code grpc.health.v1} health
@@ -35,6 +38,7 @@ public final class GrpcServer implements AutoCloseable {
      *
      * @param maxMessageBytes larger requests are refused with RESOURCE_EXHAUSTED before they are decoded
      * @param extensions the protocol extensions the server metadata names
+     * @param restrictions the owner's API restrictions, keyed by the same groups as HTTP's
      */
     public static GrpcServer start(
             String host,
@@ -44,14 +48,25 @@ public final class GrpcServer implements AutoCloseable {
             Router router,
             NodeObserver observer,
             String version,
-            List<String> extensions) {
+            List<String> extensions,
+            ModelControlMode modelControl,
+            Predicate<String> managedByControlPlane,
+            ApiRestrictions restrictions) {
         ExecutorService repository = Executors.newThreadPerTaskExecutor(
                 Thread.ofPlatform().name("fogline-grpc-repository-", 0).daemon().factory());
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
                 .directExecutor()
                 .maxInboundMessageSize((int) Math.min(maxMessageBytes, Integer.MAX_VALUE))
-                .addService(new InferenceService(models, router, observer, repository, version, extensions))
+                .addService(new InferenceService(
+                        models,
+                        router,
+                        observer,
+                        repository,
+                        version,
+                        extensions,
+                        model -> modelControl.checkChange(model, managedByControlPlane)))
                 .addService(new HealthService(models))
+                .intercept(new RestrictedMethods(restrictions))
                 .build();
         try {
             server.start();

@@ -41,6 +41,7 @@ import io.grpc.stub.StreamObserver;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -57,6 +58,8 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
     private final Executor repository;
     private final String version;
     private final List<String> extensions;
+    /** Throws when the owner's model control mode refuses a load or unload of the named model. */
+    private final Consumer<String> checkModelChange;
 
     InferenceService(
             ModelManager models,
@@ -64,13 +67,15 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
             NodeObserver observer,
             Executor repository,
             String version,
-            List<String> extensions) {
+            List<String> extensions,
+            Consumer<String> checkModelChange) {
         this.models = models;
         this.router = router;
         this.observer = observer;
         this.repository = repository;
         this.version = version;
         this.extensions = List.copyOf(extensions);
+        this.checkModelChange = checkModelChange;
     }
 
     @Override
@@ -242,6 +247,7 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
     public void repositoryModelLoad(
             RepositoryModelLoadRequest request, StreamObserver<RepositoryModelLoadResponse> answer) {
         repository.execute(() -> reply(answer, () -> {
+            checkModelChange.accept(request.getModelName());
             ModelRepositoryParameter config = request.getParametersMap().get("config");
             models.load(request.getModelName(), config == null ? null : ModelConfig.parse(configText(config)));
             return RepositoryModelLoadResponse.getDefaultInstance();
@@ -260,6 +266,7 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
     public void repositoryModelUnload(
             RepositoryModelUnloadRequest request, StreamObserver<RepositoryModelUnloadResponse> answer) {
         repository.execute(() -> reply(answer, () -> {
+            checkModelChange.accept(request.getModelName());
             models.unload(request.getModelName(), 30);
             return RepositoryModelUnloadResponse.getDefaultInstance();
         }));

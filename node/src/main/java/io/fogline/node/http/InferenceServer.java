@@ -23,6 +23,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -65,6 +66,12 @@ public final class InferenceServer implements AutoCloseable {
     /** Loads and unloads: a drain waits up to 30 s, which must not take a thread that decodes requests. */
     private WorkerExecutor repository;
 
+    private ModelControlMode modelControl = ModelControlMode.NONE;
+    private Predicate<String> controlPlaneModels = model -> false;
+    private ApiRestrictions restrictions = ApiRestrictions.none();
+    private ConnectionLimits connectionLimits = ConnectionLimits.defaults();
+    private ConnectionGuard guard;
+
     public InferenceServer(
             Vertx vertx,
             ModelManager models,
@@ -88,6 +95,23 @@ public final class InferenceServer implements AutoCloseable {
     }
 
     /**
+     * How the node guards itself against its network; call before {@link #start}. Without it the repository API
+     * cannot load or unload, no group needs a key, and the default connection limits hold.
+     *
+     * @param controlPlaneModels the models a control plane manages, which the repository API may not change
+     */
+    public void protect(
+            ModelControlMode mode,
+            Predicate<String> controlPlaneModels,
+            ApiRestrictions keys,
+            ConnectionLimits limits) {
+        this.modelControl = mode;
+        this.controlPlaneModels = controlPlaneModels;
+        this.restrictions = keys;
+        this.connectionLimits = limits;
+    }
+
+    /**
      * Listens on one server per event loop, so connections spread over the cores.
      *
      * @return the port listened on, which differs from {@code port} when that is 0
@@ -98,14 +122,17 @@ public final class InferenceServer implements AutoCloseable {
                 .setTcpNoDelay(true)
                 .setReuseAddress(true)
                 .setCompressionSupported(false)
-                .setIdleTimeout(300);
+                .setIdleTimeout((int) connectionLimits.idleTimeout().toSeconds());
         routes = routes();
         decoding = vertx.createSharedWorkerExecutor("fogline-decode", Math.max(2, eventLoops));
         repository = vertx.createSharedWorkerExecutor("fogline-repository", 2, 2, TimeUnit.MINUTES);
+        guard = new ConnectionGuard(vertx, connectionLimits);
         int actualPort = port;
         for (int i = 0; i < eventLoops; i++) {
             // Servers of one Vert.x instance that listen on the same address, port 0 included, share its socket.
-            HttpServer server = vertx.createHttpServer(options).requestHandler(this::handle);
+            HttpServer server = vertx.createHttpServer(options)
+                    .connectionHandler(guard::accept)
+                    .requestHandler(this::handle);
             actualPort = server.listen(port, host).await().actualPort();
             servers.add(server);
         }
@@ -157,6 +184,7 @@ public final class InferenceServer implements AutoCloseable {
                 "/v2/repository/models/{model}/load",
                 ApiGroup.MODEL_REPOSITORY,
                 (request, path) -> repository(request, body -> {
+                    checkModelChange(path.get("model"));
                     models.load(path.get("model"), configOverride(body));
                     return new byte[0];
                 })));
@@ -165,6 +193,7 @@ public final class InferenceServer implements AutoCloseable {
                 "/v2/repository/models/{model}/unload",
                 ApiGroup.MODEL_REPOSITORY,
                 (request, path) -> repository(request, body -> {
+                    checkModelChange(path.get("model"));
                     models.unload(path.get("model"), 30);
                     return new byte[0];
                 })));
@@ -216,10 +245,22 @@ public final class InferenceServer implements AutoCloseable {
         sendJson(request.response(), 200, Map.of("model_stats", models.statistics(model, modelVersion)));
     }
 
+    private void checkModelChange(String model) {
+        modelControl.checkChange(model, controlPlaneModels);
+    }
+
     private void handle(HttpServerRequest request) {
+        guard.requestStarted(request);
         try {
             switch (routes.match(request.method(), request.path())) {
-                case NodeRoutes.Match.Found found -> found.route().handler().handle(request, found.parameters());
+                case NodeRoutes.Match.Found found -> {
+                    String refusal = restrictions.refusal(found.route().group(), request::getHeader);
+                    if (refusal == null) {
+                        found.route().handler().handle(request, found.parameters());
+                    } else {
+                        refuseRestricted(request, refusal);
+                    }
+                }
                 case NodeRoutes.Match.WrongMethod wrong -> {
                     String allowed = String.join(", ", wrong.allowed());
                     request.response().putHeader("Allow", allowed);
@@ -236,6 +277,14 @@ public final class InferenceServer implements AutoCloseable {
         } catch (RuntimeException e) {
             fail(request.response(), InferenceException.internal(e.toString(), e));
         }
+    }
+
+    /** A refused request's body is never read, so an HTTP/1 connection closes after the answer. */
+    private static void refuseRestricted(HttpServerRequest request, String refusal) {
+        if (!request.isEnded() && request.version() != HttpVersion.HTTP_2) {
+            request.response().putHeader("Connection", "close");
+        }
+        sendError(request.response(), 403, refusal);
     }
 
     /** Reads the body, inflating a compressed one off the event loop, and gives it to {@code onBody} on the loop. */

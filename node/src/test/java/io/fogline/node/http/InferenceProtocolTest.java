@@ -10,6 +10,7 @@ import io.fogline.core.tensor.Tensor;
 import io.fogline.node.FoglineNode;
 import io.fogline.node.NodeClient;
 import io.fogline.node.NodeOptions;
+import io.fogline.node.NodeProtection;
 import io.fogline.runtime.testing.TestRepository;
 import io.fogline.runtime.testing.TinyModels;
 import java.io.IOException;
@@ -45,7 +46,8 @@ class InferenceProtocolTest {
         node = FoglineNode.start(NodeOptions.defaults(repository)
                 .withHost("127.0.0.1")
                 .withHttpPort(0)
-                .withMaxRequestBytes(64 * 1024));
+                .withMaxRequestBytes(64 * 1024)
+                .withProtection(NodeProtection.defaults().withModelControl(ModelControlMode.EXPLICIT)));
         client = new NodeClient(node.port());
     }
 
