@@ -1,14 +1,19 @@
 package io.fogline.cli;
 
+import io.fogline.bundle.SigningKey;
 import io.fogline.control.ControlOptions;
 import io.fogline.control.ControlPlane;
+import io.fogline.control.federated.FederatedModels;
 import io.fogline.control.http.ListenerLimits;
 import io.fogline.control.monitor.MonitorOptions;
 import io.fogline.control.monitor.TelemetryQuota;
 import io.fogline.control.registry.S3BlobStore;
 import io.fogline.core.tls.Pem;
+import io.fogline.learn.data.Dataset;
+import io.fogline.learn.data.FashionMnist;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -135,6 +140,19 @@ final class ControlCommand implements Callable<Integer> {
             description = "Days telemetry windows and events are kept (default ${DEFAULT-VALUE}).")
     long telemetryRetentionDays;
 
+    @Option(
+            names = "--signing-key",
+            description = "Signing key (fogline bundle keygen) for the models federated jobs publish; without it the"
+                    + " control plane runs no federated jobs.")
+    Path signingKey;
+
+    @Option(
+            names = "--evaluation-data",
+            description = "Held-out labelled examples (t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz]) each"
+                    + " federated round's model is evaluated on, and its published model's reference statistics"
+                    + " describe.")
+    Path evaluationData;
+
     @Option(names = "--http-server-cert", description = "PEM certificate chain to serve HTTPS with; HTTP without.")
     Path serverCertificate;
 
@@ -182,7 +200,7 @@ final class ControlCommand implements Callable<Integer> {
         options = options.withMonitor(monitor.withWebhook(webhook)
                 .withOtlpEndpoint(otlpEndpoint)
                 .withThresholds(latencySloMs, monitor.errorRate(), monitor.escalationJump(), psiThreshold));
-        ControlPlane control = ControlPlane.start(options);
+        ControlPlane control = ControlPlane.start(options, federatedModels());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             control.close();
@@ -204,5 +222,26 @@ final class ControlCommand implements Callable<Integer> {
                 control.port());
         stopped.await();
         return 0;
+    }
+
+    private FederatedModels federatedModels() throws IOException {
+        if (signingKey == null) {
+            if (evaluationData != null) {
+                throw UserError.usage("--evaluation-data needs --signing-key: federated jobs publish signed models");
+            }
+            return null;
+        }
+        if (!Files.isRegularFile(signingKey)) {
+            throw UserError.usage("--signing-key " + signingKey + " is not a file");
+        }
+        Dataset evaluation = null;
+        if (evaluationData != null) {
+            try {
+                evaluation = FashionMnist.loadPart(evaluationData, "t10k");
+            } catch (IOException e) {
+                throw UserError.usage("--evaluation-data " + evaluationData + ": " + e.getMessage());
+            }
+        }
+        return new LearnFederatedModels(SigningKey.read(signingKey), evaluation);
     }
 }

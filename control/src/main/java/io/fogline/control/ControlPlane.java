@@ -1,6 +1,8 @@
 package io.fogline.control;
 
 import io.fogline.control.device.Devices;
+import io.fogline.control.federated.FederatedJobs;
+import io.fogline.control.federated.FederatedModels;
 import io.fogline.control.fleet.FeedbackReceiver;
 import io.fogline.control.fleet.Fleet;
 import io.fogline.control.fleet.Heartbeats;
@@ -20,7 +22,9 @@ import io.fogline.control.monitor.References;
 import io.fogline.control.monitor.TelemetryStore;
 import io.fogline.control.monitor.Webhook;
 import io.fogline.control.registry.BlobStore;
+import io.fogline.control.registry.Deltas;
 import io.fogline.control.registry.FileBlobStore;
+import io.fogline.control.registry.KeyLists;
 import io.fogline.control.registry.Publisher;
 import io.fogline.control.registry.Registry;
 import io.fogline.control.registry.S3BlobStore;
@@ -57,6 +61,7 @@ public final class ControlPlane implements AutoCloseable {
     private final Heartbeats heartbeats;
     private final Fleet fleet;
     private final Rollouts rollouts;
+    private final FederatedJobs federated;
     private final Publisher publisher;
     private final AlertStore alerts;
     private final HealthViews health;
@@ -68,7 +73,7 @@ public final class ControlPlane implements AutoCloseable {
     private final Routes routes;
     private ControlServer server;
 
-    private ControlPlane(ControlOptions options, Database database) throws IOException {
+    private ControlPlane(ControlOptions options, Database database, FederatedModels models) throws IOException {
         this.database = database;
         this.heartbeats = new Heartbeats(database, options.clock());
         this.fleet = new Fleet(database, options.clock(), options.pollInterval(), heartbeats);
@@ -76,8 +81,10 @@ public final class ControlPlane implements AutoCloseable {
                 ? new FileBlobStore(options.dataDir().resolve("blobs"))
                 : new S3BlobStore(options.s3());
         Registry registry = new Registry(database);
-        this.publisher = new Publisher(
-                database, blobs, options.dataDir().resolve("incoming"), trustStoreFile(options), options.clock());
+        Path incoming = options.dataDir().resolve("incoming");
+        Deltas deltas = new Deltas(database, blobs, incoming);
+        KeyLists keyLists = new KeyLists(database, trustStoreFile(options), options.clock());
+        this.publisher = new Publisher(database, blobs, deltas, incoming, keyLists, options.clock());
         this.rollouts = new Rollouts(database, options.clock());
         MonitorOptions watch = options.monitor();
         this.telemetry = new TelemetryStore(database, options.clock(), options.telemetryQuota());
@@ -88,6 +95,7 @@ public final class ControlPlane implements AutoCloseable {
         this.metrics =
                 new ControlMetrics(database, alerts, options.clock(), silence, watch.otlpEndpoint(), watch.otlpStep());
         this.timers = new Timers(database, options.clock(), metrics::timerRan);
+        this.federated = new FederatedJobs(database, blobs, publisher, rollouts, models, metrics, options.clock());
         this.step = options.tick();
         this.monitor = new Monitor(
                 new AlertEvaluator(database, telemetry, references, options.clock(), options.pollInterval(), watch),
@@ -103,12 +111,21 @@ public final class ControlPlane implements AutoCloseable {
                 new FeedbackReceiver(database, options.clock()),
                 new RolloutAdvancer(rollouts),
                 telemetry,
+                federated,
                 metrics,
                 options.pollInterval());
         this.routes = Routes.join(
-                DeviceApi.routes(devices, registry, blobs),
+                DeviceApi.routes(devices, registry, deltas, keyLists, blobs),
                 OperatorApi.routes(new OperatorApi.Services(
-                        fleet, registry, publisher, rollouts, alerts, health, metrics, options.maxBundleBytes())));
+                        fleet,
+                        registry,
+                        publisher,
+                        rollouts,
+                        federated,
+                        alerts,
+                        health,
+                        metrics,
+                        options.maxBundleBytes())));
         this.timer = options.tick().isZero()
                 ? null
                 : Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
@@ -117,15 +134,23 @@ public final class ControlPlane implements AutoCloseable {
                         .factory());
     }
 
-    /** Opens the database (migrating it), starts the timer and listens for HTTP. */
+    /** Opens the database (migrating it), starts the timer and listens for HTTP; it runs no federated jobs. */
     public static ControlPlane start(ControlOptions options) throws IOException {
+        return start(options, null);
+    }
+
+    /**
+     * As {@link #start(ControlOptions)}, running federated jobs with {@code models} (null for none): the control plane
+     * itself knows no ONNX, so whoever starts it brings what trains and packs models.
+     */
+    public static ControlPlane start(ControlOptions options, FederatedModels models) throws IOException {
         Files.createDirectories(options.dataDir());
         Database database = options.database() == null
                 ? Database.sqlite(options.dataDir().resolve("control.db"))
                 : Database.postgres(options.database(), 16);
         ControlPlane control;
         try {
-            control = new ControlPlane(options, database);
+            control = new ControlPlane(options, database, models);
             control.server = ControlServer.start(
                     options.host(),
                     options.httpPort(),
@@ -150,13 +175,17 @@ public final class ControlPlane implements AutoCloseable {
 
     /**
      * One step of the timer: writes this replica's pending heartbeats, and, on whichever replica claims them, advances
-     * every unfinished rollout (timeouts, scheduled waves), evaluates alerts (silence among them) and delivers them, and
-     * once an hour deletes telemetry past its retention.
+     * every unfinished rollout (timeouts, scheduled waves), moves federated jobs on (rounds opened, closed,
+     * aggregated, results published), evaluates alerts (silence among them) and delivers them, and once an hour
+     * deletes telemetry past its retention.
      */
     public void tick() {
         heartbeats.flush();
         if (timers.claim("rollouts", step)) {
             rollouts.tick();
+        }
+        if (timers.claim("federated", step)) {
+            federated.tick();
         }
         if (timers.claim("telemetry-retention", TELEMETRY_RETENTION_PERIOD)) {
             telemetry.deleteExpired();
@@ -215,6 +244,10 @@ public final class ControlPlane implements AutoCloseable {
 
     public Rollouts rollouts() {
         return rollouts;
+    }
+
+    public FederatedJobs federated() {
+        return federated;
     }
 
     private static Path trustStoreFile(ControlOptions options) {

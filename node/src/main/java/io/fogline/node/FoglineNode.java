@@ -1,5 +1,6 @@
 package io.fogline.node;
 
+import io.fogline.node.grpc.GrpcServer;
 import io.fogline.node.http.InferenceServer;
 import io.fogline.node.http.NodeRoutes;
 import io.fogline.node.metrics.NodeMetrics;
@@ -11,6 +12,7 @@ import io.fogline.routing.Router;
 import io.fogline.runtime.repository.ModelManager;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.transport.Transport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
@@ -23,6 +25,8 @@ public final class FoglineNode implements AutoCloseable {
 
     public static final String VERSION = "0.1.0";
 
+    private static final System.Logger LOG = System.getLogger(FoglineNode.class.getName());
+
     private final Vertx vertx;
     private final ModelManager models;
     private final Router router;
@@ -34,6 +38,8 @@ public final class FoglineNode implements AutoCloseable {
     private final OtaAgent ota;
     /** With the OTA agent, whose polls carry its uploads; null without. */
     private final Telemetry telemetry;
+    /** Null where the node serves no gRPC. */
+    private final GrpcServer grpc;
 
     private FoglineNode(
             Vertx vertx,
@@ -45,7 +51,8 @@ public final class FoglineNode implements AutoCloseable {
             InferenceServer server,
             int port,
             OtaAgent ota,
-            Telemetry telemetry) {
+            Telemetry telemetry,
+            GrpcServer grpc) {
         this.vertx = vertx;
         this.models = models;
         this.router = router;
@@ -56,6 +63,7 @@ public final class FoglineNode implements AutoCloseable {
         this.port = port;
         this.ota = ota;
         this.telemetry = telemetry;
+        this.grpc = grpc;
     }
 
     /** Loads the models (unless told not to) and listens; returns once the node answers requests. */
@@ -94,7 +102,23 @@ public final class FoglineNode implements AutoCloseable {
                 .setEventLoopPoolSize(options.eventLoops())
                 .setWorkerPoolSize(Math.max(4, options.eventLoops()))
                 .setPreferNativeTransport(true));
+        logTransport(vertx);
+        GrpcServer grpc = null;
         try {
+            if (options.grpcPort() >= 0) {
+                grpc = GrpcServer.start(
+                        options.host(),
+                        options.grpcPort(),
+                        options.maxRequestBytes(),
+                        models,
+                        router,
+                        observer,
+                        VERSION,
+                        InferenceServer.EXTENSIONS,
+                        protection.modelControl(),
+                        ota == null ? model -> false : ota::manages,
+                        protection.restrictions());
+            }
             InferenceServer server =
                     new InferenceServer(vertx, models, router, metrics, observer, options.maxRequestBytes(), VERSION);
             server.serveOpenAi(openAi);
@@ -111,9 +135,13 @@ public final class FoglineNode implements AutoCloseable {
             if (ota != null) {
                 ota.start(models, telemetry);
             }
-            return new FoglineNode(vertx, models, router, openAi, upstreams, metrics, server, port, ota, telemetry);
+            return new FoglineNode(
+                    vertx, models, router, openAi, upstreams, metrics, server, port, ota, telemetry, grpc);
         } catch (RuntimeException e) {
             loading.join();
+            if (grpc != null) {
+                grpc.close();
+            }
             if (ota != null) {
                 ota.close();
                 telemetry.close();
@@ -127,6 +155,30 @@ public final class FoglineNode implements AutoCloseable {
         }
     }
 
+    /** Says which network transport serves, so that a node that fell back to NIO says why. */
+    private static void logTransport(Vertx vertx) {
+        if (vertx.isNativeTransportEnabled()) {
+            LOG.log(System.Logger.Level.INFO, "network transport: {0} (native)", transport(vertx));
+        } else {
+            Throwable cause = vertx.unavailableNativeTransportCause();
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "network transport: nio; the native transport is unavailable: {0}",
+                    cause == null ? "unknown" : cause.toString());
+        }
+    }
+
+    private static String transport(Vertx vertx) {
+        return vertx.isNativeTransportEnabled()
+                ? Transport.nativeTransport().name().toLowerCase(java.util.Locale.ROOT)
+                : "nio";
+    }
+
+    /** The network transport the HTTP server runs on: {@code epoll} on Linux, else {@code nio}. */
+    public String transport() {
+        return transport(vertx);
+    }
+
     private static OtaAgent prepareOta(NodeOptions options) {
         try {
             return OtaAgent.prepare(options.ota(), options.modelRepository());
@@ -137,6 +189,11 @@ public final class FoglineNode implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The port of the gRPC API; -1 where the node serves none. */
+    public int grpcPort() {
+        return grpc == null ? -1 : grpc.port();
     }
 
     public ModelManager models() {
@@ -160,6 +217,9 @@ public final class FoglineNode implements AutoCloseable {
                 telemetry.close();
             }
             server.close();
+            if (grpc != null) {
+                grpc.close();
+            }
         } finally {
             openAi.close();
             router.close();

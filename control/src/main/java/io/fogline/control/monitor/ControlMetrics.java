@@ -130,6 +130,15 @@ public final class ControlMetrics implements AutoCloseable {
                 .increment();
     }
 
+    /** An update a device uploaded for a federated round: {@code accepted}, or the refusal's code. */
+    public void federatedUpdate(String result) {
+        Counter.builder("fogline.control.federated.updates")
+                .description("Federated updates received, by result: accepted or the reason of the refusal")
+                .tag("result", result)
+                .register(registry)
+                .increment();
+    }
+
     public void polled() {
         polls.increment();
     }

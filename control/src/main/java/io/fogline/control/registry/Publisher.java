@@ -7,7 +7,6 @@ import io.fogline.bundle.BundleUnpacker;
 import io.fogline.bundle.BundleVerifier;
 import io.fogline.bundle.Manifest;
 import io.fogline.bundle.ManifestFile;
-import io.fogline.bundle.TrustStore;
 import io.fogline.bundle.VerifiedManifest;
 import io.fogline.control.common.ControlException;
 import io.fogline.control.store.Database;
@@ -24,23 +23,25 @@ import java.util.stream.Stream;
 /**
  * Publishes signed bundles into the registry. The bundle module checks the archive, the files against the manifest
  * and the signature against the trust store (read afresh for each upload, so a rotated key takes effect without a
- * restart); the files then go into the blob store by SHA-256 and the bundle into the database under its digest. A
- * bundle published before is acknowledged as it is.
+ * restart); the files then go into the blob store by SHA-256, with the deltas from the model's earlier versions, and
+ * the bundle into the database under its digest. A bundle published before is acknowledged as it is.
  */
 public final class Publisher {
 
     private final Database database;
     private final BlobStore blobs;
+    private final Deltas deltas;
     private final Path incoming;
-    private final Path trustStore;
+    private final KeyLists keyLists;
     private final Clock clock;
 
     /** @param incoming a local directory for uploads and unpacked bundles on their way into the blob store */
-    public Publisher(Database database, BlobStore blobs, Path incoming, Path trustStore, Clock clock) {
+    public Publisher(Database database, BlobStore blobs, Deltas deltas, Path incoming, KeyLists keyLists, Clock clock) {
         this.database = database;
         this.blobs = blobs;
+        this.deltas = deltas;
         this.incoming = incoming;
-        this.trustStore = trustStore;
+        this.keyLists = keyLists;
         this.clock = clock;
         try {
             Files.createDirectories(incoming);
@@ -62,7 +63,7 @@ public final class Publisher {
         VerifiedManifest verified;
         try {
             bundle = Bundle.open(upload, BundleLimits.DEFAULT);
-            verified = new BundleVerifier(trust(), clock, BundleLimits.DEFAULT).verify(bundle);
+            verified = new BundleVerifier(keyLists.trust(), clock, BundleLimits.DEFAULT).verify(bundle);
         } catch (BundleException e) {
             throw ControlException.refused(e.refusal().code(), e.getMessage());
         }
@@ -80,6 +81,7 @@ public final class Publisher {
             for (ManifestFile file : manifest.files()) {
                 blobs.put(file.sha256(), unpacked.resolve(file.path()));
             }
+            deltas.make(manifest, unpacked);
         } catch (BundleException e) {
             throw ControlException.refused(e.refusal().code(), e.getMessage());
         } finally {
@@ -138,11 +140,6 @@ public final class Publisher {
                 }
             }
         });
-    }
-
-    /** The trusted keys; none while the file is missing, so every bundle is refused as signed by an unknown key. */
-    private TrustStore trust() throws IOException {
-        return Files.exists(trustStore) ? TrustStore.load(trustStore) : TrustStore.of();
     }
 
     private static void deleteTree(Path root) throws IOException {

@@ -15,7 +15,9 @@ import io.fogline.runtime.repository.ModelManager;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -29,7 +31,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -40,10 +42,17 @@ import java.util.function.Predicate;
  */
 public final class InferenceServer implements AutoCloseable {
 
-    /** Bodies up to this size are decoded on the event loop; a thread hop costs more than decoding them. */
+    /**
+     * Plain bodies up to this size are decoded on the event loop; a thread hop costs more than decoding them. Larger
+     * and compressed bodies are decoded on workers of their own, so that they cannot hold up small requests.
+     */
     private static final int INLINE_DECODE_BYTES = 64 * 1024;
 
     private static final String JSON_TYPE = "application/json";
+
+    /** The protocol extensions the node serves, as its server metadata names them. */
+    public static final List<String> EXTENSIONS =
+            List.of("binary_tensor_data", "classification", "model_configuration", "model_repository", "statistics");
 
     private final Vertx vertx;
     private final ModelManager models;
@@ -55,6 +64,10 @@ public final class InferenceServer implements AutoCloseable {
     private final String version;
     private OpenAiEndpoints openAi;
     private NodeRoutes routes;
+    private WorkerExecutor decoding;
+    /** Loads and unloads: a drain waits up to 30 s, which must not take a thread that decodes requests. */
+    private WorkerExecutor repository;
+
     private ModelControlMode modelControl = ModelControlMode.NONE;
     private Predicate<String> controlPlaneModels = model -> false;
     private ApiRestrictions restrictions = ApiRestrictions.none();
@@ -122,6 +135,8 @@ public final class InferenceServer implements AutoCloseable {
             options.setSsl(true).setKeyCertOptions(tls);
         }
         routes = routes();
+        decoding = vertx.createSharedWorkerExecutor("fogline-decode", Math.max(2, eventLoops));
+        repository = vertx.createSharedWorkerExecutor("fogline-repository", 2, 2, TimeUnit.MINUTES);
         guard = new ConnectionGuard(vertx, connectionLimits);
         int actualPort = port;
         for (int i = 0; i < eventLoops; i++) {
@@ -241,18 +256,8 @@ public final class InferenceServer implements AutoCloseable {
         sendJson(request.response(), 200, Map.of("model_stats", models.statistics(model, modelVersion)));
     }
 
-    /**
-     * Refuses a load or unload unless the mode is explicit, and always for a model a control plane manages: its
-     * models change through signed rollouts only, so a change made here would be one the fleet's view does not show.
-     */
     private void checkModelChange(String model) {
-        if (modelControl != ModelControlMode.EXPLICIT) {
-            throw InferenceException.invalid(ModelControlMode.REFUSAL);
-        }
-        if (controlPlaneModels.test(model)) {
-            throw InferenceException.invalid("model '" + model
-                    + "' is managed by the control plane: it changes through a rollout there, not on the node");
-        }
+        modelControl.checkChange(model, controlPlaneModels);
     }
 
     private void handle(HttpServerRequest request) {
@@ -293,16 +298,34 @@ public final class InferenceServer implements AutoCloseable {
         sendError(request.response(), 403, refusal);
     }
 
+    /** Reads the body, inflating a compressed one off the event loop, and gives it to {@code onBody} on the loop. */
     private void withBody(HttpServerRequest request, Consumer<Buffer> onBody) {
-        BodyReader.read(request, maxRequestBytes, onBody, () -> tooLarge(request));
+        String encoding = request.getHeader(HttpHeaders.CONTENT_ENCODING);
+        BodyReader.read(
+                request,
+                maxRequestBytes,
+                body -> {
+                    if (ContentDecoding.isIdentity(encoding)) {
+                        onBody.accept(body);
+                        return;
+                    }
+                    decoding.executeBlocking(
+                                    () -> Buffer.buffer(
+                                            ContentDecoding.decode(encoding, body.getBytes(), maxRequestBytes)),
+                                    false)
+                            .onSuccess(onBody::accept)
+                            .onFailure(failure -> fail(request.response(), InferenceException.of(failure)));
+                },
+                () -> tooLarge(request));
     }
 
     /** Repository work waits on loads and drains of up to 30 s, so it runs off the event loop. */
     private void repository(HttpServerRequest request, Function<Buffer, byte[]> work) {
-        withBody(request, body -> vertx.executeBlocking(() -> work.apply(body), false)
+        withBody(request, body -> repository
+                .executeBlocking(() -> work.apply(body), false)
                 .onSuccess(answer ->
                         request.response().putHeader("Content-Type", JSON_TYPE).end(Buffer.buffer(answer)))
-                .onFailure(failure -> fail(request.response(), asInferenceException(failure))));
+                .onFailure(failure -> fail(request.response(), InferenceException.of(failure))));
     }
 
     /** The {@code parameters.config} of a load request: a model config given as a JSON string, as Triton takes it. */
@@ -326,18 +349,20 @@ public final class InferenceServer implements AutoCloseable {
     private void infer(HttpServerRequest request, String model, String modelVersion) {
         long started = System.nanoTime();
         String headerLengthValue = request.getHeader(InferenceCodec.HEADER_LENGTH);
+        String encoding = request.getHeader(HttpHeaders.CONTENT_ENCODING);
         Context context = vertx.getOrCreateContext();
         BodyReader.read(
                 request,
                 maxRequestBytes,
                 body -> {
-                    if (body.length() <= INLINE_DECODE_BYTES) {
-                        runInference(request, context, body, headerLengthValue, model, modelVersion, started);
+                    Runnable run = () -> runInference(
+                            request, context, body, encoding, headerLengthValue, model, modelVersion, started);
+                    if (body.length() <= INLINE_DECODE_BYTES && ContentDecoding.isIdentity(encoding)) {
+                        run.run();
                     } else {
-                        vertx.executeBlocking(
+                        decoding.executeBlocking(
                                 () -> {
-                                    runInference(
-                                            request, context, body, headerLengthValue, model, modelVersion, started);
+                                    run.run();
                                     return null;
                                 },
                                 false);
@@ -353,18 +378,19 @@ public final class InferenceServer implements AutoCloseable {
             HttpServerRequest request,
             Context context,
             Buffer body,
+            String encoding,
             String headerLengthValue,
             String model,
             String modelVersion,
             long started) {
         InferenceRequest inference;
         try {
-            byte[] bytes = body.getBytes();
+            byte[] bytes = ContentDecoding.decode(encoding, body.getBytes(), maxRequestBytes);
             inference = InferenceCodec.decodeRequest(bytes, bytes.length, headerLength(headerLengthValue));
             router.infer(model, modelVersion, inference)
                     .whenComplete((response, failure) -> context.runOnContext(done -> {
                         if (failure != null) {
-                            failInference(request, model, modelVersion, asInferenceException(failure));
+                            failInference(request, model, modelVersion, InferenceException.of(failure));
                         } else {
                             sendInference(request, inference, bytes.length, response, started);
                         }
@@ -453,14 +479,6 @@ public final class InferenceServer implements AutoCloseable {
                         "the request body is larger than the limit of " + maxRequestBytes + " bytes"));
     }
 
-    private static InferenceException asInferenceException(Throwable failure) {
-        Throwable cause =
-                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        return cause instanceof InferenceException inference
-                ? inference
-                : InferenceException.internal(cause.toString(), cause);
-    }
-
     /** The HTTP status that answers a failure of this kind, on every API of the node. */
     public static int status(InferenceException e) {
         return switch (e.kind()) {
@@ -498,5 +516,9 @@ public final class InferenceServer implements AutoCloseable {
             server.close().await();
         }
         servers.clear();
+        if (decoding != null) {
+            decoding.close().await();
+            repository.close().await();
+        }
     }
 }

@@ -21,8 +21,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -41,7 +43,7 @@ final class UpdateRunner {
     private final ControlClient control;
     private final BlobStore blobs;
     private final Path bundles;
-    private final Path trustedKeys;
+    private final KeyListFollower trust;
     private final Path repository;
     private final ModelManager served;
 
@@ -50,14 +52,14 @@ final class UpdateRunner {
             ControlClient control,
             BlobStore blobs,
             Path bundles,
-            Path trustedKeys,
+            KeyListFollower trust,
             Path repository,
             ModelManager served) {
         this.store = store;
         this.control = control;
         this.blobs = blobs;
         this.bundles = bundles;
-        this.trustedKeys = trustedKeys;
+        this.trust = trust;
         this.repository = repository;
         this.served = served;
     }
@@ -198,6 +200,7 @@ final class UpdateRunner {
     /** Downloads manifest, signature and the files the node lacks; the signature is checked before any file. */
     private void fetch(UpdateStore.Action action, UpdateStore.Credential credential)
             throws IOException, BundleException, StepFailure {
+        followKeyList(credential);
         Path directory = bundles.resolve(action.bundle());
         if (!Files.exists(directory.resolve(BundleSignature.FILE_NAME))) {
             byte[] manifest = control.bundleDocument(credential, action.bundle(), "manifest");
@@ -212,11 +215,58 @@ final class UpdateRunner {
             writeAtomically(directory.resolve(BundleSignature.FILE_NAME), signature);
         }
         VerifiedManifest verified = verifySignature(action);
+        Map<String, String> running = runningFiles(action.model());
         for (ManifestFile file : verified.manifest().files()) {
-            if (!blobs.has(file)) {
-                control.download(credential, file, blobs.part(file.sha256()));
-                blobs.complete(file);
+            if (blobs.has(file)) {
+                continue;
             }
+            String base = running.get(file.path());
+            if (base == null
+                    || !blobs.rebuild(
+                            file, base, into -> control.delta(credential, base, file.sha256(), file.size(), into))) {
+                control.download(credential, file, blobs.part(file.sha256()));
+            }
+            blobs.complete(file);
+        }
+    }
+
+    /** Takes the control plane's key list when a root signed it and it is newer; keeps the one followed otherwise. */
+    private void followKeyList(UpdateStore.Credential credential) throws IOException {
+        Optional<byte[]> served = control.keyList(credential);
+        if (served.isEmpty()) {
+            return;
+        }
+        try {
+            trust.offer(served.get());
+        } catch (BundleException e) {
+            LOG.log(System.Logger.Level.WARNING, "key list refused, the one followed stays: {0}", e.getMessage());
+        }
+    }
+
+    /**
+     * The ONNX files of the bundle the model serves now, path to SHA-256, where the node still holds them: the bases
+     * a delta may rebuild a new version's file from (deltas copy unchanged tensors, so other files have none).
+     */
+    private Map<String, String> runningFiles(String model) throws IOException {
+        Optional<UpdateStore.Slots> slots = store.slots(model);
+        if (slots.isEmpty()) {
+            return Map.of();
+        }
+        Path manifest = bundles.resolve(slots.get().activeBundle()).resolve(Manifest.FILE_NAME);
+        if (!Files.exists(manifest)) {
+            return Map.of();
+        }
+        try {
+            Map<String, String> files = new HashMap<>();
+            for (ManifestFile file :
+                    Manifest.parse(Files.readAllBytes(manifest)).files()) {
+                if (file.path().endsWith(".onnx") && blobs.has(file)) {
+                    files.put(file.path(), file.sha256());
+                }
+            }
+            return files;
+        } catch (BundleException e) {
+            return Map.of();
         }
     }
 
@@ -239,13 +289,13 @@ final class UpdateRunner {
     private VerifiedManifest verifySignature(UpdateStore.Action action)
             throws IOException, BundleException, StepFailure {
         Path directory = bundles.resolve(action.bundle());
-        TrustStore trust;
+        TrustStore trusted;
         try {
-            trust = TrustStore.load(trustedKeys);
+            trusted = trust.trust();
         } catch (IOException e) {
             throw new StepFailure("trust_store", e.getMessage());
         }
-        VerifiedManifest verified = new BundleVerifier(trust)
+        VerifiedManifest verified = new BundleVerifier(trusted)
                 .verify(
                         Files.readAllBytes(directory.resolve(Manifest.FILE_NAME)),
                         Files.readAllBytes(directory.resolve(BundleSignature.FILE_NAME)));

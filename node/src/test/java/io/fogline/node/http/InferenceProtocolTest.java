@@ -62,6 +62,13 @@ class InferenceProtocolTest {
               {"name": "b", "datatype": "FP32", "shape": [2, 2], "data": [10, 20, 30, 40]}]}""";
 
     @Test
+    void linuxServesOnTheNativeEpollTransport() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                System.getProperty("os.name").equals("Linux"));
+        assertThat(node.transport()).isEqualTo("epoll");
+    }
+
+    @Test
     void serverMetadataNamesTheExtensions() {
         NodeClient.Reply reply = client.get("/v2");
         assertThat(reply.status()).isEqualTo(200);
@@ -317,6 +324,94 @@ class InferenceProtocolTest {
             }
             assertThat(readAll(socket.getInputStream())).startsWith("HTTP/1.1 413");
         }
+    }
+
+    @Test
+    void aClientThatExpects100ContinueGetsItBeforeSendingTheBody() throws IOException {
+        byte[] body = ADD_REQUEST.getBytes(StandardCharsets.UTF_8);
+        try (Socket socket = new Socket("127.0.0.1", node.port())) {
+            socket.setSoTimeout(30_000); // a server that never answers fails the read, as curl would wait its 1 s
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v2/models/add/infer HTTP/1.1\r\nHost: localhost\r\nContent-Length: " + body.length
+                            + "\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            assertThat(readHead(in)).isEqualTo("HTTP/1.1 100 Continue\r\n\r\n");
+            out.write(body);
+            out.flush();
+            assertThat(readAll(in)).startsWith("HTTP/1.1 200").contains("\"data\":[11.0,22.0,33.0,44.0]");
+        }
+    }
+
+    @Test
+    void aBodyOverTheLimitIsRefusedInsteadOf100Continue() throws IOException {
+        String answer = raw(
+                "POST /v2/models/add/infer HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000000\r\n"
+                        + "Expect: 100-continue\r\n\r\n",
+                new byte[0]);
+        assertThat(answer).startsWith("HTTP/1.1 413").doesNotContain("100 Continue");
+    }
+
+    @Test
+    void gzipAndDeflateBodiesAreInflated() throws IOException {
+        byte[] body = ADD_REQUEST.getBytes(StandardCharsets.UTF_8);
+        assertThat(compressedInfer("gzip", ContentDecodingTest.gzip(body)))
+                .startsWith("HTTP/1.1 200")
+                .contains("\"data\":[11.0,22.0,33.0,44.0]");
+        assertThat(compressedInfer("deflate", ContentDecodingTest.deflate(body, false)))
+                .startsWith("HTTP/1.1 200")
+                .contains("\"data\":[11.0,22.0,33.0,44.0]");
+    }
+
+    @Test
+    void aZipBombIs413AndACorruptStreamIs400() throws IOException {
+        String bomb = compressedInfer("gzip", ContentDecodingTest.gzip(new byte[50 * 1024 * 1024]));
+        assertThat(bomb)
+                .startsWith("HTTP/1.1 413")
+                .endsWith("{\"error\":\"the decompressed request body is larger than the limit of 65536 bytes\"}");
+        String corrupt = compressedInfer("gzip", ADD_REQUEST.getBytes(StandardCharsets.UTF_8));
+        assertThat(corrupt)
+                .startsWith("HTTP/1.1 400")
+                .endsWith("{\"error\":\"the request body is not valid gzip: Not in GZIP format\"}");
+        String unknown = compressedInfer("br", new byte[] {1, 2, 3});
+        assertThat(unknown)
+                .startsWith("HTTP/1.1 400")
+                .endsWith("{\"error\":\"Content-Encoding 'br' is not supported; send gzip, deflate or identity\"}");
+        NodeClient.Reply after = client.post("/v2/models/add/infer", ADD_REQUEST);
+        assertThat(after.status()).as("the node serves on").isEqualTo(200);
+    }
+
+    private static String compressedInfer(String encoding, byte[] body) throws IOException {
+        return raw(
+                "POST /v2/models/add/infer HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                        + "Content-Encoding: " + encoding + "\r\nContent-Length: " + body.length
+                        + "\r\nConnection: close\r\n\r\n",
+                body);
+    }
+
+    /** Sends a request as written and reads the answer until the server closes the connection. */
+    private static String raw(String head, byte[] body) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", node.port())) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            return readAll(socket.getInputStream());
+        }
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int next = in.read();
+            if (next < 0) {
+                break;
+            }
+            head.append((char) next);
+        }
+        return head.toString();
     }
 
     @Test
