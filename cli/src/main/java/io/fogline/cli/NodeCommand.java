@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -27,6 +28,9 @@ final class NodeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    NodeProtectionFlags protection;
+
     @Option(
             names = "--model-repository",
             description = "Directory laid out as <model>/<version>/model.onnx with an optional <model>/config.json;"
@@ -38,8 +42,24 @@ final class NodeCommand implements Callable<Integer> {
             description = "Control plane URL: the node enrols, polls its desired state and updates its models.")
     URI control;
 
-    @Option(names = "--enrolment-token", description = "Token that enrols the node with the control plane once.")
+    static final String TOKEN_VARIABLE = "FOGLINE_ENROLMENT_TOKEN";
+
+    @Option(
+            names = "--enrolment-token",
+            description = "Token that enrols the node with the control plane once. Every local user can read a"
+                    + " command line: prefer --enrolment-token-file or $" + TOKEN_VARIABLE + ".")
     String enrolmentToken;
+
+    @Option(
+            names = "--control-ca",
+            description = "PEM CA certificates (or the control plane's own certificate, to pin it) its HTTPS"
+                    + " certificate must chain to; the JDK's CAs without.")
+    Path controlAuthority;
+
+    @Option(
+            names = {"--enrolment-token-file", "--enrol-token-file"},
+            description = "File holding the enrolment token (only needed until the node has enrolled).")
+    Path enrolmentTokenFile;
 
     @Option(names = "--device-id", description = "This node's id in the fleet.")
     String deviceId;
@@ -58,10 +78,31 @@ final class NodeCommand implements Callable<Integer> {
     Path trustedKeys;
 
     @Option(
+            names = "--training-data",
+            description = "Take part in federated rounds, training on the labelled examples in this directory (the"
+                    + " layout `fogline train` reads: train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz])."
+                    + " Only the model's change leaves the node, never an example.")
+    Path trainingData;
+
+    @Option(
             names = "--http-port",
             defaultValue = "8000",
             description = "Port of the HTTP API (default ${DEFAULT-VALUE}).")
     int httpPort;
+
+    @Option(
+            names = "--grpc-port",
+            defaultValue = "8001",
+            description = "Port of the gRPC API (KServe v2 inference.GRPCInferenceService and grpc.health.v1), on"
+                    + " --http-address (default ${DEFAULT-VALUE}).")
+    int grpcPort;
+
+    @Option(
+            names = "--allow-grpc",
+            defaultValue = "true",
+            arity = "1",
+            description = "Serve the gRPC API (default ${DEFAULT-VALUE}).")
+    boolean allowGrpc;
 
     @Option(
             names = "--http-address",
@@ -116,10 +157,16 @@ final class NodeCommand implements Callable<Integer> {
         NodeOptions options = NodeOptions.defaults(repository)
                 .withHost(httpAddress)
                 .withHttpPort(httpPort)
+                .withGrpcPort(allowGrpc ? grpcPort : -1)
                 .withMaxRequestBytes(maxRequestBytes)
-                .withOtlpEndpoint(otlpEndpoint);
+                .withOtlpEndpoint(otlpEndpoint)
+                .withProtection(protection.protection());
         if (openAiConfig != null) {
             options = options.withOpenAi(OpenAiSettings.read(openAiConfig));
+        }
+        if (control == null && trainingData != null) {
+            throw new ParameterException(
+                    spec.commandLine(), "--training-data needs --control: rounds come from a control plane");
         }
         if (control != null) {
             options = options.withOta(otaOptions());
@@ -131,30 +178,69 @@ final class NodeCommand implements Callable<Integer> {
             stopped.countDown();
         }));
         System.out.printf(
-                "fogline node ready on http://%s:%d in %d ms, models: %s%n",
+                "fogline node ready on %s://%s:%d in %d ms, models: %s%s%n",
+                options.protection().tlsCertificate() == null ? "http" : "https",
                 httpAddress,
                 node.port(),
                 (System.nanoTime() - started) / 1_000_000,
-                node.models().index());
+                node.models().index(),
+                node.grpcPort() < 0 ? "" : "; gRPC on port " + node.grpcPort());
         stopped.await();
         return 0;
     }
 
-    private OtaOptions otaOptions() {
-        if (enrolmentToken == null || deviceId == null || dataDir == null || trustedKeys == null) {
+    private OtaOptions otaOptions() throws IOException {
+        if (deviceId == null || dataDir == null || trustedKeys == null) {
+            throw new ParameterException(
+                    spec.commandLine(), "--control needs --device-id, --data-dir and --trusted-keys");
+        }
+        String token = enrolmentToken();
+        if (token == null && !Files.exists(OtaOptions.database(dataDir))) {
             throw new ParameterException(
                     spec.commandLine(),
-                    "--control needs --enrolment-token, --device-id, --data-dir and --trusted-keys");
+                    "--control needs an enrolment token until the node has enrolled: --enrolment-token-file, $"
+                            + TOKEN_VARIABLE + " or --enrolment-token");
         }
         if (!Files.isRegularFile(trustedKeys)) {
             throw new ParameterException(spec.commandLine(), "--trusted-keys " + trustedKeys + " is not a file");
         }
+        if (trainingData != null && !Files.isDirectory(trainingData)) {
+            throw new ParameterException(spec.commandLine(), "--training-data " + trainingData + " is not a directory");
+        }
         TelemetryOptions defaults = TelemetryOptions.defaults();
-        return new OtaOptions(control, enrolmentToken, deviceId, labels, dataDir, trustedKeys)
+        if (controlAuthority != null && !Files.isRegularFile(controlAuthority)) {
+            throw UserError.usage("--control-ca " + controlAuthority + ": no such file");
+        }
+        OtaOptions options = new OtaOptions(control, token, deviceId, labels, dataDir, trustedKeys)
+                .withControlAuthority(controlAuthority)
                 .withTelemetry(new TelemetryOptions(
                         Duration.ofSeconds(telemetryWindowSeconds),
                         telemetryMaxBytes,
                         defaults.batchMaxBytes(),
                         defaults.maxMergedWindows()));
+        return trainingData == null ? options : options.withTrainingData(trainingData);
+    }
+
+    /** The token from its file, the environment or (with a warning) the command line; null when none is given. */
+    private String enrolmentToken() throws IOException {
+        if (enrolmentTokenFile != null) {
+            if (!Files.isRegularFile(enrolmentTokenFile)) {
+                throw UserError.usage("--enrolment-token-file " + enrolmentTokenFile + ": no such file");
+            }
+            String token = Files.readString(enrolmentTokenFile).trim();
+            if (token.isEmpty()) {
+                throw UserError.usage("--enrolment-token-file " + enrolmentTokenFile + " is empty");
+            }
+            return token;
+        }
+        String fromEnvironment = System.getenv(TOKEN_VARIABLE);
+        if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+            return fromEnvironment.trim();
+        }
+        if (enrolmentToken != null) {
+            System.err.println("fogline: warning: --enrolment-token stays readable by every local user in"
+                    + " /proc/<pid>/cmdline while the node runs; use --enrolment-token-file or $" + TOKEN_VARIABLE);
+        }
+        return enrolmentToken;
     }
 }

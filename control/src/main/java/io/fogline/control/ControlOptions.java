@@ -1,10 +1,13 @@
 package io.fogline.control;
 
+import io.fogline.control.http.ListenerLimits;
 import io.fogline.control.monitor.MonitorOptions;
+import io.fogline.control.monitor.TelemetryQuota;
 import io.fogline.control.registry.S3BlobStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
 
 /**
  * How a control plane runs.
@@ -19,6 +22,9 @@ import java.time.Duration;
  *     {@link ControlPlane#tick()} themselves)
  * @param monitor alert thresholds, the webhook and metrics export
  * @param s3 the bucket bundle blobs go to, which replicas share; null for {@code blobs/} in the data directory
+ * @param listener what clients may hold of the HTTP listener: connections, timeouts, anonymous requests in flight
+ * @param telemetryQuota what one device's telemetry may take of the database and how long it is kept
+ * @param tls the certificate and key it serves HTTPS with, or null for plain HTTP
  */
 public record ControlOptions(
         Path dataDir,
@@ -33,7 +39,10 @@ public record ControlOptions(
         Duration tick,
         Clock clock,
         MonitorOptions monitor,
-        S3BlobStore.Settings s3) {
+        S3BlobStore.Settings s3,
+        ListenerLimits listener,
+        TelemetryQuota telemetryQuota,
+        SSLContext tls) {
 
     public static final long DEFAULT_MAX_BUNDLE_BYTES = 2L * 1024 * 1024 * 1024;
 
@@ -51,6 +60,9 @@ public record ControlOptions(
                 Duration.ofSeconds(1),
                 Clock.systemUTC(),
                 MonitorOptions.defaults(),
+                null,
+                ListenerLimits.defaults(),
+                TelemetryQuota.defaults(),
                 null);
     }
 
@@ -68,7 +80,10 @@ public record ControlOptions(
                 tick,
                 clock,
                 monitor,
-                s3);
+                s3,
+                listener,
+                telemetryQuota,
+                tls);
     }
 
     public ControlOptions withHttp(String host, int port) {
@@ -85,7 +100,10 @@ public record ControlOptions(
                 tick,
                 clock,
                 monitor,
-                s3);
+                s3,
+                listener,
+                telemetryQuota,
+                tls);
     }
 
     public ControlOptions withAdminToken(String token) {
@@ -102,7 +120,10 @@ public record ControlOptions(
                 tick,
                 clock,
                 monitor,
-                s3);
+                s3,
+                listener,
+                telemetryQuota,
+                tls);
     }
 
     public ControlOptions withMetricsToken(String token) {
@@ -119,7 +140,10 @@ public record ControlOptions(
                 tick,
                 clock,
                 monitor,
-                s3);
+                s3,
+                listener,
+                telemetryQuota,
+                tls);
     }
 
     public ControlOptions withTrustStore(Path file) {
@@ -136,7 +160,10 @@ public record ControlOptions(
                 tick,
                 clock,
                 monitor,
-                s3);
+                s3,
+                listener,
+                telemetryQuota,
+                tls);
     }
 
     public ControlOptions withPollInterval(Duration interval) {
@@ -153,7 +180,10 @@ public record ControlOptions(
                 tick,
                 clock,
                 monitor,
-                s3);
+                s3,
+                listener,
+                telemetryQuota,
+                tls);
     }
 
     public ControlOptions withMaxBundleBytes(long bytes) {
@@ -170,7 +200,10 @@ public record ControlOptions(
                 tick,
                 clock,
                 monitor,
-                s3);
+                s3,
+                listener,
+                telemetryQuota,
+                tls);
     }
 
     public ControlOptions withS3(S3BlobStore.Settings bucket) {
@@ -187,7 +220,10 @@ public record ControlOptions(
                 tick,
                 clock,
                 monitor,
-                bucket);
+                bucket,
+                listener,
+                telemetryQuota,
+                tls);
     }
 
     public ControlOptions withMonitor(MonitorOptions settings) {
@@ -204,7 +240,10 @@ public record ControlOptions(
                 tick,
                 clock,
                 settings,
-                s3);
+                s3,
+                listener,
+                telemetryQuota,
+                tls);
     }
 
     /** A clock to read and a timer period; tests pass a clock they move and {@link Duration#ZERO}. */
@@ -222,6 +261,69 @@ public record ControlOptions(
                 tick,
                 clock,
                 monitor,
-                s3);
+                s3,
+                listener,
+                telemetryQuota,
+                tls);
+    }
+
+    public ControlOptions withListener(ListenerLimits limits) {
+        return new ControlOptions(
+                dataDir,
+                database,
+                host,
+                httpPort,
+                adminToken,
+                metricsToken,
+                trustStore,
+                pollInterval,
+                maxBundleBytes,
+                tick,
+                clock,
+                monitor,
+                s3,
+                limits,
+                telemetryQuota,
+                tls);
+    }
+
+    public ControlOptions withTelemetryQuota(TelemetryQuota quota) {
+        return new ControlOptions(
+                dataDir,
+                database,
+                host,
+                httpPort,
+                adminToken,
+                metricsToken,
+                trustStore,
+                pollInterval,
+                maxBundleBytes,
+                tick,
+                clock,
+                monitor,
+                s3,
+                listener,
+                quota,
+                tls);
+    }
+
+    public ControlOptions withTls(SSLContext context) {
+        return new ControlOptions(
+                dataDir,
+                database,
+                host,
+                httpPort,
+                adminToken,
+                metricsToken,
+                trustStore,
+                pollInterval,
+                maxBundleBytes,
+                tick,
+                clock,
+                monitor,
+                s3,
+                listener,
+                telemetryQuota,
+                context);
     }
 }

@@ -48,6 +48,7 @@ public final class ControlHarness implements AutoCloseable {
     private MonitorOptions monitor = MonitorOptions.defaults();
     private String referenceStats = REFERENCE_STATS;
     private java.util.function.UnaryOperator<ControlOptions> tweak = options -> options;
+    private io.fogline.control.federated.FederatedModels federatedModels;
 
     public ControlHarness(TestStore store, Path dataDir) {
         this(store, dataDir, Duration.ZERO);
@@ -77,14 +78,16 @@ public final class ControlHarness implements AutoCloseable {
 
     private void start() {
         try {
-            control = ControlPlane.start(tweak.apply(ControlOptions.defaults(dataDir)
-                    .withDatabase(database.url())
-                    .withHttp("127.0.0.1", port)
-                    .withAdminToken(ADMIN_TOKEN)
-                    .withTrustStore(dataDir.resolve("trust-store.json"))
-                    .withMaxBundleBytes(MAX_BUNDLE_BYTES)
-                    .withTime(time, tickPeriod)
-                    .withMonitor(monitor)));
+            control = ControlPlane.start(
+                    tweak.apply(ControlOptions.defaults(dataDir)
+                            .withDatabase(database.url())
+                            .withHttp("127.0.0.1", port)
+                            .withAdminToken(ADMIN_TOKEN)
+                            .withTrustStore(dataDir.resolve("trust-store.json"))
+                            .withMaxBundleBytes(MAX_BUNDLE_BYTES)
+                            .withTime(time, tickPeriod)
+                            .withMonitor(monitor)),
+                    federatedModels);
             port = control.port();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -105,6 +108,12 @@ public final class ControlHarness implements AutoCloseable {
     /** Restarts with options changed by {@code change} (and keeps them across later restarts). */
     public void restartWith(java.util.function.UnaryOperator<ControlOptions> change) {
         tweak = change;
+        restart();
+    }
+
+    /** Restarts running federated jobs with {@code models} (and keeps them across later restarts). */
+    public void restartWith(io.fogline.control.federated.FederatedModels models) {
+        federatedModels = models;
         restart();
     }
 

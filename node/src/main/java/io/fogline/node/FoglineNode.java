@@ -1,6 +1,8 @@
 package io.fogline.node;
 
+import io.fogline.node.grpc.GrpcServer;
 import io.fogline.node.http.InferenceServer;
+import io.fogline.node.http.NodeRoutes;
 import io.fogline.node.metrics.NodeMetrics;
 import io.fogline.node.metrics.NodeObserver;
 import io.fogline.node.openai.OpenAiEndpoints;
@@ -10,6 +12,7 @@ import io.fogline.routing.Router;
 import io.fogline.runtime.repository.ModelManager;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.transport.Transport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
@@ -22,6 +25,8 @@ public final class FoglineNode implements AutoCloseable {
 
     public static final String VERSION = "0.1.0";
 
+    private static final System.Logger LOG = System.getLogger(FoglineNode.class.getName());
+
     private final Vertx vertx;
     private final ModelManager models;
     private final Router router;
@@ -33,6 +38,8 @@ public final class FoglineNode implements AutoCloseable {
     private final OtaAgent ota;
     /** With the OTA agent, whose polls carry its uploads; null without. */
     private final Telemetry telemetry;
+    /** Null where the node serves no gRPC. */
+    private final GrpcServer grpc;
 
     private FoglineNode(
             Vertx vertx,
@@ -44,7 +51,8 @@ public final class FoglineNode implements AutoCloseable {
             InferenceServer server,
             int port,
             OtaAgent ota,
-            Telemetry telemetry) {
+            Telemetry telemetry,
+            GrpcServer grpc) {
         this.vertx = vertx;
         this.models = models;
         this.router = router;
@@ -55,6 +63,7 @@ public final class FoglineNode implements AutoCloseable {
         this.port = port;
         this.ota = ota;
         this.telemetry = telemetry;
+        this.grpc = grpc;
     }
 
     /** Loads the models (unless told not to) and listens; returns once the node answers requests. */
@@ -70,7 +79,11 @@ public final class FoglineNode implements AutoCloseable {
                         options.modelRepository(),
                         InstantSource.system());
         NodeObserver observer = telemetry == null ? metrics : NodeObserver.all(List.of(metrics, telemetry.recorder()));
-        ModelManager models = new ModelManager(options.modelRepository(), observer, Router::check);
+        NodeProtection protection = options.protection();
+        ModelManager models = new ModelManager(options.modelRepository(), observer, config -> {
+            Router.check(config);
+            protection.configs().check(config);
+        });
         if (telemetry != null) {
             telemetry.startTicking(models::queueDepths);
         }
@@ -89,18 +102,46 @@ public final class FoglineNode implements AutoCloseable {
                 .setEventLoopPoolSize(options.eventLoops())
                 .setWorkerPoolSize(Math.max(4, options.eventLoops()))
                 .setPreferNativeTransport(true));
+        logTransport(vertx);
+        GrpcServer grpc = null;
         try {
+            if (options.grpcPort() >= 0) {
+                grpc = GrpcServer.start(
+                        options.host(),
+                        options.grpcPort(),
+                        options.maxRequestBytes(),
+                        models,
+                        router,
+                        observer,
+                        VERSION,
+                        InferenceServer.EXTENSIONS,
+                        protection.modelControl(),
+                        ota == null ? model -> false : ota::manages,
+                        protection.restrictions());
+            }
             InferenceServer server =
                     new InferenceServer(vertx, models, router, metrics, observer, options.maxRequestBytes(), VERSION);
             server.serveOpenAi(openAi);
+            server.protect(
+                    protection.modelControl(),
+                    ota == null ? model -> false : ota::manages,
+                    protection.restrictions(),
+                    protection.connections());
+            if (protection.tlsCertificate() != null) {
+                server.serveTls(protection.tlsCertificate(), protection.tlsKey());
+            }
             int port = server.start(options.host(), options.httpPort(), options.eventLoops());
             loading.join();
             if (ota != null) {
                 ota.start(models, telemetry);
             }
-            return new FoglineNode(vertx, models, router, openAi, upstreams, metrics, server, port, ota, telemetry);
+            return new FoglineNode(
+                    vertx, models, router, openAi, upstreams, metrics, server, port, ota, telemetry, grpc);
         } catch (RuntimeException e) {
             loading.join();
+            if (grpc != null) {
+                grpc.close();
+            }
             if (ota != null) {
                 ota.close();
                 telemetry.close();
@@ -112,6 +153,30 @@ public final class FoglineNode implements AutoCloseable {
             vertx.close().await();
             throw e;
         }
+    }
+
+    /** Says which network transport serves, so that a node that fell back to NIO says why. */
+    private static void logTransport(Vertx vertx) {
+        if (vertx.isNativeTransportEnabled()) {
+            LOG.log(System.Logger.Level.INFO, "network transport: {0} (native)", transport(vertx));
+        } else {
+            Throwable cause = vertx.unavailableNativeTransportCause();
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "network transport: nio; the native transport is unavailable: {0}",
+                    cause == null ? "unknown" : cause.toString());
+        }
+    }
+
+    private static String transport(Vertx vertx) {
+        return vertx.isNativeTransportEnabled()
+                ? Transport.nativeTransport().name().toLowerCase(java.util.Locale.ROOT)
+                : "nio";
+    }
+
+    /** The network transport the HTTP server runs on: {@code epoll} on Linux, else {@code nio}. */
+    public String transport() {
+        return transport(vertx);
     }
 
     private static OtaAgent prepareOta(NodeOptions options) {
@@ -126,8 +191,18 @@ public final class FoglineNode implements AutoCloseable {
         return port;
     }
 
+    /** The port of the gRPC API; -1 where the node serves none. */
+    public int grpcPort() {
+        return grpc == null ? -1 : grpc.port();
+    }
+
     public ModelManager models() {
         return models;
+    }
+
+    /** The endpoints it serves, each in its API group. */
+    public NodeRoutes routes() {
+        return server.routes();
     }
 
     public NodeMetrics metrics() {
@@ -142,6 +217,9 @@ public final class FoglineNode implements AutoCloseable {
                 telemetry.close();
             }
             server.close();
+            if (grpc != null) {
+                grpc.close();
+            }
         } finally {
             openAi.close();
             router.close();

@@ -15,6 +15,9 @@ import java.nio.file.Path;
  * @param openAi how the OpenAI-compatible endpoints serve
  * @param ota how to reach the control plane for over-the-air updates; null for a node without one
  * @param otlpEndpoint an OTLP/HTTP metrics URL the node pushes its metrics to, or null for none
+ * @param protection what the node's owner allows its network: model control, keys per API group, connection limits,
+ *     what a model's config may ask for
+ * @param grpcPort the port of the gRPC API on the same host, 0 to pick a free one, -1 for none
  */
 public record NodeOptions(
         Path modelRepository,
@@ -25,7 +28,9 @@ public record NodeOptions(
         boolean loadAllModels,
         OpenAiSettings openAi,
         OtaOptions ota,
-        URI otlpEndpoint) {
+        URI otlpEndpoint,
+        NodeProtection protection,
+        int grpcPort) {
 
     public static final long DEFAULT_MAX_REQUEST_BYTES = 64L * 1024 * 1024;
 
@@ -39,12 +44,24 @@ public record NodeOptions(
                 true,
                 OpenAiSettings.defaults(),
                 null,
-                null);
+                null,
+                NodeProtection.defaults(),
+                -1);
     }
 
     public NodeOptions withHttpPort(int port) {
         return new NodeOptions(
-                modelRepository, host, port, maxRequestBytes, eventLoops, loadAllModels, openAi, ota, otlpEndpoint);
+                modelRepository,
+                host,
+                port,
+                maxRequestBytes,
+                eventLoops,
+                loadAllModels,
+                openAi,
+                ota,
+                otlpEndpoint,
+                protection,
+                grpcPort);
     }
 
     public NodeOptions withHost(String newHost) {
@@ -57,12 +74,24 @@ public record NodeOptions(
                 loadAllModels,
                 openAi,
                 ota,
-                otlpEndpoint);
+                otlpEndpoint,
+                protection,
+                grpcPort);
     }
 
     public NodeOptions withMaxRequestBytes(long bytes) {
         return new NodeOptions(
-                modelRepository, host, httpPort, bytes, eventLoops, loadAllModels, openAi, ota, otlpEndpoint);
+                modelRepository,
+                host,
+                httpPort,
+                bytes,
+                eventLoops,
+                loadAllModels,
+                openAi,
+                ota,
+                otlpEndpoint,
+                protection,
+                grpcPort);
     }
 
     public NodeOptions withOpenAi(OpenAiSettings settings) {
@@ -75,7 +104,9 @@ public record NodeOptions(
                 loadAllModels,
                 settings,
                 ota,
-                otlpEndpoint);
+                otlpEndpoint,
+                protection,
+                grpcPort);
     }
 
     public NodeOptions withOta(OtaOptions updates) {
@@ -88,11 +119,53 @@ public record NodeOptions(
                 loadAllModels,
                 openAi,
                 updates,
-                otlpEndpoint);
+                otlpEndpoint,
+                protection,
+                grpcPort);
+    }
+
+    public NodeOptions withGrpcPort(int port) {
+        return new NodeOptions(
+                modelRepository,
+                host,
+                httpPort,
+                maxRequestBytes,
+                eventLoops,
+                loadAllModels,
+                openAi,
+                ota,
+                otlpEndpoint,
+                protection,
+                port);
     }
 
     public NodeOptions withOtlpEndpoint(URI url) {
         return new NodeOptions(
-                modelRepository, host, httpPort, maxRequestBytes, eventLoops, loadAllModels, openAi, ota, url);
+                modelRepository,
+                host,
+                httpPort,
+                maxRequestBytes,
+                eventLoops,
+                loadAllModels,
+                openAi,
+                ota,
+                url,
+                protection,
+                grpcPort);
+    }
+
+    public NodeOptions withProtection(NodeProtection guards) {
+        return new NodeOptions(
+                modelRepository,
+                host,
+                httpPort,
+                maxRequestBytes,
+                eventLoops,
+                loadAllModels,
+                openAi,
+                ota,
+                otlpEndpoint,
+                guards,
+                grpcPort);
     }
 }

@@ -1,6 +1,8 @@
 package io.fogline.control.http;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import io.fogline.control.common.ControlException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -9,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.net.ssl.SSLContext;
 
 /**
  * Serves a route table over HTTP: matches each request to its route (404 for a path no route has, 405 with
@@ -23,18 +26,30 @@ public final class ControlServer implements AutoCloseable {
     private final Routes routes;
     private final Credentials credentials;
     private final HttpServer server;
+    private final AnonymousRequests anonymous;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
 
-    private ControlServer(Routes routes, Credentials credentials, HttpServer server) {
+    private ControlServer(Routes routes, Credentials credentials, HttpServer server, ListenerLimits limits) {
         this.routes = routes;
         this.credentials = credentials;
         this.server = server;
+        this.anonymous = new AnonymousRequests(limits.maxAnonymousPerClient(), limits.maxAnonymous());
     }
 
-    public static ControlServer start(String host, int port, Routes routes, Credentials credentials)
+    /** @param tls the context to serve HTTPS with, or null for plain HTTP */
+    public static ControlServer start(
+            String host, int port, Routes routes, Credentials credentials, ListenerLimits limits, SSLContext tls)
             throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 1024);
-        ControlServer api = new ControlServer(routes, credentials, server);
+        limits.applyToJdkServer();
+        HttpServer server;
+        if (tls == null) {
+            server = HttpServer.create(new InetSocketAddress(host, port), 1024);
+        } else {
+            HttpsServer https = HttpsServer.create(new InetSocketAddress(host, port), 1024);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls));
+            server = https;
+        }
+        ControlServer api = new ControlServer(routes, credentials, server, limits);
         server.setExecutor(api.threads);
         server.createContext("/", http -> api.handle(new Call(http)));
         server.start();
@@ -46,10 +61,17 @@ public final class ControlServer implements AutoCloseable {
     }
 
     private void handle(Call call) {
+        AnonymousRequests.Ticket ticket = null;
         try {
             try {
+                if (call.header("Authorization") == null) {
+                    ticket = anonymous.admit(call.http.getRemoteAddress().getAddress());
+                }
                 route(call);
             } catch (HttpError e) {
+                if (e.status == 429 || e.status == 503) {
+                    call.setHeader("Retry-After", "1");
+                }
                 call.sendError(e.status, e.getMessage());
             } catch (ControlException e) {
                 if (e.refusal() == null) {
@@ -64,6 +86,9 @@ public final class ControlServer implements AutoCloseable {
         } catch (IOException e) {
             LOG.log(Level.FINE, "client went away", e);
         } finally {
+            if (ticket != null) {
+                ticket.close();
+            }
             call.http.close();
         }
     }
@@ -80,6 +105,7 @@ public final class ControlServer implements AutoCloseable {
                                 + String.join(", ", wrong.allowed()));
             }
             case Routes.Match.Found found -> {
+                call.refuseDeclaredOver(found.route().maxBodyBytes());
                 call.matched(found.parameters(), admit(found.route(), found.parameters(), call));
                 found.route().handler().handle(call);
             }

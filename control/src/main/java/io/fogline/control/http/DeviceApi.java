@@ -9,6 +9,7 @@ import io.fogline.control.registry.KeyLists;
 import io.fogline.control.registry.Registry;
 import io.fogline.core.device.Accepted;
 import io.fogline.core.device.Enrolment;
+import io.fogline.core.device.FederatedOptIn;
 import io.fogline.core.device.Feedback;
 import io.fogline.core.telemetry.TelemetryBatch;
 import io.fogline.core.telemetry.TelemetryJson;
@@ -25,6 +26,8 @@ import java.util.Set;
 public final class DeviceApi {
 
     private static final long JSON_LIMIT = 1024 * 1024;
+    /** An update of a model of millions of parameters in FP32, the largest encoding. */
+    private static final long UPDATE_LIMIT = 64 * 1024 * 1024;
     /** Nodes send batches of 256 KiB by default; the limit leaves room for a node configured to send more. */
     private static final long TELEMETRY_LIMIT = 8 * 1024 * 1024;
 
@@ -57,10 +60,30 @@ public final class DeviceApi {
                         "reports its feedback",
                         api::feedback),
                 new Route(
+                        "PUT",
+                        "/api/v1/devices/{id}/federated",
+                        Access.OWN_DEVICE,
+                        "opts in to federated rounds",
+                        call -> {
+                            devices.federatedOptIn(
+                                    call.parameter("id"), call.message(FederatedOptIn.class, JSON_LIMIT));
+                            call.sendJson(200, new Accepted(true));
+                        }),
+                new Route(
+                        "POST",
+                        "/api/v1/devices/{id}/updates",
+                        Access.OWN_DEVICE,
+                        "sends its federated updates",
+                        call -> {
+                            devices.federatedUpdate(call.parameter("id"), call.bytes(UPDATE_LIMIT));
+                            call.sendJson(200, new Accepted(true));
+                        }),
+                new Route(
                         "POST",
                         "/api/v1/devices/{id}/telemetry",
                         Access.OWN_DEVICE,
                         "sends its telemetry",
+                        TELEMETRY_LIMIT,
                         api::telemetry),
                 Route.of(
                         "GET",
