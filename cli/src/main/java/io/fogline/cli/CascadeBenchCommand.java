@@ -216,7 +216,7 @@ final class CascadeBenchCommand implements Callable<Integer> {
     }
 
     /** The launcher sets FOGLINE_HOME to its own directory. */
-    private static Path defaultLauncher() {
+    static Path defaultLauncher() {
         String home = System.getenv("FOGLINE_HOME");
         return home == null ? null : Path.of(home, "fogline");
     }

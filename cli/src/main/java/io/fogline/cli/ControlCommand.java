@@ -1,16 +1,24 @@
 package io.fogline.cli;
 
+import io.fogline.bundle.SigningKey;
 import io.fogline.control.ControlOptions;
 import io.fogline.control.ControlPlane;
+import io.fogline.control.federated.FederatedModels;
 import io.fogline.control.http.ListenerLimits;
 import io.fogline.control.monitor.MonitorOptions;
 import io.fogline.control.monitor.TelemetryQuota;
 import io.fogline.control.registry.S3BlobStore;
+import io.fogline.core.tls.Pem;
+import io.fogline.learn.data.Dataset;
+import io.fogline.learn.data.FashionMnist;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -132,6 +140,25 @@ final class ControlCommand implements Callable<Integer> {
             description = "Days telemetry windows and events are kept (default ${DEFAULT-VALUE}).")
     long telemetryRetentionDays;
 
+    @Option(
+            names = "--signing-key",
+            description = "Signing key (fogline bundle keygen) for the models federated jobs publish; without it the"
+                    + " control plane runs no federated jobs.")
+    Path signingKey;
+
+    @Option(
+            names = "--evaluation-data",
+            description = "Held-out labelled examples (t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz]) each"
+                    + " federated round's model is evaluated on, and its published model's reference statistics"
+                    + " describe.")
+    Path evaluationData;
+
+    @Option(names = "--http-server-cert", description = "PEM certificate chain to serve HTTPS with; HTTP without.")
+    Path serverCertificate;
+
+    @Option(names = "--http-server-key", description = "PEM (PKCS#8) private key of --http-server-cert.")
+    Path serverKey;
+
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
@@ -145,6 +172,15 @@ final class ControlCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw UserError.usage(e.getMessage());
         }
+        if ((serverCertificate == null) != (serverKey == null)) {
+            throw UserError.usage("--http-server-cert and --http-server-key go together");
+        }
+        SSLContext tls;
+        try {
+            tls = serverCertificate == null ? null : Pem.server(serverCertificate, serverKey);
+        } catch (IOException e) {
+            throw UserError.usage(e.getMessage());
+        }
         ControlOptions options = ControlOptions.defaults(dataDir)
                 .withDatabase(database)
                 .withHttp(httpAddress, httpPort)
@@ -155,6 +191,7 @@ final class ControlCommand implements Callable<Integer> {
                 .withMaxBundleBytes(maxBundleBytes)
                 .withListener(listener)
                 .withTelemetryQuota(quota)
+                .withTls(tls)
                 .withS3(
                         s3Bucket == null
                                 ? null
@@ -163,14 +200,15 @@ final class ControlCommand implements Callable<Integer> {
         options = options.withMonitor(monitor.withWebhook(webhook)
                 .withOtlpEndpoint(otlpEndpoint)
                 .withThresholds(latencySloMs, monitor.errorRate(), monitor.escalationJump(), psiThreshold));
-        ControlPlane control = ControlPlane.start(options);
+        ControlPlane control = ControlPlane.start(options, federatedModels());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             control.close();
             stopped.countDown();
         }));
         System.out.printf(
-                "fogline control ready on http://%s:%d in %d ms (%s); admin token in %s%n",
+                "fogline control ready on %s://%s:%d in %d ms (%s); admin token in %s%n",
+                tls == null ? "http" : "https",
                 httpAddress,
                 control.port(),
                 (System.nanoTime() - started) / 1_000_000,
@@ -178,9 +216,32 @@ final class ControlCommand implements Callable<Integer> {
                         + (s3Bucket == null ? "" : ", blobs in S3 bucket " + s3Bucket),
                 adminToken == null || adminToken.isBlank() ? dataDir.resolve("admin-token") : "--admin-token");
         System.out.printf(
-                "dashboard: http://%s:%d/dashboard/ (sign in with the admin token)%n",
-                httpAddress.equals("0.0.0.0") ? "localhost" : httpAddress, control.port());
+                "dashboard: %s://%s:%d/dashboard/ (sign in with the admin token)%n",
+                tls == null ? "http" : "https",
+                httpAddress.equals("0.0.0.0") ? "localhost" : httpAddress,
+                control.port());
         stopped.await();
         return 0;
+    }
+
+    private FederatedModels federatedModels() throws IOException {
+        if (signingKey == null) {
+            if (evaluationData != null) {
+                throw UserError.usage("--evaluation-data needs --signing-key: federated jobs publish signed models");
+            }
+            return null;
+        }
+        if (!Files.isRegularFile(signingKey)) {
+            throw UserError.usage("--signing-key " + signingKey + " is not a file");
+        }
+        Dataset evaluation = null;
+        if (evaluationData != null) {
+            try {
+                evaluation = FashionMnist.loadPart(evaluationData, "t10k");
+            } catch (IOException e) {
+                throw UserError.usage("--evaluation-data " + evaluationData + ": " + e.getMessage());
+            }
+        }
+        return new LearnFederatedModels(SigningKey.read(signingKey), evaluation);
     }
 }

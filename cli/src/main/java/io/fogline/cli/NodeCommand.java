@@ -51,6 +51,12 @@ final class NodeCommand implements Callable<Integer> {
     String enrolmentToken;
 
     @Option(
+            names = "--control-ca",
+            description = "PEM CA certificates (or the control plane's own certificate, to pin it) its HTTPS"
+                    + " certificate must chain to; the JDK's CAs without.")
+    Path controlAuthority;
+
+    @Option(
             names = {"--enrolment-token-file", "--enrol-token-file"},
             description = "File holding the enrolment token (only needed until the node has enrolled).")
     Path enrolmentTokenFile;
@@ -72,10 +78,31 @@ final class NodeCommand implements Callable<Integer> {
     Path trustedKeys;
 
     @Option(
+            names = "--training-data",
+            description = "Take part in federated rounds, training on the labelled examples in this directory (the"
+                    + " layout `fogline train` reads: train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz])."
+                    + " Only the model's change leaves the node, never an example.")
+    Path trainingData;
+
+    @Option(
             names = "--http-port",
             defaultValue = "8000",
             description = "Port of the HTTP API (default ${DEFAULT-VALUE}).")
     int httpPort;
+
+    @Option(
+            names = "--grpc-port",
+            defaultValue = "8001",
+            description = "Port of the gRPC API (KServe v2 inference.GRPCInferenceService and grpc.health.v1), on"
+                    + " --http-address (default ${DEFAULT-VALUE}).")
+    int grpcPort;
+
+    @Option(
+            names = "--allow-grpc",
+            defaultValue = "true",
+            arity = "1",
+            description = "Serve the gRPC API (default ${DEFAULT-VALUE}).")
+    boolean allowGrpc;
 
     @Option(
             names = "--http-address",
@@ -130,11 +157,16 @@ final class NodeCommand implements Callable<Integer> {
         NodeOptions options = NodeOptions.defaults(repository)
                 .withHost(httpAddress)
                 .withHttpPort(httpPort)
+                .withGrpcPort(allowGrpc ? grpcPort : -1)
                 .withMaxRequestBytes(maxRequestBytes)
                 .withOtlpEndpoint(otlpEndpoint)
                 .withProtection(protection.protection());
         if (openAiConfig != null) {
             options = options.withOpenAi(OpenAiSettings.read(openAiConfig));
+        }
+        if (control == null && trainingData != null) {
+            throw new ParameterException(
+                    spec.commandLine(), "--training-data needs --control: rounds come from a control plane");
         }
         if (control != null) {
             options = options.withOta(otaOptions());
@@ -146,11 +178,13 @@ final class NodeCommand implements Callable<Integer> {
             stopped.countDown();
         }));
         System.out.printf(
-                "fogline node ready on http://%s:%d in %d ms, models: %s%n",
+                "fogline node ready on %s://%s:%d in %d ms, models: %s%s%n",
+                options.protection().tlsCertificate() == null ? "http" : "https",
                 httpAddress,
                 node.port(),
                 (System.nanoTime() - started) / 1_000_000,
-                node.models().index());
+                node.models().index(),
+                node.grpcPort() < 0 ? "" : "; gRPC on port " + node.grpcPort());
         stopped.await();
         return 0;
     }
@@ -170,13 +204,21 @@ final class NodeCommand implements Callable<Integer> {
         if (!Files.isRegularFile(trustedKeys)) {
             throw new ParameterException(spec.commandLine(), "--trusted-keys " + trustedKeys + " is not a file");
         }
+        if (trainingData != null && !Files.isDirectory(trainingData)) {
+            throw new ParameterException(spec.commandLine(), "--training-data " + trainingData + " is not a directory");
+        }
         TelemetryOptions defaults = TelemetryOptions.defaults();
-        return new OtaOptions(control, token, deviceId, labels, dataDir, trustedKeys)
+        if (controlAuthority != null && !Files.isRegularFile(controlAuthority)) {
+            throw UserError.usage("--control-ca " + controlAuthority + ": no such file");
+        }
+        OtaOptions options = new OtaOptions(control, token, deviceId, labels, dataDir, trustedKeys)
+                .withControlAuthority(controlAuthority)
                 .withTelemetry(new TelemetryOptions(
                         Duration.ofSeconds(telemetryWindowSeconds),
                         telemetryMaxBytes,
                         defaults.batchMaxBytes(),
                         defaults.maxMergedWindows()));
+        return trainingData == null ? options : options.withTrainingData(trainingData);
     }
 
     /** The token from its file, the environment or (with a warning) the command line; null when none is given. */

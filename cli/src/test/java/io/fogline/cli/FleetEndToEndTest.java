@@ -176,6 +176,7 @@ class FleetEndToEndTest {
                         "--model-repository=" + home.resolve("models"),
                         "--http-address=127.0.0.1",
                         "--http-port=0",
+                        "--grpc-port=0",
                         "--control=" + controlUrl,
                         "--enrolment-token=" + token,
                         "--device-id=" + device,

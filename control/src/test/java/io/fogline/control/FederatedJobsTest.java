@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fogline.core.federated.ModelUpdate;
-import io.fogline.core.federated.UpdateCodec;
-import io.fogline.core.federated.UpdateEncoding;
 import io.fogline.learn.federated.GlobalModel;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,8 +49,7 @@ class FederatedJobsTest extends OnBothDatabases {
         c = harness.enrol("dev-c", "cameras", Map.of());
         stranger = harness.enrol("dev-d", "cameras", Map.of());
         for (SimulatedDevice device : List.of(a, b, c)) {
-            Http.Answer optIn = device.http.put("/api/v1/devices/" + device.id + "/federated", Map.of("examples", 50));
-            assertThat(optIn.status()).as(optIn.text()).isEqualTo(200);
+            device.optIn(50);
         }
     }
 
@@ -85,11 +80,7 @@ class FederatedJobsTest extends OnBothDatabases {
     }
 
     private static Http.Answer upload(SimulatedDevice device, String job, int round, long examples, float[] delta) {
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        metrics.put("loss", 0.5);
-        metrics.put("accuracy", 0.75);
-        byte[] body = UpdateCodec.encode(new ModelUpdate(job, round, examples, metrics, delta), UpdateEncoding.fp32());
-        return device.http.postBytes("/api/v1/devices/" + device.id + "/updates", body);
+        return device.federatedUpdate(job, round, examples, delta);
     }
 
     private static float[] filled(int dimension, float value) {

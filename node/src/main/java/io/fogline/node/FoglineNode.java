@@ -1,5 +1,6 @@
 package io.fogline.node;
 
+import io.fogline.node.grpc.GrpcServer;
 import io.fogline.node.http.InferenceServer;
 import io.fogline.node.http.NodeRoutes;
 import io.fogline.node.metrics.NodeMetrics;
@@ -37,6 +38,8 @@ public final class FoglineNode implements AutoCloseable {
     private final OtaAgent ota;
     /** With the OTA agent, whose polls carry its uploads; null without. */
     private final Telemetry telemetry;
+    /** Null where the node serves no gRPC. */
+    private final GrpcServer grpc;
 
     private FoglineNode(
             Vertx vertx,
@@ -48,7 +51,8 @@ public final class FoglineNode implements AutoCloseable {
             InferenceServer server,
             int port,
             OtaAgent ota,
-            Telemetry telemetry) {
+            Telemetry telemetry,
+            GrpcServer grpc) {
         this.vertx = vertx;
         this.models = models;
         this.router = router;
@@ -59,6 +63,7 @@ public final class FoglineNode implements AutoCloseable {
         this.port = port;
         this.ota = ota;
         this.telemetry = telemetry;
+        this.grpc = grpc;
     }
 
     /** Loads the models (unless told not to) and listens; returns once the node answers requests. */
@@ -98,7 +103,22 @@ public final class FoglineNode implements AutoCloseable {
                 .setWorkerPoolSize(Math.max(4, options.eventLoops()))
                 .setPreferNativeTransport(true));
         logTransport(vertx);
+        GrpcServer grpc = null;
         try {
+            if (options.grpcPort() >= 0) {
+                grpc = GrpcServer.start(
+                        options.host(),
+                        options.grpcPort(),
+                        options.maxRequestBytes(),
+                        models,
+                        router,
+                        observer,
+                        VERSION,
+                        InferenceServer.EXTENSIONS,
+                        protection.modelControl(),
+                        ota == null ? model -> false : ota::manages,
+                        protection.restrictions());
+            }
             InferenceServer server =
                     new InferenceServer(vertx, models, router, metrics, observer, options.maxRequestBytes(), VERSION);
             server.serveOpenAi(openAi);
@@ -107,14 +127,21 @@ public final class FoglineNode implements AutoCloseable {
                     ota == null ? model -> false : ota::manages,
                     protection.restrictions(),
                     protection.connections());
+            if (protection.tlsCertificate() != null) {
+                server.serveTls(protection.tlsCertificate(), protection.tlsKey());
+            }
             int port = server.start(options.host(), options.httpPort(), options.eventLoops());
             loading.join();
             if (ota != null) {
                 ota.start(models, telemetry);
             }
-            return new FoglineNode(vertx, models, router, openAi, upstreams, metrics, server, port, ota, telemetry);
+            return new FoglineNode(
+                    vertx, models, router, openAi, upstreams, metrics, server, port, ota, telemetry, grpc);
         } catch (RuntimeException e) {
             loading.join();
+            if (grpc != null) {
+                grpc.close();
+            }
             if (ota != null) {
                 ota.close();
                 telemetry.close();
@@ -164,6 +191,11 @@ public final class FoglineNode implements AutoCloseable {
         return port;
     }
 
+    /** The port of the gRPC API; -1 where the node serves none. */
+    public int grpcPort() {
+        return grpc == null ? -1 : grpc.port();
+    }
+
     public ModelManager models() {
         return models;
     }
@@ -185,6 +217,9 @@ public final class FoglineNode implements AutoCloseable {
                 telemetry.close();
             }
             server.close();
+            if (grpc != null) {
+                grpc.close();
+            }
         } finally {
             openAi.close();
             router.close();

@@ -17,6 +17,7 @@ import java.nio.file.Path;
  * @param otlpEndpoint an OTLP/HTTP metrics URL the node pushes its metrics to, or null for none
  * @param protection what the node's owner allows its network: model control, keys per API group, connection limits,
  *     what a model's config may ask for
+ * @param grpcPort the port of the gRPC API on the same host, 0 to pick a free one, -1 for none
  */
 public record NodeOptions(
         Path modelRepository,
@@ -28,7 +29,8 @@ public record NodeOptions(
         OpenAiSettings openAi,
         OtaOptions ota,
         URI otlpEndpoint,
-        NodeProtection protection) {
+        NodeProtection protection,
+        int grpcPort) {
 
     public static final long DEFAULT_MAX_REQUEST_BYTES = 64L * 1024 * 1024;
 
@@ -43,7 +45,8 @@ public record NodeOptions(
                 OpenAiSettings.defaults(),
                 null,
                 null,
-                NodeProtection.defaults());
+                NodeProtection.defaults(),
+                -1);
     }
 
     public NodeOptions withHttpPort(int port) {
@@ -57,7 +60,8 @@ public record NodeOptions(
                 openAi,
                 ota,
                 otlpEndpoint,
-                protection);
+                protection,
+                grpcPort);
     }
 
     public NodeOptions withHost(String newHost) {
@@ -71,7 +75,8 @@ public record NodeOptions(
                 openAi,
                 ota,
                 otlpEndpoint,
-                protection);
+                protection,
+                grpcPort);
     }
 
     public NodeOptions withMaxRequestBytes(long bytes) {
@@ -85,7 +90,8 @@ public record NodeOptions(
                 openAi,
                 ota,
                 otlpEndpoint,
-                protection);
+                protection,
+                grpcPort);
     }
 
     public NodeOptions withOpenAi(OpenAiSettings settings) {
@@ -99,7 +105,8 @@ public record NodeOptions(
                 settings,
                 ota,
                 otlpEndpoint,
-                protection);
+                protection,
+                grpcPort);
     }
 
     public NodeOptions withOta(OtaOptions updates) {
@@ -113,7 +120,23 @@ public record NodeOptions(
                 openAi,
                 updates,
                 otlpEndpoint,
-                protection);
+                protection,
+                grpcPort);
+    }
+
+    public NodeOptions withGrpcPort(int port) {
+        return new NodeOptions(
+                modelRepository,
+                host,
+                httpPort,
+                maxRequestBytes,
+                eventLoops,
+                loadAllModels,
+                openAi,
+                ota,
+                otlpEndpoint,
+                protection,
+                port);
     }
 
     public NodeOptions withOtlpEndpoint(URI url) {
@@ -127,7 +150,8 @@ public record NodeOptions(
                 openAi,
                 ota,
                 url,
-                protection);
+                protection,
+                grpcPort);
     }
 
     public NodeOptions withProtection(NodeProtection guards) {
@@ -141,6 +165,7 @@ public record NodeOptions(
                 openAi,
                 ota,
                 otlpEndpoint,
-                guards);
+                guards,
+                grpcPort);
     }
 }

@@ -24,12 +24,13 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.PemKeyCertOptions;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -48,6 +49,10 @@ public final class InferenceServer implements AutoCloseable {
     private static final int INLINE_DECODE_BYTES = 64 * 1024;
 
     private static final String JSON_TYPE = "application/json";
+
+    /** The protocol extensions the node serves, as its server metadata names them. */
+    public static final List<String> EXTENSIONS =
+            List.of("binary_tensor_data", "classification", "model_configuration", "model_repository", "statistics");
 
     private final Vertx vertx;
     private final ModelManager models;
@@ -68,6 +73,7 @@ public final class InferenceServer implements AutoCloseable {
     private ApiRestrictions restrictions = ApiRestrictions.none();
     private ConnectionLimits connectionLimits = ConnectionLimits.defaults();
     private ConnectionGuard guard;
+    private PemKeyCertOptions tls;
 
     public InferenceServer(
             Vertx vertx,
@@ -108,6 +114,11 @@ public final class InferenceServer implements AutoCloseable {
         this.connectionLimits = limits;
     }
 
+    /** Serves HTTPS with a PEM certificate chain and its private key instead of HTTP; call before {@link #start}. */
+    public void serveTls(Path certificate, Path key) {
+        this.tls = new PemKeyCertOptions().setCertPath(certificate.toString()).setKeyPath(key.toString());
+    }
+
     /**
      * Listens on one server per event loop, so connections spread over the cores.
      *
@@ -120,6 +131,9 @@ public final class InferenceServer implements AutoCloseable {
                 .setReuseAddress(true)
                 .setCompressionSupported(false)
                 .setIdleTimeout((int) connectionLimits.idleTimeout().toSeconds());
+        if (tls != null) {
+            options.setSsl(true).setKeyCertOptions(tls);
+        }
         routes = routes();
         decoding = vertx.createSharedWorkerExecutor("fogline-decode", Math.max(2, eventLoops));
         repository = vertx.createSharedWorkerExecutor("fogline-repository", 2, 2, TimeUnit.MINUTES);
@@ -242,18 +256,8 @@ public final class InferenceServer implements AutoCloseable {
         sendJson(request.response(), 200, Map.of("model_stats", models.statistics(model, modelVersion)));
     }
 
-    /**
-     * Refuses a load or unload unless the mode is explicit, and always for a model a control plane manages: its
-     * models change through signed rollouts only, so a change made here would be one the fleet's view does not show.
-     */
     private void checkModelChange(String model) {
-        if (modelControl != ModelControlMode.EXPLICIT) {
-            throw InferenceException.invalid(ModelControlMode.REFUSAL);
-        }
-        if (controlPlaneModels.test(model)) {
-            throw InferenceException.invalid("model '" + model
-                    + "' is managed by the control plane: it changes through a rollout there, not on the node");
-        }
+        modelControl.checkChange(model, controlPlaneModels);
     }
 
     private void handle(HttpServerRequest request) {
@@ -310,7 +314,7 @@ public final class InferenceServer implements AutoCloseable {
                                             ContentDecoding.decode(encoding, body.getBytes(), maxRequestBytes)),
                                     false)
                             .onSuccess(onBody::accept)
-                            .onFailure(failure -> fail(request.response(), asInferenceException(failure)));
+                            .onFailure(failure -> fail(request.response(), InferenceException.of(failure)));
                 },
                 () -> tooLarge(request));
     }
@@ -321,7 +325,7 @@ public final class InferenceServer implements AutoCloseable {
                 .executeBlocking(() -> work.apply(body), false)
                 .onSuccess(answer ->
                         request.response().putHeader("Content-Type", JSON_TYPE).end(Buffer.buffer(answer)))
-                .onFailure(failure -> fail(request.response(), asInferenceException(failure))));
+                .onFailure(failure -> fail(request.response(), InferenceException.of(failure))));
     }
 
     /** The {@code parameters.config} of a load request: a model config given as a JSON string, as Triton takes it. */
@@ -386,7 +390,7 @@ public final class InferenceServer implements AutoCloseable {
             router.infer(model, modelVersion, inference)
                     .whenComplete((response, failure) -> context.runOnContext(done -> {
                         if (failure != null) {
-                            failInference(request, model, modelVersion, asInferenceException(failure));
+                            failInference(request, model, modelVersion, InferenceException.of(failure));
                         } else {
                             sendInference(request, inference, bytes.length, response, started);
                         }
@@ -473,14 +477,6 @@ public final class InferenceServer implements AutoCloseable {
                 request.response(),
                 InferenceException.tooLarge(
                         "the request body is larger than the limit of " + maxRequestBytes + " bytes"));
-    }
-
-    private static InferenceException asInferenceException(Throwable failure) {
-        Throwable cause =
-                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        return cause instanceof InferenceException inference
-                ? inference
-                : InferenceException.internal(cause.toString(), cause);
     }
 
     /** The HTTP status that answers a failure of this kind, on every API of the node. */

@@ -1,6 +1,8 @@
 package io.fogline.node.http;
 
+import io.fogline.core.error.InferenceException;
 import java.util.Locale;
+import java.util.function.Predicate;
 
 /**
  * Triton's {@code --model-control-mode}: whether the repository API may load and unload models. {@code none} (the
@@ -21,6 +23,21 @@ public enum ModelControlMode {
             }
         }
         throw new IllegalArgumentException("--model-control-mode must be none or explicit, got '" + value + "'");
+    }
+
+    /**
+     * Refuses a load or unload unless the mode is explicit, and always for a model a control plane manages: its
+     * models change through signed rollouts only, so a change made on the node would be one the fleet's view does not
+     * show. One rule for every transport that reaches the repository.
+     */
+    public void checkChange(String model, Predicate<String> managedByControlPlane) {
+        if (this != EXPLICIT) {
+            throw InferenceException.invalid(REFUSAL);
+        }
+        if (managedByControlPlane.test(model)) {
+            throw InferenceException.invalid("model '" + model
+                    + "' is managed by the control plane: it changes through a rollout there, not on the node");
+        }
     }
 
     public String flagName() {

@@ -7,6 +7,7 @@ import io.fogline.bundle.Sha256;
 import io.fogline.core.device.Accepted;
 import io.fogline.core.device.DesiredState;
 import io.fogline.core.device.Enrolment;
+import io.fogline.core.device.FederatedOptIn;
 import io.fogline.core.device.ProtocolJson;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,6 +22,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 
 /** The device side of docs/protocol.md over HTTP. Network trouble is an {@link IOException}; the node retries. */
 final class ControlClient {
@@ -43,12 +45,16 @@ final class ControlClient {
     private final URI base;
     private final HttpClient http;
 
-    ControlClient(URI base) {
+    /** @param tls trusts the control plane's CA (or its pinned certificate) only; null for the JDK's default CAs */
+    ControlClient(URI base, SSLContext tls) {
         this.base = base;
-        this.http = HttpClient.newBuilder()
+        HttpClient.Builder builder = HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(5))
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                .build();
+                .followRedirects(HttpClient.Redirect.NORMAL);
+        if (tls != null) {
+            builder.sslContext(tls);
+        }
+        this.http = builder.build();
     }
 
     /** Enrols with a token; returns the device credential. */
@@ -174,6 +180,16 @@ final class ControlClient {
         }
     }
 
+    /** The signed key list the control plane serves; empty when it serves none (404). */
+    Optional<byte[]> keyList(UpdateStore.Credential credential) throws IOException {
+        HttpResponse<byte[]> response =
+                send(authorized(uri("/api/v1/trust/key-list"), credential).GET());
+        if (response.statusCode() == 404) {
+            return Optional.empty();
+        }
+        return Optional.of(expect(response, 200, "key list"));
+    }
+
     /** Sends one report; true when the control plane applied it, false when it had already seen its seq. */
     boolean feedback(UpdateStore.Credential credential, String body) throws IOException {
         HttpResponse<byte[]> response =
@@ -181,6 +197,29 @@ final class ControlClient {
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body)));
         return read(expect(response, 200, "feedback"), Accepted.class).accepted();
+    }
+
+    /** Tells the control plane the node takes part in federated rounds with {@code examples} labelled examples. */
+    void federatedOptIn(UpdateStore.Credential credential, long examples) throws IOException {
+        byte[] body = ProtocolJson.write(new FederatedOptIn(examples));
+        HttpResponse<byte[]> response =
+                send(authorized(uri("/api/v1/devices/" + credential.deviceId() + "/federated"), credential)
+                        .header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
+        expect(response, 200, "federated opt-in");
+    }
+
+    /**
+     * Uploads a federated update; returns once the control plane took it.
+     *
+     * @throws ControlException with status 400 and the refusal when the round refused it
+     */
+    void federatedUpdate(UpdateStore.Credential credential, byte[] update) throws IOException {
+        HttpResponse<byte[]> response =
+                send(authorized(uri("/api/v1/devices/" + credential.deviceId() + "/updates"), credential)
+                        .header("Content-Type", "application/octet-stream")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(update)));
+        expect(response, 200, "federated update");
     }
 
     /** Sends one telemetry batch; returns once the control plane stored it (or had it already). */

@@ -2,11 +2,14 @@ package io.fogline.node.ota;
 
 import io.fogline.core.device.DesiredModel;
 import io.fogline.core.device.DesiredState;
+import io.fogline.core.tls.Pem;
+import io.fogline.learn.data.FashionMnist;
 import io.fogline.node.telemetry.Telemetry;
 import io.fogline.runtime.repository.ModelManager;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +28,8 @@ public final class OtaAgent implements AutoCloseable {
     private final UpdateStore store;
     private final ControlClient control;
     private final BlobStore blobs;
+    private final FederatedTrainer trainer;
+    private boolean optedIn;
     private volatile boolean closed;
     private Thread thread;
     private String etag;
@@ -34,8 +39,21 @@ public final class OtaAgent implements AutoCloseable {
     private OtaAgent(OtaOptions options, UpdateStore store) throws IOException {
         this.options = options;
         this.store = store;
-        this.control = new ControlClient(options.control());
+        this.control = new ControlClient(
+                options.control(),
+                options.controlAuthority() == null ? null : Pem.trusting(options.controlAuthority()));
+        if ("http".equals(options.control().getScheme()) && !loopback(options.control())) {
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "the control plane {0} is reached over plain HTTP: the device credential crosses the network in"
+                            + " clear; serve it over HTTPS and give --control-ca",
+                    options.control());
+        }
         this.blobs = new BlobStore(options.blobs());
+        this.trainer = options.trainingData() == null
+                ? null
+                : new FederatedTrainer(
+                        FashionMnist.loadPart(options.trainingData(), "train"), control, blobs, Clock.systemUTC());
     }
 
     /**
@@ -66,7 +84,13 @@ public final class OtaAgent implements AutoCloseable {
     public synchronized void start(ModelManager served, Telemetry telemetry) {
         this.telemetry = telemetry;
         UpdateRunner runner = new UpdateRunner(
-                store, control, blobs, options.bundles(), options.trustedKeys(), served.repository(), served);
+                store,
+                control,
+                blobs,
+                options.bundles(),
+                new KeyListFollower(options.trustedKeys(), options.keyList(), Clock.systemUTC()),
+                served.repository(),
+                served);
         thread = Thread.ofPlatform().name("fogline-ota").daemon().start(() -> loop(runner));
     }
 
@@ -95,9 +119,16 @@ public final class OtaAgent implements AutoCloseable {
         }
         try {
             runner.flush(credential.get());
+            if (trainer != null && !optedIn) {
+                control.federatedOptIn(credential.get(), trainer.exampleCount());
+                optedIn = true;
+            }
             ControlClient.Polled polled = control.desired(credential.get(), etag);
             etag = polled.etag();
             polled.desired().ifPresent(state -> desired = state);
+            if (trainer != null && desired != null && desired.federated() != null) {
+                trainer.offer(desired.federated(), credential.get());
+            }
             // The poll just reached the control plane: the link is up, so the outbox goes now.
             telemetry.upload((batchId, body) -> control.telemetry(credential.get(), body));
         } catch (IOException e) {
@@ -137,6 +168,11 @@ public final class OtaAgent implements AutoCloseable {
         } catch (IOException e) {
             LOG.log(System.Logger.Level.INFO, "update paused, it resumes at the next poll: {0}", e.toString());
         }
+    }
+
+    private static boolean loopback(java.net.URI url) {
+        String host = url.getHost();
+        return host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]"));
     }
 
     /** Whether the control plane manages {@code model}: it desires a version of it, or one of its updates is in use. */
@@ -185,6 +221,9 @@ public final class OtaAgent implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (trainer != null) {
+            trainer.close();
         }
         store.close();
     }
