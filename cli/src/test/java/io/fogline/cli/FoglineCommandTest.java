@@ -63,6 +63,9 @@ class FoglineCommandTest {
                 .containsPattern("node on port [0-9]+ answers with fashion v2: [0-9]+ of 200 test images right")
                 .containsPattern("telemetry: [0-9,]+ of the [0-9,]+ requests sent are on the dashboard's charts;"
                         + " alerts open: none")
+                .containsPattern("round 3: 3 of 3 devices aggregated, local accuracy [0-9.]+%, evaluated [0-9.]+%")
+                .containsPattern("published fashion v3 from the nodes' updates, signed by ed25519:[0-9a-f]{16}")
+                .contains("rollout completed: every node serves fashion v3")
                 .containsPattern(
                         "Dashboard: http://127\\.0\\.0\\.1:[0-9]+/dashboard/\\?minutes=5#token=[A-Za-z0-9_-]+ \\(signs in;"
                                 + " the admin token is [A-Za-z0-9_-]+\\)")
@@ -153,6 +156,39 @@ class FoglineCommandTest {
         assertThat(node.err())
                 .isEqualTo("fogline: --model-repository " + absent + ": no such directory" + System.lineSeparator());
         assertThat(absent).doesNotExist();
+    }
+
+    @Test
+    void aNodeTrainsOnlyForAControlPlane() {
+        CommandRun node = run(
+                "node",
+                "--model-repository",
+                models.toString(),
+                "--training-data",
+                models.toString(),
+                "--http-port",
+                "0");
+
+        assertThat(node.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(node.err()).contains("--training-data needs --control: rounds come from a control plane");
+    }
+
+    @Test
+    void aControlPlaneRefusesASigningKeyThatIsNotThere() {
+        Path key = models.resolve("no-key.json");
+
+        CommandRun control = run(
+                "control",
+                "--data-dir",
+                models.resolve("control").toString(),
+                "--http-port",
+                "0",
+                "--signing-key",
+                key.toString());
+
+        assertThat(control.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(control.err())
+                .isEqualTo("fogline: --signing-key " + key + " is not a file" + System.lineSeparator());
     }
 
     @Test

@@ -127,6 +127,9 @@ public final class FoglineNode implements AutoCloseable {
                     ota == null ? model -> false : ota::manages,
                     protection.restrictions(),
                     protection.connections());
+            if (protection.tlsCertificate() != null) {
+                server.serveTls(protection.tlsCertificate(), protection.tlsKey());
+            }
             int port = server.start(options.host(), options.httpPort(), options.eventLoops());
             loading.join();
             if (ota != null) {

@@ -516,7 +516,7 @@ public final class ServingBenchmark {
      * The bytes of an infer request as a v2 client sends them: JSON, or binary inputs that also ask for binary
      * outputs. Encoded once before a window, so the load generator's timed loop only writes them.
      */
-    private static byte[] inferRequest(InetSocketAddress node, String model, List<Tensor> inputs, boolean binary) {
+    static byte[] inferRequest(InetSocketAddress node, String model, List<Tensor> inputs, boolean binary) {
         Map<String, Object> parameters = binary ? Map.of("binary_data_output", true) : Map.of();
         InferenceCodec.Encoded encoded =
                 InferenceCodec.encodeRequest(new InferenceRequest(null, parameters, inputs, List.of()), binary);
