@@ -1,6 +1,7 @@
 package io.fogline.node;
 
 import io.fogline.node.http.InferenceServer;
+import io.fogline.node.labels.GroundTruth;
 import io.fogline.node.metrics.NodeMetrics;
 import io.fogline.node.metrics.NodeObserver;
 import io.fogline.node.openai.OpenAiEndpoints;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -33,6 +35,8 @@ public final class FoglineNode implements AutoCloseable {
     private final OtaAgent ota;
     /** With the OTA agent, whose polls carry its uploads; null without. */
     private final Telemetry telemetry;
+    /** With a data directory; null without. */
+    private final GroundTruth groundTruth;
 
     private FoglineNode(
             Vertx vertx,
@@ -44,7 +48,8 @@ public final class FoglineNode implements AutoCloseable {
             InferenceServer server,
             int port,
             OtaAgent ota,
-            Telemetry telemetry) {
+            Telemetry telemetry,
+            GroundTruth groundTruth) {
         this.vertx = vertx;
         this.models = models;
         this.router = router;
@@ -55,6 +60,7 @@ public final class FoglineNode implements AutoCloseable {
         this.port = port;
         this.ota = ota;
         this.telemetry = telemetry;
+        this.groundTruth = groundTruth;
     }
 
     /** Loads the models (unless told not to) and listens; returns once the node answers requests. */
@@ -69,7 +75,16 @@ public final class FoglineNode implements AutoCloseable {
                         options.ota().dataDir(),
                         options.modelRepository(),
                         InstantSource.system());
-        NodeObserver observer = telemetry == null ? metrics : NodeObserver.all(List.of(metrics, telemetry.recorder()));
+        GroundTruth groundTruth =
+                options.labels() == null ? null : GroundTruth.open(options.labels(), InstantSource.system());
+        List<NodeObserver> observers = new ArrayList<>(List.of(metrics));
+        if (telemetry != null) {
+            observers.add(telemetry.recorder());
+        }
+        if (groundTruth != null) {
+            observers.add(groundTruth.answers());
+        }
+        NodeObserver observer = NodeObserver.all(observers);
         ModelManager models = new ModelManager(options.modelRepository(), observer, Router::check);
         if (telemetry != null) {
             telemetry.startTicking(models::queueDepths);
@@ -93,17 +108,24 @@ public final class FoglineNode implements AutoCloseable {
             InferenceServer server =
                     new InferenceServer(vertx, models, router, metrics, observer, options.maxRequestBytes(), VERSION);
             server.serveOpenAi(openAi);
+            if (groundTruth != null) {
+                server.serveFeedback(groundTruth);
+            }
             int port = server.start(options.host(), options.httpPort(), options.eventLoops());
             loading.join();
             if (ota != null) {
                 ota.start(models, telemetry);
             }
-            return new FoglineNode(vertx, models, router, openAi, upstreams, metrics, server, port, ota, telemetry);
+            return new FoglineNode(
+                    vertx, models, router, openAi, upstreams, metrics, server, port, ota, telemetry, groundTruth);
         } catch (RuntimeException e) {
             loading.join();
             if (ota != null) {
                 ota.close();
                 telemetry.close();
+            }
+            if (groundTruth != null) {
+                groundTruth.close();
             }
             openAi.close();
             router.close();
@@ -130,6 +152,11 @@ public final class FoglineNode implements AutoCloseable {
         return models;
     }
 
+    /** The answers kept for ground truth and the labelled examples; null on a node without a data directory. */
+    public GroundTruth groundTruth() {
+        return groundTruth;
+    }
+
     public NodeMetrics metrics() {
         return metrics;
     }
@@ -142,6 +169,9 @@ public final class FoglineNode implements AutoCloseable {
                 telemetry.close();
             }
             server.close();
+            if (groundTruth != null) {
+                groundTruth.close();
+            }
         } finally {
             openAi.close();
             router.close();

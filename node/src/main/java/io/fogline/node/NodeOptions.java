@@ -1,5 +1,6 @@
 package io.fogline.node;
 
+import io.fogline.node.labels.LabelStore;
 import io.fogline.node.openai.OpenAiSettings;
 import io.fogline.node.ota.OtaOptions;
 import java.net.URI;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
  * @param openAi how the OpenAI-compatible endpoints serve
  * @param ota how to reach the control plane for over-the-air updates; null for a node without one
  * @param otlpEndpoint an OTLP/HTTP metrics URL the node pushes its metrics to, or null for none
+ * @param labels where and how much the node keeps of its answers for ground truth; null to keep none
  */
 public record NodeOptions(
         Path modelRepository,
@@ -25,7 +27,8 @@ public record NodeOptions(
         boolean loadAllModels,
         OpenAiSettings openAi,
         OtaOptions ota,
-        URI otlpEndpoint) {
+        URI otlpEndpoint,
+        LabelStore.Options labels) {
 
     public static final long DEFAULT_MAX_REQUEST_BYTES = 64L * 1024 * 1024;
 
@@ -39,12 +42,22 @@ public record NodeOptions(
                 true,
                 OpenAiSettings.defaults(),
                 null,
+                null,
                 null);
     }
 
     public NodeOptions withHttpPort(int port) {
         return new NodeOptions(
-                modelRepository, host, port, maxRequestBytes, eventLoops, loadAllModels, openAi, ota, otlpEndpoint);
+                modelRepository,
+                host,
+                port,
+                maxRequestBytes,
+                eventLoops,
+                loadAllModels,
+                openAi,
+                ota,
+                otlpEndpoint,
+                labels);
     }
 
     public NodeOptions withHost(String newHost) {
@@ -57,12 +70,13 @@ public record NodeOptions(
                 loadAllModels,
                 openAi,
                 ota,
-                otlpEndpoint);
+                otlpEndpoint,
+                labels);
     }
 
     public NodeOptions withMaxRequestBytes(long bytes) {
         return new NodeOptions(
-                modelRepository, host, httpPort, bytes, eventLoops, loadAllModels, openAi, ota, otlpEndpoint);
+                modelRepository, host, httpPort, bytes, eventLoops, loadAllModels, openAi, ota, otlpEndpoint, labels);
     }
 
     public NodeOptions withOpenAi(OpenAiSettings settings) {
@@ -75,7 +89,8 @@ public record NodeOptions(
                 loadAllModels,
                 settings,
                 ota,
-                otlpEndpoint);
+                otlpEndpoint,
+                labels);
     }
 
     public NodeOptions withOta(OtaOptions updates) {
@@ -88,11 +103,26 @@ public record NodeOptions(
                 loadAllModels,
                 openAi,
                 updates,
-                otlpEndpoint);
+                otlpEndpoint,
+                labels);
     }
 
     public NodeOptions withOtlpEndpoint(URI url) {
         return new NodeOptions(
-                modelRepository, host, httpPort, maxRequestBytes, eventLoops, loadAllModels, openAi, ota, url);
+                modelRepository, host, httpPort, maxRequestBytes, eventLoops, loadAllModels, openAi, ota, url, labels);
+    }
+
+    public NodeOptions withLabels(LabelStore.Options kept) {
+        return new NodeOptions(
+                modelRepository,
+                host,
+                httpPort,
+                maxRequestBytes,
+                eventLoops,
+                loadAllModels,
+                openAi,
+                ota,
+                otlpEndpoint,
+                kept);
     }
 }

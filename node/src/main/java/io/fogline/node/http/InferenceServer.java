@@ -6,6 +6,7 @@ import io.fogline.core.protocol.InferenceCodec;
 import io.fogline.core.protocol.InferenceRequest;
 import io.fogline.core.protocol.InferenceResponse;
 import io.fogline.core.protocol.RequestedOutput;
+import io.fogline.node.labels.GroundTruth;
 import io.fogline.node.metrics.NodeMetrics;
 import io.fogline.node.metrics.NodeObserver;
 import io.fogline.node.openai.OpenAiEndpoints;
@@ -50,6 +51,7 @@ public final class InferenceServer implements AutoCloseable {
     private final List<HttpServer> servers = new ArrayList<>();
     private final String version;
     private OpenAiEndpoints openAi;
+    private FeedbackEndpoint feedback;
 
     public InferenceServer(
             Vertx vertx,
@@ -71,6 +73,11 @@ public final class InferenceServer implements AutoCloseable {
     /** Serves the OpenAI-compatible endpoints under {@code /v1} too; call before {@link #start}. */
     public void serveOpenAi(OpenAiEndpoints endpoints) {
         this.openAi = endpoints;
+    }
+
+    /** Takes ground truth at {@code /v2/models/{m}/feedback}; call before {@link #start}. */
+    public void serveFeedback(GroundTruth groundTruth) {
+        this.feedback = new FeedbackEndpoint(vertx, groundTruth);
     }
 
     /**
@@ -184,6 +191,23 @@ public final class InferenceServer implements AutoCloseable {
                     throw InferenceException.notFound("no endpoint " + method + " " + request.path());
                 }
                 infer(request, model, modelVersion);
+            }
+            case "feedback" -> {
+                if (feedback == null || modelVersion != null) {
+                    throw InferenceException.notFound("no endpoint " + method + " " + request.path()
+                            + (feedback == null ? ": ground truth needs a node started with --data-dir" : ""));
+                }
+                if (method == HttpMethod.GET) {
+                    feedback.counts(request, model);
+                } else if (method == HttpMethod.POST) {
+                    BodyReader.read(
+                            request,
+                            maxRequestBytes,
+                            body -> feedback.take(request, model, body),
+                            () -> tooLarge(request));
+                } else {
+                    throw InferenceException.notFound("no endpoint " + method + " " + request.path());
+                }
             }
             default -> throw InferenceException.notFound("no endpoint " + method + " " + request.path());
         }
