@@ -85,6 +85,10 @@ public final class FoglineNode implements AutoCloseable {
             observers.add(groundTruth.answers());
         }
         NodeObserver observer = NodeObserver.all(observers);
+        if (telemetry != null && groundTruth != null) {
+            groundTruth.onLabelled(labelled -> telemetry.groundTruth(
+                    labelled.model(), labelled.version(), labelled.labels().length, labelled.correct()));
+        }
         ModelManager models = new ModelManager(options.modelRepository(), observer, Router::check);
         if (telemetry != null) {
             telemetry.startTicking(models::queueDepths);

@@ -17,11 +17,13 @@ public final class Telemetry implements AutoCloseable {
     private static final int BATCHES_PER_POLL = 16;
 
     private final Outbox outbox;
+    private final FieldFigures field;
     private final TelemetryRecorder recorder;
     private Thread ticker;
 
-    private Telemetry(Outbox outbox, TelemetryRecorder recorder) {
+    private Telemetry(Outbox outbox, FieldFigures field, TelemetryRecorder recorder) {
         this.outbox = outbox;
+        this.field = field;
         this.recorder = recorder;
     }
 
@@ -36,8 +38,14 @@ public final class Telemetry implements AutoCloseable {
                 options.outboxMaxBytes(),
                 options.batchMaxBytes(),
                 options.maxMergedWindows());
+        FieldFigures field = new FieldFigures(outbox);
         return new Telemetry(
-                outbox, new TelemetryRecorder(options.window(), clock, new ReferenceBins(repository), outbox));
+                outbox, field, new TelemetryRecorder(options.window(), clock, new ReferenceBins(repository), field));
+    }
+
+    /** Counts ground truth for answers of a model version into the current window: live accuracy. */
+    public void groundTruth(String model, String version, int labelled, int correct) {
+        field.groundTruth(model, version, labelled, correct);
     }
 
     /** Starts the tick that closes windows on time and samples {@code queueDepths}, requests waiting per model. */
