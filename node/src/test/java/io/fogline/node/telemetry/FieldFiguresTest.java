@@ -15,15 +15,17 @@ import org.junit.jupiter.api.Test;
 class FieldFiguresTest {
 
     private final List<TelemetryWindow> windows = new ArrayList<>();
-    private final FieldFigures field = new FieldFigures(new TelemetrySink() {
-        @Override
-        public void window(TelemetryWindow window) {
-            windows.add(window);
-        }
+    private final FieldFigures field = new FieldFigures(
+            new TelemetrySink() {
+                @Override
+                public void window(TelemetryWindow window) {
+                    windows.add(window);
+                }
 
-        @Override
-        public void event(NodeEvent event) {}
-    });
+                @Override
+                public void event(NodeEvent event) {}
+            },
+            null);
 
     private static ModelWindow served(String version) {
         return new ModelWindow("fashion", version, List.of(), null, null, 0, null, 0, 0, 0, 0, null, null, null);
