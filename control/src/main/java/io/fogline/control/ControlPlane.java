@@ -13,6 +13,8 @@ import io.fogline.control.http.Routes;
 import io.fogline.control.monitor.AlertEvaluator;
 import io.fogline.control.monitor.AlertStore;
 import io.fogline.control.monitor.ControlMetrics;
+import io.fogline.control.monitor.DeviceConditions;
+import io.fogline.control.monitor.FieldLimits;
 import io.fogline.control.monitor.HealthViews;
 import io.fogline.control.monitor.Monitor;
 import io.fogline.control.monitor.MonitorOptions;
@@ -106,7 +108,15 @@ public final class ControlPlane implements AutoCloseable {
         this.routes = Routes.join(
                 DeviceApi.routes(devices, registry, blobs),
                 OperatorApi.routes(new OperatorApi.Services(
-                        fleet, registry, publisher, rollouts, alerts, health, metrics, options.maxBundleBytes())));
+                        fleet,
+                        registry,
+                        publisher,
+                        rollouts,
+                        alerts,
+                        health,
+                        metrics,
+                        options.maxBundleBytes(),
+                        new DeviceConditions(telemetry, options.clock(), FieldLimits.defaults()))));
         this.timer = options.tick().isZero()
                 ? null
                 : Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()

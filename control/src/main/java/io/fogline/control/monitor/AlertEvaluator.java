@@ -21,8 +21,16 @@ import java.util.Set;
  */
 public final class AlertEvaluator {
 
-    static final Set<String> AUTO_RESOLVED =
-            Set.of("silence", "latency_slo", "error_rate", "escalation_jump", "drift", "accuracy_drop");
+    static final Set<String> AUTO_RESOLVED = Set.of(
+            "silence",
+            "latency_slo",
+            "error_rate",
+            "escalation_jump",
+            "drift",
+            "accuracy_drop",
+            "device_hot",
+            "disk_low",
+            "memory_low");
 
     private final Database database;
     private final TelemetryStore telemetry;
@@ -31,6 +39,7 @@ public final class AlertEvaluator {
     private final Duration pollInterval;
     private final MonitorOptions options;
     private final FieldLimits limits;
+    private final DeviceConditions conditions;
 
     public AlertEvaluator(
             Database database,
@@ -51,6 +60,7 @@ public final class AlertEvaluator {
             MonitorOptions options,
             FieldLimits limits) {
         this.limits = limits;
+        this.conditions = new DeviceConditions(telemetry, clock, limits);
         this.database = database;
         this.telemetry = telemetry;
         this.references = references;
@@ -138,6 +148,17 @@ public final class AlertEvaluator {
             }
         }
         firing.addAll(accuracyDrops(now));
+        conditions.summed(options.recent(), null).forEach((device, health) -> conditions
+                .breaches(health)
+                .forEach(breach -> firing.add(new AlertStore.Firing(
+                        breach.kind(),
+                        "device:" + device,
+                        device,
+                        null,
+                        null,
+                        device + ": " + breach.message(),
+                        breach.value(),
+                        breach.threshold()))));
         firing.addAll(goldenFailures());
         return firing;
     }

@@ -1,6 +1,7 @@
 package io.fogline.control.monitor;
 
 import io.fogline.control.store.Database;
+import io.fogline.core.telemetry.DeviceHealth;
 import io.fogline.core.telemetry.ModelWindow;
 import io.fogline.core.telemetry.NodeEvent;
 import io.fogline.core.telemetry.TelemetryBatch;
@@ -21,6 +22,9 @@ public final class TelemetryStore {
 
     /** A stored window of one device and model version. */
     public record StoredWindow(String deviceId, ModelWindow figures, Instant start, Instant end, long seconds) {}
+
+    /** A stored window of one device's health. */
+    public record StoredHealth(String deviceId, Instant start, Instant end, DeviceHealth health) {}
 
     private final Database database;
     private final Clock clock;
@@ -65,6 +69,7 @@ public final class TelemetryStore {
                 }
                 insert.executeBatch();
             }
+            insertHealth(connection, deviceId, batch, now);
             try (PreparedStatement insert = connection.prepareStatement(
                     "INSERT INTO device_events (device_id, at, kind, model, detail, count) VALUES (?, ?, ?, ?, ?, ?)")) {
                 for (NodeEvent event : batch.events()) {
@@ -79,6 +84,67 @@ public final class TelemetryStore {
                 insert.executeBatch();
             }
             return true;
+        });
+    }
+
+    private static void insertHealth(Connection connection, String deviceId, TelemetryBatch batch, long now)
+            throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO device_health_windows (device_id,"
+                + " start_ms, end_ms, seconds, cpu_busy, memory_total, memory_available_min, disk_total, disk_free_min,"
+                + " hottest_celsius, throttle_events, received_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                + " ?)")) {
+            for (TelemetryWindow window : batch.windows()) {
+                DeviceHealth health = window.health();
+                if (health == null) {
+                    continue;
+                }
+                insert.setString(1, deviceId);
+                insert.setLong(2, window.startInstant().toEpochMilli());
+                insert.setLong(3, window.endInstant().toEpochMilli());
+                insert.setLong(4, window.seconds());
+                insert.setDouble(5, health.cpuBusy());
+                insert.setLong(6, health.memoryTotalBytes());
+                insert.setLong(7, health.memoryAvailableMinBytes());
+                insert.setLong(8, health.diskTotalBytes());
+                insert.setLong(9, health.diskFreeMinBytes());
+                if (Double.isNaN(health.hottestCelsius())) {
+                    insert.setNull(10, java.sql.Types.DOUBLE);
+                } else {
+                    insert.setDouble(10, health.hottestCelsius());
+                }
+                insert.setLong(11, health.throttleEvents());
+                insert.setLong(12, now);
+                insert.setString(13, new String(TelemetryJson.write(health), StandardCharsets.UTF_8));
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    /** Devices' health windows that ended in {@code [from, to)}, oldest first, optionally of one device. */
+    public List<StoredHealth> health(Instant from, Instant to, String deviceId) {
+        return database.read(connection -> {
+            String sql = "SELECT device_id, start_ms, end_ms, body FROM device_health_windows WHERE end_ms > ? AND"
+                    + " end_ms <= ?" + (deviceId == null ? "" : " AND device_id = ?") + " ORDER BY end_ms, id";
+            try (PreparedStatement select = connection.prepareStatement(sql)) {
+                select.setLong(1, from.toEpochMilli());
+                select.setLong(2, to.toEpochMilli());
+                if (deviceId != null) {
+                    select.setString(3, deviceId);
+                }
+                List<StoredHealth> windows = new ArrayList<>();
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        windows.add(new StoredHealth(
+                                rows.getString(1),
+                                Instant.ofEpochMilli(rows.getLong(2)),
+                                Instant.ofEpochMilli(rows.getLong(3)),
+                                TelemetryJson.read(
+                                        rows.getString(4).getBytes(StandardCharsets.UTF_8), DeviceHealth.class)));
+                    }
+                }
+                return windows;
+            }
         });
     }
 
