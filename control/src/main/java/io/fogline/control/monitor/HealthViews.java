@@ -193,24 +193,7 @@ public final class HealthViews {
 
     /** Counts of two model versions summed as one, for a device's or a group's totals. */
     private static ModelWindow sumAcrossModels(ModelWindow a, ModelWindow b) {
-        ModelWindow relabelled = new ModelWindow(
-                a.model(),
-                a.version(),
-                b.requests(),
-                b.latencyMs(),
-                b.queueMs(),
-                b.queueDepthMax(),
-                b.escalations(),
-                b.cacheHits(),
-                b.degraded(),
-                b.bytesUpstream(),
-                b.bytesCloudOnly(),
-                Map.of(),
-                Map.of(),
-                new long[0],
-                b.groundTruth(),
-                b.correct());
-        return a.withoutDetail().merge(relabelled);
+        return a.withoutDetail().merge(b.withoutDetail().withVersion(a.version()));
     }
 
     private static Double quantile(ModelWindow window, double q) {

@@ -99,11 +99,20 @@ public record ModelWindow(
                 0L);
     }
 
+    /** The same figures counted as {@code other}'s, so that windows of several versions sum as one. */
+    public ModelWindow withVersion(String other) {
+        return copy(other, groundTruth, correct);
+    }
+
     /** This window with {@code labelled} more ground truth, {@code right} of it answered right. */
     public ModelWindow withGroundTruth(long labelled, long right) {
+        return copy(version, groundTruth + labelled, correct + right);
+    }
+
+    private ModelWindow copy(String newVersion, long newGroundTruth, long newCorrect) {
         return new ModelWindow(
                 model,
-                version,
+                newVersion,
                 requests,
                 latencyMs,
                 queueMs,
@@ -116,8 +125,8 @@ public record ModelWindow(
                 inputs,
                 outputs,
                 classes,
-                groundTruth + labelled,
-                correct + right);
+                newGroundTruth,
+                newCorrect);
     }
 
     public String key() {
