@@ -1,6 +1,7 @@
 import * as api from "./api.js";
 import { Samples, TimeChart } from "./charts.js";
 import { renderAlerts } from "./alerts.js";
+import { renderFederated } from "./federated.js";
 import { bindFleetControls, devicesPath, renderFleet, summaryPath } from "./fleet.js";
 import { renderRollouts } from "./rollouts.js";
 import { FieldPanel } from "./field.js";
@@ -35,10 +36,11 @@ function showSignIn(message) {
 async function refresh() {
   clearTimeout(timer);
   try {
-    const [summary, devices, rollouts, alerts, health, series, deviceHealth] = await Promise.all([
+    const [summary, devices, rollouts, jobs, alerts, health, series, deviceHealth] = await Promise.all([
       api.get(summaryPath()),
       api.page(devicesPath()),
       api.get("/api/v1/rollouts"),
+      api.get("/api/v1/federated/jobs"),
       api.get("/api/v1/alerts"),
       api.get(`/api/v1/health?minutes=${MINUTES}`),
       api.get(`/api/v1/telemetry?minutes=${MINUTES}`),
@@ -53,6 +55,7 @@ async function refresh() {
     onlineChart ??= new TimeChart(document.getElementById("online-chart"), { title: "Devices online", unit: "" });
     onlineChart.update(online.times, online.values);
     renderRollouts(rollouts, now, command);
+    renderFederated(jobs, now);
     renderAlerts(alerts, now, acknowledge);
     telemetry ??= new TelemetryPanels(MINUTES);
     telemetry.render(series.windows, health, alerts.filter((alert) => alert.state !== "resolved"));

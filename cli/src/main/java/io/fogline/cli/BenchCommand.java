@@ -7,5 +7,5 @@ import picocli.CommandLine.Command;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Measure Fogline on this machine.",
-        subcommands = {CascadeBenchCommand.class, FederatedBenchCommand.class})
+        subcommands = {CascadeBenchCommand.class, DeltaBenchCommand.class, FederatedBenchCommand.class})
 final class BenchCommand {}

@@ -5,6 +5,8 @@ import io.fogline.bench.cascade.CascadeOptions;
 import io.fogline.fetch.DatasetCatalog;
 import io.fogline.fetch.Datasets;
 import io.fogline.fetch.DownloadListener;
+import io.fogline.learn.export.OnnxImporter;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,6 +52,43 @@ final class CascadeBenchCommand implements Callable<Integer> {
             defaultValue = "0.002",
             description = "Its learning rate (default ${DEFAULT-VALUE}).")
     double bigLearningRate;
+
+    @Option(
+            names = "--edge-onnx",
+            description = "Serve this ONNX model Fogline wrote at the edge instead of training --edge-model.")
+    Path edgeOnnx;
+
+    @Option(
+            names = "--big-onnx",
+            description = "Serve this ONNX model Fogline wrote as the parent instead of training --big-model.")
+    Path bigOnnx;
+
+    @Option(
+            names = "--rule",
+            defaultValue = "max-probability",
+            description = "The edge's escalation rule the thresholds are for: max-probability (escalate when the top"
+                    + " class probability is below) or margin (when its lead over the second is below)"
+                    + " (default ${DEFAULT-VALUE}).")
+    String rule;
+
+    @Option(
+            names = "--points-below-parent",
+            defaultValue = "0",
+            description = "Target: the cascade's accuracy at most this many points below the parent's alone"
+                    + " (default ${DEFAULT-VALUE}).")
+    double pointsBelowParent;
+
+    @Option(
+            names = "--edge-share",
+            defaultValue = "0.85",
+            description = "Target: at least this share answered at the edge (default ${DEFAULT-VALUE}).")
+    double edgeShare;
+
+    @Option(
+            names = "--section",
+            defaultValue = "Cascade (issue 4)",
+            description = "The heading of the report's section this run rewrites (default ${DEFAULT-VALUE}).")
+    String section;
 
     @Option(names = "--seed", defaultValue = "1", description = "Training seed (default ${DEFAULT-VALUE}).")
     long seed;
@@ -125,6 +164,15 @@ final class CascadeBenchCommand implements Callable<Integer> {
                     + " at least 1, --delay-ms must not be negative");
             return 2;
         }
+        CascadeOptions.Rule escalationRule =
+                switch (rule) {
+                    case "max-probability" -> CascadeOptions.Rule.MAX_PROBABILITY;
+                    case "margin" -> CascadeOptions.Rule.MARGIN;
+                    default -> throw UserError.usage("--rule is max-probability or margin, not '" + rule + "'");
+                };
+        if (!(pointsBelowParent >= 0) || !(edgeShare >= 0 && edgeShare <= 1)) {
+            throw UserError.usage("--points-below-parent must not be negative and --edge-share must be in [0, 1]");
+        }
         // Made before hours of work, so that a folder that cannot be written fails now and not at the end.
         Files.createDirectories(out);
         Path reportFile = report != null ? report : out.resolve("cascade.md");
@@ -140,17 +188,31 @@ final class CascadeBenchCommand implements Callable<Integer> {
                 Datasets.fromEnvironment()
                         .resolve(DatasetCatalog.FASHION_MNIST, data, DownloadListener.printing(System.out))
                         .directory(),
-                new CascadeOptions.ModelChoice(edgeModel, edgeEpochs, edgeLearningRate, seed),
-                new CascadeOptions.ModelChoice(bigModel, bigEpochs, bigLearningRate, seed),
+                choice(edgeModel, edgeEpochs, edgeLearningRate, edgeOnnx),
+                choice(bigModel, bigEpochs, bigLearningRate, bigOnnx),
                 samples,
                 concurrency,
                 Duration.ofMillis(delayMs),
+                escalationRule,
                 thresholds,
+                new CascadeOptions.Target(pointsBelowParent, edgeShare),
                 reportFile,
+                "## " + section,
                 chartFile,
                 out.resolve("cascade.csv"));
         CascadeBenchmark.run(options, System.out);
         return 0;
+    }
+
+    /** The architecture to train, or the model file to serve as it is, described by what the file says it is. */
+    private CascadeOptions.ModelChoice choice(String spec, int epochs, double learningRate, Path file)
+            throws IOException {
+        if (file == null) {
+            return new CascadeOptions.ModelChoice(spec, epochs, learningRate, seed);
+        }
+        String description = OnnxImporter.read(file).info().description();
+        int end = description.indexOf(';');
+        return new CascadeOptions.ModelChoice(end < 0 ? description : description.substring(0, end), 0, 0, seed, file);
     }
 
     /** The launcher sets FOGLINE_HOME to its own directory. */

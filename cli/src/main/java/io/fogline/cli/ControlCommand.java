@@ -1,10 +1,18 @@
 package io.fogline.cli;
 
+import io.fogline.bundle.SigningKey;
 import io.fogline.control.ControlOptions;
 import io.fogline.control.ControlPlane;
+import io.fogline.control.federated.FederatedModels;
+import io.fogline.control.http.ListenerLimits;
 import io.fogline.control.monitor.MonitorOptions;
+import io.fogline.control.monitor.TelemetryQuota;
 import io.fogline.control.registry.S3BlobStore;
+import io.fogline.learn.data.Dataset;
+import io.fogline.learn.data.FashionMnist;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -111,9 +119,51 @@ final class ControlCommand implements Callable<Integer> {
                     + " ${DEFAULT-VALUE}).")
     double psiThreshold;
 
+    @Option(
+            names = "--max-connections",
+            defaultValue = "4096",
+            description = "Open connections beyond this are closed as they are accepted (default ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @Option(
+            names = "--request-timeout",
+            defaultValue = "120",
+            description = "Seconds a request may take from its first byte to the end of its body; a client that stalls"
+                    + " is disconnected (default ${DEFAULT-VALUE}; raise it for large bundles over slow links).")
+    long requestTimeoutSeconds;
+
+    @Option(
+            names = "--telemetry-retention-days",
+            defaultValue = "7",
+            description = "Days telemetry windows and events are kept (default ${DEFAULT-VALUE}).")
+    long telemetryRetentionDays;
+
+    @Option(
+            names = "--signing-key",
+            description = "Signing key (fogline bundle keygen) for the models federated jobs publish; without it the"
+                    + " control plane runs no federated jobs.")
+    Path signingKey;
+
+    @Option(
+            names = "--evaluation-data",
+            description = "Held-out labelled examples (t10k-images-idx3-ubyte[.gz], t10k-labels-idx1-ubyte[.gz]) each"
+                    + " federated round's model is evaluated on, and its published model's reference statistics"
+                    + " describe.")
+    Path evaluationData;
+
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
+        ListenerLimits listener;
+        TelemetryQuota quota;
+        try {
+            listener = ListenerLimits.defaults()
+                    .withMaxConnections(maxConnections)
+                    .withRequestTimeout(Duration.ofSeconds(requestTimeoutSeconds));
+            quota = TelemetryQuota.defaults().withRetention(Duration.ofDays(telemetryRetentionDays));
+        } catch (IllegalArgumentException e) {
+            throw UserError.usage(e.getMessage());
+        }
         ControlOptions options = ControlOptions.defaults(dataDir)
                 .withDatabase(database)
                 .withHttp(httpAddress, httpPort)
@@ -122,6 +172,8 @@ final class ControlCommand implements Callable<Integer> {
                 .withTrustStore(trustStore)
                 .withPollInterval(Duration.ofSeconds(pollIntervalSeconds))
                 .withMaxBundleBytes(maxBundleBytes)
+                .withListener(listener)
+                .withTelemetryQuota(quota)
                 .withS3(
                         s3Bucket == null
                                 ? null
@@ -130,7 +182,7 @@ final class ControlCommand implements Callable<Integer> {
         options = options.withMonitor(monitor.withWebhook(webhook)
                 .withOtlpEndpoint(otlpEndpoint)
                 .withThresholds(latencySloMs, monitor.errorRate(), monitor.escalationJump(), psiThreshold));
-        ControlPlane control = ControlPlane.start(options);
+        ControlPlane control = ControlPlane.start(options, federatedModels());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             control.close();
@@ -149,5 +201,26 @@ final class ControlCommand implements Callable<Integer> {
                 httpAddress.equals("0.0.0.0") ? "localhost" : httpAddress, control.port());
         stopped.await();
         return 0;
+    }
+
+    private FederatedModels federatedModels() throws IOException {
+        if (signingKey == null) {
+            if (evaluationData != null) {
+                throw UserError.usage("--evaluation-data needs --signing-key: federated jobs publish signed models");
+            }
+            return null;
+        }
+        if (!Files.isRegularFile(signingKey)) {
+            throw UserError.usage("--signing-key " + signingKey + " is not a file");
+        }
+        Dataset evaluation = null;
+        if (evaluationData != null) {
+            try {
+                evaluation = FashionMnist.loadPart(evaluationData, "t10k");
+            } catch (IOException e) {
+                throw UserError.usage("--evaluation-data " + evaluationData + ": " + e.getMessage());
+            }
+        }
+        return new LearnFederatedModels(SigningKey.read(signingKey), evaluation);
     }
 }

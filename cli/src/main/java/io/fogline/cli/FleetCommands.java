@@ -72,8 +72,11 @@ final class FleetCommands {
                 description = "Seconds it stays valid (default ${DEFAULT-VALUE}).")
         long ttlSeconds;
 
-        @Option(names = "--uses", description = "How many devices may enrol with it (default: any number).")
-        Long uses;
+        @Option(
+                names = "--uses",
+                defaultValue = "1",
+                description = "How many devices may enrol with it (default ${DEFAULT-VALUE}).")
+        long uses;
 
         @Override
         public Integer call() {

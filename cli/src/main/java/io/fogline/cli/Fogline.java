@@ -28,6 +28,7 @@ import picocli.CommandLine.ScopeType;
             BundleCommand.class,
             ControlCommand.class,
             RolloutCommand.class,
+            FederatedCommand.class,
             FleetCommands.Publish.class,
             FleetCommands.EnrolToken.class,
             FleetCommands.Devices.class,

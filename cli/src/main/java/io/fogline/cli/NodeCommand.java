@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -28,6 +29,9 @@ final class NodeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    NodeProtectionFlags protection;
+
     @Option(
             names = "--model-repository",
             description = "Directory laid out as <model>/<version>/model.onnx with an optional <model>/config.json;"
@@ -39,8 +43,18 @@ final class NodeCommand implements Callable<Integer> {
             description = "Control plane URL: the node enrols, polls its desired state and updates its models.")
     URI control;
 
-    @Option(names = "--enrolment-token", description = "Token that enrols the node with the control plane once.")
+    static final String TOKEN_VARIABLE = "FOGLINE_ENROLMENT_TOKEN";
+
+    @Option(
+            names = "--enrolment-token",
+            description = "Token that enrols the node with the control plane once. Every local user can read a"
+                    + " command line: prefer --enrolment-token-file or $" + TOKEN_VARIABLE + ".")
     String enrolmentToken;
+
+    @Option(
+            names = {"--enrolment-token-file", "--enrol-token-file"},
+            description = "File holding the enrolment token (only needed until the node has enrolled).")
+    Path enrolmentTokenFile;
 
     @Option(names = "--device-id", description = "This node's id in the fleet.")
     String deviceId;
@@ -60,10 +74,31 @@ final class NodeCommand implements Callable<Integer> {
     Path trustedKeys;
 
     @Option(
+            names = "--training-data",
+            description = "Take part in federated rounds, training on the labelled examples in this directory (the"
+                    + " layout `fogline train` reads: train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz])."
+                    + " Only the model's change leaves the node, never an example.")
+    Path trainingData;
+
+    @Option(
             names = "--http-port",
             defaultValue = "8000",
             description = "Port of the HTTP API (default ${DEFAULT-VALUE}).")
     int httpPort;
+
+    @Option(
+            names = "--grpc-port",
+            defaultValue = "8001",
+            description = "Port of the gRPC API (KServe v2 inference.GRPCInferenceService and grpc.health.v1), on"
+                    + " --http-address (default ${DEFAULT-VALUE}).")
+    int grpcPort;
+
+    @Option(
+            names = "--allow-grpc",
+            defaultValue = "true",
+            arity = "1",
+            description = "Serve the gRPC API (default ${DEFAULT-VALUE}).")
+    boolean allowGrpc;
 
     @Option(
             names = "--http-address",
@@ -132,10 +167,16 @@ final class NodeCommand implements Callable<Integer> {
         NodeOptions options = NodeOptions.defaults(repository)
                 .withHost(httpAddress)
                 .withHttpPort(httpPort)
+                .withGrpcPort(allowGrpc ? grpcPort : -1)
                 .withMaxRequestBytes(maxRequestBytes)
-                .withOtlpEndpoint(otlpEndpoint);
+                .withOtlpEndpoint(otlpEndpoint)
+                .withProtection(protection.protection());
         if (openAiConfig != null) {
             options = options.withOpenAi(OpenAiSettings.read(openAiConfig));
+        }
+        if (control == null && trainingData != null) {
+            throw new ParameterException(
+                    spec.commandLine(), "--training-data needs --control: rounds come from a control plane");
         }
         if (control != null) {
             options = options.withOta(otaOptions());
@@ -150,11 +191,12 @@ final class NodeCommand implements Callable<Integer> {
             stopped.countDown();
         }));
         System.out.printf(
-                "fogline node ready on http://%s:%d in %d ms, models: %s%n",
+                "fogline node ready on http://%s:%d in %d ms, models: %s%s%n",
                 httpAddress,
                 node.port(),
                 (System.nanoTime() - started) / 1_000_000,
-                node.models().index());
+                node.models().index(),
+                node.grpcPort() < 0 ? "" : "; gRPC on port " + node.grpcPort());
         stopped.await();
         return 0;
     }
@@ -169,21 +211,54 @@ final class NodeCommand implements Callable<Integer> {
                 dataDir.resolve("labels.db"), labelsMaxExamples, Duration.ofSeconds(feedbackRetentionSeconds));
     }
 
-    private OtaOptions otaOptions() {
-        if (enrolmentToken == null || deviceId == null || dataDir == null || trustedKeys == null) {
+    private OtaOptions otaOptions() throws IOException {
+        if (deviceId == null || dataDir == null || trustedKeys == null) {
+            throw new ParameterException(
+                    spec.commandLine(), "--control needs --device-id, --data-dir and --trusted-keys");
+        }
+        String token = enrolmentToken();
+        if (token == null && !Files.exists(OtaOptions.database(dataDir))) {
             throw new ParameterException(
                     spec.commandLine(),
-                    "--control needs --enrolment-token, --device-id, --data-dir and --trusted-keys");
+                    "--control needs an enrolment token until the node has enrolled: --enrolment-token-file, $"
+                            + TOKEN_VARIABLE + " or --enrolment-token");
         }
         if (!Files.isRegularFile(trustedKeys)) {
             throw new ParameterException(spec.commandLine(), "--trusted-keys " + trustedKeys + " is not a file");
         }
+        if (trainingData != null && !Files.isDirectory(trainingData)) {
+            throw new ParameterException(spec.commandLine(), "--training-data " + trainingData + " is not a directory");
+        }
         TelemetryOptions defaults = TelemetryOptions.defaults();
-        return new OtaOptions(control, enrolmentToken, deviceId, labels, dataDir, trustedKeys)
+        OtaOptions options = new OtaOptions(control, token, deviceId, labels, dataDir, trustedKeys)
                 .withTelemetry(new TelemetryOptions(
                         Duration.ofSeconds(telemetryWindowSeconds),
                         telemetryMaxBytes,
                         defaults.batchMaxBytes(),
                         defaults.maxMergedWindows()));
+        return trainingData == null ? options : options.withTrainingData(trainingData);
+    }
+
+    /** The token from its file, the environment or (with a warning) the command line; null when none is given. */
+    private String enrolmentToken() throws IOException {
+        if (enrolmentTokenFile != null) {
+            if (!Files.isRegularFile(enrolmentTokenFile)) {
+                throw UserError.usage("--enrolment-token-file " + enrolmentTokenFile + ": no such file");
+            }
+            String token = Files.readString(enrolmentTokenFile).trim();
+            if (token.isEmpty()) {
+                throw UserError.usage("--enrolment-token-file " + enrolmentTokenFile + " is empty");
+            }
+            return token;
+        }
+        String fromEnvironment = System.getenv(TOKEN_VARIABLE);
+        if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+            return fromEnvironment.trim();
+        }
+        if (enrolmentToken != null) {
+            System.err.println("fogline: warning: --enrolment-token stays readable by every local user in"
+                    + " /proc/<pid>/cmdline while the node runs; use --enrolment-token-file or $" + TOKEN_VARIABLE);
+        }
+        return enrolmentToken;
     }
 }

@@ -1,6 +1,7 @@
 package io.fogline.cli;
 
 import io.fogline.optimize.QuantizeJob;
+import io.fogline.optimize.quantize.CalibrationMethod;
 import io.fogline.optimize.quantize.QuantizationMode;
 import io.fogline.optimize.report.QuantizationReport;
 import java.nio.file.Path;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Option;
         name = "optimize",
         mixinStandardHelpOptions = true,
         description = "Shrink models for the edge.",
-        subcommands = {OptimizeCommand.Quantize.class})
+        subcommands = {OptimizeCommand.Quantize.class, DistillCommand.class, PruneCommand.class})
 final class OptimizeCommand {
 
     /** {@code fogline optimize quantize}: INT8 quantization with a size, latency and quality report. */
@@ -39,12 +40,20 @@ final class OptimizeCommand {
         @Option(names = "--calibration", description = "Directory of <input>.npy calibration samples (static mode).")
         Path calibration;
 
+        @Option(
+                names = "--calibration-method",
+                defaultValue = "minmax",
+                description = "How static mode turns the calibration samples into activation ranges: minmax,"
+                        + " percentile (99.99), percentile=P or entropy (default ${DEFAULT-VALUE}).")
+        String calibrationMethod;
+
         @Option(names = "--evaluation", description = "Directory of <input>.npy samples, with labels.npy for accuracy.")
         Path evaluation;
 
         @Override
         public Integer call() throws Exception {
-            QuantizeJob.Options options = QuantizeJob.Options.of(input, output, mode);
+            QuantizeJob.Options options = QuantizeJob.Options.of(input, output, mode)
+                    .withCalibrationMethod(CalibrationMethod.parse(calibrationMethod));
             if (calibration != null) {
                 options = options.withCalibration(calibration);
             }

@@ -1,15 +1,12 @@
 package io.fogline.cli;
 
-import io.fogline.fetch.DatasetCatalog;
-import io.fogline.fetch.Datasets;
-import io.fogline.fetch.DownloadListener;
 import io.fogline.learn.TrainJob;
 import io.fogline.learn.model.ModelSpec;
-import io.fogline.learn.train.TrainingConfig;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code fogline train}: trains a small model in plain Java and writes it into a node's model repository. */
@@ -17,15 +14,10 @@ import picocli.CommandLine.Option;
 final class TrainCommand implements Callable<Integer> {
 
     @Option(
-            names = "--dataset",
-            defaultValue = TrainJob.FASHION_MNIST,
-            description = "Dataset (default ${DEFAULT-VALUE}).")
-    String dataset;
-
-    @Option(
             names = "--model",
             defaultValue = "mlp:256,128",
-            description = "softmax, mlp:H1[,H2...][:dropout=P] or cnn:C1,C2 (default ${DEFAULT-VALUE}).")
+            description = "softmax, mlp:H1[,H2...][:dropout=P] or cnn:C1,C2[:dense=W][:dropout=P]"
+                    + " (default ${DEFAULT-VALUE}).")
     String model;
 
     @Option(
@@ -34,31 +26,20 @@ final class TrainCommand implements Callable<Integer> {
             description = "Passes over the training set (default ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of the initial weights and the shuffles.")
-    long seed;
-
     @Option(names = "--out", defaultValue = "models", description = "Model repository (default ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(
-            names = "--data",
-            description = "Fashion-MNIST directory (default: Debian's /usr/share/datasets/fashion-mnist, else the user"
-                    + " cache, where it is fetched when absent).")
-    Path data;
+    @Mixin
+    LearningData learning;
 
     @Override
     public Integer call() throws Exception {
         ModelSpec spec = ModelSpec.parse(model);
-        if (!dataset.equals(TrainJob.FASHION_MNIST)) {
-            throw UserError.usage("unknown dataset '" + dataset + "'; known: " + TrainJob.FASHION_MNIST);
-        }
-        Path directory = Datasets.fromEnvironment()
-                .resolve(DatasetCatalog.FASHION_MNIST, data, DownloadListener.printing(System.out))
-                .directory();
         TrainJob.Options options = TrainJob.Options.fashionMnist(spec, epochs, out)
-                .withTraining(TrainingConfig.adam(epochs, seed))
-                .withDataDirectory(directory);
-        System.out.printf("training %s on %s for %d epochs%n", spec, dataset, epochs);
+                .withTraining(learning.training(epochs))
+                .withAugmentation(learning.augmentation())
+                .withDataDirectory(learning.directory());
+        System.out.printf("training %s on %s for %d epochs%n", spec, learning.dataset, epochs);
         TrainJob.Result result = TrainJob.run(
                 options,
                 report -> System.out.printf(

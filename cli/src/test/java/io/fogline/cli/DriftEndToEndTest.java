@@ -108,7 +108,7 @@ class DriftEndToEndTest {
         models.loadAll();
 
         String token = control.fleet()
-                .issueToken("cameras", Map.of(), Duration.ofHours(1), null)
+                .issueToken("cameras", Map.of(), Duration.ofHours(1), 10)
                 .token();
         int[] everyClass = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
         List<Device> devices = new ArrayList<>();

@@ -94,7 +94,7 @@ class FleetEndToEndTest {
                 .withPollInterval(Duration.ofSeconds(1))
                 .withTime(Clock.systemUTC(), Duration.ofMillis(200)));
         String token = control.fleet()
-                .issueToken("cameras", Map.of(), Duration.ofHours(1), null)
+                .issueToken("cameras", Map.of(), Duration.ofHours(1), NODES)
                 .token();
         URI controlUrl = URI.create("http://127.0.0.1:" + control.port());
         // The last node, in the last wave, runs as its own process so that it can be killed as kill -9 would.
@@ -176,6 +176,7 @@ class FleetEndToEndTest {
                         "--model-repository=" + home.resolve("models"),
                         "--http-address=127.0.0.1",
                         "--http-port=0",
+                        "--grpc-port=0",
                         "--control=" + controlUrl,
                         "--enrolment-token=" + token,
                         "--device-id=" + device,

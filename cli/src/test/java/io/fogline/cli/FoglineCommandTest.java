@@ -189,6 +189,41 @@ class FoglineCommandTest {
     }
 
     @Test
+    void aNodeGivenAControlPlaneWantsItsEnrolmentTokenFromAFileOrTheEnvironment() throws Exception {
+        Path trust = Files.writeString(models.resolve("trust.json"), "{\"keys\": []}");
+        String[] node = {
+            "node",
+            "--model-repository",
+            models.toString(),
+            "--http-port",
+            "0",
+            "--control",
+            "http://127.0.0.1:9",
+            "--device-id",
+            "cam-1",
+            "--data-dir",
+            models.resolve("node").toString(),
+            "--trusted-keys",
+            trust.toString()
+        };
+
+        CommandRun none = run(node);
+        assertThat(none.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(none.err())
+                .contains("--control needs an enrolment token until the node has enrolled: --enrolment-token-file,"
+                        + " $FOGLINE_ENROLMENT_TOKEN or --enrolment-token");
+
+        Path missing = models.resolve("no-token");
+        CommandRun absent = run(java.util.stream.Stream.concat(
+                        java.util.Arrays.stream(node),
+                        java.util.stream.Stream.of("--enrolment-token-file", missing.toString()))
+                .toArray(String[]::new));
+        assertThat(absent.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(absent.err())
+                .isEqualTo("fogline: --enrolment-token-file " + missing + ": no such file" + System.lineSeparator());
+    }
+
+    @Test
     void theNodeRequiresAModelRepository() {
         CommandRun node = run("node");
         assertThat(node.exitCode()).isEqualTo(2);

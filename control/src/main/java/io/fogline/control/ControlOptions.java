@@ -1,6 +1,8 @@
 package io.fogline.control;
 
+import io.fogline.control.http.ListenerLimits;
 import io.fogline.control.monitor.MonitorOptions;
+import io.fogline.control.monitor.TelemetryQuota;
 import io.fogline.control.registry.S3BlobStore;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -19,6 +21,8 @@ import java.time.Duration;
  *     {@link ControlPlane#tick()} themselves)
  * @param monitor alert thresholds, the webhook and metrics export
  * @param s3 the bucket bundle blobs go to, which replicas share; null for {@code blobs/} in the data directory
+ * @param listener what clients may hold of the HTTP listener: connections, timeouts, anonymous requests in flight
+ * @param telemetryQuota what one device's telemetry may take of the database and how long it is kept
  */
 public record ControlOptions(
         Path dataDir,
@@ -33,7 +37,9 @@ public record ControlOptions(
         Duration tick,
         Clock clock,
         MonitorOptions monitor,
-        S3BlobStore.Settings s3) {
+        S3BlobStore.Settings s3,
+        ListenerLimits listener,
+        TelemetryQuota telemetryQuota) {
 
     public static final long DEFAULT_MAX_BUNDLE_BYTES = 2L * 1024 * 1024 * 1024;
 
@@ -51,7 +57,9 @@ public record ControlOptions(
                 Duration.ofSeconds(1),
                 Clock.systemUTC(),
                 MonitorOptions.defaults(),
-                null);
+                null,
+                ListenerLimits.defaults(),
+                TelemetryQuota.defaults());
     }
 
     public ControlOptions withDatabase(String url) {
@@ -68,7 +76,9 @@ public record ControlOptions(
                 tick,
                 clock,
                 monitor,
-                s3);
+                s3,
+                listener,
+                telemetryQuota);
     }
 
     public ControlOptions withHttp(String host, int port) {
@@ -85,7 +95,9 @@ public record ControlOptions(
                 tick,
                 clock,
                 monitor,
-                s3);
+                s3,
+                listener,
+                telemetryQuota);
     }
 
     public ControlOptions withAdminToken(String token) {
@@ -102,7 +114,9 @@ public record ControlOptions(
                 tick,
                 clock,
                 monitor,
-                s3);
+                s3,
+                listener,
+                telemetryQuota);
     }
 
     public ControlOptions withMetricsToken(String token) {
@@ -119,7 +133,9 @@ public record ControlOptions(
                 tick,
                 clock,
                 monitor,
-                s3);
+                s3,
+                listener,
+                telemetryQuota);
     }
 
     public ControlOptions withTrustStore(Path file) {
@@ -136,7 +152,9 @@ public record ControlOptions(
                 tick,
                 clock,
                 monitor,
-                s3);
+                s3,
+                listener,
+                telemetryQuota);
     }
 
     public ControlOptions withPollInterval(Duration interval) {
@@ -153,7 +171,9 @@ public record ControlOptions(
                 tick,
                 clock,
                 monitor,
-                s3);
+                s3,
+                listener,
+                telemetryQuota);
     }
 
     public ControlOptions withMaxBundleBytes(long bytes) {
@@ -170,7 +190,9 @@ public record ControlOptions(
                 tick,
                 clock,
                 monitor,
-                s3);
+                s3,
+                listener,
+                telemetryQuota);
     }
 
     public ControlOptions withS3(S3BlobStore.Settings bucket) {
@@ -187,7 +209,9 @@ public record ControlOptions(
                 tick,
                 clock,
                 monitor,
-                bucket);
+                bucket,
+                listener,
+                telemetryQuota);
     }
 
     public ControlOptions withMonitor(MonitorOptions settings) {
@@ -204,7 +228,9 @@ public record ControlOptions(
                 tick,
                 clock,
                 settings,
-                s3);
+                s3,
+                listener,
+                telemetryQuota);
     }
 
     /** A clock to read and a timer period; tests pass a clock they move and {@link Duration#ZERO}. */
@@ -222,6 +248,46 @@ public record ControlOptions(
                 tick,
                 clock,
                 monitor,
-                s3);
+                s3,
+                listener,
+                telemetryQuota);
+    }
+
+    public ControlOptions withListener(ListenerLimits limits) {
+        return new ControlOptions(
+                dataDir,
+                database,
+                host,
+                httpPort,
+                adminToken,
+                metricsToken,
+                trustStore,
+                pollInterval,
+                maxBundleBytes,
+                tick,
+                clock,
+                monitor,
+                s3,
+                limits,
+                telemetryQuota);
+    }
+
+    public ControlOptions withTelemetryQuota(TelemetryQuota quota) {
+        return new ControlOptions(
+                dataDir,
+                database,
+                host,
+                httpPort,
+                adminToken,
+                metricsToken,
+                trustStore,
+                pollInterval,
+                maxBundleBytes,
+                tick,
+                clock,
+                monitor,
+                s3,
+                listener,
+                quota);
     }
 }

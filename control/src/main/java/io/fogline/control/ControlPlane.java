@@ -1,6 +1,8 @@
 package io.fogline.control;
 
 import io.fogline.control.device.Devices;
+import io.fogline.control.federated.FederatedJobs;
+import io.fogline.control.federated.FederatedModels;
 import io.fogline.control.fleet.FeedbackReceiver;
 import io.fogline.control.fleet.Fleet;
 import io.fogline.control.fleet.Heartbeats;
@@ -22,6 +24,7 @@ import io.fogline.control.monitor.References;
 import io.fogline.control.monitor.TelemetryStore;
 import io.fogline.control.monitor.Webhook;
 import io.fogline.control.registry.BlobStore;
+import io.fogline.control.registry.Deltas;
 import io.fogline.control.registry.FileBlobStore;
 import io.fogline.control.registry.Publisher;
 import io.fogline.control.registry.Registry;
@@ -50,6 +53,7 @@ import java.util.logging.Logger;
 public final class ControlPlane implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ControlPlane.class.getName());
+    private static final Duration TELEMETRY_RETENTION_PERIOD = Duration.ofHours(1);
 
     private final Database database;
     private final BlobStore blobs;
@@ -58,17 +62,19 @@ public final class ControlPlane implements AutoCloseable {
     private final Heartbeats heartbeats;
     private final Fleet fleet;
     private final Rollouts rollouts;
+    private final FederatedJobs federated;
     private final Publisher publisher;
     private final AlertStore alerts;
     private final HealthViews health;
     private final Monitor monitor;
     private final ControlMetrics metrics;
+    private final TelemetryStore telemetry;
     private final ScheduledExecutorService timer;
     private final String adminToken;
     private final Routes routes;
     private ControlServer server;
 
-    private ControlPlane(ControlOptions options, Database database) throws IOException {
+    private ControlPlane(ControlOptions options, Database database, FederatedModels models) throws IOException {
         this.database = database;
         this.heartbeats = new Heartbeats(database, options.clock());
         this.fleet = new Fleet(database, options.clock(), options.pollInterval(), heartbeats);
@@ -76,11 +82,12 @@ public final class ControlPlane implements AutoCloseable {
                 ? new FileBlobStore(options.dataDir().resolve("blobs"))
                 : new S3BlobStore(options.s3());
         Registry registry = new Registry(database);
-        this.publisher = new Publisher(
-                database, blobs, options.dataDir().resolve("incoming"), trustStoreFile(options), options.clock());
+        Path incoming = options.dataDir().resolve("incoming");
+        Deltas deltas = new Deltas(database, blobs, incoming);
+        this.publisher = new Publisher(database, blobs, deltas, incoming, trustStoreFile(options), options.clock());
         this.rollouts = new Rollouts(database, options.clock());
         MonitorOptions watch = options.monitor();
-        TelemetryStore telemetry = new TelemetryStore(database, options.clock());
+        this.telemetry = new TelemetryStore(database, options.clock(), options.telemetryQuota());
         this.alerts = new AlertStore(database, options.clock());
         References references = new References(database, blobs);
         Duration silence = options.pollInterval().multipliedBy(watch.silentPolls());
@@ -88,6 +95,7 @@ public final class ControlPlane implements AutoCloseable {
         this.metrics =
                 new ControlMetrics(database, alerts, options.clock(), silence, watch.otlpEndpoint(), watch.otlpStep());
         this.timers = new Timers(database, options.clock(), metrics::timerRan);
+        this.federated = new FederatedJobs(database, blobs, publisher, rollouts, models, metrics, options.clock());
         this.step = options.tick();
         this.monitor = new Monitor(
                 new AlertEvaluator(database, telemetry, references, options.clock(), options.pollInterval(), watch),
@@ -103,15 +111,17 @@ public final class ControlPlane implements AutoCloseable {
                 new FeedbackReceiver(database, options.clock()),
                 new RolloutAdvancer(rollouts),
                 telemetry,
+                federated,
                 metrics,
                 options.pollInterval());
         this.routes = Routes.join(
-                DeviceApi.routes(devices, registry, blobs),
+                DeviceApi.routes(devices, registry, deltas, blobs),
                 OperatorApi.routes(new OperatorApi.Services(
                         fleet,
                         registry,
                         publisher,
                         rollouts,
+                        federated,
                         alerts,
                         health,
                         metrics,
@@ -125,20 +135,29 @@ public final class ControlPlane implements AutoCloseable {
                         .factory());
     }
 
-    /** Opens the database (migrating it), starts the timer and listens for HTTP. */
+    /** Opens the database (migrating it), starts the timer and listens for HTTP; it runs no federated jobs. */
     public static ControlPlane start(ControlOptions options) throws IOException {
+        return start(options, null);
+    }
+
+    /**
+     * As {@link #start(ControlOptions)}, running federated jobs with {@code models} (null for none): the control plane
+     * itself knows no ONNX, so whoever starts it brings what trains and packs models.
+     */
+    public static ControlPlane start(ControlOptions options, FederatedModels models) throws IOException {
         Files.createDirectories(options.dataDir());
         Database database = options.database() == null
                 ? Database.sqlite(options.dataDir().resolve("control.db"))
                 : Database.postgres(options.database(), 16);
         ControlPlane control;
         try {
-            control = new ControlPlane(options, database);
+            control = new ControlPlane(options, database, models);
             control.server = ControlServer.start(
                     options.host(),
                     options.httpPort(),
                     control.routes,
-                    new Credentials(control.adminToken, options.metricsToken(), control.fleet));
+                    new Credentials(control.adminToken, options.metricsToken(), control.fleet),
+                    options.listener());
         } catch (IOException | RuntimeException e) {
             database.close();
             throw e;
@@ -156,12 +175,20 @@ public final class ControlPlane implements AutoCloseable {
 
     /**
      * One step of the timer: writes this replica's pending heartbeats, and, on whichever replica claims them, advances
-     * every unfinished rollout (timeouts, scheduled waves), evaluates alerts (silence among them) and delivers them.
+     * every unfinished rollout (timeouts, scheduled waves), moves federated jobs on (rounds opened, closed,
+     * aggregated, results published), evaluates alerts (silence among them) and delivers them, and once an hour
+     * deletes telemetry past its retention.
      */
     public void tick() {
         heartbeats.flush();
         if (timers.claim("rollouts", step)) {
             rollouts.tick();
+        }
+        if (timers.claim("federated", step)) {
+            federated.tick();
+        }
+        if (timers.claim("telemetry-retention", TELEMETRY_RETENTION_PERIOD)) {
+            telemetry.deleteExpired();
         }
         monitor.tick();
     }
@@ -217,6 +244,10 @@ public final class ControlPlane implements AutoCloseable {
 
     public Rollouts rollouts() {
         return rollouts;
+    }
+
+    public FederatedJobs federated() {
+        return federated;
     }
 
     private static Path trustStoreFile(ControlOptions options) {

@@ -48,6 +48,7 @@ public final class ControlHarness implements AutoCloseable {
     private MonitorOptions monitor = MonitorOptions.defaults();
     private String referenceStats = REFERENCE_STATS;
     private java.util.function.UnaryOperator<ControlOptions> tweak = options -> options;
+    private io.fogline.control.federated.FederatedModels federatedModels;
 
     public ControlHarness(TestStore store, Path dataDir) {
         this(store, dataDir, Duration.ZERO);
@@ -77,14 +78,16 @@ public final class ControlHarness implements AutoCloseable {
 
     private void start() {
         try {
-            control = ControlPlane.start(tweak.apply(ControlOptions.defaults(dataDir)
-                    .withDatabase(database.url())
-                    .withHttp("127.0.0.1", port)
-                    .withAdminToken(ADMIN_TOKEN)
-                    .withTrustStore(dataDir.resolve("trust-store.json"))
-                    .withMaxBundleBytes(MAX_BUNDLE_BYTES)
-                    .withTime(time, tickPeriod)
-                    .withMonitor(monitor)));
+            control = ControlPlane.start(
+                    tweak.apply(ControlOptions.defaults(dataDir)
+                            .withDatabase(database.url())
+                            .withHttp("127.0.0.1", port)
+                            .withAdminToken(ADMIN_TOKEN)
+                            .withTrustStore(dataDir.resolve("trust-store.json"))
+                            .withMaxBundleBytes(MAX_BUNDLE_BYTES)
+                            .withTime(time, tickPeriod)
+                            .withMonitor(monitor)),
+                    federatedModels);
             port = control.port();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -105,6 +108,12 @@ public final class ControlHarness implements AutoCloseable {
     /** Restarts with options changed by {@code change} (and keeps them across later restarts). */
     public void restartWith(java.util.function.UnaryOperator<ControlOptions> change) {
         tweak = change;
+        restart();
+    }
+
+    /** Restarts running federated jobs with {@code models} (and keeps them across later restarts). */
+    public void restartWith(io.fogline.control.federated.FederatedModels models) {
+        federatedModels = models;
         restart();
     }
 
@@ -169,12 +178,23 @@ public final class ControlHarness implements AutoCloseable {
     public static Path pack(
             String model, int version, Path dir, SigningKey key, String weightsVariant, String referenceStats)
             throws IOException {
-        Path files = Files.createDirectories(dir.resolve(model + "-" + version));
         byte[] weights = new byte[50_000];
         new Random((model + version + weightsVariant).hashCode()).nextBytes(weights);
         byte[] marker = "fogline test weights".getBytes(StandardCharsets.UTF_8);
         System.arraycopy(marker, 0, weights, 100, marker.length);
-        Files.write(files.resolve("model.onnx"), weights);
+        return pack(model, version, dir, key, weights, referenceStats);
+    }
+
+    /** A bundle whose {@code model.onnx} is {@code modelFile}, signed with the trusted key. */
+    public Path pack(String model, int version, Path dir, byte[] modelFile) throws IOException {
+        return pack(model, version, dir, signingKey, modelFile, referenceStats);
+    }
+
+    private static Path pack(
+            String model, int version, Path dir, SigningKey key, byte[] modelFile, String referenceStats)
+            throws IOException {
+        Path files = Files.createDirectories(dir.resolve(model + "-" + version));
+        Files.write(files.resolve("model.onnx"), modelFile);
         Files.writeString(files.resolve("config.json"), "{\"max_batch_size\":8}");
         Files.writeString(files.resolve("labels.txt"), "cat\ndog\n");
         Files.writeString(files.resolve("golden.json"), GOLDEN);

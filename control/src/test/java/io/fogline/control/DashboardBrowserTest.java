@@ -173,6 +173,61 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void drawsAFederatedJobsRoundsWithTheirParticipantsAndAccuracy(@TempDir Path dir) throws Exception {
+        harness.restartWith(new LearnModels(harness.signingKey()));
+        byte[] base = LearnModels.softmax(4, 3);
+        Http.Answer published = harness.operator()
+                .postBytes(
+                        "/api/v1/bundles",
+                        Files.readAllBytes(LearnModels.bundle(dir, "toy", 1, base, harness.signingKey())));
+        org.assertj.core.api.Assertions.assertThat(published.status()).isEqualTo(201);
+        List<SimulatedDevice> devices = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            SimulatedDevice device = harness.enrol("cam-" + i, "cameras", Map.of());
+            device.optIn(20);
+            devices.add(device);
+        }
+        Http.Answer started = harness.operator()
+                .post(
+                        "/api/v1/federated/jobs",
+                        Map.of(
+                                "id",
+                                "fl-dash",
+                                "model",
+                                "toy",
+                                "version",
+                                1,
+                                "target",
+                                Map.of("group", "cameras"),
+                                "rounds",
+                                2,
+                                "clients",
+                                Map.of("minimum", 3)));
+        org.assertj.core.api.Assertions.assertThat(started.status())
+                .as(started.text())
+                .isEqualTo(201);
+        int dimension = io.fogline.learn.federated.GlobalModel.parameters(base).length;
+        for (SimulatedDevice device : devices) {
+            org.awaitility.Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> device.federatedUpdate("fl-dash", 1, 20, new float[dimension])
+                                    .status()
+                            == 200);
+        }
+
+        page.navigate(base() + "/?every=1");
+        signIn(ControlHarness.ADMIN_TOKEN);
+
+        assertThat(page.getByTestId("federated-state")).hasText("running");
+        assertThat(page.locator("#federated-job tr[data-round='1']")).containsText("aggregated");
+        assertThat(page.locator("#federated-job tr[data-round='1']")).containsText("75.0%");
+        assertThat(page.locator("#federated-job tr[data-round='2']")).containsText("open");
+        assertThat(page.locator(".federated-chart rect.aggregated")).hasCount(2);
+        assertThat(page.locator(".federated-chart circle.accuracy")).hasCount(1);
+        assertThat(pageErrors).isEmpty();
+    }
+
+    @Test
     void countsAFleetInFullAndPagesAndFiltersItsDevices() {
         Http.Answer issued =
                 harness.operator().post("/api/v1/enrolment-tokens", Map.of("group", "sensors", "uses", 205));

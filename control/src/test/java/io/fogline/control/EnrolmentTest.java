@@ -61,6 +61,39 @@ class EnrolmentTest extends OnBothDatabases {
     }
 
     @Test
+    void aTokenEnrolsOneDeviceUnlessIssuedForMoreAndNeverAnyNumber() {
+        Http anonymous = harness.anonymous();
+        String once = harness.operator()
+                .post("/api/v1/enrolment-tokens", Map.of("group", "cameras"))
+                .json()
+                .path("token")
+                .asText();
+        assertThat(anonymous
+                        .post("/api/v1/enrol", Map.of("token", once, "device_id", "cam-1"))
+                        .status())
+                .isEqualTo(201);
+        assertThat(anonymous
+                        .post("/api/v1/enrol", Map.of("token", once, "device_id", "cam-2"))
+                        .status())
+                .isEqualTo(401);
+
+        Http.Answer twice = harness.operator().post("/api/v1/enrolment-tokens", Map.of("group", "cameras", "uses", 2));
+        assertThat(twice.json().path("uses").asLong()).isEqualTo(2);
+        for (String device : new String[] {"cam-2", "cam-3"}) {
+            assertThat(anonymous
+                            .post(
+                                    "/api/v1/enrol",
+                                    Map.of("token", twice.json().path("token").asText(), "device_id", device))
+                            .status())
+                    .isEqualTo(201);
+        }
+        Http.Answer unlimited =
+                harness.operator().post("/api/v1/enrolment-tokens", Map.of("group", "cameras", "uses", 0));
+        assertThat(unlimited.status()).isEqualTo(400);
+        assertThat(unlimited.error()).isEqualTo("'uses' must be from 1 to 1000000, got 0");
+    }
+
+    @Test
     void unknownExpiredAndUsedUpTokensAreRefused() {
         Http anonymous = harness.anonymous();
         Http.Answer unknown = anonymous.post("/api/v1/enrol", Map.of("token", "made-up", "device_id", "cam-1"));

@@ -78,6 +78,11 @@ public final class Http {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
     }
 
+    public Answer put(String path, Object body) {
+        return send(request(path, Map.of("Content-Type", "application/json"))
+                .PUT(HttpRequest.BodyPublishers.ofString(Json.write(body))));
+    }
+
     public Answer patch(String path, Object body) {
         return send(request(path, Map.of("Content-Type", "application/json"))
                 .method("PATCH", HttpRequest.BodyPublishers.ofString(Json.write(body))));

@@ -8,6 +8,9 @@ import io.fogline.bundle.BundleVerifier;
 import io.fogline.bundle.ManifestFile;
 import io.fogline.bundle.TrustStore;
 import io.fogline.control.fleet.Secrets;
+import io.fogline.core.federated.ModelUpdate;
+import io.fogline.core.federated.UpdateCodec;
+import io.fogline.core.federated.UpdateEncoding;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +37,22 @@ public final class SimulatedDevice {
         this.credential = credential;
         this.http = http;
         this.verifier = new BundleVerifier(trust);
+    }
+
+    /** Takes part in federated rounds, saying it holds {@code examples} examples. */
+    public void optIn(long examples) {
+        Http.Answer answer = http.put("/api/v1/devices/" + id + "/federated", Map.of("examples", examples));
+        assertThat(answer.status()).as(answer.text()).isEqualTo(200);
+    }
+
+    /** Uploads an FP32 update of {@code delta} for a round, with a local loss of 0.5 and accuracy of 0.75. */
+    public Http.Answer federatedUpdate(String job, int round, long examples, float[] delta) {
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("loss", 0.5);
+        metrics.put("accuracy", 0.75);
+        return http.postBytes(
+                "/api/v1/devices/" + id + "/updates",
+                UpdateCodec.encode(new ModelUpdate(job, round, examples, metrics, delta), UpdateEncoding.fp32()));
     }
 
     /** From now on reaches the control plane replica at {@code port}, as a device behind a load balancer may. */

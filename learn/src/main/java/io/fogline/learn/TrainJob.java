@@ -8,6 +8,7 @@ import io.fogline.learn.export.ExportInfo;
 import io.fogline.learn.export.OnnxExporter;
 import io.fogline.learn.model.ModelSpec;
 import io.fogline.learn.model.Network;
+import io.fogline.learn.train.Augmentation;
 import io.fogline.learn.train.Evaluation;
 import io.fogline.learn.train.Trainer;
 import io.fogline.learn.train.TrainingConfig;
@@ -28,7 +29,8 @@ public final class TrainJob {
 
     public static final String FASHION_MNIST = "fashion-mnist";
 
-    static final String CONFIG_JSON = """
+    /** The {@code config.json} written beside a trained model: batches of up to 64 and its labels file. */
+    public static final String CONFIG_JSON = """
             {"max_batch_size": 64, "dynamic_batching": {"max_queue_delay_microseconds": 200}, "labels_file": "labels.txt"}
             """;
 
@@ -40,6 +42,7 @@ public final class TrainJob {
      * @param validationFraction the share of training examples held out to report validation accuracy per epoch
      * @param outputDirectory the model repository to write into
      * @param modelName the model's name in the repository
+     * @param augmentation applied to the training images
      */
     public record Options(
             String dataset,
@@ -48,7 +51,27 @@ public final class TrainJob {
             TrainingConfig training,
             double validationFraction,
             Path outputDirectory,
-            String modelName) {
+            String modelName,
+            Augmentation augmentation) {
+
+        public Options(
+                String dataset,
+                Path dataDirectory,
+                ModelSpec model,
+                TrainingConfig training,
+                double validationFraction,
+                Path outputDirectory,
+                String modelName) {
+            this(
+                    dataset,
+                    dataDirectory,
+                    model,
+                    training,
+                    validationFraction,
+                    outputDirectory,
+                    modelName,
+                    Augmentation.NONE);
+        }
 
         /** Fashion-MNIST from its Debian location, Adam, a tenth held out, named after the dataset and model. */
         public static Options fashionMnist(ModelSpec model, int epochs, Path outputDirectory) {
@@ -63,11 +86,32 @@ public final class TrainJob {
         }
 
         public Options withDataDirectory(Path directory) {
-            return new Options(dataset, directory, model, training, validationFraction, outputDirectory, modelName);
+            return new Options(
+                    dataset, directory, model, training, validationFraction, outputDirectory, modelName, augmentation);
         }
 
         public Options withTraining(TrainingConfig config) {
-            return new Options(dataset, dataDirectory, model, config, validationFraction, outputDirectory, modelName);
+            return new Options(
+                    dataset,
+                    dataDirectory,
+                    model,
+                    config,
+                    validationFraction,
+                    outputDirectory,
+                    modelName,
+                    augmentation);
+        }
+
+        public Options withAugmentation(Augmentation newAugmentation) {
+            return new Options(
+                    dataset,
+                    dataDirectory,
+                    model,
+                    training,
+                    validationFraction,
+                    outputDirectory,
+                    modelName,
+                    newAugmentation);
         }
     }
 
@@ -92,7 +136,9 @@ public final class TrainJob {
                         train.sampleShape(),
                         train.classCount(),
                         options.training().seed());
-        TrainingResult training = new Trainer(options.training()).fit(network, train, split.validation(), listener);
+        TrainingResult training = new Trainer(options.training())
+                .withAugmentation(options.augmentation())
+                .fit(network, train, split.validation(), listener);
         double testAccuracy = Evaluation.accuracy(network, data.test());
         Path modelDirectory = options.outputDirectory().resolve(options.modelName());
         int version = nextVersion(modelDirectory);
@@ -100,11 +146,12 @@ public final class TrainJob {
         ExportInfo info = new ExportInfo(
                 options.modelName(),
                 train.classNames(),
-                "%s trained by Fogline on %s for %d epochs; input: %d pixels scaled to [0, 1], row-major"
+                "%s trained by Fogline on %s for %d epochs%s; input: %d pixels scaled to [0, 1], row-major"
                         .formatted(
                                 options.model(),
                                 options.dataset(),
                                 options.training().epochs(),
+                                options.augmentation().isNone() ? "" : " (augmented: " + options.augmentation() + ")",
                                 train.featureCount()));
         OnnxExporter.write(network, info, modelFile);
         Files.writeString(modelDirectory.resolve("config.json"), CONFIG_JSON, StandardCharsets.UTF_8);

@@ -1,6 +1,8 @@
 package io.fogline.node;
 
+import io.fogline.node.grpc.GrpcServer;
 import io.fogline.node.http.InferenceServer;
+import io.fogline.node.http.NodeRoutes;
 import io.fogline.node.labels.GroundTruth;
 import io.fogline.node.metrics.NodeMetrics;
 import io.fogline.node.metrics.NodeObserver;
@@ -11,6 +13,7 @@ import io.fogline.routing.Router;
 import io.fogline.runtime.repository.ModelManager;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.transport.Transport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
@@ -23,6 +26,8 @@ import java.util.concurrent.CompletableFuture;
 public final class FoglineNode implements AutoCloseable {
 
     public static final String VERSION = "0.1.0";
+
+    private static final System.Logger LOG = System.getLogger(FoglineNode.class.getName());
 
     private final Vertx vertx;
     private final ModelManager models;
@@ -37,6 +42,8 @@ public final class FoglineNode implements AutoCloseable {
     private final Telemetry telemetry;
     /** With a data directory; null without. */
     private final GroundTruth groundTruth;
+    /** Null where the node serves no gRPC. */
+    private final GrpcServer grpc;
 
     private FoglineNode(
             Vertx vertx,
@@ -49,7 +56,8 @@ public final class FoglineNode implements AutoCloseable {
             int port,
             OtaAgent ota,
             Telemetry telemetry,
-            GroundTruth groundTruth) {
+            GroundTruth groundTruth,
+            GrpcServer grpc) {
         this.vertx = vertx;
         this.models = models;
         this.router = router;
@@ -61,6 +69,7 @@ public final class FoglineNode implements AutoCloseable {
         this.ota = ota;
         this.telemetry = telemetry;
         this.groundTruth = groundTruth;
+        this.grpc = grpc;
     }
 
     /** Loads the models (unless told not to) and listens; returns once the node answers requests. */
@@ -89,7 +98,11 @@ public final class FoglineNode implements AutoCloseable {
             groundTruth.onLabelled(labelled -> telemetry.groundTruth(
                     labelled.model(), labelled.version(), labelled.labels().length, labelled.correct()));
         }
-        ModelManager models = new ModelManager(options.modelRepository(), observer, Router::check);
+        NodeProtection protection = options.protection();
+        ModelManager models = new ModelManager(options.modelRepository(), observer, config -> {
+            Router.check(config);
+            protection.configs().check(config);
+        });
         if (telemetry != null) {
             telemetry.startTicking(models::queueDepths);
         }
@@ -108,10 +121,31 @@ public final class FoglineNode implements AutoCloseable {
                 .setEventLoopPoolSize(options.eventLoops())
                 .setWorkerPoolSize(Math.max(4, options.eventLoops()))
                 .setPreferNativeTransport(true));
+        logTransport(vertx);
+        GrpcServer grpc = null;
         try {
+            if (options.grpcPort() >= 0) {
+                grpc = GrpcServer.start(
+                        options.host(),
+                        options.grpcPort(),
+                        options.maxRequestBytes(),
+                        models,
+                        router,
+                        observer,
+                        VERSION,
+                        InferenceServer.EXTENSIONS,
+                        protection.modelControl(),
+                        ota == null ? model -> false : ota::manages,
+                        protection.restrictions());
+            }
             InferenceServer server =
                     new InferenceServer(vertx, models, router, metrics, observer, options.maxRequestBytes(), VERSION);
             server.serveOpenAi(openAi);
+            server.protect(
+                    protection.modelControl(),
+                    ota == null ? model -> false : ota::manages,
+                    protection.restrictions(),
+                    protection.connections());
             if (groundTruth != null) {
                 server.serveFeedback(groundTruth);
             }
@@ -121,9 +155,12 @@ public final class FoglineNode implements AutoCloseable {
                 ota.start(models, telemetry);
             }
             return new FoglineNode(
-                    vertx, models, router, openAi, upstreams, metrics, server, port, ota, telemetry, groundTruth);
+                    vertx, models, router, openAi, upstreams, metrics, server, port, ota, telemetry, groundTruth, grpc);
         } catch (RuntimeException e) {
             loading.join();
+            if (grpc != null) {
+                grpc.close();
+            }
             if (ota != null) {
                 ota.close();
                 telemetry.close();
@@ -140,6 +177,30 @@ public final class FoglineNode implements AutoCloseable {
         }
     }
 
+    /** Says which network transport serves, so that a node that fell back to NIO says why. */
+    private static void logTransport(Vertx vertx) {
+        if (vertx.isNativeTransportEnabled()) {
+            LOG.log(System.Logger.Level.INFO, "network transport: {0} (native)", transport(vertx));
+        } else {
+            Throwable cause = vertx.unavailableNativeTransportCause();
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "network transport: nio; the native transport is unavailable: {0}",
+                    cause == null ? "unknown" : cause.toString());
+        }
+    }
+
+    private static String transport(Vertx vertx) {
+        return vertx.isNativeTransportEnabled()
+                ? Transport.nativeTransport().name().toLowerCase(java.util.Locale.ROOT)
+                : "nio";
+    }
+
+    /** The network transport the HTTP server runs on: {@code epoll} on Linux, else {@code nio}. */
+    public String transport() {
+        return transport(vertx);
+    }
+
     private static OtaAgent prepareOta(NodeOptions options) {
         try {
             return OtaAgent.prepare(options.ota(), options.modelRepository());
@@ -152,6 +213,11 @@ public final class FoglineNode implements AutoCloseable {
         return port;
     }
 
+    /** The port of the gRPC API; -1 where the node serves none. */
+    public int grpcPort() {
+        return grpc == null ? -1 : grpc.port();
+    }
+
     public ModelManager models() {
         return models;
     }
@@ -159,6 +225,11 @@ public final class FoglineNode implements AutoCloseable {
     /** The answers kept for ground truth and the labelled examples; null on a node without a data directory. */
     public GroundTruth groundTruth() {
         return groundTruth;
+    }
+
+    /** The endpoints it serves, each in its API group. */
+    public NodeRoutes routes() {
+        return server.routes();
     }
 
     public NodeMetrics metrics() {
@@ -173,6 +244,9 @@ public final class FoglineNode implements AutoCloseable {
                 telemetry.close();
             }
             server.close();
+            if (grpc != null) {
+                grpc.close();
+            }
             if (groundTruth != null) {
                 groundTruth.close();
             }

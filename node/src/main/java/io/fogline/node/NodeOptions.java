@@ -16,6 +16,9 @@ import java.nio.file.Path;
  * @param openAi how the OpenAI-compatible endpoints serve
  * @param ota how to reach the control plane for over-the-air updates; null for a node without one
  * @param otlpEndpoint an OTLP/HTTP metrics URL the node pushes its metrics to, or null for none
+ * @param protection what the node's owner allows its network: model control, keys per API group, connection limits,
+ *     what a model's config may ask for
+ * @param grpcPort the port of the gRPC API on the same host, 0 to pick a free one, -1 for none
  * @param labels where and how much the node keeps of its answers for ground truth; null to keep none
  */
 public record NodeOptions(
@@ -28,6 +31,8 @@ public record NodeOptions(
         OpenAiSettings openAi,
         OtaOptions ota,
         URI otlpEndpoint,
+        NodeProtection protection,
+        int grpcPort,
         LabelStore.Options labels) {
 
     public static final long DEFAULT_MAX_REQUEST_BYTES = 64L * 1024 * 1024;
@@ -43,6 +48,8 @@ public record NodeOptions(
                 OpenAiSettings.defaults(),
                 null,
                 null,
+                NodeProtection.defaults(),
+                -1,
                 null);
     }
 
@@ -57,6 +64,8 @@ public record NodeOptions(
                 openAi,
                 ota,
                 otlpEndpoint,
+                protection,
+                grpcPort,
                 labels);
     }
 
@@ -71,12 +80,25 @@ public record NodeOptions(
                 openAi,
                 ota,
                 otlpEndpoint,
+                protection,
+                grpcPort,
                 labels);
     }
 
     public NodeOptions withMaxRequestBytes(long bytes) {
         return new NodeOptions(
-                modelRepository, host, httpPort, bytes, eventLoops, loadAllModels, openAi, ota, otlpEndpoint, labels);
+                modelRepository,
+                host,
+                httpPort,
+                bytes,
+                eventLoops,
+                loadAllModels,
+                openAi,
+                ota,
+                otlpEndpoint,
+                protection,
+                grpcPort,
+                labels);
     }
 
     public NodeOptions withOpenAi(OpenAiSettings settings) {
@@ -90,6 +112,8 @@ public record NodeOptions(
                 settings,
                 ota,
                 otlpEndpoint,
+                protection,
+                grpcPort,
                 labels);
     }
 
@@ -104,12 +128,57 @@ public record NodeOptions(
                 openAi,
                 updates,
                 otlpEndpoint,
+                protection,
+                grpcPort,
+                labels);
+    }
+
+    public NodeOptions withGrpcPort(int port) {
+        return new NodeOptions(
+                modelRepository,
+                host,
+                httpPort,
+                maxRequestBytes,
+                eventLoops,
+                loadAllModels,
+                openAi,
+                ota,
+                otlpEndpoint,
+                protection,
+                port,
                 labels);
     }
 
     public NodeOptions withOtlpEndpoint(URI url) {
         return new NodeOptions(
-                modelRepository, host, httpPort, maxRequestBytes, eventLoops, loadAllModels, openAi, ota, url, labels);
+                modelRepository,
+                host,
+                httpPort,
+                maxRequestBytes,
+                eventLoops,
+                loadAllModels,
+                openAi,
+                ota,
+                url,
+                protection,
+                grpcPort,
+                labels);
+    }
+
+    public NodeOptions withProtection(NodeProtection guards) {
+        return new NodeOptions(
+                modelRepository,
+                host,
+                httpPort,
+                maxRequestBytes,
+                eventLoops,
+                loadAllModels,
+                openAi,
+                ota,
+                otlpEndpoint,
+                guards,
+                grpcPort,
+                labels);
     }
 
     public NodeOptions withLabels(LabelStore.Options kept) {
@@ -123,6 +192,8 @@ public record NodeOptions(
                 openAi,
                 ota,
                 otlpEndpoint,
+                protection,
+                grpcPort,
                 kept);
     }
 }

@@ -36,6 +36,12 @@ public final class NodeClient {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
     }
 
+    /** A request without a body in any method: HEAD, DELETE, or one the server should refuse. */
+    public Reply send(String method, String path) {
+        return send(
+                HttpRequest.newBuilder(URI.create(base + path)).method(method, HttpRequest.BodyPublishers.noBody()));
+    }
+
     public Reply post(String path, String json) {
         return post(path, json.getBytes(StandardCharsets.UTF_8), -1);
     }

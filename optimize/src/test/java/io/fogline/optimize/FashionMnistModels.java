@@ -12,10 +12,10 @@ import io.fogline.learn.train.TrainingConfig;
 import io.fogline.learn.train.TrainingListener;
 import io.fogline.learn.train.TrainingResult;
 import io.fogline.optimize.samples.InputTensor;
+import io.fogline.optimize.samples.NpyWriter;
 import io.fogline.optimize.samples.Sample;
 import io.fogline.optimize.samples.SampleSet;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -57,16 +57,7 @@ public final class FashionMnistModels {
 
     /** Writes the examples as the {@code .npy} sample directory {@code fogline optimize quantize} reads. */
     public static Path writeNpy(Dataset dataset, Path directory) throws IOException {
-        Files.createDirectories(directory);
-        NpyWriter.floats(
-                directory.resolve(OnnxExporter.INPUT_NAME + ".npy"),
-                dataset.features(),
-                dataset.size(),
-                dataset.featureCount());
-        NpyWriter.longs(
-                directory.resolve("labels.npy"),
-                Arrays.stream(dataset.labels()).asLongStream().toArray(),
-                dataset.size());
-        return directory;
+        return NpyWriter.labelledSamples(
+                directory, OnnxExporter.INPUT_NAME, dataset.features(), dataset.featureCount(), dataset.labels());
     }
 }

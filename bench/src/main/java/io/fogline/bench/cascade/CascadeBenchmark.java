@@ -57,8 +57,9 @@ public final class CascadeBenchmark {
         int[] sample = Arrays.copyOf(
                 Permutations.shuffled(test.size(), new SplittableRandom(7)), Math.min(options.samples(), test.size()));
         Path edgeModel =
-                TrainedModels.trainedOrCached(options.edgeModel(), options.work(), options.dataDirectory(), out);
-        Path bigModel = TrainedModels.trainedOrCached(options.bigModel(), options.work(), options.dataDirectory(), out);
+                TrainedModels.trainedOrCached(options.edgeModel(), EDGE, options.work(), options.dataDirectory(), out);
+        Path bigModel =
+                TrainedModels.trainedOrCached(options.bigModel(), BIG, options.work(), options.dataDirectory(), out);
 
         Path fogRepository = freshDirectory(options.work().resolve("fog-repository"));
         copyModel(bigModel, fogRepository.resolve(BIG));
@@ -102,7 +103,7 @@ public final class CascadeBenchmark {
                     client.measure("edge model alone", Double.NaN, edgeUrl, EDGE_ALONE, concurrency));
             List<Measurement> sweep = new ArrayList<>();
             for (double threshold : options.thresholds()) {
-                reload(admin, edgeUrl, withRouting(edgeConfig, link.url(), threshold, options.delay()));
+                reload(admin, edgeUrl, withRouting(edgeConfig, link.url(), options.rule(), threshold, options.delay()));
                 client.warmUp(edgeUrl, EDGE, 16);
                 sweep.add(
                         report(out, options.rows(), client.measure("cascade", threshold, edgeUrl, EDGE, concurrency)));
@@ -110,7 +111,7 @@ public final class CascadeBenchmark {
             Result result = new Result(machine, bigThroughLink, bigNoDelay, edgeAlone, sweep);
             CascadeReport.write(options, result);
             DeferralChart.draw(result, options.chart());
-            out.println("wrote " + options.report().toAbsolutePath() + " (section \"" + CascadeReport.SECTION + "\")");
+            out.println("wrote " + options.report().toAbsolutePath() + " (section \"" + options.section() + "\")");
             out.println("wrote " + options.chart().toAbsolutePath());
             return result;
         }
@@ -127,18 +128,24 @@ public final class CascadeBenchmark {
         // The first threshold from the start, so that a load at start-up checks the section as a reload does.
         Files.writeString(
                 repository.resolve(EDGE).resolve("config.json"),
-                withRouting(baseConfig, link.url(), options.thresholds().getFirst(), options.delay()));
+                withRouting(
+                        baseConfig,
+                        link.url(),
+                        options.rule(),
+                        options.thresholds().getFirst(),
+                        options.delay()));
         NodeProcess edge = NodeProcess.spawnWithLauncher(
                 options.launcher(), repository, options.work().resolve("edge-node.log"));
         edge.awaitReady(READY_TIMEOUT);
         return edge;
     }
 
-    /** The edge model's config with a routing section that escalates below {@code threshold} to the link. */
-    static String withRouting(ObjectNode baseConfig, String parentUrl, double threshold, Duration delay) {
+    /** The edge model's config with a routing section that escalates by {@code rule} below {@code threshold}. */
+    static String withRouting(
+            ObjectNode baseConfig, String parentUrl, CascadeOptions.Rule rule, double threshold, Duration delay) {
         ObjectNode config = baseConfig.deepCopy();
         ObjectNode routing = config.putObject("routing");
-        routing.putObject("escalate_when").put("max_probability_below", threshold);
+        routing.putObject("escalate_when").put(rule.key(), threshold);
         routing.putArray("parents")
                 .addObject()
                 .put("name", "fog")

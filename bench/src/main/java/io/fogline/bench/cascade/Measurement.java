@@ -3,7 +3,7 @@ package io.fogline.bench.cascade;
 /**
  * One row of the deferral curve, or a peer.
  *
- * @param threshold the {@code max_probability_below} of the row; NaN for a peer
+ * @param threshold the escalation rule's threshold in the row; NaN for a peer
  * @param escalated the share of requests a parent answered
  * @param degraded answers the edge gave because no parent did; 0 in a healthy run
  */

@@ -1,10 +1,12 @@
 package io.fogline.bench.cascade;
 
 import io.fogline.learn.TrainJob;
+import io.fogline.learn.export.OnnxImporter;
 import io.fogline.learn.model.ModelSpec;
 import io.fogline.learn.train.TrainingConfig;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -17,11 +19,15 @@ final class TrainedModels {
     private TrainedModels() {}
 
     /**
-     * The model directory ({@code config.json}, {@code labels.txt}, {@code 1/model.onnx}) for a choice, trained now
-     * unless an earlier run left it.
+     * The model directory ({@code config.json}, {@code labels.txt}, {@code 1/model.onnx}) for a choice: the model it
+     * names, or one trained now unless an earlier run left it.
      */
-    static Path trainedOrCached(CascadeOptions.ModelChoice choice, Path work, Path dataDirectory, PrintStream out)
+    static Path trainedOrCached(
+            CascadeOptions.ModelChoice choice, String role, Path work, Path dataDirectory, PrintStream out)
             throws IOException {
+        if (choice.file() != null) {
+            return given(choice.file(), work.resolve("given").resolve(role), out);
+        }
         Path repository = work.resolve("trained").resolve(choice.key());
         Path directory = repository.resolve(MODEL_NAME);
         if (Files.isRegularFile(directory.resolve("1").resolve("model.onnx"))) {
@@ -55,6 +61,18 @@ final class TrainedModels {
                         report.trainAccuracy() * 100,
                         report.duration().toMillis() / 1000.0));
         out.printf(Locale.ROOT, "  test accuracy %.2f%%%n", result.testAccuracy() * 100);
+        return directory;
+    }
+
+    private static Path given(Path file, Path repository, PrintStream out) throws IOException {
+        deleteRecursively(repository);
+        Path directory = repository.resolve(MODEL_NAME);
+        Files.createDirectories(directory.resolve("1"));
+        Files.copy(file, directory.resolve("1").resolve("model.onnx"));
+        Files.writeString(directory.resolve("config.json"), TrainJob.CONFIG_JSON, StandardCharsets.UTF_8);
+        Files.write(
+                directory.resolve("labels.txt"), OnnxImporter.read(file).info().labels(), StandardCharsets.UTF_8);
+        out.printf("serving %s%n", file);
         return directory;
     }
 

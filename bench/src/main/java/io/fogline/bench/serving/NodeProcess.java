@@ -63,7 +63,10 @@ public final class NodeProcess implements AutoCloseable {
                 "--http-address",
                 "127.0.0.1",
                 "--http-port",
-                Integer.toString(port)));
+                Integer.toString(port),
+                // the cascade benchmark reloads its edge model with each threshold it sweeps
+                "--model-control-mode",
+                "explicit"));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));

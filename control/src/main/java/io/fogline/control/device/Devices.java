@@ -1,5 +1,6 @@
 package io.fogline.control.device;
 
+import io.fogline.control.federated.FederatedJobs;
 import io.fogline.control.fleet.DesiredStates;
 import io.fogline.control.fleet.FeedbackReceiver;
 import io.fogline.control.fleet.Fleet;
@@ -9,6 +10,7 @@ import io.fogline.control.monitor.TelemetryStore;
 import io.fogline.control.rollout.RolloutAdvancer;
 import io.fogline.core.device.DesiredState;
 import io.fogline.core.device.Enrolment;
+import io.fogline.core.device.FederatedOptIn;
 import io.fogline.core.device.Feedback;
 import io.fogline.core.telemetry.TelemetryBatch;
 import java.time.Duration;
@@ -24,6 +26,7 @@ public final class Devices {
     private final FeedbackReceiver feedback;
     private final RolloutAdvancer advancer;
     private final TelemetryStore telemetry;
+    private final FederatedJobs federated;
     private final ControlMetrics metrics;
     private final long pollIntervalSeconds;
 
@@ -33,6 +36,7 @@ public final class Devices {
             FeedbackReceiver feedback,
             RolloutAdvancer advancer,
             TelemetryStore telemetry,
+            FederatedJobs federated,
             ControlMetrics metrics,
             Duration pollInterval) {
         this.fleet = fleet;
@@ -40,6 +44,7 @@ public final class Devices {
         this.feedback = feedback;
         this.advancer = advancer;
         this.telemetry = telemetry;
+        this.federated = federated;
         this.metrics = metrics;
         this.pollIntervalSeconds = pollInterval.toSeconds();
     }
@@ -79,7 +84,12 @@ public final class Devices {
     /** Read afresh, with the tag made from what was read, so a change since the device was authenticated is seen. */
     private Poll current(String deviceId) {
         DesiredStates.Revision desired = fleet.desired(deviceId);
-        return new Poll(tag(desired.revision()), new DesiredState(pollIntervalSeconds, desired.models()));
+        return new Poll(
+                tag(desired.revision()),
+                new DesiredState(
+                        pollIntervalSeconds,
+                        desired.models(),
+                        federated.task(deviceId).orElse(null)));
     }
 
     private String tag(long revision) {
@@ -94,10 +104,21 @@ public final class Devices {
         return applied.accepted();
     }
 
-    /** Stores a telemetry batch; false when that batch id was applied before. */
+    /** A device's opt-in to federated rounds, with the number of examples it holds (0 opts out). */
+    public void federatedOptIn(String deviceId, FederatedOptIn optIn) {
+        federated.optIn(deviceId, optIn.examples());
+    }
+
+    /** Takes a federated update; a refused one is thrown with its named reason, counted. */
+    public void federatedUpdate(String deviceId, byte[] body) {
+        federated.receive(deviceId, body, body.length);
+    }
+
+    /** Stores what the device's quota allows of a telemetry batch; false when that batch id was applied before. */
     public boolean telemetry(String deviceId, TelemetryBatch batch) {
-        boolean applied = telemetry.accept(deviceId, batch);
-        metrics.telemetryBatch(applied);
-        return applied;
+        TelemetryStore.Stored stored = telemetry.accept(deviceId, batch);
+        metrics.telemetryBatch(stored.applied());
+        stored.dropped().forEach(metrics::telemetryDropped);
+        return stored.applied();
     }
 }

@@ -43,19 +43,25 @@ public final class Fleet {
         this.heartbeats = heartbeats;
     }
 
+    private static final long MAX_TOKEN_USES = 1_000_000;
+
     /** An enrolment token as issued: the token itself is shown once and stored only as a hash. */
-    public record IssuedToken(String token, long expiresAt, String group, Map<String, String> labels, Long uses) {}
+    public record IssuedToken(String token, long expiresAt, String group, Map<String, String> labels, long uses) {}
 
     /** A device as its credential proves it, with the revision of its desired state that its ETag is made of. */
     public record AuthenticatedDevice(String id, long desiredRevision) {}
 
-    public IssuedToken issueToken(String group, Map<String, String> labels, Duration ttl, Long uses) {
+    /**
+     * A token that {@code uses} devices may enrol with before {@code ttl} passes. There is no unlimited token: one that
+     * leaks (a command line, a provisioning script) lets anyone who reads it enrol, so each is made for a known count.
+     */
+    public IssuedToken issueToken(String group, Map<String, String> labels, Duration ttl, long uses) {
         Fields.name(group, "group");
         if (ttl.isNegative() || ttl.isZero()) {
             throw ControlException.invalid("'ttl_seconds' must be positive");
         }
-        if (uses != null && uses < 1) {
-            throw ControlException.invalid("'uses' must be at least 1");
+        if (uses < 1 || uses > MAX_TOKEN_USES) {
+            throw ControlException.invalid("'uses' must be from 1 to " + MAX_TOKEN_USES + ", got " + uses);
         }
         String token = Secrets.generate();
         long now = clock.millis();
@@ -68,7 +74,7 @@ public final class Fleet {
                 insert.setString(2, group);
                 insert.setString(3, Json.write(labels));
                 insert.setLong(4, expiresAt);
-                insert.setObject(5, uses);
+                insert.setLong(5, uses);
                 insert.setLong(6, now);
                 return insert.executeUpdate();
             }

@@ -23,18 +23,21 @@ public final class ControlServer implements AutoCloseable {
     private final Routes routes;
     private final Credentials credentials;
     private final HttpServer server;
+    private final AnonymousRequests anonymous;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
 
-    private ControlServer(Routes routes, Credentials credentials, HttpServer server) {
+    private ControlServer(Routes routes, Credentials credentials, HttpServer server, ListenerLimits limits) {
         this.routes = routes;
         this.credentials = credentials;
         this.server = server;
+        this.anonymous = new AnonymousRequests(limits.maxAnonymousPerClient(), limits.maxAnonymous());
     }
 
-    public static ControlServer start(String host, int port, Routes routes, Credentials credentials)
-            throws IOException {
+    public static ControlServer start(
+            String host, int port, Routes routes, Credentials credentials, ListenerLimits limits) throws IOException {
+        limits.applyToJdkServer();
         HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 1024);
-        ControlServer api = new ControlServer(routes, credentials, server);
+        ControlServer api = new ControlServer(routes, credentials, server, limits);
         server.setExecutor(api.threads);
         server.createContext("/", http -> api.handle(new Call(http)));
         server.start();
@@ -46,10 +49,17 @@ public final class ControlServer implements AutoCloseable {
     }
 
     private void handle(Call call) {
+        AnonymousRequests.Ticket ticket = null;
         try {
             try {
+                if (call.header("Authorization") == null) {
+                    ticket = anonymous.admit(call.http.getRemoteAddress().getAddress());
+                }
                 route(call);
             } catch (HttpError e) {
+                if (e.status == 429 || e.status == 503) {
+                    call.setHeader("Retry-After", "1");
+                }
                 call.sendError(e.status, e.getMessage());
             } catch (ControlException e) {
                 if (e.refusal() == null) {
@@ -64,6 +74,9 @@ public final class ControlServer implements AutoCloseable {
         } catch (IOException e) {
             LOG.log(Level.FINE, "client went away", e);
         } finally {
+            if (ticket != null) {
+                ticket.close();
+            }
             call.http.close();
         }
     }

@@ -4,9 +4,11 @@ import io.fogline.control.common.ControlException;
 import io.fogline.control.device.Devices;
 import io.fogline.control.fleet.Fleet;
 import io.fogline.control.registry.BlobStore;
+import io.fogline.control.registry.Deltas;
 import io.fogline.control.registry.Registry;
 import io.fogline.core.device.Accepted;
 import io.fogline.core.device.Enrolment;
+import io.fogline.core.device.FederatedOptIn;
 import io.fogline.core.device.Feedback;
 import io.fogline.core.telemetry.TelemetryBatch;
 import io.fogline.core.telemetry.TelemetryJson;
@@ -15,25 +17,27 @@ import java.io.OutputStream;
 import java.util.HashSet;
 import java.util.Set;
 
-/** The device endpoints of docs/protocol.md: enrolment, polls, reports, telemetry, bundles and blobs. */
+/** The device endpoints of docs/protocol.md: enrolment, polls, reports, telemetry, bundles, blobs and deltas. */
 public final class DeviceApi {
 
     private static final long JSON_LIMIT = 1024 * 1024;
+    /** An update of a model of millions of parameters in FP32, the largest encoding. */
+    private static final long UPDATE_LIMIT = 64 * 1024 * 1024;
     /** Nodes send batches of 256 KiB by default; the limit leaves room for a node configured to send more. */
     private static final long TELEMETRY_LIMIT = 8 * 1024 * 1024;
 
     private final Devices devices;
-    private final Registry registry;
+    private final Deltas deltas;
     private final BlobStore blobs;
 
-    private DeviceApi(Devices devices, Registry registry, BlobStore blobs) {
+    private DeviceApi(Devices devices, Deltas deltas, BlobStore blobs) {
         this.devices = devices;
-        this.registry = registry;
+        this.deltas = deltas;
         this.blobs = blobs;
     }
 
-    public static Routes routes(Devices devices, Registry registry, BlobStore blobs) {
-        DeviceApi api = new DeviceApi(devices, registry, blobs);
+    public static Routes routes(Devices devices, Registry registry, Deltas deltas, BlobStore blobs) {
+        DeviceApi api = new DeviceApi(devices, deltas, blobs);
         return Routes.of(
                 Route.of("POST", "/api/v1/enrol", Access.PUBLIC, api::enrol),
                 new Route(
@@ -48,6 +52,25 @@ public final class DeviceApi {
                         Access.OWN_DEVICE,
                         "reports its feedback",
                         api::feedback),
+                new Route(
+                        "PUT",
+                        "/api/v1/devices/{id}/federated",
+                        Access.OWN_DEVICE,
+                        "opts in to federated rounds",
+                        call -> {
+                            devices.federatedOptIn(
+                                    call.parameter("id"), call.message(FederatedOptIn.class, JSON_LIMIT));
+                            call.sendJson(200, new Accepted(true));
+                        }),
+                new Route(
+                        "POST",
+                        "/api/v1/devices/{id}/updates",
+                        Access.OWN_DEVICE,
+                        "sends its federated updates",
+                        call -> {
+                            devices.federatedUpdate(call.parameter("id"), call.bytes(UPDATE_LIMIT));
+                            call.sendJson(200, new Accepted(true));
+                        }),
                 new Route(
                         "POST",
                         "/api/v1/devices/{id}/telemetry",
@@ -64,7 +87,12 @@ public final class DeviceApi {
                         "/api/v1/bundles/{digest}/signature",
                         Access.ANY_CALLER,
                         call -> call.send(200, "application/json", registry.signature(call.parameter("digest")))),
-                Route.of("GET", "/api/v1/blobs/{sha256}", Access.ANY_CALLER, api::blob));
+                Route.of(
+                        "GET",
+                        "/api/v1/blobs/{sha256}",
+                        Access.ANY_CALLER,
+                        call -> api.blob(call, call.parameter("sha256"))),
+                Route.of("GET", "/api/v1/deltas/{base}/{target}", Access.ANY_CALLER, api::delta));
     }
 
     private void enrol(Call call) throws IOException {
@@ -118,8 +146,16 @@ public final class DeviceApi {
         call.sendJson(200, new Accepted(devices.telemetry(call.parameter("id"), batch)));
     }
 
-    private void blob(Call call) throws IOException {
-        String sha256 = call.parameter("sha256");
+    /** The delta that rebuilds blob {@code target} from blob {@code base}, served as the blob it is stored as. */
+    private void delta(Call call) throws IOException {
+        String base = call.parameter("base");
+        String target = call.parameter("target");
+        String delta = deltas.find(base, target)
+                .orElseThrow(() -> ControlException.notFound("no delta from " + base + " to " + target));
+        blob(call, delta);
+    }
+
+    private void blob(Call call, String sha256) throws IOException {
         long size = blobs.size(sha256).orElseThrow(() -> ControlException.notFound("no blob " + sha256));
         call.setHeader("Accept-Ranges", "bytes");
         call.setHeader("ETag", "\"" + sha256 + "\"");

@@ -3,6 +3,7 @@ package io.fogline.control.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fogline.control.common.ControlException;
 import io.fogline.control.common.Fields;
+import io.fogline.control.federated.FederatedJobs;
 import io.fogline.control.fleet.DeviceFilter;
 import io.fogline.control.fleet.Fleet;
 import io.fogline.control.fleet.LabelSelector;
@@ -41,6 +42,7 @@ public final class OperatorApi {
             Registry registry,
             Publisher publisher,
             Rollouts rollouts,
+            FederatedJobs federated,
             AlertStore alerts,
             HealthViews health,
             ControlMetrics metrics,
@@ -104,6 +106,26 @@ public final class OperatorApi {
                         operator,
                         call -> call.sendJson(200, services.rollouts().view(rolloutId(call)))),
                 Route.of("POST", "/api/v1/rollouts/{rollout}/{command}", operator, api::commandRollout),
+                Route.of(
+                        "POST",
+                        "/api/v1/federated/jobs",
+                        operator,
+                        call -> call.sendJson(201, services.federated().start(call.json(JSON_LIMIT)))),
+                Route.of(
+                        "GET",
+                        "/api/v1/federated/jobs",
+                        operator,
+                        call -> call.sendJson(200, services.federated().list())),
+                Route.of(
+                        "GET",
+                        "/api/v1/federated/jobs/{job}",
+                        operator,
+                        call -> call.sendJson(200, services.federated().view(call.parameter("job")))),
+                Route.of(
+                        "POST",
+                        "/api/v1/federated/jobs/{job}/stop",
+                        operator,
+                        call -> call.sendJson(200, services.federated().stop(call.parameter("job")))),
                 Route.of(
                         "GET",
                         "/api/v1/alerts",
@@ -190,6 +212,7 @@ public final class OperatorApi {
     private void issueToken(Call call) throws IOException {
         JsonNode body = call.json(JSON_LIMIT);
         Long ttl = Fields.optionalLong(body, "ttl_seconds");
+        Long uses = Fields.optionalLong(body, "uses");
         call.sendJson(
                 201,
                 services.fleet()
@@ -197,7 +220,7 @@ public final class OperatorApi {
                                 Fields.optionalText(body, "group"),
                                 Fields.labels(body, "labels"),
                                 Duration.ofSeconds(ttl == null ? 24 * 3600 : ttl),
-                                Fields.optionalLong(body, "uses")));
+                                uses == null ? 1 : uses));
     }
 
     /**

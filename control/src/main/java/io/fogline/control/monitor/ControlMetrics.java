@@ -130,6 +130,15 @@ public final class ControlMetrics implements AutoCloseable {
                 .increment();
     }
 
+    /** An update a device uploaded for a federated round: {@code accepted}, or the refusal's code. */
+    public void federatedUpdate(String result) {
+        Counter.builder("fogline.control.federated.updates")
+                .description("Federated updates received, by result: accepted or the reason of the refusal")
+                .tag("result", result)
+                .register(registry)
+                .increment();
+    }
+
     public void polled() {
         polls.increment();
     }
@@ -140,6 +149,15 @@ public final class ControlMetrics implements AutoCloseable {
 
     public void telemetryBatch(boolean applied) {
         (applied ? batchesApplied : batchesDuplicate).increment();
+    }
+
+    /** Model windows or events of a batch that the device's telemetry quota dropped. */
+    public void telemetryDropped(String reason, int count) {
+        Counter.builder("fogline.control.telemetry.dropped")
+                .description("Telemetry windows and events dropped by the devices' quotas, by reason")
+                .tag("reason", reason)
+                .register(registry)
+                .increment(count);
     }
 
     public String scrape() {

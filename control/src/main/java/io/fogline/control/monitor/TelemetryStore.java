@@ -13,11 +13,19 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
-/** Devices' telemetry windows and events, each batch applied once by its id. */
+/**
+ * Devices' telemetry windows and events, each batch applied once by its id, within the device's quota and the
+ * retention.
+ */
 public final class TelemetryStore {
 
     /** A stored window of one device and model version. */
@@ -26,32 +34,72 @@ public final class TelemetryStore {
     /** A stored window of one device's health. */
     public record StoredHealth(String deviceId, Instant start, Instant end, DeviceHealth health) {}
 
+    /**
+     * What became of a batch: whether it was applied (false for a batch id seen before), and the model windows and
+     * events the quota dropped, by reason.
+     */
+    public record Stored(boolean applied, Map<String, Integer> dropped) {}
+
+    private static final int MAX_EVENT_TEXT = 1024;
+
     private final Database database;
     private final Clock clock;
+    private final TelemetryQuota quota;
 
-    public TelemetryStore(Database database, Clock clock) {
+    public TelemetryStore(Database database, Clock clock, TelemetryQuota quota) {
         this.database = database;
         this.clock = clock;
+        this.quota = quota;
     }
 
-    /** Stores a batch; false when the device sent this batch id before (nothing is stored twice). */
-    public boolean accept(String deviceId, TelemetryBatch batch) {
+    /** Stores what the quota allows of a batch, once per batch id. */
+    public Stored accept(String deviceId, TelemetryBatch batch) {
         long now = clock.millis();
         return database.write(connection -> {
             if (!claim(connection, deviceId, batch, now)) {
-                return false;
+                return new Stored(false, Map.of());
             }
+            Map<String, Integer> dropped = new TreeMap<>();
+            Set<String> models = otherModelsStored(connection, deviceId, now);
+            int otherModelsLeft = quota.maxOtherModels() - models.size();
+            models.addAll(modelsGiven(connection, deviceId));
+            long windowsLeft = quota.maxWindowsPerDay() - windowsOfLastDay(connection, deviceId, now);
+            long oldest = now - quota.retention().toMillis();
+            long latest = now + TelemetryQuota.CLOCK_SKEW.toMillis();
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO telemetry_windows (device_id,"
                     + " model, version, start_ms, end_ms, seconds, requests, errors, escalations, cache_hits, p50_ms,"
                     + " p95_ms, p99_ms, bytes_upstream, bytes_cloud_only, received_at, body) VALUES (?, ?, ?, ?, ?, ?,"
                     + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 for (TelemetryWindow window : batch.windows()) {
+                    long end = window.endInstant().toEpochMilli();
                     for (ModelWindow model : window.models()) {
+                        String body = new String(TelemetryJson.write(model), StandardCharsets.UTF_8);
+                        String refusal = null;
+                        if (end <= oldest || end > latest) {
+                            refusal = "out_of_time";
+                        } else if (body.length() > quota.maxWindowBytes()) {
+                            refusal = "too_large";
+                        } else if (!models.contains(model.model())) {
+                            if (otherModelsLeft > 0 && isName(model.model())) {
+                                otherModelsLeft--;
+                                models.add(model.model());
+                            } else {
+                                refusal = "unknown_model";
+                            }
+                        }
+                        if (refusal == null && windowsLeft <= 0) {
+                            refusal = "daily_quota";
+                        }
+                        if (refusal != null) {
+                            dropped.merge(refusal, 1, Integer::sum);
+                            continue;
+                        }
+                        windowsLeft--;
                         insert.setString(1, deviceId);
                         insert.setString(2, model.model());
                         insert.setString(3, model.version());
                         insert.setLong(4, window.startInstant().toEpochMilli());
-                        insert.setLong(5, window.endInstant().toEpochMilli());
+                        insert.setLong(5, end);
                         insert.setLong(6, window.seconds());
                         insert.setLong(7, model.requestTotal());
                         insert.setLong(8, model.errorTotal());
@@ -63,31 +111,121 @@ public final class TelemetryStore {
                         insert.setLong(14, model.bytesUpstream());
                         insert.setLong(15, model.bytesCloudOnly());
                         insert.setLong(16, now);
-                        insert.setString(17, new String(TelemetryJson.write(model), StandardCharsets.UTF_8));
+                        insert.setString(17, body);
                         insert.addBatch();
                     }
                 }
                 insert.executeBatch();
             }
-            insertHealth(connection, deviceId, batch, now);
+            insertHealth(connection, deviceId, batch, now, oldest, latest, dropped);
             try (PreparedStatement insert = connection.prepareStatement(
                     "INSERT INTO device_events (device_id, at, kind, model, detail, count) VALUES (?, ?, ?, ?, ?, ?)")) {
+                int eventsLeft = quota.maxEventsPerBatch();
                 for (NodeEvent event : batch.events()) {
+                    long at = Instant.parse(event.at()).toEpochMilli();
+                    if (eventsLeft == 0 || at <= oldest || at > latest) {
+                        dropped.merge(eventsLeft == 0 ? "events_quota" : "out_of_time", 1, Integer::sum);
+                        continue;
+                    }
+                    eventsLeft--;
                     insert.setString(1, deviceId);
-                    insert.setLong(2, Instant.parse(event.at()).toEpochMilli());
-                    insert.setString(3, event.kind());
-                    insert.setString(4, event.model());
-                    insert.setString(5, event.detail());
+                    insert.setLong(2, at);
+                    insert.setString(3, cut(event.kind()));
+                    insert.setString(4, cut(event.model()));
+                    insert.setString(5, cut(event.detail()));
                     insert.setLong(6, event.count());
                     insert.addBatch();
                 }
                 insert.executeBatch();
             }
-            return true;
+            return new Stored(true, dropped);
         });
     }
 
-    private static void insertHealth(Connection connection, String deviceId, TelemetryBatch batch, long now)
+    /** The models the control plane gave the device or the device reported running: always allowed. */
+    private static Set<String> modelsGiven(Connection connection, String deviceId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT model FROM desired_models WHERE"
+                + " device_id = ? UNION SELECT model FROM device_running WHERE device_id = ?")) {
+            select.setString(1, deviceId);
+            select.setString(2, deviceId);
+            return strings(select);
+        }
+    }
+
+    /** The models beyond those given that the device stored windows of within the retention. */
+    private Set<String> otherModelsStored(Connection connection, String deviceId, long now) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT DISTINCT model FROM telemetry_windows WHERE device_id = ? AND end_ms > ? AND model NOT IN"
+                        + " (SELECT model FROM desired_models WHERE device_id = ? UNION SELECT model FROM"
+                        + " device_running WHERE device_id = ?)")) {
+            select.setString(1, deviceId);
+            select.setLong(2, now - quota.retention().toMillis());
+            select.setString(3, deviceId);
+            select.setString(4, deviceId);
+            return strings(select);
+        }
+    }
+
+    private static Set<String> strings(PreparedStatement select) throws SQLException {
+        Set<String> values = new HashSet<>();
+        try (ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                values.add(rows.getString(1));
+            }
+        }
+        return values;
+    }
+
+    private static long windowsOfLastDay(Connection connection, String deviceId, long now) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT COUNT(*) FROM telemetry_windows WHERE device_id = ? AND end_ms > ?")) {
+            select.setString(1, deviceId);
+            select.setLong(2, now - Duration.ofDays(1).toMillis());
+            try (ResultSet row = select.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        }
+    }
+
+    /** A model name as a model repository allows it: a directory name of letters, digits, {@code . _ -}. */
+    private static boolean isName(String model) {
+        return model.length() <= 128 && model.matches("[A-Za-z0-9][A-Za-z0-9._-]*");
+    }
+
+    private static String cut(String text) {
+        return text == null || text.length() <= MAX_EVENT_TEXT ? text : text.substring(0, MAX_EVENT_TEXT);
+    }
+
+    /** Deletes the windows, events and batch ids older than the retention; the number of rows deleted. */
+    public int deleteExpired() {
+        long oldest = clock.millis() - quota.retention().toMillis();
+        return database.write(connection -> {
+            int deleted = 0;
+            for (String sql : new String[] {
+                "DELETE FROM telemetry_windows WHERE end_ms <= ?",
+                "DELETE FROM device_health_windows WHERE end_ms <= ?",
+                "DELETE FROM device_events WHERE at <= ?",
+                "DELETE FROM telemetry_batches WHERE received_at <= ?"
+            }) {
+                try (PreparedStatement delete = connection.prepareStatement(sql)) {
+                    delete.setLong(1, oldest);
+                    deleted += delete.executeUpdate();
+                }
+            }
+            return deleted;
+        });
+    }
+
+    /** Each window's device health, within the same time limits and size cap as its model windows. */
+    private void insertHealth(
+            Connection connection,
+            String deviceId,
+            TelemetryBatch batch,
+            long now,
+            long oldest,
+            long latest,
+            Map<String, Integer> dropped)
             throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("INSERT INTO device_health_windows (device_id,"
                 + " start_ms, end_ms, seconds, cpu_busy, memory_total, memory_available_min, disk_total, disk_free_min,"
@@ -98,9 +236,18 @@ public final class TelemetryStore {
                 if (health == null) {
                     continue;
                 }
+                long end = window.endInstant().toEpochMilli();
+                String body = new String(TelemetryJson.write(health), StandardCharsets.UTF_8);
+                String refusal = end <= oldest || end > latest
+                        ? "out_of_time"
+                        : body.length() > quota.maxWindowBytes() ? "too_large" : null;
+                if (refusal != null) {
+                    dropped.merge(refusal, 1, Integer::sum);
+                    continue;
+                }
                 insert.setString(1, deviceId);
                 insert.setLong(2, window.startInstant().toEpochMilli());
-                insert.setLong(3, window.endInstant().toEpochMilli());
+                insert.setLong(3, end);
                 insert.setLong(4, window.seconds());
                 insert.setDouble(5, health.cpuBusy());
                 insert.setLong(6, health.memoryTotalBytes());
@@ -114,7 +261,7 @@ public final class TelemetryStore {
                 }
                 insert.setLong(11, health.throttleEvents());
                 insert.setLong(12, now);
-                insert.setString(13, new String(TelemetryJson.write(health), StandardCharsets.UTF_8));
+                insert.setString(13, body);
                 insert.addBatch();
             }
             insert.executeBatch();

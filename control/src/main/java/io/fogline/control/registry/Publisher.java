@@ -24,21 +24,23 @@ import java.util.stream.Stream;
 /**
  * Publishes signed bundles into the registry. The bundle module checks the archive, the files against the manifest
  * and the signature against the trust store (read afresh for each upload, so a rotated key takes effect without a
- * restart); the files then go into the blob store by SHA-256 and the bundle into the database under its digest. A
- * bundle published before is acknowledged as it is.
+ * restart); the files then go into the blob store by SHA-256, with the deltas from the model's earlier versions, and
+ * the bundle into the database under its digest. A bundle published before is acknowledged as it is.
  */
 public final class Publisher {
 
     private final Database database;
     private final BlobStore blobs;
+    private final Deltas deltas;
     private final Path incoming;
     private final Path trustStore;
     private final Clock clock;
 
     /** @param incoming a local directory for uploads and unpacked bundles on their way into the blob store */
-    public Publisher(Database database, BlobStore blobs, Path incoming, Path trustStore, Clock clock) {
+    public Publisher(Database database, BlobStore blobs, Deltas deltas, Path incoming, Path trustStore, Clock clock) {
         this.database = database;
         this.blobs = blobs;
+        this.deltas = deltas;
         this.incoming = incoming;
         this.trustStore = trustStore;
         this.clock = clock;
@@ -80,6 +82,7 @@ public final class Publisher {
             for (ManifestFile file : manifest.files()) {
                 blobs.put(file.sha256(), unpacked.resolve(file.path()));
             }
+            deltas.make(manifest, unpacked);
         } catch (BundleException e) {
             throw ControlException.refused(e.refusal().code(), e.getMessage());
         } finally {

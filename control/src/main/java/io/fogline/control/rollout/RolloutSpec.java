@@ -125,7 +125,8 @@ public record RolloutSpec(
         return Json.convert(withDefaults, LiveGates.class, "'gates.live'");
     }
 
-    private static Target targetOf(JsonNode target) {
+    /** A {@code target} object: exactly one of {@code group} or {@code selector}. */
+    public static Target targetOf(JsonNode target) {
         String group = Fields.optionalText(target, "group");
         String selector = Fields.optionalText(target, "selector");
         if ((group == null) == (selector == null)) {

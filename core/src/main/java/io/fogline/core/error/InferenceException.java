@@ -43,6 +43,17 @@ public final class InferenceException extends RuntimeException {
         return new InferenceException(Kind.INTERNAL, message, 0, cause);
     }
 
+    /**
+     * What a failed call tells its client: the failure itself when it is one of these (unwrapped from a
+     * {@link java.util.concurrent.CompletionException}), else an internal error that names it.
+     */
+    public static InferenceException of(Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause()
+                : failure;
+        return cause instanceof InferenceException inference ? inference : internal(cause.toString(), cause);
+    }
+
     public Kind kind() {
         return kind;
     }

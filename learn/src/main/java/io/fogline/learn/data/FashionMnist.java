@@ -30,7 +30,8 @@ public final class FashionMnist {
         return new TrainTest(loadPart(directory, "train"), loadPart(directory, "t10k"));
     }
 
-    private static Dataset loadPart(Path directory, String prefix) throws IOException {
+    /** One part, {@code train} or {@code t10k}: the IDX files {@code <prefix>-images-idx3-ubyte[.gz]} and labels. */
+    public static Dataset loadPart(Path directory, String prefix) throws IOException {
         IdxArray images = IdxReader.read(locate(directory, prefix + "-images-idx3-ubyte"));
         IdxArray labels = IdxReader.read(locate(directory, prefix + "-labels-idx1-ubyte"));
         if (!Arrays.equals(

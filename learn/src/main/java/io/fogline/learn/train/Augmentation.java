@@ -41,6 +41,16 @@ public record Augmentation(int maxShift, boolean mirror) {
         return new Augmentation(shift, mirror);
     }
 
+    /** The command line's form, as {@link #parse} reads it. */
+    @Override
+    public String toString() {
+        if (isNone()) {
+            return "none";
+        }
+        String shift = maxShift > 0 ? "shift=" + maxShift : "";
+        return mirror ? (shift.isEmpty() ? "mirror" : shift + ",mirror") : shift;
+    }
+
     public boolean isNone() {
         return maxShift == 0 && !mirror;
     }

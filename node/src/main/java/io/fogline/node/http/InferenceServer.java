@@ -16,31 +16,42 @@ import io.fogline.runtime.repository.ModelManager;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
  * The node's HTTP API: the Open Inference Protocol (KServe v2) with Triton's repository and statistics extensions,
- * and Prometheus metrics. Routing is a switch over path segments: the API is small and fixed, and a request should
- * cost a few comparisons, not a router's pattern matching.
+ * the OpenAI-compatible endpoints and Prometheus metrics, each endpoint in its API group ({@link #routes}).
  */
 public final class InferenceServer implements AutoCloseable {
 
-    /** Bodies up to this size are decoded on the event loop; a thread hop costs more than decoding them. */
+    /**
+     * Plain bodies up to this size are decoded on the event loop; a thread hop costs more than decoding them. Larger
+     * and compressed bodies are decoded on workers of their own, so that they cannot hold up small requests.
+     */
     private static final int INLINE_DECODE_BYTES = 64 * 1024;
 
     private static final String JSON_TYPE = "application/json";
+
+    /** The protocol extensions the node serves, as its server metadata names them. */
+    public static final List<String> EXTENSIONS =
+            List.of("binary_tensor_data", "classification", "model_configuration", "model_repository", "statistics");
 
     private final Vertx vertx;
     private final ModelManager models;
@@ -51,7 +62,19 @@ public final class InferenceServer implements AutoCloseable {
     private final List<HttpServer> servers = new ArrayList<>();
     private final String version;
     private OpenAiEndpoints openAi;
+    /** Null on a node that keeps no answers for ground truth. */
     private FeedbackEndpoint feedback;
+
+    private NodeRoutes routes;
+    private WorkerExecutor decoding;
+    /** Loads and unloads: a drain waits up to 30 s, which must not take a thread that decodes requests. */
+    private WorkerExecutor repository;
+
+    private ModelControlMode modelControl = ModelControlMode.NONE;
+    private Predicate<String> controlPlaneModels = model -> false;
+    private ApiRestrictions restrictions = ApiRestrictions.none();
+    private ConnectionLimits connectionLimits = ConnectionLimits.defaults();
+    private ConnectionGuard guard;
 
     public InferenceServer(
             Vertx vertx,
@@ -75,6 +98,23 @@ public final class InferenceServer implements AutoCloseable {
         this.openAi = endpoints;
     }
 
+    /**
+     * How the node guards itself against its network; call before {@link #start}. Without it the repository API
+     * cannot load or unload, no group needs a key, and the default connection limits hold.
+     *
+     * @param controlPlaneModels the models a control plane manages, which the repository API may not change
+     */
+    public void protect(
+            ModelControlMode mode,
+            Predicate<String> controlPlaneModels,
+            ApiRestrictions keys,
+            ConnectionLimits limits) {
+        this.modelControl = mode;
+        this.controlPlaneModels = controlPlaneModels;
+        this.restrictions = keys;
+        this.connectionLimits = limits;
+    }
+
     /** Takes ground truth at {@code /v2/models/{m}/feedback}; call before {@link #start}. */
     public void serveFeedback(GroundTruth groundTruth) {
         this.feedback = new FeedbackEndpoint(vertx, groundTruth);
@@ -91,31 +131,166 @@ public final class InferenceServer implements AutoCloseable {
                 .setTcpNoDelay(true)
                 .setReuseAddress(true)
                 .setCompressionSupported(false)
-                .setIdleTimeout(300);
+                .setIdleTimeout((int) connectionLimits.idleTimeout().toSeconds());
+        routes = routes();
+        decoding = vertx.createSharedWorkerExecutor("fogline-decode", Math.max(2, eventLoops));
+        repository = vertx.createSharedWorkerExecutor("fogline-repository", 2, 2, TimeUnit.MINUTES);
+        guard = new ConnectionGuard(vertx, connectionLimits);
         int actualPort = port;
         for (int i = 0; i < eventLoops; i++) {
             // Servers of one Vert.x instance that listen on the same address, port 0 included, share its socket.
-            HttpServer server = vertx.createHttpServer(options).requestHandler(this::handle);
+            HttpServer server = vertx.createHttpServer(options)
+                    .connectionHandler(guard::accept)
+                    .requestHandler(this::handle);
             actualPort = server.listen(port, host).await().actualPort();
             servers.add(server);
         }
         return actualPort;
     }
 
+    /** The node's endpoints, each in its API group; the OpenAI-compatible ones where they are served. */
+    public NodeRoutes routes() {
+        List<NodeRoute> table = new ArrayList<>();
+        table.add(
+                get("/v2", ApiGroup.METADATA, (request, path) -> sendJson(request.response(), 200, serverMetadata())));
+        health(table, "/v2/health/live", (request, path) -> request.response().end());
+        health(table, "/v2/health/ready", (request, path) -> request.response()
+                .setStatusCode(models.allReady() ? 200 : 503)
+                .end());
+        table.add(get("/v2/models/stats", ApiGroup.STATISTICS, (request, path) -> sendStatistics(request, null, null)));
+        for (String model : List.of("/v2/models/{model}", "/v2/models/{model}/versions/{version}")) {
+            table.add(get(
+                    model,
+                    ApiGroup.METADATA,
+                    (request, path) -> sendJson(
+                            request.response(), 200, models.metadata(path.get("model"), path.get("version")))));
+            health(table, model + "/ready", (request, path) -> {
+                models.requireReady(path.get("model"), path.get("version"));
+                request.response().end();
+            });
+            table.add(get(
+                    model + "/config",
+                    ApiGroup.MODEL_CONFIG,
+                    (request, path) -> sendJson(
+                            request.response(), 200, models.configuration(path.get("model"), path.get("version")))));
+            table.add(get(
+                    model + "/stats",
+                    ApiGroup.STATISTICS,
+                    (request, path) -> sendStatistics(request, path.get("model"), path.get("version"))));
+            table.add(new NodeRoute(
+                    HttpMethod.POST,
+                    model + "/infer",
+                    ApiGroup.INFERENCE,
+                    (request, path) -> infer(request, path.get("model"), path.get("version"))));
+        }
+        table.add(new NodeRoute(
+                HttpMethod.POST,
+                "/v2/repository/index",
+                ApiGroup.MODEL_REPOSITORY,
+                (request, path) -> repository(request, body -> Json.write(models.index()))));
+        table.add(new NodeRoute(
+                HttpMethod.POST,
+                "/v2/repository/models/{model}/load",
+                ApiGroup.MODEL_REPOSITORY,
+                (request, path) -> repository(request, body -> {
+                    checkModelChange(path.get("model"));
+                    models.load(path.get("model"), configOverride(body));
+                    return new byte[0];
+                })));
+        table.add(new NodeRoute(
+                HttpMethod.POST,
+                "/v2/repository/models/{model}/unload",
+                ApiGroup.MODEL_REPOSITORY,
+                (request, path) -> repository(request, body -> {
+                    checkModelChange(path.get("model"));
+                    models.unload(path.get("model"), 30);
+                    return new byte[0];
+                })));
+        if (feedback != null) {
+            table.add(get(
+                    "/v2/models/{model}/feedback",
+                    ApiGroup.FEEDBACK,
+                    (request, path) -> feedback.counts(request, path.get("model"))));
+            table.add(new NodeRoute(
+                    HttpMethod.POST,
+                    "/v2/models/{model}/feedback",
+                    ApiGroup.FEEDBACK,
+                    (request, path) -> withBody(request, body -> feedback.take(request, path.get("model"), body))));
+        }
+        if (openAi != null) {
+            table.add(get("/v1/models", ApiGroup.OPENAI, (request, path) -> openAi.models(request)));
+            table.add(new NodeRoute(
+                    HttpMethod.POST,
+                    "/v1/embeddings",
+                    ApiGroup.OPENAI,
+                    (request, path) -> withBody(request, body -> openAi.embeddings(request, body))));
+            table.add(new NodeRoute(
+                    HttpMethod.POST,
+                    "/v1/chat/completions",
+                    ApiGroup.OPENAI,
+                    (request, path) -> withBody(request, body -> openAi.chat(request, body))));
+        }
+        table.add(get("/metrics", ApiGroup.METRICS, (request, path) -> request.response()
+                .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                .end(metrics.scrape(models.queueDepths()))));
+        return new NodeRoutes(table);
+    }
+
+    private static NodeRoute get(String pattern, ApiGroup group, NodeRoute.Handler handler) {
+        return new NodeRoute(HttpMethod.GET, pattern, group, handler);
+    }
+
+    /** Health paths answer HEAD as GET: load balancers and probes ask with either. */
+    private static void health(List<NodeRoute> table, String pattern, NodeRoute.Handler handler) {
+        table.add(new NodeRoute(HttpMethod.GET, pattern, ApiGroup.HEALTH, handler));
+        table.add(new NodeRoute(HttpMethod.HEAD, pattern, ApiGroup.HEALTH, handler));
+    }
+
+    private Map<String, Object> serverMetadata() {
+        return Map.of(
+                "name",
+                "fogline",
+                "version",
+                version,
+                "extensions",
+                List.of(
+                        "binary_tensor_data",
+                        "classification",
+                        "model_configuration",
+                        "model_repository",
+                        "statistics"));
+    }
+
+    private void sendStatistics(HttpServerRequest request, String model, String modelVersion) {
+        sendJson(request.response(), 200, Map.of("model_stats", models.statistics(model, modelVersion)));
+    }
+
+    private void checkModelChange(String model) {
+        modelControl.checkChange(model, controlPlaneModels);
+    }
+
     private void handle(HttpServerRequest request) {
-        String[] path = segments(request.path());
+        guard.requestStarted(request);
         try {
-            if (path.length >= 1 && path[0].equals("v2")) {
-                routeV2(request, path);
-            } else if (path.length >= 1 && path[0].equals("v1") && openAi != null) {
-                BodyReader.read(
-                        request, maxRequestBytes, body -> openAi.handle(request, path, body), () -> tooLarge(request));
-            } else if (path.length == 1 && path[0].equals("metrics") && request.method() == HttpMethod.GET) {
-                request.response()
-                        .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-                        .end(metrics.scrape(models.queueDepths()));
-            } else {
-                throw InferenceException.notFound("no endpoint " + request.method() + " " + request.path());
+            switch (routes.match(request.method(), request.path())) {
+                case NodeRoutes.Match.Found found -> {
+                    String refusal = restrictions.refusal(found.route().group(), request::getHeader);
+                    if (refusal == null) {
+                        found.route().handler().handle(request, found.parameters());
+                    } else {
+                        refuseRestricted(request, refusal);
+                    }
+                }
+                case NodeRoutes.Match.WrongMethod wrong -> {
+                    String allowed = String.join(", ", wrong.allowed());
+                    request.response().putHeader("Allow", allowed);
+                    sendError(
+                            request.response(),
+                            405,
+                            "no endpoint " + request.method() + " " + request.path() + "; it takes " + allowed);
+                }
+                case NodeRoutes.Match.Nothing nothing ->
+                    throw InferenceException.notFound("no endpoint " + request.method() + " " + request.path());
             }
         } catch (InferenceException e) {
             fail(request.response(), e);
@@ -124,131 +299,42 @@ public final class InferenceServer implements AutoCloseable {
         }
     }
 
-    private void routeV2(HttpServerRequest request, String[] path) {
-        HttpMethod method = request.method();
-        if (path.length == 1 && method == HttpMethod.GET) {
-            sendJson(
-                    request.response(),
-                    200,
-                    Map.of(
-                            "name",
-                            "fogline",
-                            "version",
-                            version,
-                            "extensions",
-                            List.of("binary_tensor_data", "classification", "model_repository", "statistics")));
-        } else if (path.length == 3 && path[1].equals("health") && method == HttpMethod.GET) {
-            boolean healthy =
-                    switch (path[2]) {
-                        case "live" -> true;
-                        case "ready" -> models.allReady();
-                        default -> throw InferenceException.notFound("no endpoint GET " + request.path());
-                    };
-            request.response().setStatusCode(healthy ? 200 : 503).end();
-        } else if (path.length >= 2 && path[1].equals("models")) {
-            routeModel(request, path);
-        } else if (path.length >= 3 && path[1].equals("repository") && method == HttpMethod.POST) {
-            routeRepository(request, path);
-        } else {
-            throw InferenceException.notFound("no endpoint " + method + " " + request.path());
+    /** A refused request's body is never read, so an HTTP/1 connection closes after the answer. */
+    private static void refuseRestricted(HttpServerRequest request, String refusal) {
+        if (!request.isEnded() && request.version() != HttpVersion.HTTP_2) {
+            request.response().putHeader("Connection", "close");
         }
+        sendError(request.response(), 403, refusal);
     }
 
-    /** {@code /v2/models/{m}[/versions/{v}][/ready|/infer|/stats]} and {@code /v2/models/stats}. */
-    private void routeModel(HttpServerRequest request, String[] path) {
-        if (path.length == 3 && path[2].equals("stats") && request.method() == HttpMethod.GET) {
-            sendJson(request.response(), 200, Map.of("model_stats", models.statistics(null, null)));
-            return;
-        }
-        if (path.length < 3) {
-            throw InferenceException.notFound("no endpoint " + request.method() + " " + request.path());
-        }
-        String model = path[2];
-        boolean versioned = path.length >= 5 && path[3].equals("versions");
-        String modelVersion = versioned ? path[4] : null;
-        int next = versioned ? 5 : 3;
-        String action = path.length == next ? "" : path[next];
-        if (path.length > next + 1) {
-            throw InferenceException.notFound("no endpoint " + request.method() + " " + request.path());
-        }
-        HttpMethod method = request.method();
-        switch (action) {
-            case "" ->
-                requireGet(request, () -> sendJson(request.response(), 200, models.metadata(model, modelVersion)));
-            case "ready" ->
-                requireGet(request, () -> request.response()
-                        .setStatusCode(models.isReady(model, modelVersion) ? 200 : 400)
-                        .end());
-            case "stats" ->
-                requireGet(
-                        request,
-                        () -> sendJson(
-                                request.response(),
-                                200,
-                                Map.of("model_stats", models.statistics(model, modelVersion))));
-            case "infer" -> {
-                if (method != HttpMethod.POST) {
-                    throw InferenceException.notFound("no endpoint " + method + " " + request.path());
-                }
-                infer(request, model, modelVersion);
-            }
-            case "feedback" -> {
-                if (feedback == null || modelVersion != null) {
-                    throw InferenceException.notFound("no endpoint " + method + " " + request.path()
-                            + (feedback == null ? ": ground truth needs a node started with --data-dir" : ""));
-                }
-                if (method == HttpMethod.GET) {
-                    feedback.counts(request, model);
-                } else if (method == HttpMethod.POST) {
-                    BodyReader.read(
-                            request,
-                            maxRequestBytes,
-                            body -> feedback.take(request, model, body),
-                            () -> tooLarge(request));
-                } else {
-                    throw InferenceException.notFound("no endpoint " + method + " " + request.path());
-                }
-            }
-            default -> throw InferenceException.notFound("no endpoint " + method + " " + request.path());
-        }
-    }
-
-    private static void requireGet(HttpServerRequest request, Runnable action) {
-        if (request.method() != HttpMethod.GET) {
-            throw InferenceException.notFound("no endpoint " + request.method() + " " + request.path());
-        }
-        action.run();
-    }
-
-    /** {@code POST /v2/repository/index} and {@code POST /v2/repository/models/{m}/load|unload}. */
-    private void routeRepository(HttpServerRequest request, String[] path) {
-        boolean index = path.length == 3 && path[2].equals("index");
-        boolean modelAction =
-                path.length == 5 && path[2].equals("models") && (path[4].equals("load") || path[4].equals("unload"));
-        if (!index && !modelAction) {
-            throw InferenceException.notFound("no endpoint POST " + request.path());
-        }
+    /** Reads the body, inflating a compressed one off the event loop, and gives it to {@code onBody} on the loop. */
+    private void withBody(HttpServerRequest request, Consumer<Buffer> onBody) {
+        String encoding = request.getHeader(HttpHeaders.CONTENT_ENCODING);
         BodyReader.read(
                 request,
                 maxRequestBytes,
-                body -> vertx.executeBlocking(
-                                () -> {
-                                    if (index) {
-                                        return Json.write(models.index());
-                                    }
-                                    if (path[4].equals("load")) {
-                                        models.load(path[3], configOverride(body));
-                                    } else {
-                                        models.unload(path[3], 30);
-                                    }
-                                    return new byte[0];
-                                },
-                                false)
-                        .onSuccess(answer -> request.response()
-                                .putHeader("Content-Type", JSON_TYPE)
-                                .end(Buffer.buffer(answer)))
-                        .onFailure(failure -> fail(request.response(), asInferenceException(failure))),
+                body -> {
+                    if (ContentDecoding.isIdentity(encoding)) {
+                        onBody.accept(body);
+                        return;
+                    }
+                    decoding.executeBlocking(
+                                    () -> Buffer.buffer(
+                                            ContentDecoding.decode(encoding, body.getBytes(), maxRequestBytes)),
+                                    false)
+                            .onSuccess(onBody::accept)
+                            .onFailure(failure -> fail(request.response(), InferenceException.of(failure)));
+                },
                 () -> tooLarge(request));
+    }
+
+    /** Repository work waits on loads and drains of up to 30 s, so it runs off the event loop. */
+    private void repository(HttpServerRequest request, Function<Buffer, byte[]> work) {
+        withBody(request, body -> repository
+                .executeBlocking(() -> work.apply(body), false)
+                .onSuccess(answer ->
+                        request.response().putHeader("Content-Type", JSON_TYPE).end(Buffer.buffer(answer)))
+                .onFailure(failure -> fail(request.response(), InferenceException.of(failure))));
     }
 
     /** The {@code parameters.config} of a load request: a model config given as a JSON string, as Triton takes it. */
@@ -272,18 +358,20 @@ public final class InferenceServer implements AutoCloseable {
     private void infer(HttpServerRequest request, String model, String modelVersion) {
         long started = System.nanoTime();
         String headerLengthValue = request.getHeader(InferenceCodec.HEADER_LENGTH);
+        String encoding = request.getHeader(HttpHeaders.CONTENT_ENCODING);
         Context context = vertx.getOrCreateContext();
         BodyReader.read(
                 request,
                 maxRequestBytes,
                 body -> {
-                    if (body.length() <= INLINE_DECODE_BYTES) {
-                        runInference(request, context, body, headerLengthValue, model, modelVersion, started);
+                    Runnable run = () -> runInference(
+                            request, context, body, encoding, headerLengthValue, model, modelVersion, started);
+                    if (body.length() <= INLINE_DECODE_BYTES && ContentDecoding.isIdentity(encoding)) {
+                        run.run();
                     } else {
-                        vertx.executeBlocking(
+                        decoding.executeBlocking(
                                 () -> {
-                                    runInference(
-                                            request, context, body, headerLengthValue, model, modelVersion, started);
+                                    run.run();
                                     return null;
                                 },
                                 false);
@@ -299,18 +387,19 @@ public final class InferenceServer implements AutoCloseable {
             HttpServerRequest request,
             Context context,
             Buffer body,
+            String encoding,
             String headerLengthValue,
             String model,
             String modelVersion,
             long started) {
         InferenceRequest inference;
         try {
-            byte[] bytes = body.getBytes();
+            byte[] bytes = ContentDecoding.decode(encoding, body.getBytes(), maxRequestBytes);
             inference = InferenceCodec.decodeRequest(bytes, bytes.length, headerLength(headerLengthValue));
             router.infer(model, modelVersion, inference)
                     .whenComplete((response, failure) -> context.runOnContext(done -> {
                         if (failure != null) {
-                            failInference(request, model, modelVersion, asInferenceException(failure));
+                            failInference(request, model, modelVersion, InferenceException.of(failure));
                         } else {
                             sendInference(request, inference, bytes.length, response, started);
                         }
@@ -399,14 +488,6 @@ public final class InferenceServer implements AutoCloseable {
                         "the request body is larger than the limit of " + maxRequestBytes + " bytes"));
     }
 
-    private static InferenceException asInferenceException(Throwable failure) {
-        Throwable cause =
-                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        return cause instanceof InferenceException inference
-                ? inference
-                : InferenceException.internal(cause.toString(), cause);
-    }
-
     /** The HTTP status that answers a failure of this kind, on every API of the node. */
     public static int status(InferenceException e) {
         return switch (e.kind()) {
@@ -422,25 +503,20 @@ public final class InferenceServer implements AutoCloseable {
         if (response.ended()) {
             return Future.succeededFuture();
         }
-        int status = status(e);
         if (e.retryAfterSeconds() > 0) {
             response.putHeader("Retry-After", Integer.toString(e.retryAfterSeconds()));
         }
+        return sendError(response, status(e), String.valueOf(e.getMessage()));
+    }
+
+    private static Future<Void> sendError(HttpServerResponse response, int status, String message) {
         return response.setStatusCode(status)
                 .putHeader("Content-Type", JSON_TYPE)
-                .end(Buffer.buffer(InferenceCodec.encodeError(String.valueOf(e.getMessage()))));
+                .end(Buffer.buffer(InferenceCodec.encodeError(message)));
     }
 
     private static void sendJson(HttpServerResponse response, int status, Object value) {
         response.setStatusCode(status).putHeader("Content-Type", JSON_TYPE).end(Buffer.buffer(Json.write(value)));
-    }
-
-    private static String[] segments(String path) {
-        String trimmed = path.startsWith("/") ? path.substring(1) : path;
-        if (trimmed.endsWith("/")) {
-            trimmed = trimmed.substring(0, trimmed.length() - 1);
-        }
-        return trimmed.isEmpty() ? new String[0] : trimmed.split("/", -1);
     }
 
     @Override
@@ -449,5 +525,9 @@ public final class InferenceServer implements AutoCloseable {
             server.close().await();
         }
         servers.clear();
+        if (decoding != null) {
+            decoding.close().await();
+            repository.close().await();
+        }
     }
 }

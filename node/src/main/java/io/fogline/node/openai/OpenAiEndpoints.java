@@ -24,7 +24,6 @@ import io.fogline.runtime.repository.ModelManager;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.io.IOException;
@@ -101,20 +100,20 @@ public final class OpenAiEndpoints implements AutoCloseable {
                 observer);
     }
 
-    /** Answers a request under {@code /v1}; its body has been read. */
-    public void handle(HttpServerRequest request, String[] path, Buffer body) {
-        String endpoint = String.join("/", path);
-        HttpMethod method = request.method();
+    /** {@code GET /v1/models}. */
+    public void models(HttpServerRequest request) {
+        send(request.response(), 200, models());
+    }
+
+    /** {@code POST /v1/embeddings}; its body has been read. */
+    public void embeddings(HttpServerRequest request, Buffer body) {
+        offload(request, Vertx.currentContext(), () -> embeddings(parse(body)));
+    }
+
+    /** {@code POST /v1/chat/completions}; its body has been read. */
+    public void chat(HttpServerRequest request, Buffer body) {
         Context context = Vertx.currentContext();
-        if (endpoint.equals("v1/models") && method == HttpMethod.GET) {
-            send(request.response(), 200, models());
-        } else if (endpoint.equals("v1/embeddings") && method == HttpMethod.POST) {
-            offload(request, context, () -> embeddings(parse(body)));
-        } else if (endpoint.equals("v1/chat/completions") && method == HttpMethod.POST) {
-            Thread.ofVirtual().name("fogline-chat").start(() -> chat(request, context, body));
-        } else {
-            fail(request.response(), InferenceException.notFound("no endpoint " + method + " " + request.path()));
-        }
+        Thread.ofVirtual().name("fogline-chat").start(() -> chat(request, context, body));
     }
 
     private ObjectNode models() {

@@ -3,9 +3,11 @@ package io.fogline.node.ota;
 import io.fogline.bundle.BundleException;
 import io.fogline.bundle.ManifestFile;
 import io.fogline.bundle.Refusal;
+import io.fogline.bundle.Sha256;
 import io.fogline.core.device.Accepted;
 import io.fogline.core.device.DesiredState;
 import io.fogline.core.device.Enrolment;
+import io.fogline.core.device.FederatedOptIn;
 import io.fogline.core.device.ProtocolJson;
 import java.io.IOException;
 import java.io.InputStream;
@@ -143,6 +145,36 @@ final class ControlClient {
         }
     }
 
+    /**
+     * Fetches the delta that rebuilds blob {@code target} from blob {@code base} into {@code into}; false when the
+     * control plane has none (404) or it is longer than {@code limit}, when the whole file costs less.
+     */
+    boolean delta(UpdateStore.Credential credential, String base, String target, long limit, Path into)
+            throws IOException {
+        HttpResponse<InputStream> response;
+        try {
+            response = http.send(
+                    authorized(uri("/api/v1/deltas/" + base + "/" + target), credential)
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        try (InputStream body = response.body();
+                OutputStream out = Files.newOutputStream(into)) {
+            if (response.statusCode() == 404) {
+                return false;
+            }
+            if (response.statusCode() != 200) {
+                throw new ControlException(
+                        response.statusCode(), "delta to " + target + ": HTTP " + response.statusCode());
+            }
+            return !Sha256.copy(body, out, limit).overLimit();
+        }
+    }
+
     /** Sends one report; true when the control plane applied it, false when it had already seen its seq. */
     boolean feedback(UpdateStore.Credential credential, String body) throws IOException {
         HttpResponse<byte[]> response =
@@ -150,6 +182,29 @@ final class ControlClient {
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body)));
         return read(expect(response, 200, "feedback"), Accepted.class).accepted();
+    }
+
+    /** Tells the control plane the node takes part in federated rounds with {@code examples} labelled examples. */
+    void federatedOptIn(UpdateStore.Credential credential, long examples) throws IOException {
+        byte[] body = ProtocolJson.write(new FederatedOptIn(examples));
+        HttpResponse<byte[]> response =
+                send(authorized(uri("/api/v1/devices/" + credential.deviceId() + "/federated"), credential)
+                        .header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
+        expect(response, 200, "federated opt-in");
+    }
+
+    /**
+     * Uploads a federated update; returns once the control plane took it.
+     *
+     * @throws ControlException with status 400 and the refusal when the round refused it
+     */
+    void federatedUpdate(UpdateStore.Credential credential, byte[] update) throws IOException {
+        HttpResponse<byte[]> response =
+                send(authorized(uri("/api/v1/devices/" + credential.deviceId() + "/updates"), credential)
+                        .header("Content-Type", "application/octet-stream")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(update)));
+        expect(response, 200, "federated update");
     }
 
     /** Sends one telemetry batch; returns once the control plane stored it (or had it already). */

@@ -13,8 +13,13 @@ final class CrashPoint {
     private CrashPoint() {}
 
     static void at(Step step) {
-        if (step.name().equalsIgnoreCase(HALT_AT)) {
-            System.err.println("fogline: halting at step " + step + " (" + VARIABLE + ")");
+        at(step.name());
+    }
+
+    /** Halts at a named point outside an update's steps, e.g. {@code training} of a federated round. */
+    static void at(String point) {
+        if (point.equalsIgnoreCase(HALT_AT)) {
+            System.err.println("fogline: halting at step " + point + " (" + VARIABLE + ")");
             Runtime.getRuntime().halt(137);
         }
     }

@@ -2,10 +2,13 @@ package io.fogline.node.ota;
 
 import io.fogline.core.device.DesiredModel;
 import io.fogline.core.device.DesiredState;
+import io.fogline.learn.data.FashionMnist;
 import io.fogline.node.telemetry.Telemetry;
 import io.fogline.runtime.repository.ModelManager;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -24,17 +27,23 @@ public final class OtaAgent implements AutoCloseable {
     private final UpdateStore store;
     private final ControlClient control;
     private final BlobStore blobs;
+    private final FederatedTrainer trainer;
+    private boolean optedIn;
     private volatile boolean closed;
     private Thread thread;
     private String etag;
     private Telemetry telemetry;
-    private DesiredState desired;
+    private volatile DesiredState desired;
 
     private OtaAgent(OtaOptions options, UpdateStore store) throws IOException {
         this.options = options;
         this.store = store;
         this.control = new ControlClient(options.control());
         this.blobs = new BlobStore(options.blobs());
+        this.trainer = options.trainingData() == null
+                ? null
+                : new FederatedTrainer(
+                        FashionMnist.loadPart(options.trainingData(), "train"), control, blobs, Clock.systemUTC());
     }
 
     /**
@@ -42,6 +51,13 @@ public final class OtaAgent implements AutoCloseable {
      * loads its models.
      */
     public static OtaAgent prepare(OtaOptions options, Path repository) throws IOException {
+        OwnerOnly.directory(options.dataDir());
+        for (String suffix : new String[] {"", "-wal", "-shm"}) {
+            Path file = options.database().resolveSibling(options.database().getFileName() + suffix);
+            if (suffix.isEmpty() || Files.exists(file)) {
+                OwnerOnly.file(file);
+            }
+        }
         UpdateStore store = UpdateStore.open(options.database());
         try {
             UpdateRunner.recover(store, repository);
@@ -87,9 +103,16 @@ public final class OtaAgent implements AutoCloseable {
         }
         try {
             runner.flush(credential.get());
+            if (trainer != null && !optedIn) {
+                control.federatedOptIn(credential.get(), trainer.exampleCount());
+                optedIn = true;
+            }
             ControlClient.Polled polled = control.desired(credential.get(), etag);
             etag = polled.etag();
             polled.desired().ifPresent(state -> desired = state);
+            if (trainer != null && desired != null && desired.federated() != null) {
+                trainer.offer(desired.federated(), credential.get());
+            }
             // The poll just reached the control plane: the link is up, so the outbox goes now.
             telemetry.upload((batchId, body) -> control.telemetry(credential.get(), body));
         } catch (IOException e) {
@@ -131,6 +154,11 @@ public final class OtaAgent implements AutoCloseable {
         }
     }
 
+    /** Whether the control plane manages {@code model}: it desires a version of it, or one of its updates is in use. */
+    public boolean manages(String model) {
+        return wanted(model).isPresent() || store.slots(model).isPresent();
+    }
+
     private Optional<DesiredModel> wanted(String model) {
         return desired == null
                 ? Optional.empty()
@@ -141,6 +169,10 @@ public final class OtaAgent implements AutoCloseable {
         Optional<UpdateStore.Credential> stored = store.credential();
         if (stored.isPresent()) {
             return stored;
+        }
+        if (options.enrolmentToken() == null) {
+            LOG.log(System.Logger.Level.WARNING, "not enrolled and no enrolment token was given: polling nothing");
+            return Optional.empty();
         }
         try {
             String secret = control.enrol(options.enrolmentToken(), options.deviceId(), options.labels());
@@ -168,6 +200,9 @@ public final class OtaAgent implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (trainer != null) {
+            trainer.close();
         }
         store.close();
     }

@@ -8,9 +8,12 @@ import java.util.Map;
 /**
  * How a node finds and trusts its control plane.
  *
+ * @param enrolmentToken enrols the node when it holds no credential yet; null for a node that has enrolled
  * @param dataDir holds the update state (ota.db), downloaded blobs and bundle manifests
  * @param trustedKeys the trust store file, re-read before every verification so keys can be rotated in place
  * @param telemetry how the node gathers telemetry, kept in {@code dataDir/telemetry.db} and uploaded at each poll
+ * @param trainingData the node's labelled examples for federated rounds (the layout {@code fogline train} reads); null
+ *     for a node that takes no part in them
  */
 public record OtaOptions(
         URI control,
@@ -19,7 +22,8 @@ public record OtaOptions(
         Map<String, String> labels,
         Path dataDir,
         Path trustedKeys,
-        TelemetryOptions telemetry) {
+        TelemetryOptions telemetry,
+        Path trainingData) {
 
     public OtaOptions {
         labels = Map.copyOf(labels);
@@ -33,14 +37,24 @@ public record OtaOptions(
             Map<String, String> labels,
             Path dataDir,
             Path trustedKeys) {
-        this(control, enrolmentToken, deviceId, labels, dataDir, trustedKeys, TelemetryOptions.defaults());
+        this(control, enrolmentToken, deviceId, labels, dataDir, trustedKeys, TelemetryOptions.defaults(), null);
     }
 
     public OtaOptions withTelemetry(TelemetryOptions settings) {
-        return new OtaOptions(control, enrolmentToken, deviceId, labels, dataDir, trustedKeys, settings);
+        return new OtaOptions(control, enrolmentToken, deviceId, labels, dataDir, trustedKeys, settings, trainingData);
+    }
+
+    /** Takes part in federated rounds, training on the examples in {@code directory}. */
+    public OtaOptions withTrainingData(Path directory) {
+        return new OtaOptions(control, enrolmentToken, deviceId, labels, dataDir, trustedKeys, telemetry, directory);
     }
 
     public Path database() {
+        return database(dataDir);
+    }
+
+    /** Where a node with this data directory keeps its update state and credential. */
+    public static Path database(Path dataDir) {
         return dataDir.resolve("ota.db");
     }
 

@@ -21,8 +21,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -212,11 +214,45 @@ final class UpdateRunner {
             writeAtomically(directory.resolve(BundleSignature.FILE_NAME), signature);
         }
         VerifiedManifest verified = verifySignature(action);
+        Map<String, String> running = runningFiles(action.model());
         for (ManifestFile file : verified.manifest().files()) {
-            if (!blobs.has(file)) {
-                control.download(credential, file, blobs.part(file.sha256()));
-                blobs.complete(file);
+            if (blobs.has(file)) {
+                continue;
             }
+            String base = running.get(file.path());
+            if (base == null
+                    || !blobs.rebuild(
+                            file, base, into -> control.delta(credential, base, file.sha256(), file.size(), into))) {
+                control.download(credential, file, blobs.part(file.sha256()));
+            }
+            blobs.complete(file);
+        }
+    }
+
+    /**
+     * The ONNX files of the bundle the model serves now, path to SHA-256, where the node still holds them: the bases
+     * a delta may rebuild a new version's file from (deltas copy unchanged tensors, so other files have none).
+     */
+    private Map<String, String> runningFiles(String model) throws IOException {
+        Optional<UpdateStore.Slots> slots = store.slots(model);
+        if (slots.isEmpty()) {
+            return Map.of();
+        }
+        Path manifest = bundles.resolve(slots.get().activeBundle()).resolve(Manifest.FILE_NAME);
+        if (!Files.exists(manifest)) {
+            return Map.of();
+        }
+        try {
+            Map<String, String> files = new HashMap<>();
+            for (ManifestFile file :
+                    Manifest.parse(Files.readAllBytes(manifest)).files()) {
+                if (file.path().endsWith(".onnx") && blobs.has(file)) {
+                    files.put(file.path(), file.sha256());
+                }
+            }
+            return files;
+        } catch (BundleException e) {
+            return Map.of();
         }
     }
 

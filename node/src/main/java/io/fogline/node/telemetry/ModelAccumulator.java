@@ -9,7 +9,6 @@ import io.fogline.core.telemetry.RequestCount;
 import io.fogline.core.telemetry.ValueHistogram;
 import io.fogline.core.tensor.Tensor;
 import io.fogline.core.tensor.TensorValues;
-import io.fogline.routing.RoutingParameters;
 import io.fogline.routing.score.Verdict;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** One model version's figures in the current window: not thread-safe, the recorder's lock guards it. */
+/** One model version's figures in the current window: not thread-safe, only the recorder's tick touches it. */
 final class ModelAccumulator {
 
     private final String model;
@@ -46,33 +45,12 @@ final class ModelAccumulator {
         this.edges = edges;
     }
 
-    /**
-     * The elements of each numeric tensor widened to doubles, null for the others: the costly part of watching for
-     * drift, which callers do once per tensor and outside the recorder's lock.
-     */
-    static List<double[]> widened(List<Tensor> tensors) {
-        List<double[]> values = new ArrayList<>(tensors.size());
-        for (Tensor tensor : tensors) {
-            values.add(TensorValues.isNumeric(tensor.datatype()) ? TensorValues.of(tensor) : null);
-        }
-        return values;
-    }
-
-    /** @param inputValues and {@code outputValues}: {@link #widened} of the request's inputs and the answer's outputs */
+    /** Counts a request that was answered, by the tier, escalation and cache its answer names. */
     void succeeded(
-            InferenceRequest request,
-            long requestBytes,
-            InferenceResponse response,
-            long requestNanos,
-            List<double[]> inputValues,
-            List<double[]> outputValues) {
-        Map<String, Object> parameters = response.parameters();
-        Object tier = parameters.getOrDefault(RoutingParameters.TIER, RoutingParameters.LOCAL);
-        count(String.valueOf(tier), RequestCount.OK);
+            String tier, Object escalation, boolean cached, boolean degraded, long requestBytes, long requestNanos) {
+        count(tier, RequestCount.OK);
         latency[LatencyHistogram.bucketOf(requestNanos / 1e6)]++;
         bytesCloudOnly += requestBytes;
-        boolean cached = RoutingParameters.CACHE_EXACT.equals(parameters.get(RoutingParameters.CACHE));
-        Object escalation = parameters.get(RoutingParameters.ESCALATION);
         if (cached) {
             cacheHits++;
         } else if (escalation != null && !Verdict.NONE.equals(escalation)) {
@@ -80,17 +58,20 @@ final class ModelAccumulator {
             // The request went to a parent, answered or not: a cloud-only design would have sent it too.
             bytesUpstream += requestBytes;
         }
-        if (Boolean.TRUE.equals(parameters.get(RoutingParameters.DEGRADED))) {
-            degraded++;
+        if (degraded) {
+            this.degraded++;
         }
-        for (int i = 0; i < request.inputs().size(); i++) {
-            observe(inputs, edges.inputs(), request.inputs().get(i), inputValues.get(i));
+    }
+
+    /** Adds the values of a request's inputs and its answer's outputs to the drift histograms and class counts. */
+    void sampled(InferenceRequest request, InferenceResponse response) {
+        for (Tensor input : request.inputs()) {
+            observe(inputs, edges.inputs(), input);
         }
         boolean classesCounted = false;
-        for (int i = 0; i < response.outputs().size(); i++) {
-            Tensor output = response.outputs().get(i);
-            observe(outputs, edges.outputs(), output, outputValues.get(i));
-            classesCounted = classesCounted || countClasses(output, outputValues.get(i));
+        for (Tensor output : response.outputs()) {
+            double[] values = observe(outputs, edges.outputs(), output);
+            classesCounted = classesCounted || countClasses(output, values);
         }
     }
 
@@ -110,17 +91,22 @@ final class ModelAccumulator {
         requests.computeIfAbsent(tier + '\u0000' + outcome, key -> new long[1])[0]++;
     }
 
-    private static void observe(
-            Map<String, ValueAccumulator> into, Map<String, double[]> edges, Tensor tensor, double[] values) {
-        if (values == null) {
-            return;
+    /** @return the tensor's elements widened to doubles, or null for a tensor that is not numeric */
+    private static double[] observe(Map<String, ValueAccumulator> into, Map<String, double[]> edges, Tensor tensor) {
+        if (!TensorValues.isNumeric(tensor.datatype())) {
+            return null;
         }
+        double[] values = TensorValues.of(tensor);
         into.computeIfAbsent(tensor.name(), name -> new ValueAccumulator(edges.get(name)))
                 .add(values);
+        return values;
     }
 
     /** Counts the predicted classes of the first output that holds class scores. */
     private boolean countClasses(Tensor output, double[] values) {
+        if (values == null) {
+            return false;
+        }
         int width = PredictedClasses.width(output);
         if (classes.length == 0 && width > 0) {
             classes = new long[width];

@@ -2,7 +2,7 @@ package io.fogline.node.telemetry;
 
 import io.fogline.core.telemetry.ValueHistogram;
 
-/** A {@link ValueHistogram} being filled: not thread-safe, its window's lock guards it. */
+/** A {@link ValueHistogram} being filled: not thread-safe, only the recorder's tick touches it. */
 final class ValueAccumulator {
 
     private final double[] edges;

@@ -10,6 +10,7 @@ import io.fogline.core.tensor.Tensor;
 import io.fogline.node.FoglineNode;
 import io.fogline.node.NodeClient;
 import io.fogline.node.NodeOptions;
+import io.fogline.node.NodeProtection;
 import io.fogline.runtime.testing.TestRepository;
 import io.fogline.runtime.testing.TinyModels;
 import java.io.IOException;
@@ -45,7 +46,8 @@ class InferenceProtocolTest {
         node = FoglineNode.start(NodeOptions.defaults(repository)
                 .withHost("127.0.0.1")
                 .withHttpPort(0)
-                .withMaxRequestBytes(64 * 1024));
+                .withMaxRequestBytes(64 * 1024)
+                .withProtection(NodeProtection.defaults().withModelControl(ModelControlMode.EXPLICIT)));
         client = new NodeClient(node.port());
     }
 
@@ -58,6 +60,13 @@ class InferenceProtocolTest {
             {"id": "req-42", "inputs": [
               {"name": "a", "datatype": "FP32", "shape": [2, 2], "data": [[1, 2], [3, 4]]},
               {"name": "b", "datatype": "FP32", "shape": [2, 2], "data": [10, 20, 30, 40]}]}""";
+
+    @Test
+    void linuxServesOnTheNativeEpollTransport() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                System.getProperty("os.name").equals("Linux"));
+        assertThat(node.transport()).isEqualTo("epoll");
+    }
 
     @Test
     void serverMetadataNamesTheExtensions() {
@@ -91,7 +100,9 @@ class InferenceProtocolTest {
         assertThat(missing.status()).isEqualTo(404);
         assertThat(missing.text())
                 .isEqualTo("{\"error\":\"model 'add' has no version '3'; ready versions are [1, 2]\"}");
-        assertThat(client.get("/v2/models/add/versions/3/ready").status()).isEqualTo(400);
+        NodeClient.Reply missingReady = client.get("/v2/models/add/versions/3/ready");
+        assertThat(missingReady.status()).as("one rule for an unknown version").isEqualTo(404);
+        assertThat(missingReady.text()).isEqualTo(missing.text());
     }
 
     @Test
@@ -212,9 +223,70 @@ class InferenceProtocolTest {
         NodeClient.Reply model = client.post("/v2/models/nope/infer", ADD_REQUEST);
         assertThat(model.status()).isEqualTo(404);
         assertThat(model.text()).isEqualTo("{\"error\":\"unknown model 'nope'\"}");
-        assertThat(client.get("/v2/models/nope").status()).isEqualTo(404);
-        assertThat(client.get("/v3/anything").status()).isEqualTo(404);
-        assertThat(client.get("/v2/models/add/infer").status()).isEqualTo(404);
+        assertThat(client.get("/v2/models/nope").text()).isEqualTo(model.text());
+        assertThat(client.get("/v2/models/nope/ready").text()).isEqualTo(model.text());
+        assertThat(client.get("/v2/models/nope/config").text()).isEqualTo(model.text());
+        NodeClient.Reply endpoint = client.get("/v3/anything");
+        assertThat(endpoint.status()).isEqualTo(404);
+        assertThat(endpoint.text()).isEqualTo("{\"error\":\"no endpoint GET /v3/anything\"}");
+        assertThat(client.get("/v2/models/add/versions/1/nope").status()).isEqualTo(404);
+    }
+
+    @Test
+    void aKnownPathWithAWrongMethodIs405WithAllow() {
+        NodeClient.Reply infer = client.get("/v2/models/add/infer");
+        assertThat(infer.status()).isEqualTo(405);
+        assertThat(infer.header("Allow")).isEqualTo("POST");
+        assertThat(infer.text()).isEqualTo("{\"error\":\"no endpoint GET /v2/models/add/infer; it takes POST\"}");
+        NodeClient.Reply live = client.send("DELETE", "/v2/health/live");
+        assertThat(live.status()).isEqualTo(405);
+        assertThat(live.header("Allow")).isEqualTo("GET, HEAD");
+        assertThat(client.send("PUT", "/v2/repository/index").header("Allow")).isEqualTo("POST");
+    }
+
+    @Test
+    void healthPathsAnswerHead() throws IOException {
+        assertThat(client.send("HEAD", "/v2/health/live").status()).isEqualTo(200);
+        assertThat(client.send("HEAD", "/v2/health/ready").status()).isEqualTo(200);
+        assertThat(client.send("HEAD", "/v2/models/add/ready").status()).isEqualTo(200);
+        assertThat(client.send("HEAD", "/v2/models/nope/ready").status()).isEqualTo(404);
+        try (Socket socket = new Socket("127.0.0.1", node.port())) {
+            socket.getOutputStream()
+                    .write("HEAD /v2/models/nope/ready HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
+            String answer = readAll(socket.getInputStream());
+            assertThat(answer).startsWith("HTTP/1.1 404").endsWith("\r\n\r\n").doesNotContain("error");
+        }
+    }
+
+    @Test
+    void theModelConfigurationIsTritons() {
+        NodeClient.Reply reply = client.get("/v2/models/mlp/config");
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.text())
+                .contains("\"name\":\"mlp\"", "\"platform\":\"onnxruntime_onnx\"", "\"max_batch_size\":8")
+                .contains("{\"name\":\"input\",\"data_type\":\"TYPE_FP32\",\"dims\":[4]}");
+        assertThat(client.get("/v2/models/add/versions/1/config").text()).contains("\"name\":\"add\"");
+    }
+
+    @Test
+    void everyEndpointBelongsToAnApiGroup() {
+        Map<String, ApiGroup> groups = new java.util.HashMap<>();
+        for (NodeRoute route : new InferenceServer(null, node.models(), null, null, null, 0, "test")
+                .routes()
+                .all()) {
+            groups.put(route.method() + " " + route.pattern(), route.group());
+        }
+        assertThat(groups)
+                .containsEntry("POST /v2/models/{model}/infer", ApiGroup.INFERENCE)
+                .containsEntry("HEAD /v2/health/ready", ApiGroup.HEALTH)
+                .containsEntry("GET /v2/models/{model}/versions/{version}/ready", ApiGroup.HEALTH)
+                .containsEntry("GET /v2/models/{model}/config", ApiGroup.MODEL_CONFIG)
+                .containsEntry("POST /v2/repository/models/{model}/unload", ApiGroup.MODEL_REPOSITORY)
+                .containsEntry("GET /v2/models/stats", ApiGroup.STATISTICS)
+                .containsEntry("GET /v2", ApiGroup.METADATA)
+                .containsEntry("GET /metrics", ApiGroup.METRICS);
+        assertThat(ApiGroup.MODEL_REPOSITORY.flagName()).isEqualTo("model-repository");
     }
 
     @Test
@@ -255,6 +327,94 @@ class InferenceProtocolTest {
     }
 
     @Test
+    void aClientThatExpects100ContinueGetsItBeforeSendingTheBody() throws IOException {
+        byte[] body = ADD_REQUEST.getBytes(StandardCharsets.UTF_8);
+        try (Socket socket = new Socket("127.0.0.1", node.port())) {
+            socket.setSoTimeout(30_000); // a server that never answers fails the read, as curl would wait its 1 s
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v2/models/add/infer HTTP/1.1\r\nHost: localhost\r\nContent-Length: " + body.length
+                            + "\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            assertThat(readHead(in)).isEqualTo("HTTP/1.1 100 Continue\r\n\r\n");
+            out.write(body);
+            out.flush();
+            assertThat(readAll(in)).startsWith("HTTP/1.1 200").contains("\"data\":[11.0,22.0,33.0,44.0]");
+        }
+    }
+
+    @Test
+    void aBodyOverTheLimitIsRefusedInsteadOf100Continue() throws IOException {
+        String answer = raw(
+                "POST /v2/models/add/infer HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000000\r\n"
+                        + "Expect: 100-continue\r\n\r\n",
+                new byte[0]);
+        assertThat(answer).startsWith("HTTP/1.1 413").doesNotContain("100 Continue");
+    }
+
+    @Test
+    void gzipAndDeflateBodiesAreInflated() throws IOException {
+        byte[] body = ADD_REQUEST.getBytes(StandardCharsets.UTF_8);
+        assertThat(compressedInfer("gzip", ContentDecodingTest.gzip(body)))
+                .startsWith("HTTP/1.1 200")
+                .contains("\"data\":[11.0,22.0,33.0,44.0]");
+        assertThat(compressedInfer("deflate", ContentDecodingTest.deflate(body, false)))
+                .startsWith("HTTP/1.1 200")
+                .contains("\"data\":[11.0,22.0,33.0,44.0]");
+    }
+
+    @Test
+    void aZipBombIs413AndACorruptStreamIs400() throws IOException {
+        String bomb = compressedInfer("gzip", ContentDecodingTest.gzip(new byte[50 * 1024 * 1024]));
+        assertThat(bomb)
+                .startsWith("HTTP/1.1 413")
+                .endsWith("{\"error\":\"the decompressed request body is larger than the limit of 65536 bytes\"}");
+        String corrupt = compressedInfer("gzip", ADD_REQUEST.getBytes(StandardCharsets.UTF_8));
+        assertThat(corrupt)
+                .startsWith("HTTP/1.1 400")
+                .endsWith("{\"error\":\"the request body is not valid gzip: Not in GZIP format\"}");
+        String unknown = compressedInfer("br", new byte[] {1, 2, 3});
+        assertThat(unknown)
+                .startsWith("HTTP/1.1 400")
+                .endsWith("{\"error\":\"Content-Encoding 'br' is not supported; send gzip, deflate or identity\"}");
+        NodeClient.Reply after = client.post("/v2/models/add/infer", ADD_REQUEST);
+        assertThat(after.status()).as("the node serves on").isEqualTo(200);
+    }
+
+    private static String compressedInfer(String encoding, byte[] body) throws IOException {
+        return raw(
+                "POST /v2/models/add/infer HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                        + "Content-Encoding: " + encoding + "\r\nContent-Length: " + body.length
+                        + "\r\nConnection: close\r\n\r\n",
+                body);
+    }
+
+    /** Sends a request as written and reads the answer until the server closes the connection. */
+    private static String raw(String head, byte[] body) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", node.port())) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            return readAll(socket.getInputStream());
+        }
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int next = in.read();
+            if (next < 0) {
+                break;
+            }
+            head.append((char) next);
+        }
+        return head.toString();
+    }
+
+    @Test
     void statisticsCountSuccessesAndFailures() {
         client.post("/v2/models/add/versions/1/infer", ADD_REQUEST);
         client.post("/v2/models/add/versions/1/infer", "{\"inputs\": []}");
@@ -274,7 +434,7 @@ class InferenceProtocolTest {
         assertThat(index.text()).contains("{\"name\":\"spare\",\"version\":\"1\",\"state\":\"READY\",\"reason\":\"\"}");
         assertThat(client.post("/v2/repository/models/spare/unload", "").status())
                 .isEqualTo(200);
-        assertThat(client.get("/v2/models/spare/ready").status()).isEqualTo(400);
+        assertThat(client.get("/v2/models/spare/ready").status()).isEqualTo(404);
         assertThat(client.post("/v2/repository/index", "").text())
                 .contains("{\"name\":\"spare\",\"version\":null,\"state\":\"UNAVAILABLE\",\"reason\":\"unloaded\"}");
         NodeClient.Reply unloadedInfer = client.post("/v2/models/spare/infer", "{\"inputs\": []}");

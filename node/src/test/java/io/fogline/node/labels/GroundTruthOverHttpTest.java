@@ -199,7 +199,7 @@ class GroundTruthOverHttpTest {
     }
 
     @Test
-    void aNodeWithoutADataDirectorySaysWhatGroundTruthNeeds() throws IOException {
+    void aNodeWithoutADataDirectoryServesNoGroundTruth() throws IOException {
         TestRepository models = new TestRepository(edgeRepository);
         TinyModels.mlp(models.modelFile("small", 1), FEATURES, 8, 4, 5);
         edge = FoglineNode.start(
@@ -208,7 +208,7 @@ class GroundTruthOverHttpTest {
         assertReply(
                 new NodeClient(edge.port()).post("/v2/models/small/feedback", "{\"id\": \"r1\", \"label\": 3}"),
                 404,
-                "no endpoint POST /v2/models/small/feedback: ground truth needs a node started with --data-dir");
+                "no endpoint POST /v2/models/small/feedback");
     }
 
     private static void assertReply(NodeClient.Reply reply, int status, String error) {

@@ -49,6 +49,8 @@ final class ControlPlaneStandIn implements AutoCloseable {
     private final Map<String, List<JsonNode>> reports = new ConcurrentHashMap<>();
     private final Map<String, Long> lastSeq = new ConcurrentHashMap<>();
     private final List<String> blobRequests = new CopyOnWriteArrayList<>();
+    private final Map<String, byte[]> deltas = new ConcurrentHashMap<>();
+    private final List<String> deltaRequests = new CopyOnWriteArrayList<>();
     private volatile String stalledBlob;
     private volatile CountDownLatch stall = new CountDownLatch(0);
     private final URI uri;
@@ -124,6 +126,16 @@ final class ControlPlaneStandIn implements AutoCloseable {
         return List.copyOf(blobRequests);
     }
 
+    /** Serves {@code delta}, as it is, for rebuilding blob {@code target} from blob {@code base}. */
+    void offerDelta(String base, String target, byte[] delta) {
+        deltas.put(base + "/" + target, delta);
+    }
+
+    /** "base/target" of every delta request. */
+    List<String> deltaRequests() {
+        return List.copyOf(deltaRequests);
+    }
+
     /** Makes the next download of {@code sha256} stop after its first 16 KiB until {@link #release()}. */
     void stallAfterFirstChunk(String sha256) {
         stall = new CountDownLatch(1);
@@ -163,6 +175,10 @@ final class ControlPlaneStandIn implements AutoCloseable {
                         exchange,
                         document == null ? 404 : 200,
                         document == null ? bytes("{\"error\":\"no bundle\"}") : document);
+            } else if (path.length == 3 && path[0].equals("deltas")) {
+                deltaRequests.add(path[1] + "/" + path[2]);
+                byte[] delta = deltas.get(path[1] + "/" + path[2]);
+                answer(exchange, delta == null ? 404 : 200, delta == null ? bytes("{\"error\":\"no delta\"}") : delta);
             } else if (path.length == 2 && path[0].equals("blobs")) {
                 blob(exchange, path[1]);
             } else {

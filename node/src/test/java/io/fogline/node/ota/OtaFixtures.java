@@ -56,10 +56,20 @@ final class OtaFixtures {
         return bundle(version, seed, key, null, ", " + moreConfig);
     }
 
+    /** A bundle of the perceptron of {@code seed} whose output layer alone is another: a fine-tuned last layer. */
+    Path fineTuned(long version, long seed, long outputSeed) throws Exception {
+        return bundle(version, seed, outputSeed, key, null, "");
+    }
+
     private Path bundle(long version, long seed, SigningKey signer, Path golden, String moreConfig) throws Exception {
-        Path model = Files.createDirectories(dir.resolve(
-                "model-" + version + "-" + seed + "-" + signer.keyId().substring(8)));
-        TinyModels.mlp(model.resolve("model.onnx"), INPUTS, 4096, 3, seed);
+        return bundle(version, seed, seed, signer, golden, moreConfig);
+    }
+
+    private Path bundle(long version, long seed, long outputSeed, SigningKey signer, Path golden, String moreConfig)
+            throws Exception {
+        Path model = Files.createDirectories(dir.resolve("model-" + version + "-" + seed + "-" + outputSeed + "-"
+                + signer.keyId().substring(8)));
+        TinyModels.mlp(model.resolve("model.onnx"), INPUTS, 4096, 3, seed, outputSeed);
         Files.writeString(
                 model.resolve("config.json"),
                 "{\"max_batch_size\": 4, \"labels_file\": \"labels.txt\"" + moreConfig + "}");

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fogline.node.FoglineNode;
 import io.fogline.node.NodeClient;
 import io.fogline.node.NodeOptions;
+import io.fogline.node.NodeProtection;
+import io.fogline.node.http.ModelControlMode;
 import io.fogline.runtime.testing.TestRepository;
 import io.fogline.runtime.testing.TinyModels;
 import java.io.IOException;
@@ -48,8 +50,10 @@ class TwoTierCascadeTest {
     }
 
     private static FoglineNode start(Path repository) {
-        return FoglineNode.start(
-                NodeOptions.defaults(repository).withHost("127.0.0.1").withHttpPort(0));
+        return FoglineNode.start(NodeOptions.defaults(repository)
+                .withHost("127.0.0.1")
+                .withHttpPort(0)
+                .withProtection(NodeProtection.defaults().withModelControl(ModelControlMode.EXPLICIT)));
     }
 
     private static String routing(int fogPort, double threshold) {

@@ -110,8 +110,59 @@ class TelemetryRecorderTest {
         TelemetryRecorder recorder = recorder();
         recorder.breakerChanged("fog", CircuitBreaker.State.HALF_OPEN);
         recorder.breakerChanged("fog", CircuitBreaker.State.OPEN);
+        assertThat(events)
+                .as("written by the tick, not by the breaker's thread")
+                .isEmpty();
+        recorder.tick(Map.of());
 
         assertThat(events).containsExactly(new NodeEvent("2026-11-23T14:00:30Z", "breaker_open", null, "fog", 1));
+    }
+
+    @Test
+    void requestsFromManyThreadsAreAllCounted() throws Exception {
+        TelemetryRecorder recorder = recorder();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            threads.add(Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < 50; i++) {
+                    recorder.requestSucceeded(Traffic.request(0.1f), 10, Traffic.local(0.9f, 0.1f), 1_000_000);
+                    recorder.requestFailed(Traffic.MODEL, Traffic.VERSION, "invalid");
+                }
+            }));
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        clock.advance(Duration.ofSeconds(30));
+        recorder.tick(Map.of());
+
+        ModelWindow model = windows.getFirst().models().getFirst();
+        assertThat(model.requests())
+                .containsExactlyInAnyOrder(
+                        new RequestCount("local", "ok", 400), new RequestCount("none", "invalid", 400));
+        assertThat(model.inputs().get("x").count()).isEqualTo(400);
+        assertThat(java.util.Arrays.stream(model.classes()).sum()).isEqualTo(400);
+    }
+
+    @Test
+    void pastTheSamplesOfASecondOnlyCountsAndLatencyAreKept() throws Exception {
+        TelemetryRecorder recorder = recorder();
+        int requests = TelemetryRecorder.SAMPLES_PER_SECOND + 100;
+        for (int i = 0; i < requests; i++) {
+            recorder.requestSucceeded(Traffic.request(0.1f), 10, Traffic.local(0.9f, 0.1f), 1_000_000);
+        }
+        clock.advance(Duration.ofSeconds(1));
+        recorder.requestSucceeded(Traffic.request(0.1f), 10, Traffic.local(0.9f, 0.1f), 1_000_000);
+        clock.advance(Duration.ofSeconds(30));
+        recorder.tick(Map.of());
+
+        ModelWindow model = windows.getFirst().models().getFirst();
+        assertThat(model.requestTotal()).isEqualTo(requests + 1);
+        assertThat(model.latencyMs().count()).isEqualTo(requests + 1);
+        assertThat(model.bytesCloudOnly()).isEqualTo(10L * (requests + 1));
+        assertThat(model.inputs().get("x").count())
+                .as("a new second samples afresh")
+                .isEqualTo(TelemetryRecorder.SAMPLES_PER_SECOND + 1);
     }
 
     @Test

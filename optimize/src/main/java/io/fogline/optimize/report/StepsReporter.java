@@ -4,7 +4,9 @@ import ai.onnxruntime.OrtException;
 import io.fogline.optimize.samples.Sample;
 import io.fogline.optimize.samples.SampleSet;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,6 +14,21 @@ import java.util.List;
 public final class StepsReporter {
 
     private StepsReporter() {}
+
+    /**
+     * Measures {@code made}, an optimization of {@code source}, beside every step that led to {@code source} (or
+     * beside {@code source} alone, named {@code sourceStep}), and writes the report beside {@code made}'s model so that
+     * the next optimization continues the chain.
+     */
+    public static StepsReport recordStep(
+            Path source, String sourceStep, ModelStep made, SampleSet samples, LatencySettings latency)
+            throws IOException, OrtException {
+        List<ModelStep> steps = new ArrayList<>(StepChain.leadingTo(source, sourceStep));
+        steps.add(made);
+        StepsReport report = measure(steps, samples, latency);
+        Files.writeString(StepChain.reportFile(made.model()), report.toJson(), StandardCharsets.UTF_8);
+        return report;
+    }
 
     public static StepsReport measure(List<ModelStep> steps, SampleSet samples, LatencySettings latency)
             throws IOException, OrtException {

@@ -20,7 +20,10 @@ public final class CircuitBreaker {
         HALF_OPEN
     }
 
-    /** Told of every change of state, while the breaker's lock is held: it must be quick and must not call back. */
+    /**
+     * Told of every change of state, after the breaker's lock is released, so that a listener that writes or waits
+     * holds up no call. Two changes made at once by two threads may be told in either order.
+     */
     @FunctionalInterface
     public interface Listener {
         Listener NONE = (from, to) -> {};
@@ -78,12 +81,22 @@ public final class CircuitBreaker {
     }
 
     /** A permit to call, or null when the breaker refuses the call. */
-    public synchronized Permit tryAcquire() {
-        if (state == State.OPEN) {
-            if (nanoClock.getAsLong() - openedAt < openNanos) {
-                return null;
+    public Permit tryAcquire() {
+        Permit permit;
+        State previous = null;
+        synchronized (this) {
+            if (state == State.OPEN && nanoClock.getAsLong() - openedAt >= openNanos) {
+                previous = moveTo(State.HALF_OPEN);
             }
-            moveTo(State.HALF_OPEN);
+            permit = permitNow();
+        }
+        tell(previous, State.HALF_OPEN);
+        return permit;
+    }
+
+    private Permit permitNow() {
+        if (state == State.OPEN) {
+            return null;
         }
         if (state == State.HALF_OPEN) {
             if (probesInFlight >= halfOpenProbes) {
@@ -99,27 +112,43 @@ public final class CircuitBreaker {
         return state;
     }
 
-    private synchronized void succeeded(long permitGeneration) {
-        if (permitGeneration != generation) {
-            return;
+    private void succeeded(long permitGeneration) {
+        State previous = null;
+        synchronized (this) {
+            if (permitGeneration != generation) {
+                return;
+            }
+            if (state == State.HALF_OPEN) {
+                previous = moveTo(State.CLOSED);
+            } else {
+                consecutiveFailures = 0;
+            }
         }
-        if (state == State.HALF_OPEN) {
-            moveTo(State.CLOSED);
-        } else {
-            consecutiveFailures = 0;
+        tell(previous, State.CLOSED);
+    }
+
+    private void failed(long permitGeneration) {
+        State previous = null;
+        synchronized (this) {
+            if (permitGeneration != generation) {
+                return;
+            }
+            if (state == State.HALF_OPEN || ++consecutiveFailures >= failureThreshold) {
+                previous = moveTo(State.OPEN);
+            }
+        }
+        tell(previous, State.OPEN);
+    }
+
+    /** @param previous the state before a change to {@code next}, or null when there was none */
+    private void tell(State previous, State next) {
+        if (previous != null) {
+            listener.changed(previous, next);
         }
     }
 
-    private synchronized void failed(long permitGeneration) {
-        if (permitGeneration != generation) {
-            return;
-        }
-        if (state == State.HALF_OPEN || ++consecutiveFailures >= failureThreshold) {
-            moveTo(State.OPEN);
-        }
-    }
-
-    private void moveTo(State next) {
+    /** @return the state before */
+    private State moveTo(State next) {
         State previous = state;
         state = next;
         generation++;
@@ -128,6 +157,6 @@ public final class CircuitBreaker {
         if (next == State.OPEN) {
             openedAt = nanoClock.getAsLong();
         }
-        listener.changed(previous, next);
+        return previous;
     }
 }

@@ -34,6 +34,19 @@ class CircuitBreakerTest {
     }
 
     @Test
+    void theListenerIsToldWithoutTheBreakersLock() {
+        List<Boolean> locked = new ArrayList<>();
+        CircuitBreaker[] watched = new CircuitBreaker[1];
+        watched[0] = new CircuitBreaker(
+                1, Duration.ofSeconds(10), 1, clock, (from, to) -> locked.add(Thread.holdsLock(watched[0])));
+        watched[0].tryAcquire().onFailure();
+        clock.advance(Duration.ofSeconds(10));
+        watched[0].tryAcquire().onSuccess();
+
+        assertThat(locked).containsExactly(false, false, false);
+    }
+
+    @Test
     void aSuccessResetsTheCountOfFailures() {
         fail(2);
         breaker.tryAcquire().onSuccess();

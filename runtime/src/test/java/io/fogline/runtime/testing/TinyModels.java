@@ -40,15 +40,25 @@ public final class TinyModels {
      * @return {@code file}
      */
     public static Path mlp(Path file, int inputs, int hidden, int outputs, long seed) throws IOException {
+        return mlp(file, inputs, hidden, outputs, seed, seed);
+    }
+
+    /**
+     * As {@link #mlp(Path, int, int, int, long)}, with the output layer ({@code w2}, {@code b2}) from {@code outputSeed}:
+     * two such models of one {@code seed} are a model and its fine-tuned last layer, sharing {@code w1} and {@code b1}.
+     */
+    public static Path mlp(Path file, int inputs, int hidden, int outputs, long seed, long outputSeed)
+            throws IOException {
         Random random = new Random(seed);
+        Random outputRandom = outputSeed == seed ? random : new Random(outputSeed);
         GraphProto graph = GraphProto.newBuilder()
                 .setName("mlp")
                 .addInput(tensor("input", TensorProto.DataType.FLOAT, "batch", inputs))
                 .addOutput(tensor("probabilities", TensorProto.DataType.FLOAT, "batch", outputs))
                 .addInitializer(weights("w1", random, Math.sqrt(2.0 / inputs), inputs, hidden))
                 .addInitializer(weights("b1", random, 0.1, hidden))
-                .addInitializer(weights("w2", random, Math.sqrt(1.0 / hidden), hidden, outputs))
-                .addInitializer(weights("b2", random, 0.1, outputs))
+                .addInitializer(weights("w2", outputRandom, Math.sqrt(1.0 / hidden), hidden, outputs))
+                .addInitializer(weights("b2", outputRandom, 0.1, outputs))
                 .addNode(node("MatMul", "hidden_product", "input", "w1"))
                 .addNode(node("Add", "hidden_sum", "hidden_product", "b1"))
                 .addNode(node("Relu", "hidden", "hidden_sum"))

@@ -1,4 +1,4 @@
-package io.fogline.optimize;
+package io.fogline.optimize.samples;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -14,6 +14,21 @@ import java.util.stream.Collectors;
 public final class NpyWriter {
 
     private NpyWriter() {}
+
+    /**
+     * Writes the sample directory {@link NpySamples} reads for a model of one flat input: {@code <inputName>.npy},
+     * {@code count × width} floats, and {@code labels.npy}.
+     */
+    public static Path labelledSamples(Path directory, String inputName, float[] features, int width, int[] labels)
+            throws IOException {
+        Files.createDirectories(directory);
+        floats(directory.resolve(inputName + ".npy"), features, labels.length, width);
+        longs(
+                directory.resolve(NpySamples.LABELS_FILE),
+                Arrays.stream(labels).asLongStream().toArray(),
+                labels.length);
+        return directory;
+    }
 
     public static void floats(Path file, float[] values, long... shape) throws IOException {
         ByteBuffer data = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);

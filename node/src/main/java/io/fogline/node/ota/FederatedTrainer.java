@@ -1,0 +1,157 @@
+package io.fogline.node.ota;
+
+import io.fogline.bundle.BundleException;
+import io.fogline.bundle.ManifestFile;
+import io.fogline.core.device.FederatedTask;
+import io.fogline.core.federated.ModelUpdate;
+import io.fogline.learn.data.Dataset;
+import io.fogline.learn.export.OnnxImporter;
+import io.fogline.learn.federated.ErrorFeedback;
+import io.fogline.learn.federated.FederatedClient;
+import io.fogline.learn.federated.GlobalModel;
+import io.fogline.learn.federated.RoundConfig;
+import io.fogline.learn.model.Parallel;
+import io.fogline.learn.train.TrainingConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The node's part of federated rounds: for a round its poll brought, it fetches the global model by digest (resumable,
+ * as bundle files are), trains it on the node's own examples on one low-priority background thread (its kernels
+ * confined to that thread, so inference keeps the other cores), and uploads the change. Examples never leave. A round
+ * is trained once per run; a node restarted mid-training finds the round in its next poll and trains again while the
+ * deadline is ahead, or is left out by it.
+ */
+final class FederatedTrainer implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(FederatedTrainer.class.getName());
+
+    private final Dataset examples;
+    private final ControlClient control;
+    private final BlobStore blobs;
+    private final Clock clock;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(Thread.ofPlatform()
+            .name("fogline-federated")
+            .priority(Thread.MIN_PRIORITY)
+            .daemon()
+            .factory());
+    /** The round taken last ({@code job/round}), so a poll that brings it again starts nothing. */
+    private final AtomicReference<String> taken = new AtomicReference<>();
+
+    private ErrorFeedback residual;
+    private String residualJob;
+
+    FederatedTrainer(Dataset examples, ControlClient control, BlobStore blobs, Clock clock) {
+        this.examples = examples;
+        this.control = control;
+        this.blobs = blobs;
+        this.clock = clock;
+    }
+
+    long exampleCount() {
+        return examples.size();
+    }
+
+    /** Starts training for {@code task} in the background, unless it is the round taken last or past its deadline. */
+    void offer(FederatedTask task, UpdateStore.Credential credential) {
+        String round = task.job() + "/" + task.round();
+        if (clock.millis() >= task.deadline() || round.equals(taken.getAndSet(round))) {
+            return;
+        }
+        worker.execute(() -> {
+            try {
+                train(task, credential);
+            } catch (IOException | BundleException | RuntimeException e) {
+                // The round stays in the desired state until its deadline; the next poll brings it back.
+                taken.compareAndSet(round, null);
+                LOG.log(System.Logger.Level.WARNING, "federated round " + round + " failed: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    private void train(FederatedTask task, UpdateStore.Credential credential) throws IOException, BundleException {
+        ManifestFile weights =
+                new ManifestFile("federated/" + task.job() + ".onnx", task.weights(), task.weightsSize());
+        if (!blobs.has(weights)) {
+            control.download(credential, weights, blobs.part(task.weights()));
+            blobs.complete(weights);
+        }
+        OnnxImporter.Imported global = GlobalModel.read(Files.readAllBytes(blobs.blob(task.weights())));
+        RoundConfig config = new RoundConfig(
+                task.localEpochs(),
+                task.batchSize(),
+                TrainingConfig.OptimizerKind.SGD,
+                task.learningRate(),
+                0.9,
+                task.proximalMu(),
+                task.clipNorm());
+        CrashPoint.at("training");
+        long started = clock.millis();
+        ModelUpdate update = Parallel.onThisThreadOnly(() -> new FederatedClient(global.network())
+                .train(
+                        task.job(),
+                        task.round(),
+                        global.network().parameterVector(),
+                        examples,
+                        config,
+                        ((long) task.job().hashCode() << 32) ^ task.round()));
+        byte[] body = encode(task, update);
+        if (clock.millis() >= task.deadline()) {
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "federated round {0}/{1}: trained past the deadline, not sent",
+                    task.job(),
+                    task.round());
+            return;
+        }
+        try {
+            control.federatedUpdate(credential, body);
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "federated round {0}/{1}: sent an update of {2} bytes ({3} examples, {4} ms of training)",
+                    task.job(),
+                    task.round(),
+                    body.length,
+                    examples.size(),
+                    clock.millis() - started);
+        } catch (ControlClient.ControlException e) {
+            if (e.status != 400) {
+                throw e;
+            }
+            // Refused for good (closed round, duplicate, ...): sending it again would be refused again.
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "federated round {0}/{1}: update refused: {2}",
+                    task.job(),
+                    task.round(),
+                    e.getMessage());
+        }
+    }
+
+    /**
+     * Encoded with the job's error feedback: what INT8 rounding or top-k left out of this update travels in the
+     * next one.
+     */
+    private byte[] encode(FederatedTask task, ModelUpdate update) {
+        if (residual == null || !task.job().equals(residualJob)) {
+            residual = new ErrorFeedback(update.delta().length);
+            residualJob = task.job();
+        }
+        return residual.encode(update, task.updateEncoding());
+    }
+
+    @Override
+    public void close() {
+        worker.shutdownNow();
+        try {
+            worker.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Writes the "Smaller models for the edge (issue 15)" section of a markdown file from the reports that
+# scripts/benchmark-edge-models.sh left in its work folder. Usage: edge-models-report.sh WORK REPORT.md
+set -euo pipefail
+work=$1
+report=$2
+heading="## Smaller models for the edge (issue 15)"
+
+# One markdown row per step of an optimize report: size, compression, latency, speed-up, accuracy, points lost.
+steps_table() {
+  echo "| step | size | smaller | latency (ORT) | faster | accuracy | points lost |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
+  jq -r '.steps[0].quality as $q0 | .steps[] | "| \(.step) | \(.size_bytes) B | \(.compression * 100 | round / 100)× | \(.latency_ms * 10000 | round / 10000) ms | \(.speedup * 100 | round / 100)× | \(.quality * 10000 | round / 100)% | \(($q0 - .quality) * 10000 | round / 100) |"' "$1"
+}
+
+verdict_8x() {
+  jq -r '.steps[0] as $a | .steps[-1] as $b | ($a.size_bytes / $b.size_bytes) as $x | (($a.quality - $b.quality) * 100) as $lost
+    | if $x >= 8 and $lost <= 2 then "**Target met**" else "**Target not met**" end
+      + " (≥ 8× smaller, ≤ 2 points lost): \($x * 100 | round / 100)× smaller, \($lost * 100 | round / 100) points lost, "
+      + "\($b.latency_ms * 10000 | round / 10000) ms in ONNX Runtime against \($a.latency_ms * 10000 | round / 10000) ms for the teacher."' "$1"
+}
+
+calibration_table() {
+  echo "| model | calibration | accuracy before | accuracy after | points lost | latency |"
+  echo "|---|---|---:|---:|---:|---:|"
+  for model in parent claim; do
+    for method in minmax percentile entropy; do
+      local file=$work/calibration-$model/$method.onnx.report.json
+      [[ -f $file ]] || continue
+      jq -r --arg model "$model" --arg method "$method" \
+        '"| \(if $model == "parent" then "CNN parent" else "pruned student mlp:64" end) | \($method) | \(.quality.before * 10000 | round / 100)% | \(.quality.after * 10000 | round / 100)% | \(.quality.points_lost) | \(.latency_ms.after * 10000 | round / 10000) ms |"' "$file"
+    done
+  done
+}
+
+calibration_winner() {
+  for model in parent claim; do
+    local best="" best_accuracy=-1
+    for method in minmax percentile entropy; do
+      local file=$work/calibration-$model/$method.onnx.report.json
+      [[ -f $file ]] || continue
+      local accuracy
+      accuracy=$(jq -r '.quality.after' "$file")
+      if awk -v a="$accuracy" -v b="$best_accuracy" 'BEGIN { exit !(a > b) }'; then
+        best=$method
+        best_accuracy=$accuracy
+      fi
+    done
+    [[ -n $best ]] && printf -- '- %s: **%s** wins (%.2f%%).\n' \
+      "$([[ $model == parent ]] && echo "CNN parent" || echo "pruned student")" "$best" \
+      "$(awk -v a="$best_accuracy" 'BEGIN { print a * 100 }')"
+  done
+}
+
+timing() {
+  grep "^[0-9:]* $1: done" "$work/timings.txt" | tail -1 | sed 's/.* done in \([0-9]*\) s/\1 s/' || echo "–"
+}
+
+section=$(
+  echo "$heading"
+  echo
+  echo "\`scripts/benchmark-edge-models.sh\`, one run: every model trained by Fogline's trainer on Fashion-MNIST's 60,000"
+  echo "training images (a tenth held out for validation), measured on all 10,000 test images. Latency: median of 200"
+  echo "single-image runs in ONNX Runtime (CPU, 1 intra-op thread), all steps of a table interleaved in one run."
+  echo
+  echo "### The strong parent"
+  echo
+  echo "\`fogline train --model cnn:32,64:dense=128:dropout=0.3 --augmentation shift=2,mirror --epochs 15\` (Adam 1e-3,"
+  echo "cosine): $(grep -h '^test accuracy' "$work"/parent.log 2>/dev/null | tail -1 || echo "see the log")."
+  echo "Training took $(timing parent) of wall time at nice 10 on the 2 shared cores; per epoch:"
+  echo
+  echo '```'
+  grep -h '^epoch' "$work"/parent.log 2>/dev/null || true
+  echo '```'
+  echo
+  echo "### The 8× claim: MLP 256-128 → distilled mlp:128 → pruned 50 % → INT8"
+  echo
+  steps_table "$work/claim/int8.onnx.report.json"
+  echo
+  verdict_8x "$work/claim/int8.onnx.report.json"
+  echo
+  echo "### Calibration: min-max, percentile (99.99) and entropy (KL), static INT8"
+  echo
+  echo "1,000 training images calibrate; accuracy on the 10,000 test images."
+  echo
+  calibration_table
+  echo
+  calibration_winner
+  echo
+  echo "### The edge student: distilled from the CNN parent, pruned, INT8"
+  echo
+  steps_table "$work/edge/int8.onnx.report.json"
+  echo
+  echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') at commit \`$(git rev-parse --short HEAD)\` on $(nproc) cores,"
+  echo "CPU $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); step wall times and load averages in"
+  echo "the run's timings.txt:"
+  echo
+  echo '```'
+  cat "$work/timings.txt"
+  echo '```'
+)
+
+# Replaces the section (up to the next heading of its level) or appends it.
+awk -v heading="$heading" -v section="$section" '
+  $0 == heading { print section; skipping = 1; done = 1; next }
+  skipping && /^## / { skipping = 0; print "" }
+  !skipping { print }
+  END { if (!done) { print ""; print section } }
+' "$report" >"$report.tmp"
+mv "$report.tmp" "$report"
