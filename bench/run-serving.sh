@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the node jar and the bench module, then runs the serving benchmark of issue 2, which replaces the
+# Builds the node jar and the bench module, then runs the serving benchmark with the codec micro-benchmarks
+# (`fogline bench serving` runs the rest from the jar alone); it replaces the
 # "## Serving (issue 2)" section of docs/benchmarks.md. Arguments go to ServingBenchmark (--help lists them).
 # Run it on a quiet machine: the load generator and the node share the cores with everything else.
 set -euo pipefail

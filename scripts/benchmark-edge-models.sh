@@ -35,7 +35,8 @@ step "$work/calibration/labels.npy" calibration-samples \
   "${fogline[@]}" datasets samples --split train --count 1000 --out "$work/calibration"
 step "$mlp" mlp "${fogline[@]}" train --model mlp:256,128 --epochs 15 --seed 1 --out "$work/mlp"
 
-# The 8x claim: the MLP 256-128 distilled into mlp:128, half its units pruned, weights in INT8.
+# A small student: the MLP 256-128 distilled into mlp:128, half its units pruned, weights in INT8; its pruned model is
+# the static-mode model the calibrations are compared on.
 step "$work/claim/student.onnx" claim-distill "${fogline[@]}" optimize distill --teacher "$mlp" --student mlp:128 \
   --epochs 10 --temperature 4 --alpha 0.7 --seed 1 --out "$work/claim/student.onnx"
 step "$work/claim/pruned.onnx" claim-prune "${fogline[@]}" optimize prune --in "$work/claim/student.onnx" \
@@ -55,8 +56,8 @@ calibrate() {
 calibrate claim "$work/claim/pruned.onnx"
 
 if [[ -n ${FOGLINE_EDGE_PARENT:-} ]]; then
+  [[ -s $parent ]] || log "waiting for the parent at $parent"
   until [[ -s $parent ]]; do
-    log "waiting for the parent at $parent"
     sleep 60
   done
 else
@@ -64,8 +65,9 @@ else
     --seed 1 --out "$work/parent"
 fi
 
-# The edge student: distilled from the parent, pruned, INT8.
-step "$work/edge/student.onnx" edge-distill "${fogline[@]}" optimize distill --teacher "$parent" \
+# The edge student and the 8x claim: distilled (by default from the parent; FOGLINE_EDGE_TEACHER names another, such
+# as "$mlp"), half its units pruned, INT8.
+step "$work/edge/student.onnx" edge-distill "${fogline[@]}" optimize distill --teacher "${FOGLINE_EDGE_TEACHER:-$parent}" \
   --student "${FOGLINE_EDGE_STUDENT:-mlp:256,128}" --epochs 8 --temperature 4 --alpha 0.7 --seed 1 \
   --out "$work/edge/student.onnx"
 step "$work/edge/pruned.onnx" edge-prune "${fogline[@]}" optimize prune --in "$work/edge/student.onnx" \

@@ -46,6 +46,10 @@ public final class BundleVerifier {
                     Refusal.UNSUPPORTED_ALGORITHM,
                     "signature algorithm '" + signature.algorithm() + "' is not Ed25519");
         }
+        if (trust.isRevoked(signature.keyId())) {
+            throw new BundleException(
+                    Refusal.REVOKED_KEY, "signature by key '" + signature.keyId() + "', revoked by the key list");
+        }
         TrustedKey key = trust.find(signature.keyId())
                 .orElseThrow(() -> new BundleException(
                         Refusal.UNKNOWN_KEY, "signature by unknown key '" + signature.keyId() + "'"));

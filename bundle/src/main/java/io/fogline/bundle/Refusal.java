@@ -26,6 +26,12 @@ public enum Refusal {
     RETIRED_KEY,
     /** The signature does not match the manifest bytes and the key. */
     BAD_SIGNATURE,
+    /** The signing key is revoked by the key list the node follows. */
+    REVOKED_KEY,
+    /** A key list that is not a valid signed key list. */
+    MALFORMED_KEY_LIST,
+    /** A key list older than, or as old as but other than, the one the node follows: a rollback. */
+    STALE_KEY_LIST,
     /** A path that is absolute, climbs out with {@code ..}, or is otherwise not a plain relative path. */
     UNSAFE_PATH,
     /** A symbolic link or another entry that is not a regular file. */

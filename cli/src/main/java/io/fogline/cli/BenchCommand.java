@@ -7,5 +7,11 @@ import picocli.CommandLine.Command;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Measure Fogline on this machine.",
-        subcommands = {CascadeBenchCommand.class, DeltaBenchCommand.class, FederatedBenchCommand.class})
+        subcommands = {
+            CascadeBenchCommand.class,
+            DeltaBenchCommand.class,
+            FederatedBenchCommand.class,
+            ServingBenchCommand.class,
+            TrainBesideServingBenchCommand.class
+        })
 final class BenchCommand {}

@@ -5,6 +5,7 @@ import io.fogline.bundle.BundleException;
 import io.fogline.bundle.BundleSignature;
 import io.fogline.bundle.BundleVerifier;
 import io.fogline.bundle.BundleWriter;
+import io.fogline.bundle.KeyList;
 import io.fogline.bundle.Manifest;
 import io.fogline.bundle.ManifestFile;
 import io.fogline.bundle.SigningKey;
@@ -19,6 +20,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -39,7 +42,8 @@ import picocli.CommandLine.Parameters;
             BundleCommand.Sign.class,
             BundleCommand.Verify.class,
             BundleCommand.Inspect.class,
-            BundleCommand.Trust.class
+            BundleCommand.Trust.class,
+            BundleCommand.KeyListCommand.class
         })
 final class BundleCommand {
 
@@ -277,6 +281,11 @@ final class BundleCommand {
         @Option(names = "--add", description = "Public key file (.pub.json) to trust.")
         Path add;
 
+        @Option(
+                names = "--add-root",
+                description = "Public key file (.pub.json) of a root key, trusted to sign key lists (bundle key-list).")
+        Path addRoot;
+
         @Option(names = "--retire", description = "Key id to retire.")
         String retire;
 
@@ -292,6 +301,9 @@ final class BundleCommand {
                 if (add != null) {
                     store = store.with(TrustedKey.read(add));
                 }
+                if (addRoot != null) {
+                    store = store.withRoot(TrustedKey.read(addRoot));
+                }
                 if (retire != null) {
                     store = store.retire(retire, after == null ? Instant.now() : after);
                 }
@@ -304,6 +316,55 @@ final class BundleCommand {
                                     .map(cutOff -> "  retired after " + cutOff)
                                     .orElse(""));
                 }
+                return 0;
+            });
+        }
+    }
+
+    @Command(
+            name = "key-list",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Make a key list signed by a root key: the signing keys nodes trust from now on, and the keys they"
+                        + " refuse. Upload it with 'fogline publish-key-list'; nodes whose trust store holds the root"
+                        + " follow it (docs/protocol.md, Key lists)."
+            })
+    static final class KeyListCommand implements Callable<Integer> {
+
+        @Option(names = "--root-key", required = true, description = "The root's signing key file (.key.json).")
+        Path rootKey;
+
+        @Option(names = "--key", description = "A signing key's public key file (.pub.json) to list; repeatable.")
+        List<Path> keys = new ArrayList<>();
+
+        @Option(names = "--revoke", description = "Id of a key nodes must refuse from now on; repeatable.")
+        List<String> revoked = new ArrayList<>();
+
+        @Option(
+                names = "--sequence",
+                required = true,
+                description = "Number of this list, higher than every list uploaded before.")
+        long sequence;
+
+        @Option(names = "--out", required = true, description = "The signed key list file to write.")
+        Path out;
+
+        @Override
+        public Integer call() {
+            return guarded(() -> {
+                List<TrustedKey> listed = new ArrayList<>();
+                for (Path key : keys) {
+                    listed.add(TrustedKey.read(key));
+                }
+                KeyList list = new KeyList(sequence, Instant.now().truncatedTo(ChronoUnit.SECONDS), listed, revoked);
+                Files.write(out, list.sign(SigningKey.read(rootKey)));
+                System.out.printf(
+                        "key list %d: %d keys, %d revoked, signed by %s, written to %s%n",
+                        sequence,
+                        listed.size(),
+                        list.revoked().size(),
+                        SigningKey.read(rootKey).keyId(),
+                        out);
                 return 0;
             });
         }

@@ -210,13 +210,13 @@ final class CascadeBenchCommand implements Callable<Integer> {
         if (file == null) {
             return new CascadeOptions.ModelChoice(spec, epochs, learningRate, seed);
         }
-        String description = OnnxImporter.read(file).info().description();
+        String description = OnnxImporter.readInfo(file).description();
         int end = description.indexOf(';');
         return new CascadeOptions.ModelChoice(end < 0 ? description : description.substring(0, end), 0, 0, seed, file);
     }
 
     /** The launcher sets FOGLINE_HOME to its own directory. */
-    private static Path defaultLauncher() {
+    static Path defaultLauncher() {
         String home = System.getenv("FOGLINE_HOME");
         return home == null ? null : Path.of(home, "fogline");
     }

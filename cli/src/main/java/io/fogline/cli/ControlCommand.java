@@ -8,6 +8,7 @@ import io.fogline.control.http.ListenerLimits;
 import io.fogline.control.monitor.MonitorOptions;
 import io.fogline.control.monitor.TelemetryQuota;
 import io.fogline.control.registry.S3BlobStore;
+import io.fogline.core.tls.Pem;
 import io.fogline.learn.data.Dataset;
 import io.fogline.learn.data.FashionMnist;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -151,6 +153,12 @@ final class ControlCommand implements Callable<Integer> {
                     + " describe.")
     Path evaluationData;
 
+    @Option(names = "--http-server-cert", description = "PEM certificate chain to serve HTTPS with; HTTP without.")
+    Path serverCertificate;
+
+    @Option(names = "--http-server-key", description = "PEM (PKCS#8) private key of --http-server-cert.")
+    Path serverKey;
+
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
@@ -164,6 +172,15 @@ final class ControlCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw UserError.usage(e.getMessage());
         }
+        if ((serverCertificate == null) != (serverKey == null)) {
+            throw UserError.usage("--http-server-cert and --http-server-key go together");
+        }
+        SSLContext tls;
+        try {
+            tls = serverCertificate == null ? null : Pem.server(serverCertificate, serverKey);
+        } catch (IOException e) {
+            throw UserError.usage(e.getMessage());
+        }
         ControlOptions options = ControlOptions.defaults(dataDir)
                 .withDatabase(database)
                 .withHttp(httpAddress, httpPort)
@@ -174,6 +191,7 @@ final class ControlCommand implements Callable<Integer> {
                 .withMaxBundleBytes(maxBundleBytes)
                 .withListener(listener)
                 .withTelemetryQuota(quota)
+                .withTls(tls)
                 .withS3(
                         s3Bucket == null
                                 ? null
@@ -189,7 +207,8 @@ final class ControlCommand implements Callable<Integer> {
             stopped.countDown();
         }));
         System.out.printf(
-                "fogline control ready on http://%s:%d in %d ms (%s); admin token in %s%n",
+                "fogline control ready on %s://%s:%d in %d ms (%s); admin token in %s%n",
+                tls == null ? "http" : "https",
                 httpAddress,
                 control.port(),
                 (System.nanoTime() - started) / 1_000_000,
@@ -197,8 +216,10 @@ final class ControlCommand implements Callable<Integer> {
                         + (s3Bucket == null ? "" : ", blobs in S3 bucket " + s3Bucket),
                 adminToken == null || adminToken.isBlank() ? dataDir.resolve("admin-token") : "--admin-token");
         System.out.printf(
-                "dashboard: http://%s:%d/dashboard/ (sign in with the admin token)%n",
-                httpAddress.equals("0.0.0.0") ? "localhost" : httpAddress, control.port());
+                "dashboard: %s://%s:%d/dashboard/ (sign in with the admin token)%n",
+                tls == null ? "http" : "https",
+                httpAddress.equals("0.0.0.0") ? "localhost" : httpAddress,
+                control.port());
         stopped.await();
         return 0;
     }

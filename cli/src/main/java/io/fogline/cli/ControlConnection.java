@@ -53,10 +53,17 @@ final class ControlConnection {
     }
 
     JsonNode postFile(String path, Path file) throws ControlError {
+        return sendFile(path, "POST", "application/zip", file);
+    }
+
+    JsonNode putFile(String path, Path file) throws ControlError {
+        return sendFile(path, "PUT", "application/json", file);
+    }
+
+    private JsonNode sendFile(String path, String method, String type, Path file) throws ControlError {
         try {
-            return send(request(path)
-                    .header("Content-Type", "application/zip")
-                    .POST(HttpRequest.BodyPublishers.ofFile(file)));
+            return send(
+                    request(path).header("Content-Type", type).method(method, HttpRequest.BodyPublishers.ofFile(file)));
         } catch (java.io.FileNotFoundException e) {
             throw new ControlError("no file " + file);
         }

@@ -130,6 +130,9 @@ final class DemoCommand implements Callable<Integer> {
                     System.out.println(
                             "\n== 8. A better model, signed, published and rolled out: a canary, then waves");
                     fleet.rollOut();
+                    System.out.println(
+                            "\n== 9. The fleet learns: a federated job among the nodes, on their own images");
+                    fleet.learn();
                     System.out.printf(
                             "%nDashboard: %s (signs in; the admin token is %s)%n",
                             fleet.dashboardLink(), fleet.adminToken());

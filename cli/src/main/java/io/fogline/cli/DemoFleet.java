@@ -13,6 +13,7 @@ import io.fogline.core.protocol.InferenceCodec;
 import io.fogline.core.protocol.InferenceRequest;
 import io.fogline.core.protocol.InferenceResponse;
 import io.fogline.learn.data.FashionMnist;
+import io.fogline.learn.data.IdxWriter;
 import io.fogline.node.FoglineNode;
 import io.fogline.node.NodeOptions;
 import io.fogline.node.ota.OtaOptions;
@@ -40,13 +41,17 @@ import java.util.stream.Stream;
 /**
  * The fleet half of the demo: a control plane on embedded SQLite, a signing key it trusts, three nodes serving a
  * Fashion-MNIST model and enrolled to it, and a better model signed, published and rolled out to them in waves (a
- * canary first) while clients keep sending them images.
+ * canary first) while clients keep sending them images; then a short federated job among the nodes, whose result is
+ * published and rolled out in turn.
  */
 final class DemoFleet implements AutoCloseable {
 
     static final String MODEL = "fashion";
     private static final String GROUP = "demo";
     private static final int NODES = 3;
+    private static final int LOCAL_EXAMPLES = 2000;
+    private static final int EVALUATION_IMAGES = 1000;
+    private static final int FEDERATED_ROUNDS = 3;
     private static final Duration ROLLOUT_LIMIT = Duration.ofSeconds(120);
     private static final String MARKER = ".fogline-demo";
     private static final Set<String> ENDED = Set.of("completed", "rolled_back", "aborted");
@@ -119,10 +124,13 @@ final class DemoFleet implements AutoCloseable {
         Path trust = directory.resolve("trust-store.json");
         TrustStore.of(key.trusted()).save(trust);
         out.printf("signing key %s in %s; control plane and nodes trust it%n", key.keyId(), directory);
-        control = ControlPlane.start(ControlOptions.defaults(directory.resolve("control"))
-                .withHttp("127.0.0.1", controlPort)
-                .withTrustStore(trust)
-                .withPollInterval(Duration.ofSeconds(1)));
+        control = ControlPlane.start(
+                ControlOptions.defaults(directory.resolve("control"))
+                        .withHttp("127.0.0.1", controlPort)
+                        .withTrustStore(trust)
+                        .withPollInterval(Duration.ofSeconds(1)),
+                new LearnFederatedModels(
+                        key, FashionMnist.loadPart(fashionMnist, "t10k").head(EVALUATION_IMAGES)));
         URI base = URI.create("http://127.0.0.1:" + control.port());
         operator = new OperatorApi(base, control.adminToken(), http);
         out.printf("control plane at %s (SQLite in %s)%n", base, directory.resolve("control"));
@@ -143,6 +151,7 @@ final class DemoFleet implements AutoCloseable {
                                     Map.of("site", i == 1 ? "lab" : "store-" + i),
                                     home.resolve("ota"),
                                     trust)
+                            .withTrainingData(trainingData(i))
                             .withTelemetry(new TelemetryOptions(
                                     TELEMETRY_WINDOW,
                                     TelemetryOptions.defaults().outboxMaxBytes(),
@@ -164,6 +173,82 @@ final class DemoFleet implements AutoCloseable {
 
     private Path work() {
         return directory.resolve("work");
+    }
+
+    /** Node {@code node}'s own labelled images, a slice of Fashion-MNIST's training set no other node holds. */
+    private Path trainingData(int node) throws IOException {
+        Path data = directory.resolve("edge-" + node).resolve("examples");
+        int[] mine = java.util.stream.IntStream.range((node - 1) * LOCAL_EXAMPLES, node * LOCAL_EXAMPLES)
+                .toArray();
+        IdxWriter.write(FashionMnist.loadPart(fashionMnist, "train").subset(mine), data, "train");
+        return data;
+    }
+
+    /**
+     * A short federated job among the nodes: each trains version 2 on its own images for a few rounds, the control
+     * plane aggregates, publishes version 3 and rolls it out; prints each round as it ends.
+     */
+    void learn() throws Exception {
+        long started = System.nanoTime();
+        Map<String, Object> job = new java.util.LinkedHashMap<>();
+        job.put("id", "demo-fl");
+        job.put("model", MODEL);
+        job.put("version", 2);
+        job.put("target", Map.of("group", GROUP));
+        job.put("rounds", FEDERATED_ROUNDS);
+        job.put("clients", Map.of("minimum", NODES));
+        job.put("local", Map.of("epochs", 1, "batch_size", 32, "learning_rate", 0.02));
+        job.put("encoding", "int8");
+        job.put("aggregation", "median");
+        job.put("round_seconds", 60);
+        job.put(
+                "rollout",
+                Map.of(
+                        "waves", Map.of("canary", "1", "factor", 2),
+                        "gates", Map.of("device_timeout_seconds", 90, "quality", Map.of("golden_passed", true))));
+        operator.startFederatedJob(job);
+        out.printf(
+                "federated job demo-fl: %d rounds on %s v2 among the %d nodes, each on its %d own images (int8"
+                        + " updates, coordinate-wise median); evaluated on %,d test images%n",
+                FEDERATED_ROUNDS, MODEL, NODES, LOCAL_EXAMPLES, EVALUATION_IMAGES);
+        int shown = 0;
+        JsonNode view;
+        long deadline = started + ROLLOUT_LIMIT.multipliedBy(2).toNanos();
+        do {
+            Thread.sleep(200);
+            view = operator.federatedJob("demo-fl");
+            for (JsonNode round : view.path("history")) {
+                if (round.path("round").asInt() > shown
+                        && round.path("state").asText().equals("aggregated")) {
+                    shown = round.path("round").asInt();
+                    out.printf(
+                            Locale.ROOT,
+                            "  %5.1f s  round %d: %d of %d devices aggregated, local accuracy %.1f%%, evaluated %.1f%%%n",
+                            (System.nanoTime() - started) / 1e9,
+                            shown,
+                            round.path("aggregated").asInt(),
+                            round.path("chosen").asInt(),
+                            100 * round.path("accuracy").asDouble(),
+                            100 * round.path("eval_accuracy").asDouble());
+                }
+            }
+        } while (Set.of("running", "publishing").contains(view.path("state").asText()) && System.nanoTime() < deadline);
+        if (!view.path("state").asText().equals("completed")) {
+            throw new IOException("federated job demo-fl is "
+                    + view.path("state").asText() + ": " + view.path("reason").asText());
+        }
+        out.printf(
+                "published %s v%d from the nodes' updates, signed by %s; rollout %d:%n",
+                MODEL,
+                view.path("result_version").asLong(),
+                key.keyId(),
+                view.path("rollout_id").asLong());
+        JsonNode rollout = watch(view.path("rollout_id").asLong(), System.nanoTime());
+        out.printf(
+                "rollout %s: every node serves %s v%d%n",
+                rollout.path("state").asText(),
+                MODEL,
+                view.path("result_version").asLong());
     }
 
     /**

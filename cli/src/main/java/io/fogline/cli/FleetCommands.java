@@ -52,6 +52,32 @@ final class FleetCommands {
     }
 
     @Command(
+            name = "publish-key-list",
+            mixinStandardHelpOptions = true,
+            description = "Upload a signed key list (bundle key-list) for the control plane to serve to its nodes.")
+    static final class PublishKeyList implements Callable<Integer> {
+
+        @Mixin
+        ControlConnection connection;
+
+        @Parameters(paramLabel = "KEY_LIST", description = "The signed key list file.")
+        Path keyList;
+
+        @Override
+        public Integer call() {
+            try {
+                JsonNode uploaded = connection.putFile("/api/v1/trust/key-list", keyList);
+                System.out.printf(
+                        "key list %d is served to the fleet%n",
+                        uploaded.path("sequence").asLong());
+                return 0;
+            } catch (ControlConnection.ControlError e) {
+                return failed(e);
+            }
+        }
+    }
+
+    @Command(
             name = "enrol-token",
             mixinStandardHelpOptions = true,
             description = "Issue an enrolment token; devices exchange it for a credential of their own.")

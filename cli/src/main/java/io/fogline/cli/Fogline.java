@@ -30,6 +30,7 @@ import picocli.CommandLine.ScopeType;
             RolloutCommand.class,
             FederatedCommand.class,
             FleetCommands.Publish.class,
+            FleetCommands.PublishKeyList.class,
             FleetCommands.EnrolToken.class,
             FleetCommands.Devices.class,
             ModelsCommand.class,

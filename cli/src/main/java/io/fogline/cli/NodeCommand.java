@@ -52,6 +52,12 @@ final class NodeCommand implements Callable<Integer> {
     String enrolmentToken;
 
     @Option(
+            names = "--control-ca",
+            description = "PEM CA certificates (or the control plane's own certificate, to pin it) its HTTPS"
+                    + " certificate must chain to; the JDK's CAs without.")
+    Path controlAuthority;
+
+    @Option(
             names = {"--enrolment-token-file", "--enrol-token-file"},
             description = "File holding the enrolment token (only needed until the node has enrolled).")
     Path enrolmentTokenFile;
@@ -191,7 +197,8 @@ final class NodeCommand implements Callable<Integer> {
             stopped.countDown();
         }));
         System.out.printf(
-                "fogline node ready on http://%s:%d in %d ms, models: %s%s%n",
+                "fogline node ready on %s://%s:%d in %d ms, models: %s%s%n",
+                options.protection().tlsCertificate() == null ? "http" : "https",
                 httpAddress,
                 node.port(),
                 (System.nanoTime() - started) / 1_000_000,
@@ -230,7 +237,11 @@ final class NodeCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--training-data " + trainingData + " is not a directory");
         }
         TelemetryOptions defaults = TelemetryOptions.defaults();
+        if (controlAuthority != null && !Files.isRegularFile(controlAuthority)) {
+            throw UserError.usage("--control-ca " + controlAuthority + ": no such file");
+        }
         OtaOptions options = new OtaOptions(control, token, deviceId, labels, dataDir, trustedKeys)
+                .withControlAuthority(controlAuthority)
                 .withTelemetry(new TelemetryOptions(
                         Duration.ofSeconds(telemetryWindowSeconds),
                         telemetryMaxBytes,

@@ -5,6 +5,8 @@ import io.fogline.node.http.ApiRestrictions;
 import io.fogline.node.http.ConnectionLimits;
 import io.fogline.node.http.ModelControlMode;
 import io.fogline.node.security.ConfigLimits;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -79,7 +81,23 @@ final class NodeProtectionFlags {
             description = "Hosts (host or host:port) a model's routing section may escalate to; any when absent.")
     List<String> parentHosts = new ArrayList<>();
 
+    @Option(
+            names = "--http-server-cert",
+            description = "PEM certificate chain to serve HTTPS with (as Triton's --grpc-server-cert); HTTP without.")
+    Path serverCertificate;
+
+    @Option(names = "--http-server-key", description = "PEM (PKCS#8) private key of --http-server-cert.")
+    Path serverKey;
+
     NodeProtection protection() {
+        if ((serverCertificate == null) != (serverKey == null)) {
+            throw UserError.usage("--http-server-cert and --http-server-key go together");
+        }
+        for (Path file : new Path[] {serverCertificate, serverKey}) {
+            if (file != null && !Files.isRegularFile(file)) {
+                throw UserError.usage(file + ": no such file");
+            }
+        }
         try {
             ConfigLimits configs = ConfigLimits.defaults()
                     .withMaxBatchSize(maxBatchSize)
@@ -96,7 +114,9 @@ final class NodeProtectionFlags {
                             maxConnectionsPerClient,
                             Duration.ofSeconds(idleTimeoutSeconds),
                             Duration.ofSeconds(requestTimeoutSeconds)),
-                    configs);
+                    configs,
+                    serverCertificate,
+                    serverKey);
         } catch (IllegalArgumentException e) {
             throw UserError.usage(e.getMessage());
         }

@@ -3,10 +3,14 @@ package io.fogline.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fogline.bundle.KeyList;
+import io.fogline.bundle.TrustStore;
+import io.fogline.bundle.TrustedKey;
 import io.fogline.bundle.content.GoldenSet;
 import io.fogline.runtime.testing.TinyModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.ZipFile;
@@ -171,5 +175,51 @@ class BundleCommandTest {
 
         assertThat(pack.exitCode()).isEqualTo(2);
         assertThat(pack.err()).contains("mutually exclusive");
+    }
+
+    @Test
+    void aKeyListSignedByARootIsFollowedByATrustStoreThatHoldsTheRoot() throws Exception {
+        Path root = dir.resolve("root.json");
+        assertThat(CommandRun.of("bundle", "keygen", "--out", root.toString()).exitCode())
+                .isZero();
+        Path nodeTrust = dir.resolve("node-trust.json");
+        assertThat(CommandRun.of(
+                                "bundle",
+                                "trust",
+                                "--trusted-keys",
+                                nodeTrust.toString(),
+                                "--add-root",
+                                dir.resolve("root.pub.json").toString())
+                        .exitCode())
+                .isZero();
+        Path list = dir.resolve("key-list.json");
+
+        CommandRun made = CommandRun.of(
+                "bundle",
+                "key-list",
+                "--root-key",
+                root.toString(),
+                "--key",
+                dir.resolve("signing-key.pub.json").toString(),
+                "--revoke",
+                "ed25519:0123456789abcdef",
+                "--sequence",
+                "4",
+                "--out",
+                list.toString());
+
+        assertThat(made.exitCode()).as(made.err()).isZero();
+        assertThat(made.out()).startsWith("key list 4: 1 keys, 1 revoked, signed by ed25519:");
+        KeyList read = KeyList.verify(Files.readAllBytes(list), TrustStore.load(nodeTrust), Clock.systemUTC());
+        assertThat(read.keys()).extracting(TrustedKey::keyId).containsExactly(keyId());
+        assertThat(read.revoked()).containsExactly("ed25519:0123456789abcdef");
+    }
+
+    @Test
+    void aKeyListWithoutASequenceIsAUsageError() {
+        CommandRun run = CommandRun.of("bundle", "key-list", "--root-key", key.toString(), "--out", "x.json");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("Missing required option: '--sequence=<sequence>'");
     }
 }

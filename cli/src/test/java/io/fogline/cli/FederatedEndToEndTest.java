@@ -20,6 +20,7 @@ import io.fogline.core.protocol.InferenceRequest;
 import io.fogline.core.tensor.Tensor;
 import io.fogline.learn.data.Dataset;
 import io.fogline.learn.data.FashionMnist;
+import io.fogline.learn.data.IdxWriter;
 import io.fogline.learn.data.TrainTest;
 import io.fogline.learn.export.ExportInfo;
 import io.fogline.learn.export.OnnxExporter;
@@ -33,7 +34,6 @@ import io.fogline.node.FoglineNode;
 import io.fogline.node.NodeOptions;
 import io.fogline.node.ota.BundlePacker;
 import io.fogline.node.ota.OtaOptions;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -307,27 +307,9 @@ class FederatedEndToEndTest {
 
     /** Node {@code node}'s own 300 training images, as the IDX files {@code fogline train} reads. */
     private Path nodeData(TrainTest data, int node) throws IOException {
-        Path directory = Files.createDirectories(dir.resolve("data-" + node));
-        Dataset train = data.train();
-        int width = train.featureCount();
-        int from = node * EXAMPLES;
-        try (DataOutputStream images =
-                        new DataOutputStream(Files.newOutputStream(directory.resolve("train-images-idx3-ubyte")));
-                DataOutputStream labels =
-                        new DataOutputStream(Files.newOutputStream(directory.resolve("train-labels-idx1-ubyte")))) {
-            images.writeInt(0x00000803);
-            images.writeInt(EXAMPLES);
-            images.writeInt(28);
-            images.writeInt(28);
-            labels.writeInt(0x00000801);
-            labels.writeInt(EXAMPLES);
-            for (int i = from; i < from + EXAMPLES; i++) {
-                for (int k = 0; k < width; k++) {
-                    images.writeByte(Math.round(train.features()[i * width + k] * 255));
-                }
-                labels.writeByte(train.labels()[i]);
-            }
-        }
+        Path directory = dir.resolve("data-" + node);
+        int[] mine = IntStream.range(node * EXAMPLES, (node + 1) * EXAMPLES).toArray();
+        IdxWriter.write(data.train().subset(mine), directory, "train");
         return directory;
     }
 

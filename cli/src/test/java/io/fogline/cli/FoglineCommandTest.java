@@ -63,6 +63,9 @@ class FoglineCommandTest {
                 .containsPattern("node on port [0-9]+ answers with fashion v2: [0-9]+ of 200 test images right")
                 .containsPattern("telemetry: [0-9,]+ of the [0-9,]+ requests sent are on the dashboard's charts;"
                         + " alerts open: none")
+                .containsPattern("round 3: 3 of 3 devices aggregated, local accuracy [0-9.]+%, evaluated [0-9.]+%")
+                .containsPattern("published fashion v3 from the nodes' updates, signed by ed25519:[0-9a-f]{16}")
+                .contains("rollout completed: every node serves fashion v3")
                 .containsPattern(
                         "Dashboard: http://127\\.0\\.0\\.1:[0-9]+/dashboard/\\?minutes=5#token=[A-Za-z0-9_-]+ \\(signs in;"
                                 + " the admin token is [A-Za-z0-9_-]+\\)")
@@ -153,6 +156,39 @@ class FoglineCommandTest {
         assertThat(node.err())
                 .isEqualTo("fogline: --model-repository " + absent + ": no such directory" + System.lineSeparator());
         assertThat(absent).doesNotExist();
+    }
+
+    @Test
+    void aNodeTrainsOnlyForAControlPlane() {
+        CommandRun node = run(
+                "node",
+                "--model-repository",
+                models.toString(),
+                "--training-data",
+                models.toString(),
+                "--http-port",
+                "0");
+
+        assertThat(node.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(node.err()).contains("--training-data needs --control: rounds come from a control plane");
+    }
+
+    @Test
+    void aControlPlaneRefusesASigningKeyThatIsNotThere() {
+        Path key = models.resolve("no-key.json");
+
+        CommandRun control = run(
+                "control",
+                "--data-dir",
+                models.resolve("control").toString(),
+                "--http-port",
+                "0",
+                "--signing-key",
+                key.toString());
+
+        assertThat(control.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(control.err())
+                .isEqualTo("fogline: --signing-key " + key + " is not a file" + System.lineSeparator());
     }
 
     @Test
@@ -248,5 +284,24 @@ class FoglineCommandTest {
         assertThat(bench.err())
                 .isEqualTo("fogline: --thresholds must name one value or more, --samples and --concurrency must be at"
                         + " least 1, --delay-ms must not be negative" + System.lineSeparator());
+    }
+
+    @Test
+    void theServingBenchmarkRefusesSettingsItCannotRun() {
+        CommandRun scenario = run("bench", "serving", "--launcher", "fogline", "--scenarios", "overhead,speed");
+        assertThat(scenario.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(scenario.err())
+                .isEqualTo("fogline: unknown scenario 'speed', expected overhead, batching, startup, codec"
+                        + System.lineSeparator());
+        CommandRun codec = run("bench", "serving", "--launcher", "fogline", "--scenarios", "codec");
+        assertThat(codec.err())
+                .isEqualTo("fogline: the codec micro-benchmarks need JMH, which this jar leaves out: run"
+                        + " bench/run-serving.sh --scenarios codec" + System.lineSeparator());
+        CommandRun peer = run("bench", "serving", "--launcher", "fogline", "--peer-url", "triton:8000");
+        assertThat(peer.err())
+                .isEqualTo("fogline: a peer URL is http://HOST:PORT, got 'triton:8000'" + System.lineSeparator());
+        CommandRun windows = run("bench", "serving", "--launcher", "fogline", "--measure", "0");
+        assertThat(windows.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(windows.out()).isEmpty();
     }
 }

@@ -58,6 +58,21 @@ class OperatorCommandsTest {
     }
 
     @Test
+    void federatedJobsAreListedAndOneThisControlPlaneCannotRunIsRefusedInOneLine() {
+        CommandRun status = run(connected("federated", "status"));
+        assertThat(status.exitCode()).as(status.err()).isZero();
+        assertThat(status.out()).startsWith("id ").contains("state").doesNotContain("fl-");
+
+        CommandRun start =
+                run(connected("federated", "start", "--model", "fashion", "--version", "1", "--group", "cameras"));
+        assertThat(start.exitCode()).isEqualTo(1);
+        assertThat(start.err())
+                .startsWith("fogline: ")
+                .contains("this control plane was started without a model trainer, so it runs no federated jobs")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
     void anEnrolmentTokenIsPrintedAndTheFleetListed() {
         CommandRun token = run(connected("enrol-token", "--group", "cameras", "--uses", "3"));
         assertThat(token.exitCode()).as(token.err()).isZero();

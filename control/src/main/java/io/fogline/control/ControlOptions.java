@@ -7,6 +7,7 @@ import io.fogline.control.registry.S3BlobStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
 
 /**
  * How a control plane runs.
@@ -23,6 +24,7 @@ import java.time.Duration;
  * @param s3 the bucket bundle blobs go to, which replicas share; null for {@code blobs/} in the data directory
  * @param listener what clients may hold of the HTTP listener: connections, timeouts, anonymous requests in flight
  * @param telemetryQuota what one device's telemetry may take of the database and how long it is kept
+ * @param tls the certificate and key it serves HTTPS with, or null for plain HTTP
  */
 public record ControlOptions(
         Path dataDir,
@@ -39,7 +41,8 @@ public record ControlOptions(
         MonitorOptions monitor,
         S3BlobStore.Settings s3,
         ListenerLimits listener,
-        TelemetryQuota telemetryQuota) {
+        TelemetryQuota telemetryQuota,
+        SSLContext tls) {
 
     public static final long DEFAULT_MAX_BUNDLE_BYTES = 2L * 1024 * 1024 * 1024;
 
@@ -59,7 +62,8 @@ public record ControlOptions(
                 MonitorOptions.defaults(),
                 null,
                 ListenerLimits.defaults(),
-                TelemetryQuota.defaults());
+                TelemetryQuota.defaults(),
+                null);
     }
 
     public ControlOptions withDatabase(String url) {
@@ -78,7 +82,8 @@ public record ControlOptions(
                 monitor,
                 s3,
                 listener,
-                telemetryQuota);
+                telemetryQuota,
+                tls);
     }
 
     public ControlOptions withHttp(String host, int port) {
@@ -97,7 +102,8 @@ public record ControlOptions(
                 monitor,
                 s3,
                 listener,
-                telemetryQuota);
+                telemetryQuota,
+                tls);
     }
 
     public ControlOptions withAdminToken(String token) {
@@ -116,7 +122,8 @@ public record ControlOptions(
                 monitor,
                 s3,
                 listener,
-                telemetryQuota);
+                telemetryQuota,
+                tls);
     }
 
     public ControlOptions withMetricsToken(String token) {
@@ -135,7 +142,8 @@ public record ControlOptions(
                 monitor,
                 s3,
                 listener,
-                telemetryQuota);
+                telemetryQuota,
+                tls);
     }
 
     public ControlOptions withTrustStore(Path file) {
@@ -154,7 +162,8 @@ public record ControlOptions(
                 monitor,
                 s3,
                 listener,
-                telemetryQuota);
+                telemetryQuota,
+                tls);
     }
 
     public ControlOptions withPollInterval(Duration interval) {
@@ -173,7 +182,8 @@ public record ControlOptions(
                 monitor,
                 s3,
                 listener,
-                telemetryQuota);
+                telemetryQuota,
+                tls);
     }
 
     public ControlOptions withMaxBundleBytes(long bytes) {
@@ -192,7 +202,8 @@ public record ControlOptions(
                 monitor,
                 s3,
                 listener,
-                telemetryQuota);
+                telemetryQuota,
+                tls);
     }
 
     public ControlOptions withS3(S3BlobStore.Settings bucket) {
@@ -211,7 +222,8 @@ public record ControlOptions(
                 monitor,
                 bucket,
                 listener,
-                telemetryQuota);
+                telemetryQuota,
+                tls);
     }
 
     public ControlOptions withMonitor(MonitorOptions settings) {
@@ -230,7 +242,8 @@ public record ControlOptions(
                 settings,
                 s3,
                 listener,
-                telemetryQuota);
+                telemetryQuota,
+                tls);
     }
 
     /** A clock to read and a timer period; tests pass a clock they move and {@link Duration#ZERO}. */
@@ -250,7 +263,8 @@ public record ControlOptions(
                 monitor,
                 s3,
                 listener,
-                telemetryQuota);
+                telemetryQuota,
+                tls);
     }
 
     public ControlOptions withListener(ListenerLimits limits) {
@@ -269,7 +283,8 @@ public record ControlOptions(
                 monitor,
                 s3,
                 limits,
-                telemetryQuota);
+                telemetryQuota,
+                tls);
     }
 
     public ControlOptions withTelemetryQuota(TelemetryQuota quota) {
@@ -288,6 +303,27 @@ public record ControlOptions(
                 monitor,
                 s3,
                 listener,
-                quota);
+                quota,
+                tls);
+    }
+
+    public ControlOptions withTls(SSLContext context) {
+        return new ControlOptions(
+                dataDir,
+                database,
+                host,
+                httpPort,
+                adminToken,
+                metricsToken,
+                trustStore,
+                pollInterval,
+                maxBundleBytes,
+                tick,
+                clock,
+                monitor,
+                s3,
+                listener,
+                telemetryQuota,
+                context);
     }
 }

@@ -26,6 +26,7 @@ import io.fogline.control.monitor.Webhook;
 import io.fogline.control.registry.BlobStore;
 import io.fogline.control.registry.Deltas;
 import io.fogline.control.registry.FileBlobStore;
+import io.fogline.control.registry.KeyLists;
 import io.fogline.control.registry.Publisher;
 import io.fogline.control.registry.Registry;
 import io.fogline.control.registry.S3BlobStore;
@@ -84,7 +85,8 @@ public final class ControlPlane implements AutoCloseable {
         Registry registry = new Registry(database);
         Path incoming = options.dataDir().resolve("incoming");
         Deltas deltas = new Deltas(database, blobs, incoming);
-        this.publisher = new Publisher(database, blobs, deltas, incoming, trustStoreFile(options), options.clock());
+        KeyLists keyLists = new KeyLists(database, trustStoreFile(options), options.clock());
+        this.publisher = new Publisher(database, blobs, deltas, incoming, keyLists, options.clock());
         this.rollouts = new Rollouts(database, options.clock());
         MonitorOptions watch = options.monitor();
         this.telemetry = new TelemetryStore(database, options.clock(), options.telemetryQuota());
@@ -115,7 +117,7 @@ public final class ControlPlane implements AutoCloseable {
                 metrics,
                 options.pollInterval());
         this.routes = Routes.join(
-                DeviceApi.routes(devices, registry, deltas, blobs),
+                DeviceApi.routes(devices, registry, deltas, keyLists, blobs),
                 OperatorApi.routes(new OperatorApi.Services(
                         fleet,
                         registry,
@@ -157,7 +159,8 @@ public final class ControlPlane implements AutoCloseable {
                     options.httpPort(),
                     control.routes,
                     new Credentials(control.adminToken, options.metricsToken(), control.fleet),
-                    options.listener());
+                    options.listener(),
+                    options.tls());
         } catch (IOException | RuntimeException e) {
             database.close();
             throw e;

@@ -79,8 +79,12 @@ public final class Http {
     }
 
     public Answer put(String path, Object body) {
+        return putBytes(path, Json.write(body).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    public Answer putBytes(String path, byte[] body) {
         return send(request(path, Map.of("Content-Type", "application/json"))
-                .PUT(HttpRequest.BodyPublishers.ofString(Json.write(body))));
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
     }
 
     public Answer patch(String path, Object body) {

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fogline.bundle.TrustStore;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -81,6 +83,8 @@ class RecordedNodeMessagesTest extends OnBothDatabases {
         harness.tick();
         assertThat(harness.rollout(rollout).path("state").asText()).isEqualTo("completed");
 
+        // The recorded window ended at 08:00 on the day it was recorded; a window from the future is not stored.
+        harness.clock.advance(Duration.between(harness.clock.instant(), Instant.parse("2026-12-06T08:01:00Z")));
         Http.Answer telemetry = node.http.postBytes(
                 "/api/v1/devices/cam-old/telemetry", JSON.writeValueAsBytes(recorded("telemetry.json")));
         assertThat(telemetry.status()).as(telemetry.text()).isEqualTo(200);

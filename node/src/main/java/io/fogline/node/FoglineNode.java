@@ -149,6 +149,9 @@ public final class FoglineNode implements AutoCloseable {
             if (groundTruth != null) {
                 server.serveFeedback(groundTruth);
             }
+            if (protection.tlsCertificate() != null) {
+                server.serveTls(protection.tlsCertificate(), protection.tlsKey());
+            }
             int port = server.start(options.host(), options.httpPort(), options.eventLoops());
             loading.join();
             if (ota != null) {

@@ -35,12 +35,15 @@ public final class NodeProcess implements AutoCloseable {
     private final Process process;
     private final long spawnedNanos;
     private final InetSocketAddress address;
+    private final InetSocketAddress grpcAddress;
     private final Path log;
 
-    private NodeProcess(Process process, long spawnedNanos, InetSocketAddress address, Path log) {
+    private NodeProcess(
+            Process process, long spawnedNanos, InetSocketAddress address, InetSocketAddress grpcAddress, Path log) {
         this.process = process;
         this.spawnedNanos = spawnedNanos;
         this.address = address;
+        this.grpcAddress = grpcAddress;
         this.log = log;
     }
 
@@ -54,6 +57,7 @@ public final class NodeProcess implements AutoCloseable {
     /** Spawns {@code <launcher> node} on a free port of 127.0.0.1; it is not ready yet, see {@link #awaitReady}. */
     public static NodeProcess spawnWithLauncher(Path launcher, Path repository, Path log) throws IOException {
         int port = freePort();
+        int grpcPort = freePort();
         List<String> command = new ArrayList<>();
         command.add(launcher.toString());
         command.addAll(List.of(
@@ -64,6 +68,8 @@ public final class NodeProcess implements AutoCloseable {
                 "127.0.0.1",
                 "--http-port",
                 Integer.toString(port),
+                "--grpc-port",
+                Integer.toString(grpcPort),
                 // the cascade benchmark reloads its edge model with each threshold it sweeps
                 "--model-control-mode",
                 "explicit"));
@@ -72,7 +78,12 @@ public final class NodeProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
         long spawned = System.nanoTime();
         Process process = builder.start();
-        return new NodeProcess(process, spawned, new InetSocketAddress("127.0.0.1", port), log);
+        return new NodeProcess(
+                process,
+                spawned,
+                new InetSocketAddress("127.0.0.1", port),
+                new InetSocketAddress("127.0.0.1", grpcPort),
+                log);
     }
 
     /**
@@ -101,6 +112,11 @@ public final class NodeProcess implements AutoCloseable {
 
     public InetSocketAddress address() {
         return address;
+    }
+
+    /** Where the node serves gRPC. */
+    public InetSocketAddress grpcAddress() {
+        return grpcAddress;
     }
 
     long pid() {

@@ -1,10 +1,11 @@
 package io.fogline.bench.serving;
 
-import io.fogline.bench.codec.InferenceCodecBenchmark;
 import io.fogline.core.protocol.InferenceCodec;
 import io.fogline.core.protocol.InferenceRequest;
 import io.fogline.core.protocol.InferenceResponse;
 import io.fogline.core.tensor.Tensor;
+import io.fogline.node.grpc.proto.ModelInferRequest;
+import io.fogline.node.grpc.proto.ModelInferResponse;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -22,11 +23,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.runner.Runner;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
-import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
  * The serving benchmark of issue 2, in one run: raw ONNX Runtime in-process against Fogline over HTTP (JSON and
@@ -40,8 +36,10 @@ public final class ServingBenchmark {
     static final String RAW_ORT_PAUSED = "raw ORT, 100 µs pauses";
     static final String HTTP_JSON = "Fogline HTTP, JSON";
     static final String HTTP_BINARY = "Fogline HTTP, binary";
+    static final String GRPC = "Fogline gRPC, raw contents";
+    static final String PEER = "peer server, HTTP binary";
 
-    private static final int[] OVERHEAD_CLIENTS = {1, 16};
+    private static final int[] OVERHEAD_CLIENTS = {1, 16, 64};
 
     /**
      * Between the requests of one HTTP client, the node's threads sleep, and a run on a thread that has just woken
@@ -49,8 +47,17 @@ public final class ServingBenchmark {
      */
     private static final Duration RAW_PAUSE = Duration.ofNanos(100_000);
 
-    private static final int[] BATCHING_CLIENTS = {64, 1};
+    private static final int[] BATCHING_CLIENTS = {1, 16, 64};
+    private static final int MINILM_BATCHING_CLIENTS = 16;
     private static final int STARTUP_RUNS = 3;
+
+    private static final ClosedLoopLoad.WindowListener NO_PROBE = new ClosedLoopLoad.WindowListener() {
+        @Override
+        public void opened() {}
+
+        @Override
+        public void closed() {}
+    };
     private static final int REQUESTS_BEFORE_SECOND_RSS = 1_000;
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(2);
 
@@ -58,7 +65,7 @@ public final class ServingBenchmark {
     private static final String MODEL_LOAD_SERIES = "fogline_model_load_duration_seconds_sum{model=\"minilm\"";
 
     /** Thread groups whose CPU time per request the report shows; the node's first, then this process as a whole. */
-    static final String NODE_EVENT_LOOPS = "node event loops";
+    static final String NODE_EVENT_LOOPS = "node event loops (Vert.x, gRPC)";
 
     static final String NODE_MODEL_THREADS = "node model threads";
     static final String NODE_JVM = "node JVM (GC, JIT, other)";
@@ -67,59 +74,92 @@ public final class ServingBenchmark {
     static final List<String> CPU_GROUPS =
             List.of(NODE_EVENT_LOOPS, NODE_MODEL_THREADS, NODE_JVM, BENCH_PROCESS, OTHER_PROCESSES);
 
-    enum Scenario {
+    public enum Scenario {
         OVERHEAD,
         BATCHING,
         STARTUP,
         CODEC
     }
 
-    record Settings(
+    /**
+     * @param launcher the {@code fogline} launcher that starts the node
+     * @param peer another Open Inference Protocol server serving the same models over HTTP, measured beside the node
+     *     with the same binary requests; null for none
+     * @param reportFile the Markdown file whose serving section the run rewrites; null to print it only
+     */
+    public record Settings(
             Set<Scenario> scenarios,
             Duration warmup,
             Duration measured,
             int repetitions,
-            Path nodeJar,
+            Path launcher,
             Path reportFile,
-            String tinyConfig) {
+            String tinyConfig,
+            InetSocketAddress peer) {
 
         static final String USAGE = "usage: ServingBenchmark [--scenarios overhead,batching,startup,codec]"
-                + " [--warmup SECONDS] [--measure SECONDS] [--repetitions N] [--node-jar cli/target/fogline.jar]"
-                + " [--report docs/benchmarks.md|none] [--tiny-config JSON (config.json of the tiny MLP 'mlp')]";
+                + " [--warmup SECONDS] [--measure SECONDS] [--repetitions N] [--launcher ./fogline]"
+                + " [--report docs/benchmarks.md|none] [--tiny-config JSON (config.json of the tiny MLP 'mlp')]"
+                + " [--peer-url http://HOST:PORT]";
 
         static Settings parse(String[] args) {
             Set<Scenario> scenarios = EnumSet.allOf(Scenario.class);
             double warmup = 2;
             double measured = 4;
             int repetitions = 3;
-            Path jar = Path.of("cli", "target", "fogline.jar");
+            Path launcher = Path.of("fogline");
             Path report = Path.of("docs", "benchmarks.md");
             String tinyConfig = null;
+            InetSocketAddress peer = null;
             for (int i = 0; i < args.length; i += 2) {
                 if (i + 1 >= args.length) {
                     throw new IllegalArgumentException(args[i] + " needs a value");
                 }
                 String value = args[i + 1];
                 switch (args[i]) {
-                    case "--scenarios" -> {
-                        scenarios = EnumSet.noneOf(Scenario.class);
-                        for (String name : value.split(",")) {
-                            scenarios.add(Scenario.valueOf(name.trim().toUpperCase(Locale.ROOT)));
-                        }
-                    }
+                    case "--scenarios" -> scenarios = scenarios(value);
                     case "--warmup" -> warmup = Double.parseDouble(value);
                     case "--measure" -> measured = Double.parseDouble(value);
                     case "--repetitions" -> repetitions = Integer.parseInt(value);
-                    case "--node-jar" -> jar = Path.of(value);
+                    case "--launcher" -> launcher = Path.of(value);
                     case "--report" -> report = value.equals("none") ? null : Path.of(value);
                     case "--tiny-config" -> tinyConfig = value;
+                    case "--peer-url" -> peer = peer(value);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
-            return new Settings(scenarios, seconds(warmup), seconds(measured), repetitions, jar, report, tinyConfig);
+            return new Settings(
+                    scenarios, seconds(warmup), seconds(measured), repetitions, launcher, report, tinyConfig, peer);
         }
 
-        private static Duration seconds(double value) {
+        /** Scenario names separated by commas, e.g. {@code overhead,batching}. */
+        public static Set<Scenario> scenarios(String names) {
+            Set<Scenario> scenarios = EnumSet.noneOf(Scenario.class);
+            for (String name : names.split(",")) {
+                try {
+                    scenarios.add(Scenario.valueOf(name.trim().toUpperCase(Locale.ROOT)));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("unknown scenario '" + name.trim() + "', expected "
+                            + String.join(
+                                    ", ",
+                                    Stream.of(Scenario.values())
+                                            .map(scenario -> scenario.name().toLowerCase(Locale.ROOT))
+                                            .toList()));
+                }
+            }
+            return scenarios;
+        }
+
+        /** The address of {@code http://HOST:PORT}. */
+        public static InetSocketAddress peer(String url) {
+            java.net.URI uri = java.net.URI.create(url);
+            if (!"http".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 0) {
+                throw new IllegalArgumentException("a peer URL is http://HOST:PORT, got '" + url + "'");
+            }
+            return new InetSocketAddress(uri.getHost(), uri.getPort());
+        }
+
+        public static Duration seconds(double value) {
             return Duration.ofNanos((long) (value * 1e9));
         }
     }
@@ -157,6 +197,11 @@ public final class ServingBenchmark {
             System.exit(2);
             return;
         }
+        execute(settings);
+    }
+
+    /** Runs the scenarios, printing each figure as it is measured, then the section, and writes it when asked. */
+    public static void execute(Settings settings) throws Exception {
         Machine machine = Machine.describe(settings.reportFile());
         progress(
                 "%d CPUs (%s), %s, commit %s, load average %s",
@@ -186,7 +231,7 @@ public final class ServingBenchmark {
                 measureStartup(work);
             }
             if (settings.scenarios().contains(Scenario.CODEC)) {
-                measureCodec();
+                CodecScenario.measure(report);
             }
         } finally {
             deleteRecursively(work);
@@ -195,7 +240,8 @@ public final class ServingBenchmark {
 
     private void runAgainstServingNode(Path work) throws Exception {
         Path repository = ServingModels.servingRepository(work.resolve("serving"), settings.tinyConfig());
-        try (NodeProcess node = NodeProcess.spawn(settings.nodeJar(), repository, work.resolve("serving-node.log"))) {
+        try (NodeProcess node =
+                NodeProcess.spawnWithLauncher(settings.launcher(), repository, work.resolve("serving-node.log"))) {
             progress("node ready in %d ms", node.awaitReady(READY_TIMEOUT).toMillis());
             if (settings.scenarios().contains(Scenario.OVERHEAD)) {
                 for (Workload workload : List.of(
@@ -220,6 +266,14 @@ public final class ServingBenchmark {
             Map<String, ByteBuffer> expected = peer.run(workload.inputs());
             requireSameAnswer(address, json, expected, workload.model() + " over JSON");
             requireSameAnswer(address, binary, expected, workload.model() + " with binary tensors");
+            ModelInferRequest grpc = GrpcExchange.request(workload.model(), workload.inputs());
+            requireSameGrpcAnswer(node.grpcAddress(), grpc, expected, workload.model() + " over gRPC");
+            byte[] peerRequest = null;
+            if (settings.peer() != null) {
+                peerRequest = inferRequest(settings.peer(), workload.model(), workload.inputs(), true);
+                requireSameAnswer(settings.peer(), peerRequest, expected, workload.model() + " from the peer server");
+            }
+            byte[] toPeer = peerRequest;
             for (int clients : OVERHEAD_CLIENTS) {
                 List<Contender> contenders = new ArrayList<>();
                 contenders.add(new Contender(RAW_ORT, null, () -> peer.client(workload.inputs())));
@@ -229,6 +283,10 @@ public final class ServingBenchmark {
                 }
                 contenders.add(new Contender(HTTP_JSON, workload.model(), () -> new HttpExchange(address, json)));
                 contenders.add(new Contender(HTTP_BINARY, workload.model(), () -> new HttpExchange(address, binary)));
+                contenders.add(new Contender(GRPC, workload.model(), () -> new GrpcExchange(node.grpcAddress(), grpc)));
+                if (toPeer != null) {
+                    contenders.add(new Contender(PEER, null, () -> new HttpExchange(settings.peer(), toPeer)));
+                }
                 Map<String, LoadResult> results = measureInTurn(node, workload.model(), clients, contenders);
                 LoadResult raw = results.get(RAW_ORT);
                 results.forEach((path, result) -> report.addOverhead(new ServingReport.Comparison(
@@ -237,31 +295,45 @@ public final class ServingBenchmark {
         }
     }
 
+    /**
+     * Batching on against off, over binary HTTP and gRPC: the tiny MLP at every client count, where batching must
+     * never lose, and MiniLM at 16 clients, where compute dominates and batching should pay.
+     */
     private void compareBatching(NodeProcess node) throws Exception {
-        InetSocketAddress address = node.address();
-        List<Tensor> inputs = ServingModels.tinyInputs();
-        byte[] off = inferRequest(address, ServingModels.TINY_BATCHING_OFF, inputs, true);
-        byte[] on = inferRequest(address, ServingModels.TINY_BATCHING_ON, inputs, true);
         for (int clients : BATCHING_CLIENTS) {
-            List<Contender> contenders = List.of(
-                    new Contender(
-                            ServingModels.TINY_BATCHING_OFF,
-                            ServingModels.TINY_BATCHING_OFF,
-                            () -> new HttpExchange(address, off)),
-                    new Contender(
-                            ServingModels.TINY_BATCHING_ON,
-                            ServingModels.TINY_BATCHING_ON,
-                            () -> new HttpExchange(address, on)));
-            Map<String, LoadResult> results = measureInTurn(node, "batching", clients, contenders);
-            LoadResult withoutBatching = results.get(ServingModels.TINY_BATCHING_OFF);
-            report.addBatching(new ServingReport.Comparison(
-                    ServingModels.TINY_BATCHING_OFF, clients, HTTP_BINARY, withoutBatching, null));
-            report.addBatching(new ServingReport.Comparison(
+            compareBatching(
+                    node,
+                    ServingModels.TINY_BATCHING_OFF,
                     ServingModels.TINY_BATCHING_ON,
-                    clients,
-                    HTTP_BINARY,
-                    results.get(ServingModels.TINY_BATCHING_ON),
-                    withoutBatching));
+                    ServingModels.tinyInputs(),
+                    clients);
+        }
+        compareBatching(
+                node,
+                ServingModels.MINILM_BATCHING_OFF,
+                ServingModels.MINILM,
+                ServingModels.miniLmInputs(),
+                MINILM_BATCHING_CLIENTS);
+    }
+
+    private void compareBatching(NodeProcess node, String off, String on, List<Tensor> inputs, int clients)
+            throws Exception {
+        InetSocketAddress address = node.address();
+        byte[] httpOff = inferRequest(address, off, inputs, true);
+        byte[] httpOn = inferRequest(address, on, inputs, true);
+        ModelInferRequest grpcOff = GrpcExchange.request(off, inputs);
+        ModelInferRequest grpcOn = GrpcExchange.request(on, inputs);
+        List<Contender> contenders = List.of(
+                new Contender(HTTP_BINARY + " " + off, off, () -> new HttpExchange(address, httpOff)),
+                new Contender(HTTP_BINARY + " " + on, on, () -> new HttpExchange(address, httpOn)),
+                new Contender(GRPC + " " + off, off, () -> new GrpcExchange(node.grpcAddress(), grpcOff)),
+                new Contender(GRPC + " " + on, on, () -> new GrpcExchange(node.grpcAddress(), grpcOn)));
+        Map<String, LoadResult> results = measureInTurn(node, "batching", clients, contenders);
+        for (String path : List.of(HTTP_BINARY, GRPC)) {
+            LoadResult withoutBatching = results.get(path + " " + off);
+            report.addBatching(new ServingReport.Comparison(off, clients, path, withoutBatching, null));
+            report.addBatching(
+                    new ServingReport.Comparison(on, clients, path, results.get(path + " " + on), withoutBatching));
         }
     }
 
@@ -274,6 +346,12 @@ public final class ServingBenchmark {
         List<ThreadCpu> processes = List.of(
                 new ThreadCpu(node.pid(), ServingBenchmark::nodeThreadGroup),
                 new ThreadCpu(ProcessHandle.current().pid(), thread -> BENCH_PROCESS));
+        // One unrecorded pass of every contender first: a path's first windows in the node would otherwise pay for
+        // compiling its code (gRPC's stack takes seconds of JIT on a busy machine) and load its turn-mates' figures.
+        for (Contender contender : contenders) {
+            ClosedLoopLoad.run(
+                    clients, contender.clients(), contender.pause(), settings.warmup(), settings.warmup(), NO_PROBE);
+        }
         Map<String, List<LoadResult>> windows = new LinkedHashMap<>();
         for (int round = 1; round <= settings.repetitions(); round++) {
             for (Contender contender : contenders) {
@@ -312,7 +390,8 @@ public final class ServingBenchmark {
      * thread, so they count with the batcher's workers ({@code fogline-<model>-<version>-<n>}) as model threads.
      */
     private static String nodeThreadGroup(String thread) {
-        if (thread.startsWith("vert.x-eventloo")) {
+        // gRPC's transport threads (grpc-default-worker-ELG-n, or grpc-nio-worker) run its calls: directExecutor.
+        if (thread.startsWith("vert.x-eventloo") || thread.startsWith("grpc-")) {
             return NODE_EVENT_LOOPS;
         }
         if (thread.startsWith("fogline-") || thread.equals("java")) {
@@ -390,8 +469,8 @@ public final class ServingBenchmark {
         for (int run = 1; run <= STARTUP_RUNS; run++) {
             long machineBefore = ThreadCpu.machineNanos();
             long benchBefore = ThreadCpu.processNanos(ProcessHandle.current().pid());
-            try (NodeProcess node =
-                    NodeProcess.spawn(settings.nodeJar(), repository, work.resolve("startup-" + run + ".log"))) {
+            try (NodeProcess node = NodeProcess.spawnWithLauncher(
+                    settings.launcher(), repository, work.resolve("startup-" + run + ".log"))) {
                 Duration ready = node.awaitReady(READY_TIMEOUT);
                 long othersNanos = ThreadCpu.machineNanos()
                         - machineBefore
@@ -433,40 +512,11 @@ public final class ServingBenchmark {
         }
     }
 
-    private void measureCodec() throws Exception {
-        progress("codec micro-benchmarks (JMH, one fork, 3 × 1 s warm-up, 5 × 1 s measured)");
-        List<RunResult> results = new ArrayList<>(new Runner(new OptionsBuilder()
-                        .include(InferenceCodecBenchmark.class.getName())
-                        .forks(1)
-                        .warmupIterations(3)
-                        .warmupTime(TimeValue.seconds(1))
-                        .measurementIterations(5)
-                        .measurementTime(TimeValue.seconds(1))
-                        .verbosity(VerboseMode.SILENT)
-                        .build())
-                .run());
-        results.sort(
-                Comparator.comparing((RunResult result) -> result.getParams().getBenchmark())
-                        .thenComparing(result -> result.getParams().getParam("encoding")));
-        for (RunResult result : results) {
-            String benchmark = result.getParams().getBenchmark();
-            ServingReport.CodecResult codec = new ServingReport.CodecResult(
-                    benchmark.substring(benchmark.lastIndexOf('.') + 1),
-                    result.getParams().getParam("encoding"),
-                    result.getPrimaryResult().getScore(),
-                    result.getPrimaryResult().getScoreError());
-            report.addCodec(codec);
-            progress(
-                    "%-16s %-7s %8.0f ns/op ± %.0f",
-                    codec.benchmark(), codec.encoding(), codec.nanosPerOp(), codec.error());
-        }
-    }
-
     /**
      * The bytes of an infer request as a v2 client sends them: JSON, or binary inputs that also ask for binary
      * outputs. Encoded once before a window, so the load generator's timed loop only writes them.
      */
-    private static byte[] inferRequest(InetSocketAddress node, String model, List<Tensor> inputs, boolean binary) {
+    static byte[] inferRequest(InetSocketAddress node, String model, List<Tensor> inputs, boolean binary) {
         Map<String, Object> parameters = binary ? Map.of("binary_data_output", true) : Map.of();
         InferenceCodec.Encoded encoded =
                 InferenceCodec.encodeRequest(new InferenceRequest(null, parameters, inputs, List.of()), binary);
@@ -495,24 +545,44 @@ public final class ServingBenchmark {
             InferenceResponse answer = InferenceCodec.decodeResponse(
                     body, body.length, headerLength == null ? -1 : Integer.parseInt(headerLength));
             for (Tensor output : answer.outputs()) {
-                float[] actual = output.toFloats();
-                FloatBuffer wanted = expected.get(output.name())
-                        .order(ByteOrder.nativeOrder())
-                        .asFloatBuffer();
-                if (actual.length != wanted.remaining()) {
-                    throw new IOException(what + ": output '" + output.name() + "' has " + actual.length
-                            + " elements, raw ONNX Runtime gives " + wanted.remaining());
-                }
-                for (int i = 0; i < actual.length; i++) {
-                    float want = wanted.get(i);
-                    if (Math.abs(actual[i] - want) > 1e-4f * Math.max(1f, Math.abs(want))) {
-                        throw new IOException(what + ": output '" + output.name() + "'[" + i + "] is " + actual[i]
-                                + ", raw ONNX Runtime gives " + want);
-                    }
-                }
+                requireEqual(what, output.name(), output.toFloats(), expected);
             }
         }
-        progress("%s: the node's answer equals raw ONNX Runtime's", what);
+        progress("%s: the answer equals raw ONNX Runtime's", what);
+    }
+
+    private static void requireSameGrpcAnswer(
+            InetSocketAddress node, ModelInferRequest request, Map<String, ByteBuffer> expected, String what)
+            throws IOException {
+        try (GrpcExchange exchange = new GrpcExchange(node, request)) {
+            ModelInferResponse answer = exchange.send();
+            for (int i = 0; i < answer.getOutputsCount(); i++) {
+                FloatBuffer raw = answer.getRawOutputContents(i)
+                        .asReadOnlyByteBuffer()
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .asFloatBuffer();
+                float[] actual = new float[raw.remaining()];
+                raw.get(actual);
+                requireEqual(what, answer.getOutputs(i).getName(), actual, expected);
+            }
+        }
+        progress("%s: the answer equals raw ONNX Runtime's", what);
+    }
+
+    private static void requireEqual(String what, String name, float[] actual, Map<String, ByteBuffer> expected)
+            throws IOException {
+        FloatBuffer wanted = expected.get(name).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        if (actual.length != wanted.remaining()) {
+            throw new IOException(what + ": output '" + name + "' has " + actual.length
+                    + " elements, raw ONNX Runtime gives " + wanted.remaining());
+        }
+        for (int i = 0; i < actual.length; i++) {
+            float want = wanted.get(i);
+            if (Math.abs(actual[i] - want) > 1e-4f * Math.max(1f, Math.abs(want))) {
+                throw new IOException(what + ": output '" + name + "'[" + i + "] is " + actual[i]
+                        + ", raw ONNX Runtime gives " + want);
+            }
+        }
     }
 
     private static String method(Settings settings, Machine machine) {
@@ -524,7 +594,9 @@ public final class ServingBenchmark {
                 socket; it writes a request encoded before the window, parses the status line and Content-Length, reads \
                 the body and sends the next request at once. Latency is `System.nanoTime` around each exchange; \
                 percentiles are exact (nearest rank over every request completed inside the window) and throughput is \
-                completions per second of the window. It shares no code with the server.
+                completions per second of the window. It shares no code with the server. gRPC clients \
+                (`GrpcExchange`): one grpc-java channel (HTTP/2 connection) per client, blocking `ModelInfer` calls \
+                with the inputs as `raw_input_contents`, built before the window.%s
                 - Raw ORT peer (`RawOrtPeer`): the same model file in the benchmark's JVM, one `OrtSession` with the \
                 node's session options (all graph optimisations, the model's `intra_op_threads` or ONNX Runtime's \
                 default as the node, `session.intra_op.allow_spinning` 0), called with plain `OrtSession.run` from as \
@@ -533,13 +605,15 @@ public final class ServingBenchmark {
                 excludes the pause, throughput does not): a call on a thread that has just slept finds cold caches, \
                 which the node's threads always do between the requests of one client.
                 - Windows: %s s warm-up, then %s s measured, per contender; the contenders of a row group run in turn, \
-                %d rounds, and each figure is the median of the rounds.
-                - Node: `./fogline node --http-address 127.0.0.1`, the launcher with its JVM flags \
+                %d rounds after one unrecorded pass of each, and each figure is the median of the rounds.
+                - Node: `./fogline node --http-address 127.0.0.1` (gRPC on a port of its own), the launcher with its JVM flags \
                 (`FOGLINE_JAVA_OPTS`: %s), as a separate process; the benchmark JVM (load generator and raw ORT peer) runs with the launcher's flags.
-                - Models: tiny MLP FP32 64 → 128 → 10 (`TinyModels.mlp`, seed 7), one row per request; `%s` has \
+                - Models: tiny MLP FP32 64 → 128 → 10 (Fogline's trainer's ONNX export of a fresh `mlp:128`, seed 7), \
+                one row per request; `%s` has \
                 %s, `%s` has `%s`, `%s` has `%s`. \
                 MiniLM (all-MiniLM-L6-v2 FP32) with the config the model fetcher ships (max batch 16, dynamic \
-                batching, 500 µs queue delay, ORT's default intra-op threads), %d tokens per request. JSON requests \
+                batching, 500 µs queue delay, ORT's default intra-op threads), %d tokens per request; \
+                `minilm-batching-off` is the same file with that config less `dynamic_batching`. JSON requests \
                 get JSON answers; binary requests send binary inputs and ask for `binary_data_output`. Every \
                 answer is checked once against raw ORT's before the windows.
                 - Shared cores: the load generator and the node share the same %d CPUs, as do the raw ORT peer's \
@@ -549,8 +623,13 @@ public final class ServingBenchmark {
                 `GET /v2/health/ready`, polled every 10 ms; %d runs, the model file in the page cache. Resident memory \
                 is VmRSS from `/proc/<pid>/status` at ready and after %,d binary MiniLM requests from one client.
                 - Codec: JMH 1.37, `InferenceCodecBenchmark`, average time, one fork.
-                - Rerun: `bench/run-serving.sh` (builds the node jar and the bench module, then runs everything; \
-                arguments go to `ServingBenchmark`, e.g. `--scenarios overhead,batching --measure 10`).""",
+                - Rerun: `./fogline bench serving --report docs/benchmarks.md` (`--help` lists the settings; \
+                `--peer-url http://HOST:PORT` measures another v2 server serving the same models beside the node), \
+                or `bench/run-serving.sh`, which also runs the codec micro-benchmarks.""",
+                settings.peer() == null
+                        ? ""
+                        : " The peer server at " + settings.peer().getHostString() + ":"
+                                + settings.peer().getPort() + " gets the binary HTTP requests.",
                 RAW_ORT_PAUSED,
                 trim(settings.warmup()),
                 trim(settings.measured()),
@@ -576,7 +655,7 @@ public final class ServingBenchmark {
         return Double.toString(duration.toMillis() / 1000.0).replaceAll("\\.0$", "");
     }
 
-    private static void progress(String pattern, Object... values) {
+    static void progress(String pattern, Object... values) {
         System.out.println(String.format(Locale.ROOT, pattern, values));
     }
 

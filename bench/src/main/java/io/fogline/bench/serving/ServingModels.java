@@ -1,16 +1,22 @@
 package io.fogline.bench.serving;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fogline.core.tensor.Tensor;
 import io.fogline.fetch.FetchListener;
 import io.fogline.fetch.ModelFetcher;
+import io.fogline.learn.export.ExportInfo;
+import io.fogline.learn.export.OnnxExporter;
+import io.fogline.learn.model.ModelSpec;
 import io.fogline.runtime.config.ModelConfig;
-import io.fogline.runtime.testing.TestRepository;
-import io.fogline.runtime.testing.TinyModels;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 /** The models of the serving benchmark, written as model repositories, and the request each of their clients sends. */
 final class ServingModels {
@@ -29,6 +35,9 @@ final class ServingModels {
     /** all-MiniLM-L6-v2 FP32 with the config the model fetcher ships for it. */
     static final String MINILM = "minilm";
 
+    /** The same model file with that config less {@code dynamic_batching}: each request runs alone. */
+    static final String MINILM_BATCHING_OFF = "minilm-batching-off";
+
     static final int TINY_INPUTS = 64;
     static final int TINY_HIDDEN = 128;
     static final int TINY_OUTPUTS = 10;
@@ -42,18 +51,50 @@ final class ServingModels {
      * @param tinyConfig a config.json for {@link #TINY}, to try a setting against the default; null for none
      */
     static Path servingRepository(Path root, String tinyConfig) throws IOException {
-        TestRepository repository = new TestRepository(root);
         // One seed for all three, so that only the configuration differs between them.
         for (String model : List.of(TINY, TINY_BATCHING_OFF, TINY_BATCHING_ON)) {
-            TinyModels.mlp(repository.modelFile(model, 1), TINY_INPUTS, TINY_HIDDEN, TINY_OUTPUTS, 7);
+            writeTinyMlp(modelFile(root, model));
         }
         if (tinyConfig != null) {
-            repository.config(TINY, tinyConfig);
+            Files.writeString(root.resolve(TINY).resolve("config.json"), tinyConfig);
         }
-        repository.config(TINY_BATCHING_OFF, TINY_BATCHING_OFF_CONFIG);
-        repository.config(TINY_BATCHING_ON, TINY_BATCHING_ON_CONFIG);
+        Files.writeString(root.resolve(TINY_BATCHING_OFF).resolve("config.json"), TINY_BATCHING_OFF_CONFIG);
+        Files.writeString(root.resolve(TINY_BATCHING_ON).resolve("config.json"), TINY_BATCHING_ON_CONFIG);
         fetchMiniLm(root);
+        withoutDynamicBatching(root.resolve(MINILM), root.resolve(MINILM_BATCHING_OFF));
         return root;
+    }
+
+    /** A freshly initialised MLP 64 → 128 → 10 (ReLU, softmax), as Fogline's trainer exports it. */
+    private static void writeTinyMlp(Path file) throws IOException {
+        OnnxExporter.write(
+                ModelSpec.parse("mlp:" + TINY_HIDDEN).build(new int[] {TINY_INPUTS}, TINY_OUTPUTS, 7),
+                new ExportInfo(
+                        "tiny-mlp",
+                        IntStream.range(0, TINY_OUTPUTS)
+                                .mapToObj(Integer::toString)
+                                .toList(),
+                        "random features"),
+                file);
+    }
+
+    /** A copy of a model directory, its files linked, whose config.json has no {@code dynamic_batching}. */
+    private static void withoutDynamicBatching(Path model, Path copy) throws IOException {
+        try (Stream<Path> files = Files.walk(model)) {
+            for (Path file : files.toList()) {
+                Path target = copy.resolve(model.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else if (!file.getFileName().toString().equals("config.json")) {
+                    Files.createLink(target, file);
+                }
+            }
+        }
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode config =
+                (ObjectNode) json.readTree(model.resolve("config.json").toFile());
+        config.remove("dynamic_batching");
+        json.writeValue(copy.resolve("config.json").toFile(), config);
     }
 
     /** MiniLM alone, as a node that starts with only it sees the repository. */

@@ -28,6 +28,7 @@ public final class FleetSimulation {
 
     static final String MODEL = "fashion-sim";
     private static final String GROUP = "sim";
+    /** A roll-out may take this long, plus a second per 100 devices, before the run stops waiting for it. */
     private static final Duration ROLLOUT_LIMIT = Duration.ofMinutes(15);
 
     private final SimOptions options;
@@ -126,7 +127,8 @@ public final class FleetSimulation {
                             "target", Map.of("group", GROUP),
                             "waves", Map.of("canary", options.canary(), "factor", options.factor()),
                             "gates", Map.of("device_timeout_seconds", 600)));
-                    long deadline = rolloutStarted + ROLLOUT_LIMIT.toNanos();
+                    long deadline = rolloutStarted
+                            + ROLLOUT_LIMIT.plusSeconds(options.devices() / 100).toNanos();
                     JsonNode view = operator.rollout(id);
                     while (fleet.running(MODEL, 1) < fleet.size() && System.nanoTime() < deadline) {
                         watch(Duration.ofSeconds(1), null);

@@ -48,6 +48,15 @@ public final class OperatorApi {
         return send(request("rollouts/" + id).GET(), 200, "rollout " + id);
     }
 
+    /** Starts a federated job; returns it as the control plane shows it. */
+    public JsonNode startFederatedJob(Map<String, Object> job) throws IOException {
+        return post("federated/jobs", job, 201);
+    }
+
+    public JsonNode federatedJob(String id) throws IOException {
+        return send(request("federated/jobs/" + id).GET(), 200, "federated job " + id);
+    }
+
     private JsonNode post(String path, Object body, int status) throws IOException {
         return send(
                 request(path)

@@ -104,7 +104,7 @@ public final class Call {
         }
     }
 
-    private void refuseDeclaredOver(long limit) throws IOException {
+    void refuseDeclaredOver(long limit) throws IOException {
         String declared = header("Content-Length");
         if (declared != null && Long.parseLong(declared.trim()) > limit) {
             discardSome();
@@ -116,13 +116,17 @@ public final class Call {
      * Reads and drops up to {@link #LINGER_BYTES} of a refused body. Closing a connection with unread input makes the
      * kernel send a reset that can destroy the 413 before the client reads it.
      */
-    private void discardSome() throws IOException {
+    private void discardSome() {
         InputStream body = http.getRequestBody();
         byte[] buffer = new byte[64 * 1024];
         long dropped = 0;
         int n;
-        while (dropped < LINGER_BYTES && (n = body.read(buffer)) > 0) {
-            dropped += n;
+        try {
+            while (dropped < LINGER_BYTES && (n = body.read(buffer)) > 0) {
+                dropped += n;
+            }
+        } catch (IOException e) {
+            // the client stopped sending what it declared: it still gets its answer
         }
     }
 

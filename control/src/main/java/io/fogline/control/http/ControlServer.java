@@ -1,6 +1,8 @@
 package io.fogline.control.http;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import io.fogline.control.common.ControlException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -9,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.net.ssl.SSLContext;
 
 /**
  * Serves a route table over HTTP: matches each request to its route (404 for a path no route has, 405 with
@@ -33,10 +36,19 @@ public final class ControlServer implements AutoCloseable {
         this.anonymous = new AnonymousRequests(limits.maxAnonymousPerClient(), limits.maxAnonymous());
     }
 
+    /** @param tls the context to serve HTTPS with, or null for plain HTTP */
     public static ControlServer start(
-            String host, int port, Routes routes, Credentials credentials, ListenerLimits limits) throws IOException {
+            String host, int port, Routes routes, Credentials credentials, ListenerLimits limits, SSLContext tls)
+            throws IOException {
         limits.applyToJdkServer();
-        HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 1024);
+        HttpServer server;
+        if (tls == null) {
+            server = HttpServer.create(new InetSocketAddress(host, port), 1024);
+        } else {
+            HttpsServer https = HttpsServer.create(new InetSocketAddress(host, port), 1024);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls));
+            server = https;
+        }
         ControlServer api = new ControlServer(routes, credentials, server, limits);
         server.setExecutor(api.threads);
         server.createContext("/", http -> api.handle(new Call(http)));
@@ -93,6 +105,7 @@ public final class ControlServer implements AutoCloseable {
                                 + String.join(", ", wrong.allowed()));
             }
             case Routes.Match.Found found -> {
+                call.refuseDeclaredOver(found.route().maxBodyBytes());
                 call.matched(found.parameters(), admit(found.route(), found.parameters(), call));
                 found.route().handler().handle(call);
             }

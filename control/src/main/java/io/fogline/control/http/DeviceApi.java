@@ -5,6 +5,7 @@ import io.fogline.control.device.Devices;
 import io.fogline.control.fleet.Fleet;
 import io.fogline.control.registry.BlobStore;
 import io.fogline.control.registry.Deltas;
+import io.fogline.control.registry.KeyLists;
 import io.fogline.control.registry.Registry;
 import io.fogline.core.device.Accepted;
 import io.fogline.core.device.Enrolment;
@@ -15,9 +16,13 @@ import io.fogline.core.telemetry.TelemetryJson;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 
-/** The device endpoints of docs/protocol.md: enrolment, polls, reports, telemetry, bundles, blobs and deltas. */
+/**
+ * The device endpoints of docs/protocol.md: enrolment, polls, reports, telemetry, bundles, blobs, deltas and the key
+ * list (which the operator uploads).
+ */
 public final class DeviceApi {
 
     private static final long JSON_LIMIT = 1024 * 1024;
@@ -28,16 +33,18 @@ public final class DeviceApi {
 
     private final Devices devices;
     private final Deltas deltas;
+    private final KeyLists keyLists;
     private final BlobStore blobs;
 
-    private DeviceApi(Devices devices, Deltas deltas, BlobStore blobs) {
+    private DeviceApi(Devices devices, Deltas deltas, KeyLists keyLists, BlobStore blobs) {
         this.devices = devices;
         this.deltas = deltas;
+        this.keyLists = keyLists;
         this.blobs = blobs;
     }
 
-    public static Routes routes(Devices devices, Registry registry, Deltas deltas, BlobStore blobs) {
-        DeviceApi api = new DeviceApi(devices, deltas, blobs);
+    public static Routes routes(Devices devices, Registry registry, Deltas deltas, KeyLists keyLists, BlobStore blobs) {
+        DeviceApi api = new DeviceApi(devices, deltas, keyLists, blobs);
         return Routes.of(
                 Route.of("POST", "/api/v1/enrol", Access.PUBLIC, api::enrol),
                 new Route(
@@ -76,6 +83,7 @@ public final class DeviceApi {
                         "/api/v1/devices/{id}/telemetry",
                         Access.OWN_DEVICE,
                         "sends its telemetry",
+                        TELEMETRY_LIMIT,
                         api::telemetry),
                 Route.of(
                         "GET",
@@ -92,7 +100,9 @@ public final class DeviceApi {
                         "/api/v1/blobs/{sha256}",
                         Access.ANY_CALLER,
                         call -> api.blob(call, call.parameter("sha256"))),
-                Route.of("GET", "/api/v1/deltas/{base}/{target}", Access.ANY_CALLER, api::delta));
+                Route.of("GET", "/api/v1/deltas/{base}/{target}", Access.ANY_CALLER, api::delta),
+                Route.of("GET", "/api/v1/trust/key-list", Access.ANY_CALLER, api::keyList),
+                Route.of("PUT", "/api/v1/trust/key-list", Access.OPERATOR, api::uploadKeyList));
     }
 
     private void enrol(Call call) throws IOException {
@@ -144,6 +154,18 @@ public final class DeviceApi {
             throw ControlException.invalid(e.getMessage());
         }
         call.sendJson(200, new Accepted(devices.telemetry(call.parameter("id"), batch)));
+    }
+
+    private void keyList(Call call) throws IOException {
+        call.send(
+                200,
+                "application/json",
+                keyLists.newest().orElseThrow(() -> ControlException.notFound("no key list was uploaded")));
+    }
+
+    /** An operator's upload; it sits here beside the download so that one table answers both methods of the path. */
+    private void uploadKeyList(Call call) throws IOException {
+        call.sendJson(201, Map.of("sequence", keyLists.upload(call.bytes(JSON_LIMIT))));
     }
 
     /** The delta that rebuilds blob {@code target} from blob {@code base}, served as the blob it is stored as. */

@@ -80,7 +80,7 @@ public final class OperatorApi {
                         "/api/v1/models/{model}",
                         operator,
                         call -> call.sendJson(200, services.registry().models(call.parameter("model")))),
-                Route.of("POST", "/api/v1/bundles", operator, api::publish),
+                Route.of("POST", "/api/v1/bundles", operator, api::publish).withMaxBody(services.maxBundleBytes()),
                 Route.of("POST", "/api/v1/enrolment-tokens", operator, api::issueToken),
                 Route.of("GET", "/api/v1/devices", operator, api::devices),
                 Route.of(

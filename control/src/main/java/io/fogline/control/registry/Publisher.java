@@ -7,7 +7,6 @@ import io.fogline.bundle.BundleUnpacker;
 import io.fogline.bundle.BundleVerifier;
 import io.fogline.bundle.Manifest;
 import io.fogline.bundle.ManifestFile;
-import io.fogline.bundle.TrustStore;
 import io.fogline.bundle.VerifiedManifest;
 import io.fogline.control.common.ControlException;
 import io.fogline.control.store.Database;
@@ -33,16 +32,16 @@ public final class Publisher {
     private final BlobStore blobs;
     private final Deltas deltas;
     private final Path incoming;
-    private final Path trustStore;
+    private final KeyLists keyLists;
     private final Clock clock;
 
     /** @param incoming a local directory for uploads and unpacked bundles on their way into the blob store */
-    public Publisher(Database database, BlobStore blobs, Deltas deltas, Path incoming, Path trustStore, Clock clock) {
+    public Publisher(Database database, BlobStore blobs, Deltas deltas, Path incoming, KeyLists keyLists, Clock clock) {
         this.database = database;
         this.blobs = blobs;
         this.deltas = deltas;
         this.incoming = incoming;
-        this.trustStore = trustStore;
+        this.keyLists = keyLists;
         this.clock = clock;
         try {
             Files.createDirectories(incoming);
@@ -64,7 +63,7 @@ public final class Publisher {
         VerifiedManifest verified;
         try {
             bundle = Bundle.open(upload, BundleLimits.DEFAULT);
-            verified = new BundleVerifier(trust(), clock, BundleLimits.DEFAULT).verify(bundle);
+            verified = new BundleVerifier(keyLists.trust(), clock, BundleLimits.DEFAULT).verify(bundle);
         } catch (BundleException e) {
             throw ControlException.refused(e.refusal().code(), e.getMessage());
         }
@@ -141,11 +140,6 @@ public final class Publisher {
                 }
             }
         });
-    }
-
-    /** The trusted keys; none while the file is missing, so every bundle is refused as signed by an unknown key. */
-    private TrustStore trust() throws IOException {
-        return Files.exists(trustStore) ? TrustStore.load(trustStore) : TrustStore.of();
     }
 
     private static void deleteTree(Path root) throws IOException {

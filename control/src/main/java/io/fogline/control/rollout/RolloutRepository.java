@@ -388,26 +388,30 @@ final class RolloutRepository {
      */
     void judgeQuality(Connection connection, Rollout rollout) throws SQLException {
         RolloutSpec.QualityGates gates = rollout.spec().gates().quality();
-        List<Object[]> verdicts = new ArrayList<>();
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT a.id, a.quality FROM actions a WHERE a.rollout_id = ? AND a.purpose = 'update'"
-                        + " AND a.status = 'switched' AND a.gate IS NULL")) {
-            select.setLong(1, rollout.id());
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    String broken = QualityCheck.violation(gates, quality(rows.getString(2)));
-                    verdicts.add(new Object[] {broken == null ? GATE_OK : broken, rows.getLong(1)});
+        // In chunks, so that a wave of 100,000 switches is never held in memory at once.
+        List<Object[]> verdicts;
+        do {
+            verdicts = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT a.id, a.quality FROM actions a WHERE a.rollout_id = ? AND a.purpose = 'update'"
+                            + " AND a.status = 'switched' AND a.gate IS NULL ORDER BY a.id LIMIT " + CHUNK)) {
+                select.setLong(1, rollout.id());
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        String broken = QualityCheck.violation(gates, quality(rows.getString(2)));
+                        verdicts.add(new Object[] {broken == null ? GATE_OK : broken, rows.getLong(1)});
+                    }
                 }
             }
-        }
-        try (PreparedStatement update = connection.prepareStatement("UPDATE actions SET gate = ? WHERE id = ?")) {
-            for (Object[] verdict : verdicts) {
-                update.setString(1, (String) verdict[0]);
-                update.setLong(2, (Long) verdict[1]);
-                update.addBatch();
+            try (PreparedStatement update = connection.prepareStatement("UPDATE actions SET gate = ? WHERE id = ?")) {
+                for (Object[] verdict : verdicts) {
+                    update.setString(1, (String) verdict[0]);
+                    update.setLong(2, (Long) verdict[1]);
+                    update.addBatch();
+                }
+                update.executeBatch();
             }
-            update.executeBatch();
-        }
+        } while (!verdicts.isEmpty());
     }
 
     /**

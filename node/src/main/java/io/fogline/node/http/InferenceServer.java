@@ -25,7 +25,9 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.PemKeyCertOptions;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -75,6 +77,7 @@ public final class InferenceServer implements AutoCloseable {
     private ApiRestrictions restrictions = ApiRestrictions.none();
     private ConnectionLimits connectionLimits = ConnectionLimits.defaults();
     private ConnectionGuard guard;
+    private PemKeyCertOptions tls;
 
     public InferenceServer(
             Vertx vertx,
@@ -120,6 +123,11 @@ public final class InferenceServer implements AutoCloseable {
         this.feedback = new FeedbackEndpoint(vertx, groundTruth);
     }
 
+    /** Serves HTTPS with a PEM certificate chain and its private key instead of HTTP; call before {@link #start}. */
+    public void serveTls(Path certificate, Path key) {
+        this.tls = new PemKeyCertOptions().setCertPath(certificate.toString()).setKeyPath(key.toString());
+    }
+
     /**
      * Listens on one server per event loop, so connections spread over the cores.
      *
@@ -132,6 +140,9 @@ public final class InferenceServer implements AutoCloseable {
                 .setReuseAddress(true)
                 .setCompressionSupported(false)
                 .setIdleTimeout((int) connectionLimits.idleTimeout().toSeconds());
+        if (tls != null) {
+            options.setSsl(true).setKeyCertOptions(tls);
+        }
         routes = routes();
         decoding = vertx.createSharedWorkerExecutor("fogline-decode", Math.max(2, eventLoops));
         repository = vertx.createSharedWorkerExecutor("fogline-repository", 2, 2, TimeUnit.MINUTES);

@@ -22,6 +22,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 
 /** The device side of docs/protocol.md over HTTP. Network trouble is an {@link IOException}; the node retries. */
 final class ControlClient {
@@ -44,12 +45,16 @@ final class ControlClient {
     private final URI base;
     private final HttpClient http;
 
-    ControlClient(URI base) {
+    /** @param tls trusts the control plane's CA (or its pinned certificate) only; null for the JDK's default CAs */
+    ControlClient(URI base, SSLContext tls) {
         this.base = base;
-        this.http = HttpClient.newBuilder()
+        HttpClient.Builder builder = HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(5))
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                .build();
+                .followRedirects(HttpClient.Redirect.NORMAL);
+        if (tls != null) {
+            builder.sslContext(tls);
+        }
+        this.http = builder.build();
     }
 
     /** Enrols with a token; returns the device credential. */
@@ -173,6 +178,16 @@ final class ControlClient {
             }
             return !Sha256.copy(body, out, limit).overLimit();
         }
+    }
+
+    /** The signed key list the control plane serves; empty when it serves none (404). */
+    Optional<byte[]> keyList(UpdateStore.Credential credential) throws IOException {
+        HttpResponse<byte[]> response =
+                send(authorized(uri("/api/v1/trust/key-list"), credential).GET());
+        if (response.statusCode() == 404) {
+            return Optional.empty();
+        }
+        return Optional.of(expect(response, 200, "key list"));
     }
 
     /** Sends one report; true when the control plane applied it, false when it had already seen its seq. */

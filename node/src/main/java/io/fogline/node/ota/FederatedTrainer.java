@@ -10,13 +10,11 @@ import io.fogline.learn.federated.ErrorFeedback;
 import io.fogline.learn.federated.FederatedClient;
 import io.fogline.learn.federated.GlobalModel;
 import io.fogline.learn.federated.RoundConfig;
-import io.fogline.learn.model.Parallel;
 import io.fogline.learn.train.TrainingConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -24,7 +22,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * The node's part of federated rounds: for a round its poll brought, it fetches the global model by digest (resumable,
  * as bundle files are), trains it on the node's own examples on one low-priority background thread (its kernels
  * confined to that thread, so inference keeps the other cores), and uploads the change. Examples never leave. A round
- * is trained once per run; a node restarted mid-training finds the round in its next poll and trains again while the
+ * is trained once per run, on the {@link TrainingThread}; a node restarted mid-training finds the round in its next poll and trains again while the
  * deadline is ahead, or is left out by it.
  */
 final class FederatedTrainer implements AutoCloseable {
@@ -35,11 +33,7 @@ final class FederatedTrainer implements AutoCloseable {
     private final ControlClient control;
     private final BlobStore blobs;
     private final Clock clock;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(Thread.ofPlatform()
-            .name("fogline-federated")
-            .priority(Thread.MIN_PRIORITY)
-            .daemon()
-            .factory());
+    private final ExecutorService worker = TrainingThread.start();
     /** The round taken last ({@code job/round}), so a poll that brings it again starts nothing. */
     private final AtomicReference<String> taken = new AtomicReference<>();
 
@@ -92,7 +86,7 @@ final class FederatedTrainer implements AutoCloseable {
                 task.clipNorm());
         CrashPoint.at("training");
         long started = clock.millis();
-        ModelUpdate update = Parallel.onThisThreadOnly(() -> new FederatedClient(global.network())
+        ModelUpdate update = TrainingThread.confined(() -> new FederatedClient(global.network())
                 .train(
                         task.job(),
                         task.round(),

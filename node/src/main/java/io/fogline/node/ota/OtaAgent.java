@@ -2,6 +2,7 @@ package io.fogline.node.ota;
 
 import io.fogline.core.device.DesiredModel;
 import io.fogline.core.device.DesiredState;
+import io.fogline.core.tls.Pem;
 import io.fogline.learn.data.FashionMnist;
 import io.fogline.node.telemetry.Telemetry;
 import io.fogline.runtime.repository.ModelManager;
@@ -38,7 +39,16 @@ public final class OtaAgent implements AutoCloseable {
     private OtaAgent(OtaOptions options, UpdateStore store) throws IOException {
         this.options = options;
         this.store = store;
-        this.control = new ControlClient(options.control());
+        this.control = new ControlClient(
+                options.control(),
+                options.controlAuthority() == null ? null : Pem.trusting(options.controlAuthority()));
+        if ("http".equals(options.control().getScheme()) && !loopback(options.control())) {
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "the control plane {0} is reached over plain HTTP: the device credential crosses the network in"
+                            + " clear; serve it over HTTPS and give --control-ca",
+                    options.control());
+        }
         this.blobs = new BlobStore(options.blobs());
         this.trainer = options.trainingData() == null
                 ? null
@@ -74,7 +84,13 @@ public final class OtaAgent implements AutoCloseable {
     public synchronized void start(ModelManager served, Telemetry telemetry) {
         this.telemetry = telemetry;
         UpdateRunner runner = new UpdateRunner(
-                store, control, blobs, options.bundles(), options.trustedKeys(), served.repository(), served);
+                store,
+                control,
+                blobs,
+                options.bundles(),
+                new KeyListFollower(options.trustedKeys(), options.keyList(), Clock.systemUTC()),
+                served.repository(),
+                served);
         thread = Thread.ofPlatform().name("fogline-ota").daemon().start(() -> loop(runner));
     }
 
@@ -152,6 +168,11 @@ public final class OtaAgent implements AutoCloseable {
         } catch (IOException e) {
             LOG.log(System.Logger.Level.INFO, "update paused, it resumes at the next poll: {0}", e.toString());
         }
+    }
+
+    private static boolean loopback(java.net.URI url) {
+        String host = url.getHost();
+        return host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]"));
     }
 
     /** Whether the control plane manages {@code model}: it desires a version of it, or one of its updates is in use. */

@@ -10,10 +10,13 @@ import java.util.Map;
  *
  * @param enrolmentToken enrols the node when it holds no credential yet; null for a node that has enrolled
  * @param dataDir holds the update state (ota.db), downloaded blobs and bundle manifests
- * @param trustedKeys the trust store file, re-read before every verification so keys can be rotated in place
+ * @param trustedKeys the trust store file, re-read before every verification so keys can be rotated in place; its
+ *     roots sign the key lists the control plane serves, which the node then follows
  * @param telemetry how the node gathers telemetry, kept in {@code dataDir/telemetry.db} and uploaded at each poll
  * @param trainingData the node's labelled examples for federated rounds (the layout {@code fogline train} reads); null
  *     for a node that takes no part in them
+ * @param controlAuthority the PEM CA certificates (or the pinned certificate) the control plane's HTTPS certificate
+ *     must chain to; null for the JDK's default CAs
  */
 public record OtaOptions(
         URI control,
@@ -23,7 +26,8 @@ public record OtaOptions(
         Path dataDir,
         Path trustedKeys,
         TelemetryOptions telemetry,
-        Path trainingData) {
+        Path trainingData,
+        Path controlAuthority) {
 
     public OtaOptions {
         labels = Map.copyOf(labels);
@@ -37,16 +41,39 @@ public record OtaOptions(
             Map<String, String> labels,
             Path dataDir,
             Path trustedKeys) {
-        this(control, enrolmentToken, deviceId, labels, dataDir, trustedKeys, TelemetryOptions.defaults(), null);
+        this(control, enrolmentToken, deviceId, labels, dataDir, trustedKeys, TelemetryOptions.defaults(), null, null);
     }
 
     public OtaOptions withTelemetry(TelemetryOptions settings) {
-        return new OtaOptions(control, enrolmentToken, deviceId, labels, dataDir, trustedKeys, settings, trainingData);
+        return new OtaOptions(
+                control,
+                enrolmentToken,
+                deviceId,
+                labels,
+                dataDir,
+                trustedKeys,
+                settings,
+                trainingData,
+                controlAuthority);
     }
 
     /** Takes part in federated rounds, training on the examples in {@code directory}. */
     public OtaOptions withTrainingData(Path directory) {
-        return new OtaOptions(control, enrolmentToken, deviceId, labels, dataDir, trustedKeys, telemetry, directory);
+        return new OtaOptions(
+                control,
+                enrolmentToken,
+                deviceId,
+                labels,
+                dataDir,
+                trustedKeys,
+                telemetry,
+                directory,
+                controlAuthority);
+    }
+
+    public OtaOptions withControlAuthority(Path authorities) {
+        return new OtaOptions(
+                control, enrolmentToken, deviceId, labels, dataDir, trustedKeys, telemetry, trainingData, authorities);
     }
 
     public Path database() {
@@ -60,6 +87,11 @@ public record OtaOptions(
 
     public Path blobs() {
         return dataDir.resolve("blobs");
+    }
+
+    /** The key list the node follows, as the control plane served it. */
+    public Path keyList() {
+        return dataDir.resolve("key-list.json");
     }
 
     public Path bundles() {

@@ -43,7 +43,7 @@ final class UpdateRunner {
     private final ControlClient control;
     private final BlobStore blobs;
     private final Path bundles;
-    private final Path trustedKeys;
+    private final KeyListFollower trust;
     private final Path repository;
     private final ModelManager served;
 
@@ -52,14 +52,14 @@ final class UpdateRunner {
             ControlClient control,
             BlobStore blobs,
             Path bundles,
-            Path trustedKeys,
+            KeyListFollower trust,
             Path repository,
             ModelManager served) {
         this.store = store;
         this.control = control;
         this.blobs = blobs;
         this.bundles = bundles;
-        this.trustedKeys = trustedKeys;
+        this.trust = trust;
         this.repository = repository;
         this.served = served;
     }
@@ -200,6 +200,7 @@ final class UpdateRunner {
     /** Downloads manifest, signature and the files the node lacks; the signature is checked before any file. */
     private void fetch(UpdateStore.Action action, UpdateStore.Credential credential)
             throws IOException, BundleException, StepFailure {
+        followKeyList(credential);
         Path directory = bundles.resolve(action.bundle());
         if (!Files.exists(directory.resolve(BundleSignature.FILE_NAME))) {
             byte[] manifest = control.bundleDocument(credential, action.bundle(), "manifest");
@@ -226,6 +227,19 @@ final class UpdateRunner {
                 control.download(credential, file, blobs.part(file.sha256()));
             }
             blobs.complete(file);
+        }
+    }
+
+    /** Takes the control plane's key list when a root signed it and it is newer; keeps the one followed otherwise. */
+    private void followKeyList(UpdateStore.Credential credential) throws IOException {
+        Optional<byte[]> served = control.keyList(credential);
+        if (served.isEmpty()) {
+            return;
+        }
+        try {
+            trust.offer(served.get());
+        } catch (BundleException e) {
+            LOG.log(System.Logger.Level.WARNING, "key list refused, the one followed stays: {0}", e.getMessage());
         }
     }
 
@@ -275,13 +289,13 @@ final class UpdateRunner {
     private VerifiedManifest verifySignature(UpdateStore.Action action)
             throws IOException, BundleException, StepFailure {
         Path directory = bundles.resolve(action.bundle());
-        TrustStore trust;
+        TrustStore trusted;
         try {
-            trust = TrustStore.load(trustedKeys);
+            trusted = trust.trust();
         } catch (IOException e) {
             throw new StepFailure("trust_store", e.getMessage());
         }
-        VerifiedManifest verified = new BundleVerifier(trust)
+        VerifiedManifest verified = new BundleVerifier(trusted)
                 .verify(
                         Files.readAllBytes(directory.resolve(Manifest.FILE_NAME)),
                         Files.readAllBytes(directory.resolve(BundleSignature.FILE_NAME)));

@@ -51,6 +51,7 @@ final class ControlPlaneStandIn implements AutoCloseable {
     private final List<String> blobRequests = new CopyOnWriteArrayList<>();
     private final Map<String, byte[]> deltas = new ConcurrentHashMap<>();
     private final List<String> deltaRequests = new CopyOnWriteArrayList<>();
+    private volatile byte[] keyList;
     private volatile String stalledBlob;
     private volatile CountDownLatch stall = new CountDownLatch(0);
     private final URI uri;
@@ -131,6 +132,11 @@ final class ControlPlaneStandIn implements AutoCloseable {
         deltas.put(base + "/" + target, delta);
     }
 
+    /** Serves {@code document}, as it is, as the signed key list. */
+    void serveKeyList(byte[] document) {
+        keyList = document;
+    }
+
     /** "base/target" of every delta request. */
     List<String> deltaRequests() {
         return List.copyOf(deltaRequests);
@@ -175,6 +181,12 @@ final class ControlPlaneStandIn implements AutoCloseable {
                         exchange,
                         document == null ? 404 : 200,
                         document == null ? bytes("{\"error\":\"no bundle\"}") : document);
+            } else if (String.join("/", path).equals("trust/key-list")) {
+                byte[] document = keyList;
+                answer(
+                        exchange,
+                        document == null ? 404 : 200,
+                        document == null ? bytes("{\"error\":\"no key list\"}") : document);
             } else if (path.length == 3 && path[0].equals("deltas")) {
                 deltaRequests.add(path[1] + "/" + path[2]);
                 byte[] delta = deltas.get(path[1] + "/" + path[2]);

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Issue 12: control planes in processes of their own on one PostgreSQL, driven by `fogline sim --control`.
+#   scripts/bench-control-scale.sh heap   DEVICES   one replica, heap capped at 256 MiB, GC log kept: the peak heap
+#   scripts/bench-control-scale.sh one    DEVICES   one replica: polls/s, poll p99 and the roll-out time
+#   scripts/bench-control-scale.sh two    DEVICES   two replicas sharing the database and an S3-compatible store (s3rver)
+# POLL_INTERVAL (s, default 2), WARM_UP, MEASURE (s) and CANARY (default 1%) change the simulator's settings.
+# Each run uses a fresh database and prints the simulator's summary; the work folder is target/bench-control-<mode>.
+set -euo pipefail
+mode=$1
+devices=$2
+interval=${POLL_INTERVAL:-2}
+cd "$(dirname "$0")/.."
+work=$PWD/target/bench-control-$mode
+rm -rf "$work"
+mkdir -p "$work"
+database=fogline_bench_$mode
+psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $database" -c "CREATE DATABASE $database"
+url="jdbc:postgresql://127.0.0.1:5432/$database?user=postgres"
+token=bench-admin-token
+./fogline bundle keygen --out "$work/signing-key.json" >/dev/null
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
+trap cleanup EXIT
+s3=()
+replicas=1
+if [[ $mode == two ]]; then
+  replicas=2
+  node control/src/test/s3/node_modules/s3rver/bin/s3rver.js -d "$work/s3" -a 127.0.0.1 -p 4568 \
+    --configure-bucket fogline >"$work/s3rver.log" 2>&1 &
+  pids+=($!)
+  s3=(--s3-bucket fogline --s3-endpoint http://127.0.0.1:4568)
+  export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER
+fi
+controls=()
+for ((r = 0; r < replicas; r++)); do
+  dir=$work/replica-$r
+  mkdir -p "$dir"
+  ./fogline bundle trust --trusted-keys "$dir/trust-store.json" --add "$work/signing-key.pub.json" >/dev/null
+  heap=()
+  [[ $mode == heap ]] && heap=(-Xmx256m "-Xlog:gc:file=$dir/gc.log")
+  FOGLINE_JAVA_OPTS="${heap[*]:-}" ./fogline control --http-port $((8180 + r)) --data-dir "$dir" --database "$url" \
+    --admin-token $token --poll-interval "$interval" "${s3[@]}" >"$dir/control.log" 2>&1 &
+  pids+=($!)
+  controls+=(--control "http://127.0.0.1:$((8180 + r))")
+done
+for ((r = 0; r < replicas; r++)); do
+  until curl -s -o /dev/null "http://127.0.0.1:$((8180 + r))/api/v1/models"; do sleep 1; done
+done
+./fogline sim "${controls[@]}" --admin-token $token --signing-key "$work/signing-key.json" --devices "$devices" \
+  --poll-interval "$interval" --warm-up "${WARM_UP:-15}" --measure "${MEASURE:-30}" --canary "${CANARY:-1%}" --factor 4 \
+  --work "$work/sim" | tee "$work/sim.log"
+if [[ $mode == heap ]]; then
+  # Each collection's line ends "<in use before>M-><in use after>M(<committed>M) <pause>ms".
+  grep -oE '[0-9]+M->[0-9]+M\([0-9]+M\)' "$work/replica-0/gc.log" | sed -E 's/([0-9]+)M->([0-9]+)M\(([0-9]+)M\)/\1 \2 \3/' |
+    awk '{ if ($1 > before) before = $1; if ($2 > after) after = $2; if ($3 > committed) committed = $3; n++ }
+         END { printf "== control plane heap (-Xmx256m): %d collections; most in use %d MiB before a collection,"\
+               " %d MiB after; most committed %d MiB\n", n, before, after, committed }'
+fi
