@@ -21,7 +21,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class SimulatedFleet implements AutoCloseable {
 
-    private static final int ENROL_CONCURRENCY = 32;
+    /**
+     * Enrolments in flight at once: a control plane takes at most 8 requests without a credential at a time from one
+     * client address (its default), and the simulator is one address.
+     */
+    private static final int ENROL_CONCURRENCY = 8;
+
     private static final int FIRST_INTERVAL_SECONDS = 5;
 
     private final List<DeviceProtocol> replicas;
