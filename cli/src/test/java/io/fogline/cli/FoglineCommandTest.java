@@ -62,7 +62,7 @@ class FoglineCommandTest {
                 .containsPattern("rollout completed in [0-9.]+ s; meanwhile clients got answers from .*; 0 failed")
                 .containsPattern("node on port [0-9]+ answers with fashion v2: [0-9]+ of 200 test images right")
                 .containsPattern("telemetry: [0-9,]+ of the [0-9,]+ requests sent are on the dashboard's charts;"
-                        + " alerts open: none")
+                        + " alerts open: ")
                 .containsPattern("round 3: 3 of 3 devices aggregated, local accuracy [0-9.]+%, evaluated [0-9.]+%")
                 .containsPattern("published fashion v3 from the nodes' updates, signed by ed25519:[0-9a-f]{16}")
                 .contains("rollout completed: every node serves fashion v3")
@@ -73,6 +73,15 @@ class FoglineCommandTest {
         Matcher charted = Pattern.compile("telemetry: ([0-9,]+) of the ([0-9,]+) requests sent")
                 .matcher(demo.out());
         assertThat(charted.find()).isTrue();
+        // Latency against the SLO is the machine's: a loaded test host may breach it. Drift, errors and escalations
+        // are the demo's own doing, and its traffic (described by the bundle's reference statistics) raises none.
+        Matcher alerts = Pattern.compile("alerts open: (.*)").matcher(demo.out());
+        assertThat(alerts.find()).isTrue();
+        assertThat(
+                        alerts.group(1).equals("none")
+                                ? List.<String>of()
+                                : List.of(alerts.group(1).split(", ")))
+                .allSatisfy(alert -> assertThat(alert).startsWith("latency_slo "));
         assertThat(Long.parseLong(charted.group(1).replace(",", "")))
                 .as("requests on the charts")
                 .isGreaterThanOrEqualTo(Long.parseLong(charted.group(2).replace(",", "")));
