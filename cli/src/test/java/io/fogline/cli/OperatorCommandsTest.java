@@ -91,7 +91,9 @@ class OperatorCommandsTest {
         assertThat(run(connected("publish", bundle.toString())).out())
                 .startsWith("already published: fashion version 3");
 
-        String token = run(connected("enrol-token", "--group", "cameras")).out().trim();
+        String token = run(connected("enrol-token", "--group", "cameras", "--uses", "3"))
+                .out()
+                .trim();
         for (int i = 1; i <= 3; i++) {
             HttpResponse<String> enrolled = HttpClient.newHttpClient()
                     .send(
