@@ -56,8 +56,8 @@ calibrate() {
 calibrate claim "$work/claim/pruned.onnx"
 
 if [[ -n ${FOGLINE_EDGE_PARENT:-} ]]; then
+  [[ -s $parent ]] || log "waiting for the parent at $parent"
   until [[ -s $parent ]]; do
-    log "waiting for the parent at $parent"
     sleep 60
   done
 else

@@ -66,8 +66,12 @@ section=$(
   echo "### The strong parent"
   echo
   echo "\`fogline train --model cnn:32,64:dense=128:dropout=0.3 --augmentation shift=2,mirror --epochs 15\` (Adam 1e-3,"
-  echo "cosine): $(grep -h '^test accuracy' "$work"/parent.log 2>/dev/null | tail -1 || echo "see the log")."
-  echo "Training took $(timing parent) of wall time at nice 10 on the 2 shared cores; per epoch:"
+  if grep -q '^test accuracy' "$work/parent.log" 2>/dev/null; then
+    echo "cosine): $(grep -h '^test accuracy' "$work/parent.log" | tail -1)."
+    echo "Training took $(timing parent) of wall time at nice 10 on the 2 shared cores; per epoch:"
+  else
+    echo "cosine) had not finished when this section was written; the epochs it had done:"
+  fi
   echo
   echo '```'
   grep -h '^epoch' "$work"/parent.log 2>/dev/null || true
@@ -100,7 +104,7 @@ section=$(
   echo "the run's timings.txt:"
   echo
   echo '```'
-  cat "$work/timings.txt"
+  awk '!/kept from an earlier run/ && (!/waiting for the parent/ || !seen++)' "$work/timings.txt"
   echo '```'
 )
 

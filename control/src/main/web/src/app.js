@@ -4,6 +4,7 @@ import { renderAlerts } from "./alerts.js";
 import { renderFederated } from "./federated.js";
 import { bindFleetControls, devicesPath, renderFleet, summaryPath } from "./fleet.js";
 import { renderRollouts } from "./rollouts.js";
+import { FieldPanel } from "./field.js";
 import { TelemetryPanels } from "./telemetry.js";
 
 const settings = new URLSearchParams(location.search);
@@ -15,6 +16,7 @@ const MINUTES = Math.min(10080, Math.max(1, Math.round(Number(settings.get("minu
 const online = new Samples();
 let onlineChart;
 let telemetry;
+let field;
 let timer;
 
 function showError(message) {
@@ -34,7 +36,7 @@ function showSignIn(message) {
 async function refresh() {
   clearTimeout(timer);
   try {
-    const [summary, devices, rollouts, jobs, alerts, health, series] = await Promise.all([
+    const [summary, devices, rollouts, jobs, alerts, health, series, deviceHealth] = await Promise.all([
       api.get(summaryPath()),
       api.page(devicesPath()),
       api.get("/api/v1/rollouts"),
@@ -42,6 +44,7 @@ async function refresh() {
       api.get("/api/v1/alerts"),
       api.get(`/api/v1/health?minutes=${MINUTES}`),
       api.get(`/api/v1/telemetry?minutes=${MINUTES}`),
+      api.get(`/api/v1/device-health?minutes=${MINUTES}`),
     ]);
     const now = Date.now();
     document.getElementById("login").hidden = true;
@@ -56,6 +59,8 @@ async function refresh() {
     renderAlerts(alerts, now, acknowledge);
     telemetry ??= new TelemetryPanels(MINUTES);
     telemetry.render(series.windows, health, alerts.filter((alert) => alert.state !== "resolved"));
+    field ??= new FieldPanel(MINUTES);
+    field.render(deviceHealth, health);
     document.getElementById("updated").textContent = `updated ${new Date(now).toLocaleTimeString()}`;
     showError(null);
   } catch (error) {

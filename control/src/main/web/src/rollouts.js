@@ -106,6 +106,16 @@ function gatesLine(spec) {
   if (quality.max_p95_ms != null) parts.push(`p95 ≤ ${quality.max_p95_ms} ms`);
   if (quality.max_error_rate != null) parts.push(`errors ≤ ${percent(quality.max_error_rate)}`);
   if (quality.max_escalation_rate != null) parts.push(`escalations ≤ ${percent(quality.max_escalation_rate)}`);
+  const live = gates.live;
+  if (live) {
+    const limits = [];
+    if (live.max_escalation_rate_increase != null) limits.push(`escalations +${percent(live.max_escalation_rate_increase)}`);
+    if (live.max_error_rate_increase != null) limits.push(`errors +${percent(live.max_error_rate_increase)}`);
+    if (live.max_p95_ratio != null) limits.push(`p95 ×${live.max_p95_ratio}`);
+    if (live.max_class_psi != null) limits.push(`class PSI ${live.max_class_psi}`);
+    if (live.max_accuracy_drop != null) limits.push(`accuracy −${percent(live.max_accuracy_drop)}`);
+    parts.push(`live after ${live.bake_seconds} s bake vs the old version: ${limits.join(", ") || "no limit"}`);
+  }
   const waves = spec.waves;
   const pace = waves.every_seconds ? `, a wave every ${waves.every_seconds} s` : "";
   return `Canary ${waves.canary}, then ×${waves.factor}${pace} · on failure ${spec.on_failure} · gates: ${parts.join(", ")}`;

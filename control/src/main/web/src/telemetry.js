@@ -14,6 +14,7 @@ export class TelemetryPanels {
     this.latency = chart("latency-chart", { title: "p95 latency, slowest device (ms)", unit: "", digits: 1 });
     this.escalation = chart("escalation-chart", { title: "Escalation rate (%)", unit: "", digits: 1 });
     this.drift = chart("drift-chart", { title: "Drift by device (PSI)", unit: "", digits: 2 });
+    this.accuracy = chart("accuracy-chart", { title: "Live accuracy from ground truth (%)", unit: "", digits: 1 });
   }
 
   /** {@code points}: GET /api/v1/telemetry; {@code health}: GET /api/v1/health; {@code alerts}: the live ones. */
@@ -22,6 +23,7 @@ export class TelemetryPanels {
     this.requests.update(byModel.times, byModel.map((figures) => sum(figures, "requests")));
     this.latency.update(byModel.times, byModel.map((figures) => max(figures, "p95_ms")));
     this.escalation.update(byModel.times, byModel.map((figures) => weighted(figures, "escalation_rate", 100)));
+    this.accuracy.update(byModel.times, byModel.map((figures) => weighted(figures, "accuracy", 100, "ground_truth")));
     const drift = series(points, (point) => point.device_id).map((figures) => max(figures, "drift_psi"));
     this.drift.update(times(points), mostDrifted(drift, MAX_DRIFT_SERIES));
     renderModels(health.models);
@@ -67,12 +69,20 @@ function max(figures, field) {
   return values.length ? Math.max(...values) : null;
 }
 
-/** A rate over all requests of the windows (each window's rate weighted by its requests), times {@code scale}. */
-function weighted(figures, field, scale) {
-  const requests = sum(figures, "requests");
-  if (!requests) return null;
-  return (scale * figures.reduce((total, f) => total + f[field] * f.requests, 0)) / requests;
+/**
+ * A rate over all requests of the windows (each window's rate weighted by its requests, or by the count named
+ * {@code over}), times {@code scale}.
+ */
+function weighted(figures, field, scale, over = "requests") {
+  const whole = sum(figures, over);
+  if (!whole) return null;
+  return (scale * figures.reduce((total, f) => total + (f[over] ? f[field] * f[over] : 0), 0)) / whole;
 }
+
+/** Live accuracy and, beside it, the bundle's reference accuracy, as percentages. */
+export const accuracyCell = (f) =>
+  f.accuracy == null ? "–" : `${fixed(100 * f.accuracy, 1)}% of ${f.ground_truth}` +
+    (f.reference_accuracy == null ? "" : ` (ref. ${fixed(100 * f.reference_accuracy, 1)}%)`);
 
 const fixed = (value, digits) => (value == null ? "–" : value.toFixed(digits));
 
@@ -90,10 +100,11 @@ function renderModels(models) {
       el("td", {}, fixed(f.p99_ms, 1)),
       el("td", { class: "escalation" }, `${fixed(100 * f.escalation_rate, 1)}%`),
       el("td", {}, `${fixed(100 * f.error_rate, 1)}%`),
+      el("td", { class: "accuracy" }, accuracyCell(f)),
     );
   });
   document.querySelector("#models tbody").replaceChildren(
-    ...(rows.length ? rows : [el("tr", {}, el("td", { colspan: 8, class: "empty" }, "No telemetry in this span."))]),
+    ...(rows.length ? rows : [el("tr", {}, el("td", { colspan: 9, class: "empty" }, "No telemetry in this span."))]),
   );
 }
 

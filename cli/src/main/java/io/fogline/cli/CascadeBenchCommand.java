@@ -210,7 +210,7 @@ final class CascadeBenchCommand implements Callable<Integer> {
         if (file == null) {
             return new CascadeOptions.ModelChoice(spec, epochs, learningRate, seed);
         }
-        String description = OnnxImporter.read(file).info().description();
+        String description = OnnxImporter.readInfo(file).description();
         int end = description.indexOf(';');
         return new CascadeOptions.ModelChoice(end < 0 ? description : description.substring(0, end), 0, 0, seed, file);
     }

@@ -2,6 +2,7 @@ package io.fogline.cli;
 
 import io.fogline.node.FoglineNode;
 import io.fogline.node.NodeOptions;
+import io.fogline.node.labels.LabelStore;
 import io.fogline.node.openai.OpenAiSettings;
 import io.fogline.node.ota.OtaOptions;
 import io.fogline.node.telemetry.TelemetryOptions;
@@ -69,7 +70,8 @@ final class NodeCommand implements Callable<Integer> {
 
     @Option(
             names = "--data-dir",
-            description = "Where the node keeps its update state (ota.db), downloaded blobs and bundle manifests.")
+            description = "Where the node keeps its update state (ota.db), downloaded blobs, bundle manifests and"
+                    + " the answers kept for ground truth (labels.db).")
     Path dataDir;
 
     @Option(
@@ -141,6 +143,20 @@ final class NodeCommand implements Callable<Integer> {
                     + " are merged, then lose their drift detail, then go (default ${DEFAULT-VALUE}).")
     long telemetryMaxBytes;
 
+    @Option(
+            names = "--labels-max-examples",
+            defaultValue = "10000",
+            description = "With --data-dir: answers and labelled examples kept for ground truth and training"
+                    + " (default ${DEFAULT-VALUE}); past it teacher-labelled ones go first, then the oldest.")
+    int labelsMaxExamples;
+
+    @Option(
+            names = "--feedback-retention",
+            defaultValue = "86400",
+            description = "With --data-dir: seconds after an answer that ground truth for it is taken (default"
+                    + " ${DEFAULT-VALUE}).")
+    long feedbackRetentionSeconds;
+
     @Override
     public Integer call() throws InterruptedException, IOException {
         long started = System.nanoTime();
@@ -171,6 +187,9 @@ final class NodeCommand implements Callable<Integer> {
         if (control != null) {
             options = options.withOta(otaOptions());
         }
+        if (dataDir != null) {
+            options = options.withLabels(labelOptions());
+        }
         FoglineNode node = FoglineNode.start(options);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -187,6 +206,16 @@ final class NodeCommand implements Callable<Integer> {
                 node.grpcPort() < 0 ? "" : "; gRPC on port " + node.grpcPort());
         stopped.await();
         return 0;
+    }
+
+    private LabelStore.Options labelOptions() throws IOException {
+        if (labelsMaxExamples < 1 || feedbackRetentionSeconds < 1) {
+            throw new ParameterException(
+                    spec.commandLine(), "--labels-max-examples and --feedback-retention must be positive");
+        }
+        Files.createDirectories(dataDir);
+        return new LabelStore.Options(
+                dataDir.resolve("labels.db"), labelsMaxExamples, Duration.ofSeconds(feedbackRetentionSeconds));
     }
 
     private OtaOptions otaOptions() throws IOException {

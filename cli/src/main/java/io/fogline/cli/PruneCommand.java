@@ -2,6 +2,7 @@ package io.fogline.cli;
 
 import io.fogline.learn.data.TrainTest;
 import io.fogline.learn.distill.Distillation;
+import io.fogline.learn.export.ExportInfo;
 import io.fogline.learn.export.OnnxImporter;
 import io.fogline.learn.prune.PruneJob;
 import io.fogline.learn.train.ProgressPrinter;
@@ -81,7 +82,11 @@ final class PruneCommand implements Callable<Integer> {
         PruneJob.Result result = PruneJob.run(
                 new PruneJob.Options(
                         model.network(),
-                        model.info(),
+                        new ExportInfo(
+                                model.info().modelName(),
+                                model.info().labels(),
+                                String.format(Locale.ROOT, "pruned %.0f%% of its units: ", 100 * fraction)
+                                        + model.info().description()),
                         data.train(),
                         data.test(),
                         fraction,

@@ -285,4 +285,23 @@ class FoglineCommandTest {
                 .isEqualTo("fogline: --thresholds must name one value or more, --samples and --concurrency must be at"
                         + " least 1, --delay-ms must not be negative" + System.lineSeparator());
     }
+
+    @Test
+    void theServingBenchmarkRefusesSettingsItCannotRun() {
+        CommandRun scenario = run("bench", "serving", "--launcher", "fogline", "--scenarios", "overhead,speed");
+        assertThat(scenario.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(scenario.err())
+                .isEqualTo("fogline: unknown scenario 'speed', expected overhead, batching, startup, codec"
+                        + System.lineSeparator());
+        CommandRun codec = run("bench", "serving", "--launcher", "fogline", "--scenarios", "codec");
+        assertThat(codec.err())
+                .isEqualTo("fogline: the codec micro-benchmarks need JMH, which this jar leaves out: run"
+                        + " bench/run-serving.sh --scenarios codec" + System.lineSeparator());
+        CommandRun peer = run("bench", "serving", "--launcher", "fogline", "--peer-url", "triton:8000");
+        assertThat(peer.err())
+                .isEqualTo("fogline: a peer URL is http://HOST:PORT, got 'triton:8000'" + System.lineSeparator());
+        CommandRun windows = run("bench", "serving", "--launcher", "fogline", "--measure", "0");
+        assertThat(windows.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(windows.out()).isEmpty();
+    }
 }

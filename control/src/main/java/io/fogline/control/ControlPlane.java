@@ -15,6 +15,8 @@ import io.fogline.control.http.Routes;
 import io.fogline.control.monitor.AlertEvaluator;
 import io.fogline.control.monitor.AlertStore;
 import io.fogline.control.monitor.ControlMetrics;
+import io.fogline.control.monitor.DeviceConditions;
+import io.fogline.control.monitor.FieldLimits;
 import io.fogline.control.monitor.HealthViews;
 import io.fogline.control.monitor.Monitor;
 import io.fogline.control.monitor.MonitorOptions;
@@ -125,7 +127,8 @@ public final class ControlPlane implements AutoCloseable {
                         alerts,
                         health,
                         metrics,
-                        options.maxBundleBytes())));
+                        options.maxBundleBytes(),
+                        new DeviceConditions(telemetry, options.clock(), FieldLimits.defaults()))));
         this.timer = options.tick().isZero()
                 ? null
                 : Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()

@@ -15,6 +15,7 @@ import io.fogline.learn.train.TrainingConfig;
 import io.fogline.learn.train.TrainingListener;
 import io.fogline.learn.train.TrainingResult;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -124,6 +125,9 @@ public final class TrainJob {
     public record Result(
             Path modelFile, int version, TrainingResult training, double testAccuracy, long parameterCount) {}
 
+    /** Where, beside the versions, the network is kept after each epoch until the run ends. */
+    public static final String CHECKPOINT = "checkpoint";
+
     private TrainJob() {}
 
     public static Result run(Options options, TrainingListener listener) throws IOException {
@@ -136,13 +140,7 @@ public final class TrainJob {
                         train.sampleShape(),
                         train.classCount(),
                         options.training().seed());
-        TrainingResult training = new Trainer(options.training())
-                .withAugmentation(options.augmentation())
-                .fit(network, train, split.validation(), listener);
-        double testAccuracy = Evaluation.accuracy(network, data.test());
         Path modelDirectory = options.outputDirectory().resolve(options.modelName());
-        int version = nextVersion(modelDirectory);
-        Path modelFile = modelDirectory.resolve(Integer.toString(version)).resolve("model.onnx");
         ExportInfo info = new ExportInfo(
                 options.modelName(),
                 train.classNames(),
@@ -153,7 +151,31 @@ public final class TrainJob {
                                 options.training().epochs(),
                                 options.augmentation().isNone() ? "" : " (augmented: " + options.augmentation() + ")",
                                 train.featureCount()));
+        // The network after each epoch, so that a long run cut short still leaves a model; a repository's versions are
+        // numbered directories, so a node never serves it.
+        Path checkpoint = modelDirectory.resolve(CHECKPOINT).resolve("model.onnx");
+        TrainingListener checkpointing = report -> {
+            ExportInfo partial = new ExportInfo(
+                    info.modelName(),
+                    info.labels(),
+                    "checkpoint after epoch %d of %d: %s"
+                            .formatted(report.epoch(), report.epochs(), info.description()));
+            try {
+                OnnxExporter.write(network, partial, checkpoint);
+            } catch (IOException e) {
+                throw new UncheckedIOException("writing the checkpoint " + checkpoint, e);
+            }
+            listener.onEpoch(report);
+        };
+        TrainingResult training = new Trainer(options.training())
+                .withAugmentation(options.augmentation())
+                .fit(network, train, split.validation(), checkpointing);
+        double testAccuracy = Evaluation.accuracy(network, data.test());
+        int version = nextVersion(modelDirectory);
+        Path modelFile = modelDirectory.resolve(Integer.toString(version)).resolve("model.onnx");
         OnnxExporter.write(network, info, modelFile);
+        Files.delete(checkpoint);
+        Files.delete(checkpoint.getParent());
         Files.writeString(modelDirectory.resolve("config.json"), CONFIG_JSON, StandardCharsets.UTF_8);
         Files.write(modelDirectory.resolve("labels.txt"), train.classNames(), StandardCharsets.UTF_8);
         return new Result(modelFile, version, training, testAccuracy, network.parameterCount());

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import io.fogline.learn.export.OnnxImporter;
 import io.fogline.learn.model.ModelSpec;
 import io.fogline.learn.train.EpochReport;
 import io.fogline.learn.train.TrainingConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +44,34 @@ class TrainJobTest {
         try (OrtSession session = OrtEnvironment.getEnvironment()
                 .createSession(first.modelFile().toString(), new OrtSession.SessionOptions())) {
             assertThat(session.getOutputNames()).containsExactly("probabilities");
+        }
+    }
+
+    @Test
+    void keepsTheNetworkAfterEachEpochUntilTheRunEndsOutsideTheVersions(@TempDir Path repository) throws Exception {
+        TrainJob.Options options = TrainJob.Options.fashionMnist(ModelSpec.parse("softmax"), 2, repository)
+                .withTraining(TrainingConfig.adam(2, 1));
+        Path checkpoint = repository
+                .resolve("fashion-mnist-softmax")
+                .resolve(TrainJob.CHECKPOINT)
+                .resolve("model.onnx");
+        List<String> seen = new ArrayList<>();
+
+        TrainJob.Result result =
+                TrainJob.run(options, report -> seen.add(report.epoch() + ": " + describe(checkpoint)));
+
+        assertThat(seen).hasSize(2);
+        assertThat(seen.get(0)).startsWith("1: checkpoint after epoch 1 of 2: softmax trained by Fogline");
+        assertThat(seen.get(1)).startsWith("2: checkpoint after epoch 2 of 2:");
+        assertThat(checkpoint.getParent()).doesNotExist();
+        assertThat(result.modelFile()).exists();
+    }
+
+    private static String describe(Path checkpoint) {
+        try {
+            return OnnxImporter.readInfo(checkpoint).description();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -3,6 +3,7 @@ package io.fogline.node;
 import io.fogline.node.grpc.GrpcServer;
 import io.fogline.node.http.InferenceServer;
 import io.fogline.node.http.NodeRoutes;
+import io.fogline.node.labels.GroundTruth;
 import io.fogline.node.metrics.NodeMetrics;
 import io.fogline.node.metrics.NodeObserver;
 import io.fogline.node.openai.OpenAiEndpoints;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -38,6 +40,8 @@ public final class FoglineNode implements AutoCloseable {
     private final OtaAgent ota;
     /** With the OTA agent, whose polls carry its uploads; null without. */
     private final Telemetry telemetry;
+    /** With a data directory; null without. */
+    private final GroundTruth groundTruth;
     /** Null where the node serves no gRPC. */
     private final GrpcServer grpc;
 
@@ -52,6 +56,7 @@ public final class FoglineNode implements AutoCloseable {
             int port,
             OtaAgent ota,
             Telemetry telemetry,
+            GroundTruth groundTruth,
             GrpcServer grpc) {
         this.vertx = vertx;
         this.models = models;
@@ -63,6 +68,7 @@ public final class FoglineNode implements AutoCloseable {
         this.port = port;
         this.ota = ota;
         this.telemetry = telemetry;
+        this.groundTruth = groundTruth;
         this.grpc = grpc;
     }
 
@@ -78,7 +84,20 @@ public final class FoglineNode implements AutoCloseable {
                         options.ota().dataDir(),
                         options.modelRepository(),
                         InstantSource.system());
-        NodeObserver observer = telemetry == null ? metrics : NodeObserver.all(List.of(metrics, telemetry.recorder()));
+        GroundTruth groundTruth =
+                options.labels() == null ? null : GroundTruth.open(options.labels(), InstantSource.system());
+        List<NodeObserver> observers = new ArrayList<>(List.of(metrics));
+        if (telemetry != null) {
+            observers.add(telemetry.recorder());
+        }
+        if (groundTruth != null) {
+            observers.add(groundTruth.answers());
+        }
+        NodeObserver observer = NodeObserver.all(observers);
+        if (telemetry != null && groundTruth != null) {
+            groundTruth.onLabelled(labelled -> telemetry.groundTruth(
+                    labelled.model(), labelled.version(), labelled.labels().length, labelled.correct()));
+        }
         NodeProtection protection = options.protection();
         ModelManager models = new ModelManager(options.modelRepository(), observer, config -> {
             Router.check(config);
@@ -127,6 +146,9 @@ public final class FoglineNode implements AutoCloseable {
                     ota == null ? model -> false : ota::manages,
                     protection.restrictions(),
                     protection.connections());
+            if (groundTruth != null) {
+                server.serveFeedback(groundTruth);
+            }
             if (protection.tlsCertificate() != null) {
                 server.serveTls(protection.tlsCertificate(), protection.tlsKey());
             }
@@ -136,7 +158,7 @@ public final class FoglineNode implements AutoCloseable {
                 ota.start(models, telemetry);
             }
             return new FoglineNode(
-                    vertx, models, router, openAi, upstreams, metrics, server, port, ota, telemetry, grpc);
+                    vertx, models, router, openAi, upstreams, metrics, server, port, ota, telemetry, groundTruth, grpc);
         } catch (RuntimeException e) {
             loading.join();
             if (grpc != null) {
@@ -145,6 +167,9 @@ public final class FoglineNode implements AutoCloseable {
             if (ota != null) {
                 ota.close();
                 telemetry.close();
+            }
+            if (groundTruth != null) {
+                groundTruth.close();
             }
             openAi.close();
             router.close();
@@ -200,6 +225,11 @@ public final class FoglineNode implements AutoCloseable {
         return models;
     }
 
+    /** The answers kept for ground truth and the labelled examples; null on a node without a data directory. */
+    public GroundTruth groundTruth() {
+        return groundTruth;
+    }
+
     /** The endpoints it serves, each in its API group. */
     public NodeRoutes routes() {
         return server.routes();
@@ -219,6 +249,9 @@ public final class FoglineNode implements AutoCloseable {
             server.close();
             if (grpc != null) {
                 grpc.close();
+            }
+            if (groundTruth != null) {
+                groundTruth.close();
             }
         } finally {
             openAi.close();

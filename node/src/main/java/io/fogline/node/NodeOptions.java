@@ -1,5 +1,6 @@
 package io.fogline.node;
 
+import io.fogline.node.labels.LabelStore;
 import io.fogline.node.openai.OpenAiSettings;
 import io.fogline.node.ota.OtaOptions;
 import java.net.URI;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
  * @param protection what the node's owner allows its network: model control, keys per API group, connection limits,
  *     what a model's config may ask for
  * @param grpcPort the port of the gRPC API on the same host, 0 to pick a free one, -1 for none
+ * @param labels where and how much the node keeps of its answers for ground truth; null to keep none
  */
 public record NodeOptions(
         Path modelRepository,
@@ -30,7 +32,8 @@ public record NodeOptions(
         OtaOptions ota,
         URI otlpEndpoint,
         NodeProtection protection,
-        int grpcPort) {
+        int grpcPort,
+        LabelStore.Options labels) {
 
     public static final long DEFAULT_MAX_REQUEST_BYTES = 64L * 1024 * 1024;
 
@@ -46,7 +49,8 @@ public record NodeOptions(
                 null,
                 null,
                 NodeProtection.defaults(),
-                -1);
+                -1,
+                null);
     }
 
     public NodeOptions withHttpPort(int port) {
@@ -61,7 +65,8 @@ public record NodeOptions(
                 ota,
                 otlpEndpoint,
                 protection,
-                grpcPort);
+                grpcPort,
+                labels);
     }
 
     public NodeOptions withHost(String newHost) {
@@ -76,7 +81,8 @@ public record NodeOptions(
                 ota,
                 otlpEndpoint,
                 protection,
-                grpcPort);
+                grpcPort,
+                labels);
     }
 
     public NodeOptions withMaxRequestBytes(long bytes) {
@@ -91,7 +97,8 @@ public record NodeOptions(
                 ota,
                 otlpEndpoint,
                 protection,
-                grpcPort);
+                grpcPort,
+                labels);
     }
 
     public NodeOptions withOpenAi(OpenAiSettings settings) {
@@ -106,7 +113,8 @@ public record NodeOptions(
                 ota,
                 otlpEndpoint,
                 protection,
-                grpcPort);
+                grpcPort,
+                labels);
     }
 
     public NodeOptions withOta(OtaOptions updates) {
@@ -121,7 +129,8 @@ public record NodeOptions(
                 updates,
                 otlpEndpoint,
                 protection,
-                grpcPort);
+                grpcPort,
+                labels);
     }
 
     public NodeOptions withGrpcPort(int port) {
@@ -136,7 +145,8 @@ public record NodeOptions(
                 ota,
                 otlpEndpoint,
                 protection,
-                port);
+                port,
+                labels);
     }
 
     public NodeOptions withOtlpEndpoint(URI url) {
@@ -151,7 +161,8 @@ public record NodeOptions(
                 ota,
                 url,
                 protection,
-                grpcPort);
+                grpcPort,
+                labels);
     }
 
     public NodeOptions withProtection(NodeProtection guards) {
@@ -166,6 +177,23 @@ public record NodeOptions(
                 ota,
                 otlpEndpoint,
                 guards,
-                grpcPort);
+                grpcPort,
+                labels);
+    }
+
+    public NodeOptions withLabels(LabelStore.Options kept) {
+        return new NodeOptions(
+                modelRepository,
+                host,
+                httpPort,
+                maxRequestBytes,
+                eventLoops,
+                loadAllModels,
+                openAi,
+                ota,
+                otlpEndpoint,
+                protection,
+                grpcPort,
+                kept);
     }
 }

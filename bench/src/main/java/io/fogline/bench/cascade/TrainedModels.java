@@ -70,8 +70,7 @@ final class TrainedModels {
         Files.createDirectories(directory.resolve("1"));
         Files.copy(file, directory.resolve("1").resolve("model.onnx"));
         Files.writeString(directory.resolve("config.json"), TrainJob.CONFIG_JSON, StandardCharsets.UTF_8);
-        Files.write(
-                directory.resolve("labels.txt"), OnnxImporter.read(file).info().labels(), StandardCharsets.UTF_8);
+        Files.write(directory.resolve("labels.txt"), OnnxImporter.readInfo(file).labels(), StandardCharsets.UTF_8);
         out.printf("serving %s%n", file);
         return directory;
     }

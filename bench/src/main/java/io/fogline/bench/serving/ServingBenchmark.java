@@ -50,6 +50,14 @@ public final class ServingBenchmark {
     private static final int[] BATCHING_CLIENTS = {1, 16, 64};
     private static final int MINILM_BATCHING_CLIENTS = 16;
     private static final int STARTUP_RUNS = 3;
+
+    private static final ClosedLoopLoad.WindowListener NO_PROBE = new ClosedLoopLoad.WindowListener() {
+        @Override
+        public void opened() {}
+
+        @Override
+        public void closed() {}
+    };
     private static final int REQUESTS_BEFORE_SECOND_RSS = 1_000;
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(2);
 
@@ -338,6 +346,12 @@ public final class ServingBenchmark {
         List<ThreadCpu> processes = List.of(
                 new ThreadCpu(node.pid(), ServingBenchmark::nodeThreadGroup),
                 new ThreadCpu(ProcessHandle.current().pid(), thread -> BENCH_PROCESS));
+        // One unrecorded pass of every contender first: a path's first windows in the node would otherwise pay for
+        // compiling its code (gRPC's stack takes seconds of JIT on a busy machine) and load its turn-mates' figures.
+        for (Contender contender : contenders) {
+            ClosedLoopLoad.run(
+                    clients, contender.clients(), contender.pause(), settings.warmup(), settings.warmup(), NO_PROBE);
+        }
         Map<String, List<LoadResult>> windows = new LinkedHashMap<>();
         for (int round = 1; round <= settings.repetitions(); round++) {
             for (Contender contender : contenders) {
@@ -591,7 +605,7 @@ public final class ServingBenchmark {
                 excludes the pause, throughput does not): a call on a thread that has just slept finds cold caches, \
                 which the node's threads always do between the requests of one client.
                 - Windows: %s s warm-up, then %s s measured, per contender; the contenders of a row group run in turn, \
-                %d rounds, and each figure is the median of the rounds.
+                %d rounds after one unrecorded pass of each, and each figure is the median of the rounds.
                 - Node: `./fogline node --http-address 127.0.0.1` (gRPC on a port of its own), the launcher with its JVM flags \
                 (`FOGLINE_JAVA_OPTS`: %s), as a separate process; the benchmark JVM (load generator and raw ORT peer) runs with the launcher's flags.
                 - Models: tiny MLP FP32 64 → 128 → 10 (Fogline's trainer's ONNX export of a fresh `mlp:128`, seed 7), \

@@ -18,10 +18,15 @@ import java.util.function.Function;
 /**
  * reference-stats.json (docs/protocol.md): per input and per output, the count, mean, standard deviation, range and
  * a 10-bin histogram of the values a bundle's golden cases hold; what drift detection compares live traffic with.
+ * With labelled reference inputs also their count and the model's accuracy on them.
  */
 public final class ReferenceStats {
 
     public static final int BINS = 10;
+    /** The request parameter that gives a reference input's true class, and its form for each row of a batch. */
+    public static final String LABEL = "label";
+
+    public static final String LABELS = "labels";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -32,11 +37,54 @@ public final class ReferenceStats {
         root.put("samples", cases.size());
         root.set("inputs", summarize(cases, golden -> golden.request().inputs(), false));
         root.set("outputs", summarize(cases, golden -> golden.expected().outputs(), true));
+        long[] accuracy = accuracy(cases);
+        if (accuracy[0] > 0) {
+            root.put("labelled", accuracy[0]);
+            root.put("accuracy", (double) accuracy[1] / accuracy[0]);
+        }
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
         } catch (IOException e) {
             throw new IllegalStateException("writing JSON to memory failed", e);
         }
+    }
+
+    /**
+     * Rows whose request says its true class ({@code parameters.label} for one row, {@code parameters.labels} for
+     * each), and how many of them the model's first class-scores output predicts: the reference accuracy that live
+     * accuracy from the field is held against.
+     */
+    private static long[] accuracy(List<GoldenCase> cases) {
+        long labelled = 0;
+        long right = 0;
+        for (GoldenCase golden : cases) {
+            Object one = golden.request().parameters().get(LABEL);
+            Object many = golden.request().parameters().get(LABELS);
+            List<?> labels = one != null ? List.of(one) : many instanceof List<?> list ? list : List.of();
+            Optional<Tensor> scores = golden.expected().outputs().stream()
+                    .filter(output -> PredictedClasses.width(output) > 0)
+                    .findFirst();
+            if (labels.isEmpty() || scores.isEmpty()) {
+                continue;
+            }
+            int width = PredictedClasses.width(scores.get());
+            double[] values = TensorValues.of(scores.get());
+            if (values.length / width != labels.size()) {
+                throw new IllegalArgumentException(
+                        "a reference input has " + labels.size() + " labels for " + values.length / width + " rows");
+            }
+            for (int row = 0; row < labels.size(); row++) {
+                if (!(labels.get(row) instanceof Number label) || label.intValue() < 0 || label.intValue() >= width) {
+                    throw new IllegalArgumentException("a reference input's label must be a class index from 0 to "
+                            + (width - 1) + ", got " + labels.get(row));
+                }
+                long[] predicted = new long[width];
+                PredictedClasses.count(java.util.Arrays.copyOfRange(values, row * width, (row + 1) * width), predicted);
+                labelled++;
+                right += predicted[label.intValue()] == 1 ? 1 : 0;
+            }
+        }
+        return new long[] {labelled, right};
     }
 
     /** @param outputs whether these are outputs, whose class scores also give the mix of predicted classes */

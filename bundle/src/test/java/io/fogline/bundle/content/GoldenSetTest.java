@@ -93,4 +93,34 @@ class GoldenSetTest {
                         .toString())
                 .isEqualTo("[2]");
     }
+
+    private static GoldenCase labelled(Object labels, float... scores) {
+        String key = labels instanceof List<?> ? ReferenceStats.LABELS : ReferenceStats.LABEL;
+        return new GoldenCase(
+                new InferenceRequest(
+                        null,
+                        Map.of(key, labels),
+                        List.of(Tensor.ofFloats(
+                                "input", new long[] {scores.length / 2, 1}, new float[scores.length / 2])),
+                        List.of()),
+                response(Tensor.ofFloats("probabilities", new long[] {scores.length / 2, 2}, scores)));
+    }
+
+    @Test
+    void labelledReferenceInputsGiveTheReferenceAccuracy() throws Exception {
+        JsonNode stats = new ObjectMapper()
+                .readTree(ReferenceStats.of(List.of(
+                        labelled(0L, 0.9f, 0.1f),
+                        labelled(List.of(1L, 1L, 0L), 0.2f, 0.8f, 0.6f, 0.4f, 0.3f, 0.7f),
+                        golden)));
+
+        assertThat(stats.path("labelled").asLong()).isEqualTo(4);
+        assertThat(stats.path("accuracy").asDouble()).isEqualTo(0.5);
+        assertThat(new ObjectMapper()
+                        .readTree(ReferenceStats.of(List.of(golden)))
+                        .has("accuracy"))
+                .isFalse();
+        assertThatThrownBy(() -> ReferenceStats.of(List.of(labelled(2L, 0.9f, 0.1f))))
+                .hasMessage("a reference input's label must be a class index from 0 to 1, got 2");
+    }
 }

@@ -9,6 +9,7 @@ import io.fogline.control.fleet.Fleet;
 import io.fogline.control.fleet.LabelSelector;
 import io.fogline.control.monitor.AlertStore;
 import io.fogline.control.monitor.ControlMetrics;
+import io.fogline.control.monitor.DeviceConditions;
 import io.fogline.control.monitor.HealthViews;
 import io.fogline.control.registry.Publisher;
 import io.fogline.control.registry.Registry;
@@ -45,7 +46,8 @@ public final class OperatorApi {
             AlertStore alerts,
             HealthViews health,
             ControlMetrics metrics,
-            long maxBundleBytes) {}
+            long maxBundleBytes,
+            DeviceConditions deviceConditions) {}
 
     private final Services services;
     private final DashboardFiles dashboard = DashboardFiles.load();
@@ -144,7 +146,18 @@ public final class OperatorApi {
                                 Map.of(
                                         "windows",
                                         services.health()
-                                                .series(span(call, 60), call.query("device"), call.query("model"))))));
+                                                .series(span(call, 60), call.query("device"), call.query("model"))))),
+                Route.of(
+                        "GET",
+                        "/api/v1/device-health",
+                        operator,
+                        call -> call.sendJson(
+                                200,
+                                Map.of(
+                                        "devices",
+                                        services.deviceConditions().conditions(span(call, 15)),
+                                        "windows",
+                                        services.deviceConditions().series(span(call, 15), call.query("device"))))));
     }
 
     private static void toDashboard(Call call) throws IOException {

@@ -21,7 +21,16 @@ import java.util.Set;
  */
 public final class AlertEvaluator {
 
-    static final Set<String> AUTO_RESOLVED = Set.of("silence", "latency_slo", "error_rate", "escalation_jump", "drift");
+    static final Set<String> AUTO_RESOLVED = Set.of(
+            "silence",
+            "latency_slo",
+            "error_rate",
+            "escalation_jump",
+            "drift",
+            "accuracy_drop",
+            "device_hot",
+            "disk_low",
+            "memory_low");
 
     private final Database database;
     private final TelemetryStore telemetry;
@@ -29,6 +38,8 @@ public final class AlertEvaluator {
     private final Clock clock;
     private final Duration pollInterval;
     private final MonitorOptions options;
+    private final FieldLimits limits;
+    private final DeviceConditions conditions;
 
     public AlertEvaluator(
             Database database,
@@ -37,6 +48,19 @@ public final class AlertEvaluator {
             Clock clock,
             Duration pollInterval,
             MonitorOptions options) {
+        this(database, telemetry, references, clock, pollInterval, options, FieldLimits.defaults());
+    }
+
+    public AlertEvaluator(
+            Database database,
+            TelemetryStore telemetry,
+            References references,
+            Clock clock,
+            Duration pollInterval,
+            MonitorOptions options,
+            FieldLimits limits) {
+        this.limits = limits;
+        this.conditions = new DeviceConditions(telemetry, clock, limits);
         this.database = database;
         this.telemetry = telemetry;
         this.references = references;
@@ -123,8 +147,68 @@ public final class AlertEvaluator {
                                 options.psi())));
             }
         }
+        firing.addAll(accuracyDrops(now));
+        conditions.summed(options.recent(), null).forEach((device, health) -> conditions
+                .breaches(health)
+                .forEach(breach -> firing.add(new AlertStore.Firing(
+                        breach.kind(),
+                        "device:" + device,
+                        device,
+                        null,
+                        null,
+                        device + ": " + breach.message(),
+                        breach.value(),
+                        breach.threshold()))));
         firing.addAll(goldenFailures());
         return firing;
+    }
+
+    /**
+     * Live accuracy from ground truth below the bundle's reference accuracy by more than the margin, per device and
+     * model version and over the fleet per version: a model that degrades at one site shows there first.
+     */
+    private List<AlertStore.Firing> accuracyDrops(Instant now) {
+        List<TelemetryStore.StoredWindow> span = telemetry.windows(now.minus(limits.accuracySpan()), now, null, null);
+        List<AlertStore.Firing> drops = new ArrayList<>();
+        Groups.sum(span, Groups::deviceModel).forEach((key, figures) -> accuracyDrop(figures)
+                .ifPresent(drop -> drops.add(fire(
+                        "accuracy_drop",
+                        "device:" + key,
+                        key.substring(0, key.indexOf(':')),
+                        figures,
+                        drop.message(),
+                        drop.live(),
+                        drop.threshold()))));
+        Groups.sum(span, Groups::model).forEach((key, figures) -> accuracyDrop(figures)
+                .ifPresent(drop -> drops.add(fire(
+                        "accuracy_drop",
+                        "fleet:" + key,
+                        null,
+                        figures,
+                        drop.message() + " across the fleet",
+                        drop.live(),
+                        drop.threshold()))));
+        return drops;
+    }
+
+    private record AccuracyDrop(String message, double live, double threshold) {}
+
+    private Optional<AccuracyDrop> accuracyDrop(ModelWindow figures) {
+        if (figures.groundTruth() < limits.minGroundTruth()) {
+            return Optional.empty();
+        }
+        double live = (double) figures.correct() / figures.groundTruth();
+        return references
+                .of(figures.model(), figures.version())
+                .map(References.Reference::accuracy)
+                .filter(reference -> live < reference - limits.accuracyMargin())
+                .map(reference -> new AccuracyDrop(
+                        format(
+                                "live accuracy %.3f (%d of %d labelled answers right) is below the reference %.3f by"
+                                        + " more than %.3f",
+                                live, figures.correct(), figures.groundTruth(), reference, limits.accuracyMargin()),
+                        live,
+                        reference - limits.accuracyMargin()));
     }
 
     /** The drift of a window's figures when there is enough to judge it and its PSI passes the threshold. */

@@ -17,7 +17,11 @@ import java.util.Optional;
 /** Health per device, group and model version, and the per-window series behind the charts. */
 public final class HealthViews {
 
-    /** Figures of a set of windows; rates are of requests, latencies in milliseconds (null without requests). */
+    /**
+     * Figures of a set of windows; rates are of requests, latencies in milliseconds (null without requests). Live
+     * accuracy is of the ground truth clients gave (null without any), the reference accuracy the bundle's, on its
+     * labelled reference inputs (null when it has none or the figures span several versions).
+     */
     public record Figures(
             long requests,
             double errorRate,
@@ -31,7 +35,10 @@ public final class HealthViews {
             long bytesCloudOnly,
             Double driftPsi,
             String driftNotJudged,
-            long[] classes) {}
+            long[] classes,
+            long groundTruth,
+            Double accuracy,
+            Double referenceAccuracy) {}
 
     /** @param status {@code silent} (no poll for the silence limit), {@code alerting} (a live alert), or {@code ok} */
     public record DeviceHealth(String deviceId, String group, String status, String lastSeen, Figures figures) {}
@@ -142,18 +149,20 @@ public final class HealthViews {
 
     private Figures figures(List<TelemetryStore.StoredWindow> windows) {
         if (windows.isEmpty()) {
-            return new Figures(0, 0, null, null, null, 0, 0, 0, 0, 0, null, null, new long[0]);
+            return new Figures(0, 0, null, null, null, 0, 0, 0, 0, 0, null, null, new long[0], 0, null, null);
         }
         Map<String, ModelWindow> perModel = Groups.sum(windows, Groups::model);
         ModelWindow all = null;
         Double psi = null;
         String notJudged = null;
+        Double referenceAccuracy = null;
         for (ModelWindow model : perModel.values()) {
             all = all == null ? model : sumAcrossModels(all, model);
             Optional<References.Reference> reference = references.of(model.model(), model.version());
             if (reference.isEmpty()) {
                 continue;
             }
+            referenceAccuracy = reference.get().accuracy();
             String unjudgeable = Drift.unjudgeable(reference.get(), model);
             if (unjudgeable == null) {
                 double drift = Drift.of(reference.get(), model).psi();
@@ -176,27 +185,15 @@ public final class HealthViews {
                 all.bytesCloudOnly(),
                 psi,
                 psi == null ? notJudged : null,
-                perModel.size() == 1 ? all.classes() : new long[0]);
+                perModel.size() == 1 ? all.classes() : new long[0],
+                all.groundTruth(),
+                all.groundTruth() == 0 ? null : (double) all.correct() / all.groundTruth(),
+                perModel.size() == 1 ? referenceAccuracy : null);
     }
 
     /** Counts of two model versions summed as one, for a device's or a group's totals. */
     private static ModelWindow sumAcrossModels(ModelWindow a, ModelWindow b) {
-        ModelWindow relabelled = new ModelWindow(
-                a.model(),
-                a.version(),
-                b.requests(),
-                b.latencyMs(),
-                b.queueMs(),
-                b.queueDepthMax(),
-                b.escalations(),
-                b.cacheHits(),
-                b.degraded(),
-                b.bytesUpstream(),
-                b.bytesCloudOnly(),
-                Map.of(),
-                Map.of(),
-                new long[0]);
-        return a.withoutDetail().merge(relabelled);
+        return a.withoutDetail().merge(b.withoutDetail().withVersion(a.version()));
     }
 
     private static Double quantile(ModelWindow window, double q) {

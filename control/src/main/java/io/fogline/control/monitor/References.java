@@ -20,10 +20,15 @@ public final class References {
 
     /**
      * The histograms of a bundle's inputs and outputs, by tensor name, the mix of classes its reference outputs predict
-     * (of the first output that holds class scores; empty when none does), and how many samples they summarize.
+     * (of the first output that holds class scores; empty when none does), how many samples they summarize, and the
+     * model's accuracy on its labelled reference inputs (null when they carried no labels).
      */
     public record Reference(
-            Map<String, Histogram> inputs, Map<String, Histogram> outputs, long[] classes, long samples) {}
+            Map<String, Histogram> inputs,
+            Map<String, Histogram> outputs,
+            long[] classes,
+            long samples,
+            Double accuracy) {}
 
     private final Database database;
     private final BlobStore blobs;
@@ -92,7 +97,8 @@ public final class References {
                     histograms(stats.path("inputs")),
                     histograms(stats.path("outputs")),
                     classes(stats.path("outputs")),
-                    stats.path("samples").asLong(0)));
+                    stats.path("samples").asLong(0),
+                    stats.path("accuracy").isNumber() ? stats.path("accuracy").asDouble() : null));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

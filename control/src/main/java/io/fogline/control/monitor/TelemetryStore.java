@@ -1,6 +1,7 @@
 package io.fogline.control.monitor;
 
 import io.fogline.control.store.Database;
+import io.fogline.core.telemetry.DeviceHealth;
 import io.fogline.core.telemetry.ModelWindow;
 import io.fogline.core.telemetry.NodeEvent;
 import io.fogline.core.telemetry.TelemetryBatch;
@@ -29,6 +30,9 @@ public final class TelemetryStore {
 
     /** A stored window of one device and model version. */
     public record StoredWindow(String deviceId, ModelWindow figures, Instant start, Instant end, long seconds) {}
+
+    /** A stored window of one device's health. */
+    public record StoredHealth(String deviceId, Instant start, Instant end, DeviceHealth health) {}
 
     /**
      * What became of a batch: whether it was applied (false for a batch id seen before), and the model windows and
@@ -113,6 +117,7 @@ public final class TelemetryStore {
                 }
                 insert.executeBatch();
             }
+            insertHealth(connection, deviceId, batch, now, oldest, latest, dropped);
             try (PreparedStatement insert = connection.prepareStatement(
                     "INSERT INTO device_events (device_id, at, kind, model, detail, count) VALUES (?, ?, ?, ?, ?, ?)")) {
                 int eventsLeft = quota.maxEventsPerBatch();
@@ -199,6 +204,7 @@ public final class TelemetryStore {
             int deleted = 0;
             for (String sql : new String[] {
                 "DELETE FROM telemetry_windows WHERE end_ms <= ?",
+                "DELETE FROM device_health_windows WHERE end_ms <= ?",
                 "DELETE FROM device_events WHERE at <= ?",
                 "DELETE FROM telemetry_batches WHERE received_at <= ?"
             }) {
@@ -208,6 +214,84 @@ public final class TelemetryStore {
                 }
             }
             return deleted;
+        });
+    }
+
+    /** Each window's device health, within the same time limits and size cap as its model windows. */
+    private void insertHealth(
+            Connection connection,
+            String deviceId,
+            TelemetryBatch batch,
+            long now,
+            long oldest,
+            long latest,
+            Map<String, Integer> dropped)
+            throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO device_health_windows (device_id,"
+                + " start_ms, end_ms, seconds, cpu_busy, memory_total, memory_available_min, disk_total, disk_free_min,"
+                + " hottest_celsius, throttle_events, received_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                + " ?)")) {
+            for (TelemetryWindow window : batch.windows()) {
+                DeviceHealth health = window.health();
+                if (health == null) {
+                    continue;
+                }
+                long end = window.endInstant().toEpochMilli();
+                String body = new String(TelemetryJson.write(health), StandardCharsets.UTF_8);
+                String refusal = end <= oldest || end > latest
+                        ? "out_of_time"
+                        : body.length() > quota.maxWindowBytes() ? "too_large" : null;
+                if (refusal != null) {
+                    dropped.merge(refusal, 1, Integer::sum);
+                    continue;
+                }
+                insert.setString(1, deviceId);
+                insert.setLong(2, window.startInstant().toEpochMilli());
+                insert.setLong(3, end);
+                insert.setLong(4, window.seconds());
+                insert.setDouble(5, health.cpuBusy());
+                insert.setLong(6, health.memoryTotalBytes());
+                insert.setLong(7, health.memoryAvailableMinBytes());
+                insert.setLong(8, health.diskTotalBytes());
+                insert.setLong(9, health.diskFreeMinBytes());
+                if (Double.isNaN(health.hottestCelsius())) {
+                    insert.setNull(10, java.sql.Types.DOUBLE);
+                } else {
+                    insert.setDouble(10, health.hottestCelsius());
+                }
+                insert.setLong(11, health.throttleEvents());
+                insert.setLong(12, now);
+                insert.setString(13, body);
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    /** Devices' health windows that ended in {@code [from, to)}, oldest first, optionally of one device. */
+    public List<StoredHealth> health(Instant from, Instant to, String deviceId) {
+        return database.read(connection -> {
+            String sql = "SELECT device_id, start_ms, end_ms, body FROM device_health_windows WHERE end_ms > ? AND"
+                    + " end_ms <= ?" + (deviceId == null ? "" : " AND device_id = ?") + " ORDER BY end_ms, id";
+            try (PreparedStatement select = connection.prepareStatement(sql)) {
+                select.setLong(1, from.toEpochMilli());
+                select.setLong(2, to.toEpochMilli());
+                if (deviceId != null) {
+                    select.setString(3, deviceId);
+                }
+                List<StoredHealth> windows = new ArrayList<>();
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        windows.add(new StoredHealth(
+                                rows.getString(1),
+                                Instant.ofEpochMilli(rows.getLong(2)),
+                                Instant.ofEpochMilli(rows.getLong(3)),
+                                TelemetryJson.read(
+                                        rows.getString(4).getBytes(StandardCharsets.UTF_8), DeviceHealth.class)));
+                    }
+                }
+                return windows;
+            }
         });
     }
 

@@ -10,8 +10,18 @@ public sealed interface RolloutEvent {
     /** Time passed: devices that have not ended their update within the rollout's timeout are out of time. */
     record Tick(long now) implements RolloutEvent {}
 
-    /** The devices' outcomes so far, counted over {@link RolloutMachine#tallied(Rollout)}, for the gates to judge. */
-    record Tallied(long now, WaveTally tally) implements RolloutEvent {}
+    /**
+     * The devices' outcomes so far, counted over {@link RolloutMachine#tallied(Rollout)}, for the gates to judge, and,
+     * for a rollout with live gates once all of them ended, what they did since beside the old version.
+     *
+     * @param live null until there is something for the live gates to judge
+     */
+    record Tallied(long now, WaveTally tally, LiveComparison.Sample live) implements RolloutEvent {
+
+        public Tallied(long now, WaveTally tally) {
+            this(now, tally, null);
+        }
+    }
 
     /** An operator's command. */
     record Commanded(long now, Command command) implements RolloutEvent {}

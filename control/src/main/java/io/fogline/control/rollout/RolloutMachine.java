@@ -93,17 +93,65 @@ public final class RolloutMachine {
                 }
                 yield rollout;
             }
-            case PASSED -> moveOn(rollout.withWave(wave.ended(WaveResult.PASSED, null, now), now), now, effects);
-            case FAILED -> {
-                Rollout failed = rollout.withWave(wave.ended(WaveResult.FAILED, verdict.reason(), now), now);
-                String why = "wave " + wave.index() + " failed its gates: " + verdict.reason();
-                if (rollout.spec().onFailure().equals(RolloutSpec.PAUSE)) {
-                    yield failed.in(RolloutState.PAUSED, why, now);
+            case PASSED -> {
+                RolloutSpec.LiveGates live = rollout.spec().gates().live();
+                if (live == null) {
+                    yield moveOn(rollout.withWave(wave.ended(WaveResult.PASSED, null, now), now), now, effects);
                 }
-                effects.add(new RestorePrevious(true));
-                yield failed.in(RolloutState.ROLLED_BACK, why, now);
+                yield judgeLive(rollout, live, tallied, effects);
             }
+            case FAILED ->
+                failWave(
+                        rollout,
+                        verdict.reason(),
+                        "wave " + wave.index() + " failed its gates: " + verdict.reason(),
+                        now,
+                        effects);
         };
+    }
+
+    /**
+     * A wave whose devices all switched, judged on what they did since: it bakes, passes, fails as a failed gate
+     * does, or, with too little to judge by, pauses the rollout for an operator (resume overrides).
+     */
+    private static Rollout judgeLive(
+            Rollout rollout, RolloutSpec.LiveGates gates, Tallied tallied, List<RolloutEffect> effects) {
+        if (tallied.live() == null) {
+            return rollout;
+        }
+        long now = tallied.now();
+        Rollout.Wave wave = rollout.current();
+        LiveComparison.Verdict verdict = LiveComparison.judge(gates, tallied.live());
+        return switch (verdict.outcome()) {
+            case BAKING -> {
+                String why = "wave " + wave.index() + " switched; baking " + gates.bakeSeconds() + " s on live traffic";
+                yield why.equals(rollout.reason()) ? rollout : rollout.in(RolloutState.RUNNING, why, now);
+            }
+            case PASSED -> moveOn(rollout.withWave(wave.ended(WaveResult.PASSED, null, now), now), now, effects);
+            case INCONCLUSIVE -> {
+                String why = "live gates inconclusive: " + verdict.reason();
+                yield rollout.withWave(wave.ended(WaveResult.FAILED, why, now), now)
+                        .in(RolloutState.PAUSED, "wave " + wave.index() + " " + why, now);
+            }
+            case FAILED ->
+                failWave(
+                        rollout,
+                        "live gates: " + verdict.reason(),
+                        "wave " + wave.index() + " failed its live gates: " + verdict.reason(),
+                        now,
+                        effects);
+        };
+    }
+
+    /** Ends the current wave as failed, then pauses or rolls back as the rollout says. */
+    private static Rollout failWave(
+            Rollout rollout, String waveReason, String reason, long now, List<RolloutEffect> effects) {
+        Rollout failed = rollout.withWave(rollout.current().ended(WaveResult.FAILED, waveReason, now), now);
+        if (rollout.spec().onFailure().equals(RolloutSpec.PAUSE)) {
+            return failed.in(RolloutState.PAUSED, reason, now);
+        }
+        effects.add(new RestorePrevious(true));
+        return failed.in(RolloutState.ROLLED_BACK, reason, now);
     }
 
     private static Rollout command(Rollout rollout, Commanded commanded, List<RolloutEffect> effects) {

@@ -41,7 +41,43 @@ public record RolloutSpec(
             Double failureThreshold,
             int minSample,
             long deviceTimeoutSeconds,
-            QualityGates quality) {}
+            QualityGates quality,
+            LiveGates live) {
+
+        /** Gates on the switch alone, judged without a bake period. */
+        public Gates(
+                double successThreshold,
+                Double failureThreshold,
+                int minSample,
+                long deviceTimeoutSeconds,
+                QualityGates quality) {
+            this(successThreshold, failureThreshold, minSample, deviceTimeoutSeconds, quality, null);
+        }
+    }
+
+    /**
+     * Gates on live behaviour: once every device of a wave has ended its update, the wave bakes for {@code
+     * bakeSeconds}, then what its switched devices did since is compared with what the devices still on the old
+     * version did over the same time ({@link LiveComparison}). Each limit is optional; {@code minRequests} (and
+     * {@code minGroundTruth} for accuracy) on each side are needed to judge at all, else the rollout pauses.
+     */
+    public record LiveGates(
+            long bakeSeconds,
+            long minRequests,
+            long minGroundTruth,
+            Double maxEscalationRateIncrease,
+            Double maxErrorRateIncrease,
+            Double maxP95Ratio,
+            Double maxClassPsi,
+            Double maxAccuracyDrop) {
+
+        public LiveGates {
+            if (bakeSeconds < 0 || minRequests < 1 || minGroundTruth < 1) {
+                throw ControlException.invalid("'gates.live' needs bake_seconds of 0 or more and min_requests and"
+                        + " min_ground_truth of 1 or more");
+            }
+        }
+    }
 
     /** Limits on what a device reports with {@code switched}; a switch that breaks one counts as a failure. */
     public record QualityGates(Boolean goldenPassed, Double maxP95Ms, Double maxErrorRate, Double maxEscalationRate) {}
@@ -70,10 +106,23 @@ public record RolloutSpec(
                 positive(gates, "device_timeout_seconds", 1800),
                 gates.hasNonNull("quality")
                         ? Json.convert(gates.get("quality"), QualityGates.class, "'gates.quality'")
-                        : new QualityGates(null, null, null, null));
+                        : new QualityGates(null, null, null, null),
+                gates.hasNonNull("live") ? liveGates(gates.get("live")) : null);
         String onFailure = oneOf(body, "on_failure", ROLLBACK, PAUSE, ROLLBACK);
         String approval = oneOf(body, "approval", APPROVE_NONE, APPROVE_NONE, APPROVE_AFTER_CANARY, APPROVE_EVERY_WAVE);
         return new RolloutSpec(model, version, target, plan, rules, onFailure, approval);
+    }
+
+    /** {@code gates.live}, with 600 s of baking and 100 requests and 20 labels a side unless it says otherwise. */
+    private static LiveGates liveGates(JsonNode live) {
+        if (!live.isObject()) {
+            throw ControlException.invalid("'gates.live' must be a JSON object");
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode withDefaults = live.deepCopy();
+        withDefaults.putIfAbsent("bake_seconds", withDefaults.numberNode(600));
+        withDefaults.putIfAbsent("min_requests", withDefaults.numberNode(100));
+        withDefaults.putIfAbsent("min_ground_truth", withDefaults.numberNode(20));
+        return Json.convert(withDefaults, LiveGates.class, "'gates.live'");
     }
 
     /** A {@code target} object: exactly one of {@code group} or {@code selector}. */

@@ -24,6 +24,7 @@ public final class Rollouts {
 
     private final Database database;
     private final RolloutRepository repository;
+    private final LiveSamples live = new LiveSamples();
     private final Clock clock;
 
     public Rollouts(Database database, Clock clock) {
@@ -62,8 +63,12 @@ public final class Rollouts {
             rollout = carryOut(connection, rollout, RolloutMachine.on(rollout, new Tick(now)));
             if (rollout.state() == RolloutState.RUNNING) {
                 repository.judgeQuality(connection, rollout);
-                WaveTally tally = repository.tally(connection, rollout, RolloutMachine.tallied(rollout));
-                carryOut(connection, rollout, RolloutMachine.on(rollout, new Tallied(now, tally)));
+                RolloutMachine.Range range = RolloutMachine.tallied(rollout);
+                WaveTally tally = repository.tally(connection, rollout, range);
+                LiveComparison.Sample sample = rollout.spec().gates().live() == null || tally.pending() > 0
+                        ? null
+                        : live.of(connection, rollout, range, now);
+                carryOut(connection, rollout, RolloutMachine.on(rollout, new Tallied(now, tally, sample)));
             }
             return null;
         });

@@ -23,6 +23,8 @@ import java.util.function.BinaryOperator;
  * @param inputs per input tensor; empty once the window has lost its detail to the outbox's cap
  * @param outputs per numeric output tensor, likewise
  * @param classes answers per predicted class (the arg-max of the class scores), likewise
+ * @param groundTruth labels clients gave during the window for earlier answers of this version (a row each)
+ * @param correct how many of those the version had answered right: live accuracy is {@code correct / groundTruth}
  */
 public record ModelWindow(
         String model,
@@ -38,7 +40,9 @@ public record ModelWindow(
         long bytesCloudOnly,
         Map<String, ValueHistogram> inputs,
         Map<String, ValueHistogram> outputs,
-        long[] classes) {
+        long[] classes,
+        Long groundTruth,
+        Long correct) {
 
     public ModelWindow {
         if (model == null || model.isEmpty() || version == null) {
@@ -51,6 +55,78 @@ public record ModelWindow(
         inputs = inputs == null ? Map.of() : Map.copyOf(inputs);
         outputs = outputs == null ? Map.of() : Map.copyOf(outputs);
         classes = classes == null ? new long[0] : classes.clone();
+        // Boxed so that a window from a node that predates ground truth, which lacks both, reads as none.
+        groundTruth = groundTruth == null ? 0L : groundTruth;
+        correct = correct == null ? 0L : correct;
+        if (correct < 0 || groundTruth < correct) {
+            throw new IllegalArgumentException(
+                    "a window's correct answers must be 0 to its ground truth " + groundTruth + ", got " + correct);
+        }
+    }
+
+    /** A window without ground truth, as nodes sent before they took it. */
+    public ModelWindow(
+            String model,
+            String version,
+            List<RequestCount> requests,
+            LatencyHistogram latencyMs,
+            LatencyHistogram queueMs,
+            long queueDepthMax,
+            Map<String, Long> escalations,
+            long cacheHits,
+            long degraded,
+            long bytesUpstream,
+            long bytesCloudOnly,
+            Map<String, ValueHistogram> inputs,
+            Map<String, ValueHistogram> outputs,
+            long[] classes) {
+        this(
+                model,
+                version,
+                requests,
+                latencyMs,
+                queueMs,
+                queueDepthMax,
+                escalations,
+                cacheHits,
+                degraded,
+                bytesUpstream,
+                bytesCloudOnly,
+                inputs,
+                outputs,
+                classes,
+                0L,
+                0L);
+    }
+
+    /** The same figures counted as {@code other}'s, so that windows of several versions sum as one. */
+    public ModelWindow withVersion(String other) {
+        return copy(other, groundTruth, correct);
+    }
+
+    /** This window with {@code labelled} more ground truth, {@code right} of it answered right. */
+    public ModelWindow withGroundTruth(long labelled, long right) {
+        return copy(version, groundTruth + labelled, correct + right);
+    }
+
+    private ModelWindow copy(String newVersion, long newGroundTruth, long newCorrect) {
+        return new ModelWindow(
+                model,
+                newVersion,
+                requests,
+                latencyMs,
+                queueMs,
+                queueDepthMax,
+                escalations,
+                cacheHits,
+                degraded,
+                bytesUpstream,
+                bytesCloudOnly,
+                inputs,
+                outputs,
+                classes,
+                newGroundTruth,
+                newCorrect);
     }
 
     public String key() {
@@ -92,7 +168,9 @@ public record ModelWindow(
                 bytesCloudOnly,
                 Map.of(),
                 Map.of(),
-                new long[0]);
+                new long[0],
+                groundTruth,
+                correct);
     }
 
     /** The sum of two windows of the same model version. */
@@ -121,7 +199,9 @@ public record ModelWindow(
                 bytesCloudOnly + other.bytesCloudOnly,
                 mergeMaps(inputs, other.inputs, ValueHistogram::merge),
                 mergeMaps(outputs, other.outputs, ValueHistogram::merge),
-                addClasses(classes, other.classes));
+                addClasses(classes, other.classes),
+                groundTruth + other.groundTruth,
+                correct + other.correct);
     }
 
     private static RequestCount add(RequestCount a, RequestCount b) {
@@ -158,7 +238,9 @@ public record ModelWindow(
                 && bytesCloudOnly == that.bytesCloudOnly
                 && inputs.equals(that.inputs)
                 && outputs.equals(that.outputs)
-                && Arrays.equals(classes, that.classes);
+                && Arrays.equals(classes, that.classes)
+                && groundTruth.equals(that.groundTruth)
+                && correct.equals(that.correct);
     }
 
     @Override

@@ -13,8 +13,9 @@ import java.util.Map;
  * @param start ISO-8601 instant, inclusive
  * @param end ISO-8601 instant, exclusive
  * @param seconds the time the window's figures were gathered over
+ * @param health how the device fared, or null from a node that does not say (or predates it)
  */
-public record TelemetryWindow(String start, String end, long seconds, List<ModelWindow> models) {
+public record TelemetryWindow(String start, String end, long seconds, List<ModelWindow> models, DeviceHealth health) {
 
     public TelemetryWindow {
         Instant from = parse(start, "start");
@@ -26,6 +27,15 @@ public record TelemetryWindow(String start, String end, long seconds, List<Model
             throw new IllegalArgumentException("window seconds must be positive, got " + seconds);
         }
         models = List.copyOf(models);
+    }
+
+    /** A window of model figures only. */
+    public TelemetryWindow(String start, String end, long seconds, List<ModelWindow> models) {
+        this(start, end, seconds, models, null);
+    }
+
+    public TelemetryWindow withHealth(DeviceHealth device) {
+        return new TelemetryWindow(start, end, seconds, models, device);
     }
 
     public static TelemetryWindow of(Instant start, Instant end, long seconds, List<ModelWindow> models) {
@@ -60,7 +70,8 @@ public record TelemetryWindow(String start, String end, long seconds, List<Model
                 start,
                 end,
                 seconds,
-                models.stream().map(ModelWindow::withoutDetail).toList());
+                models.stream().map(ModelWindow::withoutDetail).toList(),
+                health);
     }
 
     /** One window spanning both, with the figures of both; {@code later} must start after this one. */
@@ -74,6 +85,8 @@ public record TelemetryWindow(String start, String end, long seconds, List<Model
         }
         Instant first = startInstant().isBefore(later.startInstant()) ? startInstant() : later.startInstant();
         Instant last = endInstant().isAfter(later.endInstant()) ? endInstant() : later.endInstant();
-        return of(first, last, seconds + later.seconds, new ArrayList<>(byModel.values()));
+        DeviceHealth both = health == null ? later.health : later.health == null ? health : health.merge(later.health);
+        return of(first, last, seconds + later.seconds, new ArrayList<>(byModel.values()))
+                .withHealth(both);
     }
 }

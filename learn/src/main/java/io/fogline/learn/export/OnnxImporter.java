@@ -46,16 +46,28 @@ public final class OnnxImporter {
     private OnnxImporter() {}
 
     public static Imported read(Path file) throws IOException {
-        ModelProto model;
-        try (InputStream in = Files.newInputStream(file)) {
-            model = ModelProto.parseFrom(in);
-        } catch (InvalidProtocolBufferException e) {
-            throw new UnsupportedModelException(file + " is not an ONNX model: " + e.getMessage());
-        }
+        ModelProto model = parse(file);
         try {
             return fromModel(model);
         } catch (UnsupportedModelException e) {
             throw new UnsupportedModelException(file + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * What a model Fogline wrote says about itself, read without its graph: so also from a model that later steps
+     * changed beyond what {@link #read} takes back (an INT8 one, say).
+     */
+    public static ExportInfo readInfo(Path file) throws IOException {
+        ModelProto model = parse(file);
+        return new ExportInfo(model.getGraph().getName(), labels(model, -1), model.getDocString());
+    }
+
+    private static ModelProto parse(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return ModelProto.parseFrom(in);
+        } catch (InvalidProtocolBufferException e) {
+            throw new UnsupportedModelException(file + " is not an ONNX model: " + e.getMessage());
         }
     }
 
@@ -239,16 +251,19 @@ public final class OnnxImporter {
         }
     }
 
+    /** The labels in the metadata, when there are {@code classes} of them (any number for -1), else the indexes. */
     private static List<String> labels(ModelProto model, int classes) {
         for (StringStringEntryProto entry : model.getMetadataPropsList()) {
             if (entry.getKey().equals(OnnxExporter.LABELS_METADATA_KEY)) {
                 List<String> labels = parseStrings(entry.getValue());
-                if (labels.size() == classes) {
+                if (classes < 0 || labels.size() == classes) {
                     return labels;
                 }
             }
         }
-        return IntStream.range(0, classes).mapToObj(Integer::toString).toList();
+        return IntStream.range(0, Math.max(classes, 0))
+                .mapToObj(Integer::toString)
+                .toList();
     }
 
     private static List<String> parseStrings(String json) {

@@ -75,6 +75,19 @@ class OnnxImporterTest {
     }
 
     @Test
+    void readsWhatAModelSaysAboutItselfEvenWhereItsGraphIsNoLongerOneItTakesBack(@TempDir Path directory)
+            throws IOException {
+        ExportInfo info = new ExportInfo("m", LABELS, "cnn:2 trained for a test");
+        ModelProto model = OnnxExporter.toModel(ModelSpec.parse("cnn:2").build(IMAGE, 3, 1), info);
+        Path file = directory.resolve("changed.onnx");
+        Files.write(
+                file, editNode(model, "Relu", node -> node.setOpType("Sigmoid")).toByteArray());
+
+        assertThatThrownBy(() -> OnnxImporter.read(file)).isInstanceOf(UnsupportedModelException.class);
+        assertThat(OnnxImporter.readInfo(file)).isEqualTo(info);
+    }
+
+    @Test
     void refusesAFileThatIsNotOnnx(@TempDir Path directory) throws IOException {
         Path file = Files.writeString(directory.resolve("notes.onnx"), "just some notes, not a protobuf at all\n");
 

@@ -15,7 +15,9 @@ public enum ApiGroup {
     MODEL_REPOSITORY,
     STATISTICS,
     OPENAI,
-    METRICS;
+    METRICS,
+    /** Ground truth for earlier answers ({@code /v2/models/{m}/feedback}), Fogline's extension. */
+    FEEDBACK;
 
     /** The name on the command line, as Triton writes it: {@code model-repository}. */
     public String flagName() {

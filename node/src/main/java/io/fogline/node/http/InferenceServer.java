@@ -6,6 +6,7 @@ import io.fogline.core.protocol.InferenceCodec;
 import io.fogline.core.protocol.InferenceRequest;
 import io.fogline.core.protocol.InferenceResponse;
 import io.fogline.core.protocol.RequestedOutput;
+import io.fogline.node.labels.GroundTruth;
 import io.fogline.node.metrics.NodeMetrics;
 import io.fogline.node.metrics.NodeObserver;
 import io.fogline.node.openai.OpenAiEndpoints;
@@ -63,6 +64,9 @@ public final class InferenceServer implements AutoCloseable {
     private final List<HttpServer> servers = new ArrayList<>();
     private final String version;
     private OpenAiEndpoints openAi;
+    /** Null on a node that keeps no answers for ground truth. */
+    private FeedbackEndpoint feedback;
+
     private NodeRoutes routes;
     private WorkerExecutor decoding;
     /** Loads and unloads: a drain waits up to 30 s, which must not take a thread that decodes requests. */
@@ -112,6 +116,11 @@ public final class InferenceServer implements AutoCloseable {
         this.controlPlaneModels = controlPlaneModels;
         this.restrictions = keys;
         this.connectionLimits = limits;
+    }
+
+    /** Takes ground truth at {@code /v2/models/{m}/feedback}; call before {@link #start}. */
+    public void serveFeedback(GroundTruth groundTruth) {
+        this.feedback = new FeedbackEndpoint(vertx, groundTruth);
     }
 
     /** Serves HTTPS with a PEM certificate chain and its private key instead of HTTP; call before {@link #start}. */
@@ -208,6 +217,17 @@ public final class InferenceServer implements AutoCloseable {
                     models.unload(path.get("model"), 30);
                     return new byte[0];
                 })));
+        if (feedback != null) {
+            table.add(get(
+                    "/v2/models/{model}/feedback",
+                    ApiGroup.FEEDBACK,
+                    (request, path) -> feedback.counts(request, path.get("model"))));
+            table.add(new NodeRoute(
+                    HttpMethod.POST,
+                    "/v2/models/{model}/feedback",
+                    ApiGroup.FEEDBACK,
+                    (request, path) -> withBody(request, body -> feedback.take(request, path.get("model"), body))));
+        }
         if (openAi != null) {
             table.add(get("/v1/models", ApiGroup.OPENAI, (request, path) -> openAi.models(request)));
             table.add(new NodeRoute(

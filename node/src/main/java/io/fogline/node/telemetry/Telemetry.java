@@ -1,5 +1,7 @@
 package io.fogline.node.telemetry;
 
+import io.fogline.node.health.HealthSampler;
+import io.fogline.node.health.SystemFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.InstantSource;
@@ -13,15 +15,19 @@ import java.util.function.Supplier;
 public final class Telemetry implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(Telemetry.class.getName());
+    /** Seconds between readings of the device's health: often enough to catch a minute's peak temperature. */
+    private static final int HEALTH_EVERY_TICKS = 5;
     /** Batches one poll sends at most, so that a node back from a long outage catches up over a few polls. */
     private static final int BATCHES_PER_POLL = 16;
 
     private final Outbox outbox;
+    private final FieldFigures field;
     private final TelemetryRecorder recorder;
     private Thread ticker;
 
-    private Telemetry(Outbox outbox, TelemetryRecorder recorder) {
+    private Telemetry(Outbox outbox, FieldFigures field, TelemetryRecorder recorder) {
         this.outbox = outbox;
+        this.field = field;
         this.recorder = recorder;
     }
 
@@ -36,16 +42,25 @@ public final class Telemetry implements AutoCloseable {
                 options.outboxMaxBytes(),
                 options.batchMaxBytes(),
                 options.maxMergedWindows());
+        FieldFigures field = new FieldFigures(outbox, new HealthSampler(SystemFiles.live(), dataDir));
         return new Telemetry(
-                outbox, new TelemetryRecorder(options.window(), clock, new ReferenceBins(repository), outbox));
+                outbox, field, new TelemetryRecorder(options.window(), clock, new ReferenceBins(repository), field));
+    }
+
+    /** Counts ground truth for answers of a model version into the current window: live accuracy. */
+    public void groundTruth(String model, String version, int labelled, int correct) {
+        field.groundTruth(model, version, labelled, correct);
     }
 
     /** Starts the tick that closes windows on time and samples {@code queueDepths}, requests waiting per model. */
     public synchronized void startTicking(Supplier<Map<String, Integer>> queueDepths) {
         ticker = Thread.ofPlatform().name("fogline-telemetry").daemon().start(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
+            for (long tick = 0; !Thread.currentThread().isInterrupted(); tick++) {
                 try {
                     Thread.sleep(1000);
+                    if (tick % HEALTH_EVERY_TICKS == 0) {
+                        field.sampleHealth();
+                    }
                     recorder.tick(queueDepths.get());
                 } catch (InterruptedException e) {
                     return;
