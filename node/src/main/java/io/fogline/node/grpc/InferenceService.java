@@ -156,10 +156,11 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
                     failInference(answer, model, modelVersion, InferenceException.internal(e.toString(), e));
                     return;
                 }
-                answer.onNext(encoded);
-                answer.onCompleted();
+                // Observed before the client can see the answer, as on HTTP.
                 observer.requestSucceeded(
                         inference, request.getSerializedSize(), response, System.nanoTime() - started);
+                answer.onNext(encoded);
+                answer.onCompleted();
             });
         } catch (RuntimeException e) {
             failInference(answer, model, modelVersion, InferenceException.of(e));

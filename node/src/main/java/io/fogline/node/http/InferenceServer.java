@@ -447,8 +447,9 @@ public final class InferenceServer implements AutoCloseable {
         } else {
             http.putHeader("Content-Type", JSON_TYPE);
         }
-        http.end(Buffer.buffer(encoded.body()));
+        // Observed before the client can see the answer, so ground truth sent the moment it arrives finds it.
         observer.requestSucceeded(inference, requestBytes, response, System.nanoTime() - started);
+        http.end(Buffer.buffer(encoded.body()));
     }
 
     /** Which outputs go back as binary data: those asked for so, else all when the request's default says so. */

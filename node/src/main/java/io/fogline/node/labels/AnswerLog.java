@@ -133,8 +133,12 @@ public final class AnswerLog implements NodeObserver, AutoCloseable {
         return top;
     }
 
-    /** Stores what waits now; ground truth calls it first, so an answer given a moment ago can be labelled. */
-    public void flush() {
+    /**
+     * Stores what waits now; ground truth calls it first, so an answer given a moment ago can be labelled. Callers
+     * take turns with the writer thread: one that found the queue empty while the writer still held the answers it
+     * had taken would otherwise return before they were stored.
+     */
+    public synchronized void flush() {
         List<AnswerRecord> batch = new ArrayList<>();
         AnswerRecord next;
         while ((next = queue.poll()) != null) {
