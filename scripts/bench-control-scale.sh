@@ -4,7 +4,9 @@
 #   scripts/bench-control-scale.sh one    DEVICES   one replica: polls/s, poll p99 and the roll-out time
 #   scripts/bench-control-scale.sh two    DEVICES   two replicas sharing the database and an S3-compatible store (s3rver)
 # POLL_INTERVAL (s, default 2), WARM_UP, MEASURE (s) and CANARY (default 1%) change the simulator's settings.
-# Each run uses a fresh database and prints the simulator's summary; the work folder is target/bench-control-<mode>.
+# Each run uses a fresh database and prints the simulator's summary and the load average at its start and end; the
+# work folder is target/bench-control-<mode>. Every JVM gets an explicit heap: a replica 1 GiB (256 MiB in heap mode),
+# the simulator SIM_HEAP (default 3g; 100,000 devices are 100,000 virtual threads).
 set -euo pipefail
 mode=$1
 devices=$2
@@ -13,6 +15,7 @@ cd "$(dirname "$0")/.."
 work=$PWD/target/bench-control-$mode
 rm -rf "$work"
 mkdir -p "$work"
+echo "== $(date -u +%FT%TZ) start, commit $(git rev-parse --short HEAD), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 database=fogline_bench_$mode
 psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $database" -c "CREATE DATABASE $database"
 url="jdbc:postgresql://127.0.0.1:5432/$database?user=postgres"
@@ -36,7 +39,7 @@ for ((r = 0; r < replicas; r++)); do
   dir=$work/replica-$r
   mkdir -p "$dir"
   ./fogline bundle trust --trusted-keys "$dir/trust-store.json" --add "$work/signing-key.pub.json" >/dev/null
-  heap=()
+  heap=(-Xmx1g)
   [[ $mode == heap ]] && heap=(-Xmx256m "-Xlog:gc:file=$dir/gc.log")
   FOGLINE_JAVA_OPTS="${heap[*]:-}" ./fogline control --http-port $((8180 + r)) --data-dir "$dir" --database "$url" \
     --admin-token $token --poll-interval "$interval" "${s3[@]}" >"$dir/control.log" 2>&1 &
@@ -46,13 +49,18 @@ done
 for ((r = 0; r < replicas; r++)); do
   until curl -s -o /dev/null "http://127.0.0.1:$((8180 + r))/api/v1/models"; do sleep 1; done
 done
-./fogline sim "${controls[@]}" --admin-token $token --signing-key "$work/signing-key.json" --devices "$devices" \
+FOGLINE_JAVA_OPTS="-Xmx${SIM_HEAP:-3g}" ./fogline sim "${controls[@]}" --admin-token $token --signing-key "$work/signing-key.json" --devices "$devices" \
   --poll-interval "$interval" --warm-up "${WARM_UP:-15}" --measure "${MEASURE:-30}" --canary "${CANARY:-1%}" --factor 4 \
   --work "$work/sim" | tee "$work/sim.log"
+echo "== $(date -u +%FT%TZ) end, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 if [[ $mode == heap ]]; then
-  # Each collection's line ends "<in use before>M-><in use after>M(<committed>M) <pause>ms".
-  grep -oE '[0-9]+M->[0-9]+M\([0-9]+M\)' "$work/replica-0/gc.log" | sed -E 's/([0-9]+)M->([0-9]+)M\(([0-9]+)M\)/\1 \2 \3/' |
-    awk '{ if ($1 > before) before = $1; if ($2 > after) after = $2; if ($3 > committed) committed = $3; n++ }
-         END { printf "== control plane heap (-Xmx256m): %d collections; most in use %d MiB before a collection,"\
-               " %d MiB after; most committed %d MiB\n", n, before, after, committed }'
+  # Each collection's line reads "Pause Young|Full (<cause>) <in use before>M-><in use after>M(<committed>M) <pause>ms";
+  # what a full collection leaves is the live set.
+  sed -nE 's/.*Pause (Young|Full).* ([0-9]+)M->([0-9]+)M\(([0-9]+)M\) ([0-9.]+)ms/\1 \2 \3 \4 \5/p' "$work/replica-0/gc.log" |
+    awk '{ n++; if ($2 > before) before = $2; if ($4 > committed) committed = $4; if ($5 > pause) pause = $5
+           if ($1 == "Full") { full++; live = live (full > 1 ? ", " : "") $3 " MiB" } else if ($3 > young) young = $3 }
+         END { printf "== control plane heap (-Xmx256m): %d collections, %d of them full; live set after each full"\
+               " collection: %s; most left after a young collection %d MiB; most in use before a collection %d MiB;"\
+               " most committed %d MiB; longest pause %.0f ms\n", n, full, (full ? live : "none"), young, before,
+               committed, pause }'
 fi
