@@ -3,7 +3,8 @@
 #   scripts/bench-control-scale.sh heap   DEVICES   one replica, heap capped at 256 MiB, GC log kept: the peak heap
 #   scripts/bench-control-scale.sh one    DEVICES   one replica: polls/s, poll p99 and the roll-out time
 #   scripts/bench-control-scale.sh two    DEVICES   two replicas sharing the database and an S3-compatible store (s3rver)
-# POLL_INTERVAL (s, default 2), WARM_UP, MEASURE (s) and CANARY (default 1%) change the simulator's settings.
+# POLL_INTERVAL (s, default 2), WARM_UP, MEASURE (s) and CANARY (default 1%) change the simulator's settings; PORT
+# (default 8180) is the first replica's, the second takes the next.
 # Each run uses a fresh database and prints the simulator's summary and the load average at its start and end; the
 # work folder is target/bench-control-<mode>. Every JVM gets an explicit heap: a replica 1 GiB (256 MiB in heap mode),
 # the simulator SIM_HEAP (default 3g; 100,000 devices are 100,000 virtual threads).
@@ -11,6 +12,7 @@ set -euo pipefail
 mode=$1
 devices=$2
 interval=${POLL_INTERVAL:-2}
+port=${PORT:-8180}
 cd "$(dirname "$0")/.."
 work=$PWD/target/bench-control-$mode
 rm -rf "$work"
@@ -41,13 +43,13 @@ for ((r = 0; r < replicas; r++)); do
   ./fogline bundle trust --trusted-keys "$dir/trust-store.json" --add "$work/signing-key.pub.json" >/dev/null
   heap=(-Xmx1g)
   [[ $mode == heap ]] && heap=(-Xmx256m "-Xlog:gc:file=$dir/gc.log")
-  FOGLINE_JAVA_OPTS="${heap[*]:-}" ./fogline control --http-port $((8180 + r)) --data-dir "$dir" --database "$url" \
+  FOGLINE_JAVA_OPTS="${heap[*]:-}" ./fogline control --http-port $((port + r)) --data-dir "$dir" --database "$url" \
     --admin-token $token --poll-interval "$interval" "${s3[@]}" >"$dir/control.log" 2>&1 &
   pids+=($!)
-  controls+=(--control "http://127.0.0.1:$((8180 + r))")
+  controls+=(--control "http://127.0.0.1:$((port + r))")
 done
 for ((r = 0; r < replicas; r++)); do
-  until curl -s -o /dev/null "http://127.0.0.1:$((8180 + r))/api/v1/models"; do sleep 1; done
+  until curl -s -o /dev/null "http://127.0.0.1:$((port + r))/api/v1/models"; do sleep 1; done
 done
 FOGLINE_JAVA_OPTS="-Xmx${SIM_HEAP:-3g}" ./fogline sim "${controls[@]}" --admin-token $token --signing-key "$work/signing-key.json" --devices "$devices" \
   --poll-interval "$interval" --warm-up "${WARM_UP:-15}" --measure "${MEASURE:-30}" --canary "${CANARY:-1%}" --factor 4 \
