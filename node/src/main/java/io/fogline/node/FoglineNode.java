@@ -155,7 +155,7 @@ public final class FoglineNode implements AutoCloseable {
             int port = server.start(options.host(), options.httpPort(), options.eventLoops());
             loading.join();
             if (ota != null) {
-                ota.start(models, telemetry);
+                ota.start(models, telemetry, groundTruth == null ? null : groundTruth.store());
             }
             return new FoglineNode(
                     vertx, models, router, openAi, upstreams, metrics, server, port, ota, telemetry, groundTruth, grpc);

@@ -606,6 +606,7 @@ final class FederatedStore {
                     JobSpec spec = JobSpec.fromJson(row.getString(6));
                     return Optional.of(new FederatedTask(
                             row.getString(1),
+                            spec.model(),
                             row.getInt(2),
                             row.getString(3),
                             row.getLong(4),

@@ -10,6 +10,8 @@ import io.fogline.core.federated.UpdateEncoding;
  * desired state once the device's update is accepted or the round closes.
  *
  * @param job the federated job's id
+ * @param model the model the job trains, whose labelled examples the device learns from; null from a control plane
+ *     older than the field, for which the device trains on its fixed training data only
  * @param round the round, from 1
  * @param weights SHA-256 of the round's global model (an ONNX file), fetched from {@code /api/v1/blobs/{weights}}
  * @param weightsSize its size in bytes
@@ -23,6 +25,7 @@ import io.fogline.core.federated.UpdateEncoding;
  */
 public record FederatedTask(
         String job,
+        String model,
         int round,
         String weights,
         long weightsSize,
@@ -36,6 +39,7 @@ public record FederatedTask(
 
     public FederatedTask {
         Names.checkName(Names.required(job, "job"), "job");
+        Names.checkName(model, "model");
         Names.atLeastOne((long) round, "round");
         Names.checkDigest(weights, "weights");
         Names.atLeastOne(weightsSize, "weights_size");
@@ -55,6 +59,7 @@ public record FederatedTask(
     @JsonCreator
     static FederatedTask read(
             @JsonProperty("job") String job,
+            @JsonProperty("model") String model,
             @JsonProperty("round") Integer round,
             @JsonProperty("weights") String weights,
             @JsonProperty("weights_size") Long weightsSize,
@@ -67,6 +72,7 @@ public record FederatedTask(
             @JsonProperty("deadline") Long deadline) {
         return new FederatedTask(
                 job,
+                model,
                 Names.required(round, "round"),
                 weights,
                 Names.required(weightsSize, "weights_size"),

@@ -21,7 +21,8 @@ class FederatedMessagesTest {
         DesiredState state = new DesiredState(
                 30,
                 List.of(),
-                new FederatedTask("job-1", 2, DIGEST, 4096, 1, 32, 0.05, 0.01, 0, "int8", 1_800_000_000_000L));
+                new FederatedTask(
+                        "job-1", "fashion", 2, DIGEST, 4096, 1, 32, 0.05, 0.01, 0, "int8", 1_800_000_000_000L));
 
         DesiredState read = ProtocolJson.read(ProtocolJson.write(state), DesiredState.class);
 
@@ -33,6 +34,17 @@ class FederatedMessagesTest {
     void aDesiredStateWithoutARoundHasNoFederatedField() {
         assertThat(new String(ProtocolJson.write(new DesiredState(30, List.of())), StandardCharsets.UTF_8))
                 .isEqualTo("{\"poll_interval_seconds\":30,\"models\":[]}");
+    }
+
+    @Test
+    void aTaskFromAControlPlaneOlderThanItsModelFieldNamesNoModel() {
+        String task = "{\"job\":\"j\",\"round\":1,\"weights\":\"%s\",\"weights_size\":10,\"local_epochs\":1,"
+                + "\"batch_size\":8,\"learning_rate\":0.1,\"encoding\":\"fp32\",\"deadline\":5}";
+
+        assertThat(read(task.formatted(DIGEST), FederatedTask.class).model()).isNull();
+        assertThatThrownBy(() -> read(task.formatted(DIGEST).replace("{", "{\"model\":\"a b\","), FederatedTask.class))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'model'");
     }
 
     @Test

@@ -377,6 +377,17 @@ public final class LabelStore implements AutoCloseable {
         });
     }
 
+    /** Examples of every model a node could train on now: those with an input and a label. */
+    public synchronized long trainableCount() {
+        return read(() -> {
+            try (Statement statement = db.createStatement();
+                    ResultSet count = statement.executeQuery("SELECT COUNT(*) FROM examples WHERE input IS NOT NULL"
+                            + " AND (ground_truth IS NOT NULL OR teacher_confidence IS NOT NULL)")) {
+                return count.getLong(1);
+            }
+        });
+    }
+
     /** Rows held, for tests and the cap. */
     public synchronized long size() {
         return rows;

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The node's part of federated rounds: for a round its poll brought, it fetches the global model by digest (resumable,
- * as bundle files are), trains it on the node's own examples on one low-priority background thread (its kernels
+ * as bundle files are), trains it on the node's own examples ({@link LocalExamples}, read afresh each round) on one low-priority background thread (its kernels
  * confined to that thread, so inference keeps the other cores), and uploads the change. Examples never leave. A round
  * is trained once per run, on the {@link TrainingThread}; a node restarted mid-training finds the round in its next poll and trains again while the
  * deadline is ahead, or is left out by it.
@@ -29,7 +29,7 @@ final class FederatedTrainer implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(FederatedTrainer.class.getName());
 
-    private final Dataset examples;
+    private final LocalExamples examples;
     private final ControlClient control;
     private final BlobStore blobs;
     private final Clock clock;
@@ -40,7 +40,7 @@ final class FederatedTrainer implements AutoCloseable {
     private ErrorFeedback residual;
     private String residualJob;
 
-    FederatedTrainer(Dataset examples, ControlClient control, BlobStore blobs, Clock clock) {
+    FederatedTrainer(LocalExamples examples, ControlClient control, BlobStore blobs, Clock clock) {
         this.examples = examples;
         this.control = control;
         this.blobs = blobs;
@@ -48,7 +48,7 @@ final class FederatedTrainer implements AutoCloseable {
     }
 
     long exampleCount() {
-        return examples.size();
+        return examples.count();
     }
 
     /** Starts training for {@code task} in the background, unless it is the round taken last or past its deadline. */
@@ -59,7 +59,9 @@ final class FederatedTrainer implements AutoCloseable {
         }
         worker.execute(() -> {
             try {
-                train(task, credential);
+                if (!train(task, credential)) {
+                    taken.compareAndSet(round, null);
+                }
             } catch (IOException | BundleException | RuntimeException e) {
                 // The round stays in the desired state until its deadline; the next poll brings it back.
                 taken.compareAndSet(round, null);
@@ -68,7 +70,8 @@ final class FederatedTrainer implements AutoCloseable {
         });
     }
 
-    private void train(FederatedTask task, UpdateStore.Credential credential) throws IOException, BundleException {
+    /** Trains and sends; false when the node has no example for the round's model yet, so a later poll tries again. */
+    private boolean train(FederatedTask task, UpdateStore.Credential credential) throws IOException, BundleException {
         ManifestFile weights =
                 new ManifestFile("federated/" + task.job() + ".onnx", task.weights(), task.weightsSize());
         if (!blobs.has(weights)) {
@@ -76,6 +79,16 @@ final class FederatedTrainer implements AutoCloseable {
             blobs.complete(weights);
         }
         OnnxImporter.Imported global = GlobalModel.read(Files.readAllBytes(blobs.blob(task.weights())));
+        Dataset local = examples.forRound(task.model(), global.network());
+        if (local.size() == 0) {
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "federated round {0}/{1}: no examples for model {2} yet",
+                    task.job(),
+                    task.round(),
+                    task.model());
+            return false;
+        }
         RoundConfig config = new RoundConfig(
                 task.localEpochs(),
                 task.batchSize(),
@@ -91,7 +104,7 @@ final class FederatedTrainer implements AutoCloseable {
                         task.job(),
                         task.round(),
                         global.network().parameterVector(),
-                        examples,
+                        local,
                         config,
                         ((long) task.job().hashCode() << 32) ^ task.round()));
         byte[] body = encode(task, update);
@@ -101,7 +114,7 @@ final class FederatedTrainer implements AutoCloseable {
                     "federated round {0}/{1}: trained past the deadline, not sent",
                     task.job(),
                     task.round());
-            return;
+            return true;
         }
         try {
             control.federatedUpdate(credential, body);
@@ -111,7 +124,7 @@ final class FederatedTrainer implements AutoCloseable {
                     task.job(),
                     task.round(),
                     body.length,
-                    examples.size(),
+                    local.size(),
                     clock.millis() - started);
         } catch (ControlClient.ControlException e) {
             if (e.status != 400) {
@@ -125,6 +138,7 @@ final class FederatedTrainer implements AutoCloseable {
                     task.round(),
                     e.getMessage());
         }
+        return true;
     }
 
     /**

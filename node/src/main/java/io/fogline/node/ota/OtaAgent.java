@@ -3,7 +3,9 @@ package io.fogline.node.ota;
 import io.fogline.core.device.DesiredModel;
 import io.fogline.core.device.DesiredState;
 import io.fogline.core.tls.Pem;
+import io.fogline.learn.data.Dataset;
 import io.fogline.learn.data.FashionMnist;
+import io.fogline.node.labels.LabelStore;
 import io.fogline.node.telemetry.Telemetry;
 import io.fogline.runtime.repository.ModelManager;
 import java.io.IOException;
@@ -28,8 +30,13 @@ public final class OtaAgent implements AutoCloseable {
     private final UpdateStore store;
     private final ControlClient control;
     private final BlobStore blobs;
-    private final FederatedTrainer trainer;
-    private boolean optedIn;
+    /** The node's fixed training data; null for none. */
+    private final Dataset trainingData;
+
+    private FederatedTrainer trainer;
+    /** The example count the control plane was told last; -1 before the first opt-in. */
+    private long optedIn = -1;
+
     private volatile boolean closed;
     private Thread thread;
     private String etag;
@@ -50,10 +57,8 @@ public final class OtaAgent implements AutoCloseable {
                     options.control());
         }
         this.blobs = new BlobStore(options.blobs());
-        this.trainer = options.trainingData() == null
-                ? null
-                : new FederatedTrainer(
-                        FashionMnist.loadPart(options.trainingData(), "train"), control, blobs, Clock.systemUTC());
+        this.trainingData =
+                options.trainingData() == null ? null : FashionMnist.loadPart(options.trainingData(), "train");
     }
 
     /**
@@ -79,10 +84,14 @@ public final class OtaAgent implements AutoCloseable {
     }
 
     /**
-     * Starts polling, updating the models {@code served} serves and uploading {@code telemetry} after each poll.
+     * Starts polling, updating the models {@code served} serves and uploading {@code telemetry} after each poll. With
+     * {@code labels} (null for none) or training data in its options, the node takes part in federated rounds.
      */
-    public synchronized void start(ModelManager served, Telemetry telemetry) {
+    public synchronized void start(ModelManager served, Telemetry telemetry, LabelStore labels) {
         this.telemetry = telemetry;
+        if (trainingData != null || labels != null) {
+            trainer = new FederatedTrainer(new LocalExamples(trainingData, labels), control, blobs, Clock.systemUTC());
+        }
         UpdateRunner runner = new UpdateRunner(
                 store,
                 control,
@@ -119,9 +128,12 @@ public final class OtaAgent implements AutoCloseable {
         }
         try {
             runner.flush(credential.get());
-            if (trainer != null && !optedIn) {
-                control.federatedOptIn(credential.get(), trainer.exampleCount());
-                optedIn = true;
+            if (trainer != null) {
+                long examples = trainer.exampleCount();
+                if (examples != optedIn) {
+                    control.federatedOptIn(credential.get(), examples);
+                    optedIn = examples;
+                }
             }
             ControlClient.Polled polled = control.desired(credential.get(), etag);
             etag = polled.etag();
@@ -222,8 +234,12 @@ public final class OtaAgent implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        if (trainer != null) {
-            trainer.close();
+        FederatedTrainer training;
+        synchronized (this) {
+            training = trainer;
+        }
+        if (training != null) {
+            training.close();
         }
         store.close();
     }
