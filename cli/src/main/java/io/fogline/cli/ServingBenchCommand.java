@@ -13,15 +13,16 @@ import picocli.CommandLine.Option;
         description = {
             "Start a node on a tiny MLP and MiniLM and measure it against raw ONNX Runtime in this process (and a peer"
                     + " server, if given), over binary HTTP, JSON and gRPC at 1, 16 and 64 clients, with dynamic"
-                    + " batching on and off, and the node's start to ready; print each figure as it is measured and"
+                    + " batching on and off, telemetry on and off, and the node's start to ready; print each figure as it is measured and"
                     + " the results as Markdown."
         })
 final class ServingBenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--scenarios",
-            defaultValue = "overhead,batching,startup",
-            description = "What to measure, of overhead, batching, startup (default ${DEFAULT-VALUE}).")
+            defaultValue = "overhead,batching,telemetry,startup",
+            description = "What to measure, of overhead, batching, telemetry (a node enrolled to a control plane"
+                    + " against one that is not), startup (default ${DEFAULT-VALUE}).")
     String scenarios;
 
     @Option(

@@ -300,7 +300,7 @@ class FoglineCommandTest {
         CommandRun scenario = run("bench", "serving", "--launcher", "fogline", "--scenarios", "overhead,speed");
         assertThat(scenario.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(scenario.err())
-                .isEqualTo("fogline: unknown scenario 'speed', expected overhead, batching, startup, codec"
+                .isEqualTo("fogline: unknown scenario 'speed', expected overhead, batching, telemetry, startup, codec"
                         + System.lineSeparator());
         CommandRun codec = run("bench", "serving", "--launcher", "fogline", "--scenarios", "codec");
         assertThat(codec.err())

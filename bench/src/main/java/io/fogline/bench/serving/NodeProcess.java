@@ -56,6 +56,12 @@ public final class NodeProcess implements AutoCloseable {
 
     /** Spawns {@code <launcher> node} on a free port of 127.0.0.1; it is not ready yet, see {@link #awaitReady}. */
     public static NodeProcess spawnWithLauncher(Path launcher, Path repository, Path log) throws IOException {
+        return spawnWithLauncher(launcher, repository, log, List.of());
+    }
+
+    /** As {@link #spawnWithLauncher(Path, Path, Path)}, with more options of {@code fogline node}. */
+    static NodeProcess spawnWithLauncher(Path launcher, Path repository, Path log, List<String> options)
+            throws IOException {
         int port = freePort();
         int grpcPort = freePort();
         List<String> command = new ArrayList<>();
@@ -73,6 +79,7 @@ public final class NodeProcess implements AutoCloseable {
                 // the cascade benchmark reloads its edge model with each threshold it sweeps
                 "--model-control-mode",
                 "explicit"));
+        command.addAll(options);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));

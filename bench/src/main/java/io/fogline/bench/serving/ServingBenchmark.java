@@ -38,6 +38,8 @@ public final class ServingBenchmark {
     static final String HTTP_BINARY = "Fogline HTTP, binary";
     static final String GRPC = "Fogline gRPC, raw contents";
     static final String PEER = "peer server, HTTP binary";
+    static final String TELEMETRY_OFF = ", telemetry off";
+    static final String TELEMETRY_ON = ", telemetry on";
 
     private static final int[] OVERHEAD_CLIENTS = {1, 16, 64};
 
@@ -77,6 +79,7 @@ public final class ServingBenchmark {
     public enum Scenario {
         OVERHEAD,
         BATCHING,
+        TELEMETRY,
         STARTUP,
         CODEC
     }
@@ -97,7 +100,7 @@ public final class ServingBenchmark {
             String tinyConfig,
             InetSocketAddress peer) {
 
-        static final String USAGE = "usage: ServingBenchmark [--scenarios overhead,batching,startup,codec]"
+        static final String USAGE = "usage: ServingBenchmark [--scenarios overhead,batching,telemetry,startup,codec]"
                 + " [--warmup SECONDS] [--measure SECONDS] [--repetitions N] [--launcher ./fogline]"
                 + " [--report docs/benchmarks.md|none] [--tiny-config JSON (config.json of the tiny MLP 'mlp')]"
                 + " [--peer-url http://HOST:PORT]";
@@ -172,10 +175,16 @@ public final class ServingBenchmark {
      *
      * @param nodeModel the model the node serves these requests with, or null when the node is not involved
      */
-    private record Contender(String name, String nodeModel, Duration pause, ClosedLoopLoad.ExchangeFactory clients) {
+    private record Contender(
+            String name, NodeProcess node, String nodeModel, Duration pause, ClosedLoopLoad.ExchangeFactory clients) {
 
-        Contender(String name, String nodeModel, ClosedLoopLoad.ExchangeFactory clients) {
-            this(name, nodeModel, Duration.ZERO, clients);
+        Contender(String name, NodeProcess node, String nodeModel, ClosedLoopLoad.ExchangeFactory clients) {
+            this(name, node, nodeModel, Duration.ZERO, clients);
+        }
+
+        /** Served in the benchmark's own process: raw ONNX Runtime. */
+        static Contender inProcess(String name, Duration pause, ClosedLoopLoad.ExchangeFactory clients) {
+            return new Contender(name, null, null, pause, clients);
         }
     }
 
@@ -224,7 +233,8 @@ public final class ServingBenchmark {
         Path work = Files.createTempDirectory("fogline-serving-bench-");
         try {
             if (settings.scenarios().contains(Scenario.OVERHEAD)
-                    || settings.scenarios().contains(Scenario.BATCHING)) {
+                    || settings.scenarios().contains(Scenario.BATCHING)
+                    || settings.scenarios().contains(Scenario.TELEMETRY)) {
                 runAgainstServingNode(work);
             }
             if (settings.scenarios().contains(Scenario.STARTUP)) {
@@ -253,6 +263,9 @@ public final class ServingBenchmark {
             if (settings.scenarios().contains(Scenario.BATCHING)) {
                 compareBatching(node);
             }
+            if (settings.scenarios().contains(Scenario.TELEMETRY)) {
+                compareTelemetry(node, repository, work.resolve("telemetry"));
+            }
         }
     }
 
@@ -276,18 +289,21 @@ public final class ServingBenchmark {
             byte[] toPeer = peerRequest;
             for (int clients : OVERHEAD_CLIENTS) {
                 List<Contender> contenders = new ArrayList<>();
-                contenders.add(new Contender(RAW_ORT, null, () -> peer.client(workload.inputs())));
+                contenders.add(Contender.inProcess(RAW_ORT, Duration.ZERO, () -> peer.client(workload.inputs())));
                 if (clients == 1) {
                     contenders.add(
-                            new Contender(RAW_ORT_PAUSED, null, RAW_PAUSE, () -> peer.client(workload.inputs())));
+                            Contender.inProcess(RAW_ORT_PAUSED, RAW_PAUSE, () -> peer.client(workload.inputs())));
                 }
-                contenders.add(new Contender(HTTP_JSON, workload.model(), () -> new HttpExchange(address, json)));
-                contenders.add(new Contender(HTTP_BINARY, workload.model(), () -> new HttpExchange(address, binary)));
-                contenders.add(new Contender(GRPC, workload.model(), () -> new GrpcExchange(node.grpcAddress(), grpc)));
+                contenders.add(new Contender(HTTP_JSON, node, workload.model(), () -> new HttpExchange(address, json)));
+                contenders.add(
+                        new Contender(HTTP_BINARY, node, workload.model(), () -> new HttpExchange(address, binary)));
+                contenders.add(
+                        new Contender(GRPC, node, workload.model(), () -> new GrpcExchange(node.grpcAddress(), grpc)));
                 if (toPeer != null) {
-                    contenders.add(new Contender(PEER, null, () -> new HttpExchange(settings.peer(), toPeer)));
+                    contenders.add(
+                            Contender.inProcess(PEER, Duration.ZERO, () -> new HttpExchange(settings.peer(), toPeer)));
                 }
-                Map<String, LoadResult> results = measureInTurn(node, workload.model(), clients, contenders);
+                Map<String, LoadResult> results = measureInTurn(List.of(node), workload.model(), clients, contenders);
                 LoadResult raw = results.get(RAW_ORT);
                 results.forEach((path, result) -> report.addOverhead(new ServingReport.Comparison(
                         workload.model(), clients, path, result, path.startsWith("raw ORT") ? null : raw)));
@@ -324,11 +340,11 @@ public final class ServingBenchmark {
         ModelInferRequest grpcOff = GrpcExchange.request(off, inputs);
         ModelInferRequest grpcOn = GrpcExchange.request(on, inputs);
         List<Contender> contenders = List.of(
-                new Contender(HTTP_BINARY + " " + off, off, () -> new HttpExchange(address, httpOff)),
-                new Contender(HTTP_BINARY + " " + on, on, () -> new HttpExchange(address, httpOn)),
-                new Contender(GRPC + " " + off, off, () -> new GrpcExchange(node.grpcAddress(), grpcOff)),
-                new Contender(GRPC + " " + on, on, () -> new GrpcExchange(node.grpcAddress(), grpcOn)));
-        Map<String, LoadResult> results = measureInTurn(node, "batching", clients, contenders);
+                new Contender(HTTP_BINARY + " " + off, node, off, () -> new HttpExchange(address, httpOff)),
+                new Contender(HTTP_BINARY + " " + on, node, on, () -> new HttpExchange(address, httpOn)),
+                new Contender(GRPC + " " + off, node, off, () -> new GrpcExchange(node.grpcAddress(), grpcOff)),
+                new Contender(GRPC + " " + on, node, on, () -> new GrpcExchange(node.grpcAddress(), grpcOn)));
+        Map<String, LoadResult> results = measureInTurn(List.of(node), "batching", clients, contenders);
         for (String path : List.of(HTTP_BINARY, GRPC)) {
             LoadResult withoutBatching = results.get(path + " " + off);
             report.addBatching(new ServingReport.Comparison(off, clients, path, withoutBatching, null));
@@ -338,14 +354,63 @@ public final class ServingBenchmark {
     }
 
     /**
+     * The tiny MLP at one client over binary HTTP and gRPC, on the node above (telemetry off) and on a node enrolled to
+     * a control plane (telemetry on), in turn with raw ONNX Runtime.
+     */
+    private void compareTelemetry(NodeProcess plain, Path repository, Path work) throws Exception {
+        List<Tensor> inputs = ServingModels.tinyInputs();
+        String model = ServingModels.TINY;
+        try (EnrolledNode enrolled = EnrolledNode.start(settings.launcher(), repository, work);
+                RawOrtPeer peer = new RawOrtPeer(
+                        ServingModels.modelFile(repository, model), ServingModels.intraOpThreads(repository, model))) {
+            NodeProcess on = enrolled.node();
+            progress(
+                    "enrolled node ready in %d ms", on.awaitReady(READY_TIMEOUT).toMillis());
+            Map<String, ByteBuffer> expected = peer.run(inputs);
+            byte[] httpOff = inferRequest(plain.address(), model, inputs, true);
+            byte[] httpOn = inferRequest(on.address(), model, inputs, true);
+            requireSameAnswer(on.address(), httpOn, expected, model + " from the enrolled node");
+            ModelInferRequest grpc = GrpcExchange.request(model, inputs);
+            requireSameGrpcAnswer(on.grpcAddress(), grpc, expected, model + " over gRPC from the enrolled node");
+            List<Contender> contenders = List.of(
+                    Contender.inProcess(RAW_ORT, Duration.ZERO, () -> peer.client(inputs)),
+                    new Contender(
+                            HTTP_BINARY + TELEMETRY_OFF,
+                            plain,
+                            model,
+                            () -> new HttpExchange(plain.address(), httpOff)),
+                    new Contender(HTTP_BINARY + TELEMETRY_ON, on, model, () -> new HttpExchange(on.address(), httpOn)),
+                    new Contender(
+                            GRPC + TELEMETRY_OFF, plain, model, () -> new GrpcExchange(plain.grpcAddress(), grpc)),
+                    new Contender(GRPC + TELEMETRY_ON, on, model, () -> new GrpcExchange(on.grpcAddress(), grpc)));
+            long batchesBefore = enrolled.telemetryBatches();
+            Map<String, LoadResult> results = measureInTurn(List.of(plain, on), "telemetry", 1, contenders);
+            long batches = enrolled.telemetryBatches() - batchesBefore;
+            if (batches == 0) {
+                throw new IOException(
+                        "the enrolled node sent no telemetry while it was measured; its output:\n" + on.output());
+            }
+            progress("the control plane took %d telemetry batches from the enrolled node meanwhile", batches);
+            report.telemetryBatches(batches);
+            LoadResult raw = results.get(RAW_ORT);
+            results.forEach((path, result) -> report.addTelemetry(
+                    new ServingReport.Comparison(model, 1, path, result, path.equals(RAW_ORT) ? null : raw)));
+        }
+    }
+
+    /**
      * Runs the contenders one after another, the whole round as many times as the settings say, and takes each
      * contender's median: taking turns spreads a passing disturbance over all of them instead of one.
+     *
+     * @param nodes the node processes serving the contenders, whose threads' CPU time each window reads
      */
     private Map<String, LoadResult> measureInTurn(
-            NodeProcess node, String label, int clients, List<Contender> contenders) throws Exception {
-        List<ThreadCpu> processes = List.of(
-                new ThreadCpu(node.pid(), ServingBenchmark::nodeThreadGroup),
-                new ThreadCpu(ProcessHandle.current().pid(), thread -> BENCH_PROCESS));
+            List<NodeProcess> nodes, String label, int clients, List<Contender> contenders) throws Exception {
+        List<ThreadCpu> processes = new ArrayList<>();
+        for (NodeProcess node : nodes) {
+            processes.add(new ThreadCpu(node.pid(), ServingBenchmark::nodeThreadGroup));
+        }
+        processes.add(new ThreadCpu(ProcessHandle.current().pid(), thread -> BENCH_PROCESS));
         // One unrecorded pass of every contender first: a path's first windows in the node would otherwise pay for
         // compiling its code (gRPC's stack takes seconds of JIT on a busy machine) and load its turn-mates' figures.
         for (Contender contender : contenders) {
@@ -355,7 +420,10 @@ public final class ServingBenchmark {
         Map<String, List<LoadResult>> windows = new LinkedHashMap<>();
         for (int round = 1; round <= settings.repetitions(); round++) {
             for (Contender contender : contenders) {
-                WindowProbe probe = new WindowProbe(processes, node.address(), contender.nodeModel());
+                WindowProbe probe = new WindowProbe(
+                        processes,
+                        contender.node() == null ? null : contender.node().address(),
+                        contender.nodeModel());
                 LoadResult result = ClosedLoopLoad.run(
                                 clients,
                                 contender.clients(),
@@ -456,7 +524,7 @@ public final class ServingBenchmark {
             long machine = ThreadCpu.machineNanos();
             Map<String, Long> all = new LinkedHashMap<>();
             for (ThreadCpu process : processes) {
-                all.putAll(process.snapshot());
+                process.snapshot().forEach((group, nanos) -> all.merge(group, nanos, Long::sum));
             }
             long known = all.values().stream().mapToLong(Long::longValue).sum();
             all.put(OTHER_PROCESSES, machine - known);
@@ -619,6 +687,14 @@ public final class ServingBenchmark {
                 - Shared cores: the load generator and the node share the same %d CPUs, as do the raw ORT peer's \
                 threads; the peer has no HTTP client to feed, so it is the bound that Fogline's overhead is measured \
                 from, and an HTTP row pays for its client's CPU time as well as the server's.
+                - Telemetry on and off: the tiny MLP (`%s`), one client, binary HTTP and gRPC, on the node above, which \
+                no control plane knows (telemetry off), and on a second node process serving the same repository, \
+                enrolled to a control plane that the benchmark starts in its own process (SQLite in a temporary \
+                directory): that node records every request into telemetry windows of %d s (60 s by default) and \
+                polls and uploads as often, and with its data directory it also keeps answers for ground truth. The \
+                run fails unless the control plane took telemetry batches while the windows ran. Both nodes run \
+                throughout, the idle one's CPU time counting in the node columns, the control plane's in the \
+                benchmark's.
                 - Start to ready: from spawning the node process (only MiniLM in its repository) to the first 200 of \
                 `GET /v2/health/ready`, polled every 10 ms; %d runs, the model file in the page cache. Resident memory \
                 is VmRSS from `/proc/<pid>/status` at ready and after %,d binary MiniLM requests from one client.
@@ -647,6 +723,8 @@ public final class ServingBenchmark {
                 ServingModels.TINY_BATCHING_ON_CONFIG,
                 ServingModels.MINILM_TOKENS,
                 machine.cpus(),
+                ServingModels.TINY,
+                EnrolledNode.TELEMETRY_WINDOW.toSeconds(),
                 STARTUP_RUNS,
                 REQUESTS_BEFORE_SECOND_RSS);
     }
