@@ -166,6 +166,12 @@ final class FederatedBenchCommand implements Callable<Integer> {
             description = "PNG to draw (default ${DEFAULT-VALUE}).")
     Path chart;
 
+    @Option(
+            names = "--append",
+            description = "Join this run's results to those --work holds from earlier or concurrent runs of the same"
+                    + " commit and settings (e.g. other scenarios), so the report shows them all.")
+    boolean append;
+
     @Override
     public Integer call() throws Exception {
         FederatedOptions options;
@@ -203,7 +209,8 @@ final class FederatedBenchCommand implements Callable<Integer> {
                     work,
                     report,
                     section,
-                    chart);
+                    chart,
+                    append);
             FederatedBenchmark.validate(options);
         } catch (IllegalArgumentException e) {
             System.err.println("fogline: " + e.getMessage());

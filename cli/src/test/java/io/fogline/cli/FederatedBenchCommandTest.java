@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,6 +52,56 @@ class FederatedBenchCommandTest {
                 .contains("| `multi-krum:1:3` |");
         assertThat(Files.size(chart)).isPositive();
         assertThat(work.resolve("work/memory-updates.f32")).doesNotExist();
+    }
+
+    @Test
+    void runsAppendedFromSeparateInvocationsFormOneTableAndOtherSettingsAreRefused() throws Exception {
+        Path report = work.resolve("benchmarks.md");
+        Path chart = work.resolve("federated.png");
+        List<String> common = List.of(
+                "bench",
+                "federated",
+                "--model",
+                "mlp:8",
+                "--clients",
+                "3",
+                "--work",
+                work.resolve("work").toString(),
+                "--report",
+                report.toString(),
+                "--chart",
+                chart.toString(),
+                "--append");
+
+        CommandRun iid = CommandRun.of(with(common, "--rounds", "2", "--scenarios", "iid"));
+        CommandRun flips = CommandRun.of(with(
+                common, "--rounds", "2", "--scenarios", "custom", "--attack", "sign-flip:6", "--strategies", "median"));
+        CommandRun iidAgain = CommandRun.of(with(common, "--rounds", "2", "--scenarios", "iid"));
+        CommandRun otherRounds = CommandRun.of(with(common, "--rounds", "3", "--scenarios", "iid"));
+
+        assertThat(iid.exitCode()).as(iid.err()).isZero();
+        assertThat(flips.exitCode()).as(flips.err()).isZero();
+        assertThat(iidAgain.exitCode()).as(iidAgain.err()).isZero();
+        String section = Files.readString(report);
+        assertThat(section)
+                .contains("--scenarios iid,custom`")
+                .contains("| IID, 20% sign flipping ×6 | `median` | fp32 |")
+                .contains("by 3 invocations with `--append`");
+        assertThat(section.split("\\| IID \\| `fedavg` \\| fp32 \\|", -1))
+                .as("the IID run measured again replaces the first")
+                .hasSize(2);
+        assertThat(otherRounds.exitCode()).isEqualTo(2);
+        assertThat(otherRounds.err())
+                .startsWith("fogline: --append: " + work.resolve("work").resolve("results.json")
+                        + " holds results of other settings (model mlp:8, 3 clients, 2 rounds,")
+                .endsWith("\n")
+                .hasLineCount(1);
+    }
+
+    private static String[] with(List<String> common, String... more) {
+        List<String> all = new ArrayList<>(common);
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
     }
 
     @Test

@@ -61,8 +61,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A federated job end to end, on SQLite and on PostgreSQL: a control plane and six real nodes, each training a
- * Fashion-MNIST softmax on 300 examples of its own, one of them a {@code fogline node} process that halts (as kill -9
- * would stop it) as it starts training and is started again, and a seventh device that sends poisoned updates. The
+ * Fashion-MNIST softmax on 300 examples of its own, one of them a {@code fogline node} process killed with a real
+ * SIGKILL between its two local epochs and started again, and a seventh device that sends poisoned updates. The
  * control plane is restarted mid-round. The job finishes, the poisoned updates are refused, and the new version is
  * published, rolled out and served by every node.
  */
@@ -136,10 +136,19 @@ class FederatedEndToEndTest {
         JsonNode started = operator("POST", "/api/v1/federated/jobs", job());
         assertThat(started.path("state").asText()).as(started.toString()).isEqualTo("running");
 
-        assertThat(processNode.waitFor(3, TimeUnit.MINUTES))
-                .as("the node process halts as it starts training")
-                .isTrue();
-        assertThat(processNode.exitValue()).isEqualTo(137);
+        Path processLog = dir.resolve(name(NODES - 1)).resolve("node.log");
+        await().atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() ->
+                        Files.exists(processLog) && Files.readString(processLog).contains("holding at training"));
+        assertThat(Files.readString(processLog))
+                .as("held after its first local epoch of two, before any update was sent")
+                .contains("local epoch 1/2")
+                .doesNotContain("local epoch 2/2")
+                .doesNotContain("sent an update");
+        processNode.destroyForcibly();
+        assertThat(processNode.waitFor(1, TimeUnit.MINUTES)).isTrue();
+        assertThat(processNode.exitValue()).as("killed by SIGKILL (128 + 9)").isEqualTo(137);
         processNode = nodeProcess(controlUrl, token, trust, nodeData(data, NODES - 1), null);
 
         intruder.await(1);
@@ -216,7 +225,7 @@ class FederatedEndToEndTest {
         job.put("rounds", 3);
         job.put("clients", Map.of("minimum", NODES + 1));
         job.put("min_replies", NODES - 1);
-        job.put("local", Map.of("epochs", 1, "batch_size", 32, "learning_rate", 0.05));
+        job.put("local", Map.of("epochs", 2, "batch_size", 32, "learning_rate", 0.05));
         job.put("encoding", "int8");
         job.put("norm_screen", 3);
         job.put("round_seconds", 180);
@@ -313,8 +322,8 @@ class FederatedEndToEndTest {
         return directory;
     }
 
-    /** {@code fogline node} in a process of its own; with {@code haltAt} it halts there, as kill -9 would stop it. */
-    private Process nodeProcess(URI controlUrl, String token, Path trust, Path trainingData, String haltAt)
+    /** {@code fogline node} in a process of its own; with {@code holdAt} its training thread waits there. */
+    private Process nodeProcess(URI controlUrl, String token, Path trust, Path trainingData, String holdAt)
             throws IOException {
         String device = name(NODES - 1);
         Path home = Files.createDirectories(dir.resolve(device));
@@ -341,8 +350,9 @@ class FederatedEndToEndTest {
                         home.resolve("node.log").toFile()));
         builder.environment().put("ORT_DISABLE_TELEMETRY", "1");
         builder.environment().remove("FOGLINE_OTA_HALT_AT");
-        if (haltAt != null) {
-            builder.environment().put("FOGLINE_OTA_HALT_AT", haltAt);
+        builder.environment().remove("FOGLINE_OTA_HOLD_AT");
+        if (holdAt != null) {
+            builder.environment().put("FOGLINE_OTA_HOLD_AT", holdAt);
         }
         return builder.start();
     }

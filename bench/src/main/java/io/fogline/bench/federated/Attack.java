@@ -87,6 +87,16 @@ sealed interface Attack {
         return new ModelUpdate(honest.job(), honest.round(), honest.exampleCount(), honest.metrics(), delta);
     }
 
+    /** As {@link #parse} reads it. */
+    default String text() {
+        return switch (this) {
+            case None none -> "none";
+            case LabelFlip flip -> "label-flip";
+            case SignFlip flip -> "sign-flip:" + flip.scale();
+            case GaussianNoise noise -> "gaussian:" + noise.scale();
+        };
+    }
+
     default String label() {
         return switch (this) {
             case None none -> "none";

@@ -44,8 +44,8 @@ public final class FederatedBenchmark {
         out.printf(
                 "machine: %d cores, %s; load average %s%n",
                 machine.cpus(), machine.cpuModel(), machine.loadAverageAtStart());
-        TrainTest data = FashionMnist.load(options.dataDirectory());
         Files.createDirectories(options.work());
+        TrainTest data = FashionMnist.load(options.dataDirectory());
         List<Experiment> experiments = experiments(options);
         Results results = new Results(machine, null, new ArrayList<>(), null);
         if (options.scenarios().contains("central")) {
@@ -79,8 +79,15 @@ public final class FederatedBenchmark {
         }
     }
 
-    /** Parses every strategy, partition, attack and server optimizer, so a typo fails before any training. */
-    public static void validate(FederatedOptions options) {
+    /**
+     * Parses every strategy, partition, attack and server optimizer, and checks that results to append to are of this
+     * commit and these settings, so that a typo fails before any training.
+     */
+    public static void validate(FederatedOptions options) throws IOException {
+        if (options.append()) {
+            ResultsFile.checkAppendable(
+                    options, Machine.describe(options.report()).commit());
+        }
         for (Experiment experiment : experiments(options)) {
             experiment.strategy().plan();
         }
@@ -213,8 +220,9 @@ public final class FederatedBenchmark {
     }
 
     private static void publish(FederatedOptions options, Results results, PrintStream out) throws IOException {
-        FederatedChart.draw(results, options.chart());
-        FederatedReport.write(options, results);
+        ResultsFile.Merged merged = ResultsFile.merge(options, results, options.append());
+        FederatedChart.draw(merged.results(), options.chart());
+        FederatedReport.write(options, merged);
         out.println("wrote " + options.report() + " and " + options.chart());
     }
 

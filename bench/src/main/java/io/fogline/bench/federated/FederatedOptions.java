@@ -18,6 +18,8 @@ import java.util.List;
  * @param report the markdown file whose section is rewritten after every run
  * @param section the section's title, so that runs of other settings can stand beside each other
  * @param chart the PNG the accuracy per round is drawn into, after every run
+ * @param append whether the report joins this invocation's results to those the work folder holds from earlier or
+ *     concurrent invocations of the same commit and settings, instead of showing this invocation's alone
  */
 public record FederatedOptions(
         List<String> scenarios,
@@ -30,7 +32,8 @@ public record FederatedOptions(
         Path work,
         Path report,
         String section,
-        Path chart) {
+        Path chart,
+        boolean append) {
 
     public static final String DEFAULT_SECTION = "Federated learning (issue 13)";
 

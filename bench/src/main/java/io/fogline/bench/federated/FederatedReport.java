@@ -20,12 +20,13 @@ final class FederatedReport {
 
     private FederatedReport() {}
 
-    static void write(FederatedOptions options, FederatedBenchmark.Results results) throws IOException {
+    static void write(FederatedOptions options, ResultsFile.Merged merged) throws IOException {
         String heading = "## " + options.section();
-        ReportSection.write(options.report(), heading, section(heading, options, results));
+        ReportSection.write(options.report(), heading, section(heading, options, merged));
     }
 
-    private static String section(String heading, FederatedOptions options, FederatedBenchmark.Results results) {
+    private static String section(String heading, FederatedOptions options, ResultsFile.Merged merged) {
+        FederatedBenchmark.Results results = merged.results();
         FederatedSimulation.Setup setup = options.setup();
         List<String> lines = new ArrayList<>();
         lines.add(heading);
@@ -42,7 +43,7 @@ final class FederatedReport {
                         + " images after each round. Bad clients (%d%% of them, chosen from the seed %d) train honestly"
                         + " and then flip their labels, or send their update sign-flipped and scaled, or noise of that"
                         + " length.",
-                String.join(",", options.scenarios()),
+                String.join(",", merged.scenarios()),
                 setup.clients(),
                 setup.model(),
                 setup.rounds(),
@@ -95,14 +96,17 @@ final class FederatedReport {
                 Locale.ROOT,
                 "Measured %s at commit `%s` on %d cores (`nproc`), CPU %s, %s, heap limit %.1f GiB; load average at"
                         + " start `%s`, at the last write `%s`%s.",
-                machine.date(),
+                merged.invocations() > 1
+                        ? "from " + machine.date() + " by " + merged.invocations() + " invocations with `--append` (the"
+                                + " scenarios above split between them, the same commit and settings)"
+                        : machine.date(),
                 machine.commit(),
                 machine.cpus(),
                 machine.cpuModel(),
                 machine.jdk(),
                 Runtime.getRuntime().maxMemory() / (double) (1L << 30),
                 machine.loadAverageAtStart(),
-                Machine.loadAverage(),
+                merged.lastLoad(),
                 Machine.oneMinuteLoad() > machine.cpus()
                         ? " (other work shared the cores: times carry its noise, accuracies do not)"
                         : ""));

@@ -18,10 +18,17 @@ import java.util.Map;
 public final class FederatedClient {
 
     private final Network network;
+    private final TrainingListener progress;
 
     /** @param network the job's architecture; its parameters are overwritten by each round's global ones */
     public FederatedClient(Network network) {
+        this(network, TrainingListener.SILENT);
+    }
+
+    /** @param progress hears about each local epoch as it ends */
+    public FederatedClient(Network network, TrainingListener progress) {
         this.network = network;
+        this.progress = progress;
     }
 
     /**
@@ -37,7 +44,7 @@ public final class FederatedClient {
         if (config.proximalMu() > 0) {
             trainer = trainer.withPenalty(new ProximalTerm(config.proximalMu(), global));
         }
-        TrainingResult result = trainer.fit(network, local, local.head(0), TrainingListener.SILENT);
+        TrainingResult result = trainer.fit(network, local, local.head(0), progress);
         float[] delta = network.parameterVector();
         for (int k = 0; k < delta.length; k++) {
             delta[k] -= global[k];

@@ -97,9 +97,18 @@ final class FederatedTrainer implements AutoCloseable {
                 0.9,
                 task.proximalMu(),
                 task.clipNorm());
-        CrashPoint.at("training");
         long started = clock.millis();
-        ModelUpdate update = TrainingThread.confined(() -> new FederatedClient(global.network())
+        ModelUpdate update = TrainingThread.confined(() -> new FederatedClient(global.network(), epoch -> {
+                    LOG.log(
+                            System.Logger.Level.INFO,
+                            "federated round {0}/{1}: local epoch {2}/{3}, loss {4}",
+                            task.job(),
+                            task.round(),
+                            epoch.epoch(),
+                            epoch.epochs(),
+                            String.format(java.util.Locale.ROOT, "%.4f", epoch.trainLoss()));
+                    CrashPoint.at("training");
+                })
                 .train(
                         task.job(),
                         task.round(),
