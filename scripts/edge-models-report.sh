@@ -42,7 +42,7 @@ calibration_table() {
 model_name() {
   case $1 in
     parent) echo "CNN parent" ;;
-    edge) echo "pruned CNN edge student" ;;
+    edge) echo "CNN edge student" ;;
     claim) echo "pruned MLP student" ;;
   esac
 }
@@ -95,7 +95,7 @@ section=$(
   echo
   verdict_8x "$work/claim/int8.onnx.report.json"
   echo
-  echo "### The edge student: the CNN parent distilled into $(student_spec "$work/edge/int8.onnx.report.json") → pruned 25 % → INT8"
+  echo "### The edge student: the CNN parent distilled into $(student_spec "$work/edge/int8.onnx.report.json") → INT8"
   echo
   echo "The first row is the parent, the teacher; the last row is the model the cascade below serves at the edge."
   echo
