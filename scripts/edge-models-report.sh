@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Writes the "Smaller models for the edge (issue 15)" section of a markdown file from the reports that
-# scripts/benchmark-edge-models.sh left in its work folder. Usage: edge-models-report.sh WORK REPORT.md
+# scripts/benchmark-edge-models.sh left in its work folder (and the parent's training output in WORK/parent.log, where a
+# parent trained elsewhere leaves it too). Usage: edge-models-report.sh WORK REPORT.md
 set -euo pipefail
 work=$1
 report=$2
@@ -20,21 +21,34 @@ verdict_8x() {
       + "\($b.latency_ms * 10000 | round / 10000) ms in ONNX Runtime against \($a.latency_ms * 10000 | round / 10000) ms for the teacher."' "$1"
 }
 
+# The student's architecture, as its distillation step recorded it.
+student_spec() {
+  jq -r '.steps[1].step | sub("^distilled "; "")' "$1"
+}
+
 calibration_table() {
   echo "| model | calibration | accuracy before | accuracy after | points lost | latency |"
   echo "|---|---|---:|---:|---:|---:|"
-  for model in parent claim; do
+  for model in parent edge claim; do
     for method in minmax percentile entropy; do
       local file=$work/calibration-$model/$method.onnx.report.json
       [[ -f $file ]] || continue
-      jq -r --arg model "$model" --arg method "$method" \
-        '"| \(if $model == "parent" then "CNN parent" else "pruned student mlp:64" end) | \($method) | \(.quality.before * 10000 | round / 100)% | \(.quality.after * 10000 | round / 100)% | \(.quality.points_lost) | \(.latency_ms.after * 10000 | round / 10000) ms |"' "$file"
+      jq -r --arg name "$(model_name "$model")" --arg method "$method" \
+        '"| \($name) | \($method) | \(.quality.before * 10000 | round / 100)% | \(.quality.after * 10000 | round / 100)% | \(.quality.points_lost) | \(.latency_ms.after * 10000 | round / 10000) ms |"' "$file"
     done
   done
 }
 
+model_name() {
+  case $1 in
+    parent) echo "CNN parent" ;;
+    edge) echo "CNN edge student" ;;
+    claim) echo "pruned MLP student" ;;
+  esac
+}
+
 calibration_winner() {
-  for model in parent claim; do
+  for model in parent edge claim; do
     local best="" best_accuracy=-1
     for method in minmax percentile entropy; do
       local file=$work/calibration-$model/$method.onnx.report.json
@@ -46,14 +60,9 @@ calibration_winner() {
         best_accuracy=$accuracy
       fi
     done
-    [[ -n $best ]] && printf -- '- %s: **%s** wins (%.2f%%).\n' \
-      "$([[ $model == parent ]] && echo "CNN parent" || echo "pruned student")" "$best" \
+    [[ -n $best ]] && printf -- '- %s: **%s** wins (%.2f%%).\n' "$(model_name "$model")" "$best" \
       "$(awk -v a="$best_accuracy" 'BEGIN { print a * 100 }')"
   done
-}
-
-timing() {
-  grep "^[0-9:]* $1: done" "$work/timings.txt" | tail -1 | sed 's/.* done in \([0-9]*\) s/\1 s/' || echo "–"
 }
 
 section=$(
@@ -68,7 +77,8 @@ section=$(
   echo "\`fogline train --model cnn:32,64:dense=128:dropout=0.3 --augmentation shift=2,mirror --epochs 15\` (Adam 1e-3,"
   if grep -q '^test accuracy' "$work/parent.log" 2>/dev/null; then
     echo "cosine): $(grep -h '^test accuracy' "$work/parent.log" | tail -1)."
-    echo "Training took $(timing parent) of wall time at nice 10 on the 2 shared cores; per epoch:"
+    echo "Training took $(awk '/^epoch/ { total += $(NF - 1) } END { printf "%.0f s", total }' "$work/parent.log") of wall"
+    echo "time on the 2 shared cores; per epoch:"
   else
     echo "cosine) had not finished when this section was written; the epochs it had done:"
   fi
@@ -77,19 +87,21 @@ section=$(
   grep -h '^epoch' "$work"/parent.log 2>/dev/null || true
   echo '```'
   echo
-  echo "### The edge student and the 8× claim: distilled mlp:256,128 → pruned 50 % → INT8"
+  echo "### The 8× claim: the MLP 256-128 distilled into mlp:256,128 → pruned 50 % → INT8"
   echo
-  echo "The first row is the teacher the student was distilled from (\`$(jq -r '.steps[0].model' "$work/edge/int8.onnx.report.json" | sed "s|$work/||")\`)."
-  echo
-  steps_table "$work/edge/int8.onnx.report.json"
-  echo
-  verdict_8x "$work/edge/int8.onnx.report.json"
-  echo
-  echo "### A smaller student: distilled mlp:128 → pruned 50 % → INT8"
+  echo "The first row is the teacher the student was distilled from (\`$(jq -r '.steps[0].model' "$work/claim/int8.onnx.report.json" | sed "s|$work/||")\`)."
   echo
   steps_table "$work/claim/int8.onnx.report.json"
   echo
   verdict_8x "$work/claim/int8.onnx.report.json"
+  echo
+  echo "### The edge student: the CNN parent distilled into $(student_spec "$work/edge/int8.onnx.report.json") → INT8"
+  echo
+  echo "The first row is the parent, the teacher; the last row is the model the cascade below serves at the edge."
+  echo
+  steps_table "$work/edge/int8.onnx.report.json"
+  echo
+  verdict_8x "$work/edge/int8.onnx.report.json"
   echo
   echo "### Calibration: min-max, percentile (99.99) and entropy (KL), static INT8"
   echo
