@@ -66,6 +66,7 @@ class OperatorOverHttpsTest {
     void aMissingControlCaFileIsNamed() {
         CommandRun missing = devices("--control-ca", dir.resolve("nope.crt").toString());
         assertThat(missing.exitCode()).isEqualTo(1);
-        assertThat(missing.err().strip()).isEqualTo("fogline: --control-ca " + dir.resolve("nope.crt") + ": no such file");
+        assertThat(missing.err().strip())
+                .isEqualTo("fogline: --control-ca " + dir.resolve("nope.crt") + ": no such file");
     }
 }
