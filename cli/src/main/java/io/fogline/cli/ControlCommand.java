@@ -18,7 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import javax.net.ssl.SSLContext;
+import javax.net.ssl.KeyManagerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -128,6 +128,13 @@ final class ControlCommand implements Callable<Integer> {
     int maxConnections;
 
     @Option(
+            names = "--max-connections-per-client",
+            defaultValue = "256",
+            description = "Open connections from one client address beyond this are closed as they are accepted"
+                    + " (default ${DEFAULT-VALUE}).")
+    int maxConnectionsPerClient;
+
+    @Option(
             names = "--request-timeout",
             defaultValue = "120",
             description = "Seconds a request may take from its first byte to the end of its body; a client that stalls"
@@ -166,7 +173,7 @@ final class ControlCommand implements Callable<Integer> {
         TelemetryQuota quota;
         try {
             listener = ListenerLimits.defaults()
-                    .withMaxConnections(maxConnections)
+                    .withMaxConnections(maxConnections, maxConnectionsPerClient)
                     .withRequestTimeout(Duration.ofSeconds(requestTimeoutSeconds));
             quota = TelemetryQuota.defaults().withRetention(Duration.ofDays(telemetryRetentionDays));
         } catch (IllegalArgumentException e) {
@@ -175,9 +182,9 @@ final class ControlCommand implements Callable<Integer> {
         if ((serverCertificate == null) != (serverKey == null)) {
             throw UserError.usage("--http-server-cert and --http-server-key go together");
         }
-        SSLContext tls;
+        KeyManagerFactory tls;
         try {
-            tls = serverCertificate == null ? null : Pem.server(serverCertificate, serverKey);
+            tls = serverCertificate == null ? null : Pem.serverKeys(serverCertificate, serverKey);
         } catch (IOException e) {
             throw UserError.usage(e.getMessage());
         }

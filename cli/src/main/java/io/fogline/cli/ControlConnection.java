@@ -2,6 +2,7 @@ package io.fogline.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fogline.control.common.Json;
+import io.fogline.core.tls.Pem;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,7 +14,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
-/** How the operator's commands reach a control plane's REST API: its address and the admin token. */
+/**
+ * How the operator's commands reach a control plane's REST API: its address, the CA its HTTPS certificate chains to,
+ * and the admin token.
+ */
 final class ControlConnection {
 
     @Option(
@@ -21,6 +25,12 @@ final class ControlConnection {
             defaultValue = "http://127.0.0.1:8080",
             description = "Address of the control plane (default ${DEFAULT-VALUE}).")
     String control;
+
+    @Option(
+            names = "--control-ca",
+            description = "PEM CA certificates (or the control plane's own certificate, to pin it) its HTTPS"
+                    + " certificate must chain to; the JDK's CAs without.")
+    Path controlAuthority;
 
     @Option(
             names = "--token",
@@ -88,12 +98,25 @@ final class ControlConnection {
         }
     }
 
+    private HttpClient client() throws ControlError {
+        HttpClient.Builder client =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10));
+        if (controlAuthority != null) {
+            if (!Files.isRegularFile(controlAuthority)) {
+                throw new ControlError("--control-ca " + controlAuthority + ": no such file");
+            }
+            try {
+                client.sslContext(Pem.trusting(controlAuthority));
+            } catch (IOException e) {
+                throw new ControlError("--control-ca " + e.getMessage());
+            }
+        }
+        return client.build();
+    }
+
     private JsonNode send(HttpRequest.Builder request) throws ControlError {
         HttpResponse<byte[]> response;
-        try (HttpClient client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10))
-                .build()) {
+        try (HttpClient client = client()) {
             response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw new ControlError("cannot reach the control plane at " + control + ": " + e);

@@ -1,8 +1,8 @@
 package io.fogline.cli;
 
+import io.fogline.listener.ConnectionLimits;
 import io.fogline.node.NodeProtection;
 import io.fogline.node.http.ApiRestrictions;
-import io.fogline.node.http.ConnectionLimits;
 import io.fogline.node.http.ModelControlMode;
 import io.fogline.node.security.ConfigLimits;
 import java.nio.file.Files;

@@ -7,7 +7,7 @@ import io.fogline.control.registry.S3BlobStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import javax.net.ssl.SSLContext;
+import javax.net.ssl.KeyManagerFactory;
 
 /**
  * How a control plane runs.
@@ -42,7 +42,7 @@ public record ControlOptions(
         S3BlobStore.Settings s3,
         ListenerLimits listener,
         TelemetryQuota telemetryQuota,
-        SSLContext tls) {
+        KeyManagerFactory tls) {
 
     public static final long DEFAULT_MAX_BUNDLE_BYTES = 2L * 1024 * 1024 * 1024;
 
@@ -307,7 +307,7 @@ public record ControlOptions(
                 tls);
     }
 
-    public ControlOptions withTls(SSLContext context) {
+    public ControlOptions withTls(KeyManagerFactory keys) {
         return new ControlOptions(
                 dataDir,
                 database,
@@ -324,6 +324,6 @@ public record ControlOptions(
                 s3,
                 listener,
                 telemetryQuota,
-                context);
+                keys);
     }
 }

@@ -23,12 +23,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The issue's third attack on the control plane: requests to the unauthenticated {@code /api/v1/enrol} that declare
  * a large {@code Content-Length} and stall were never timed out, and 20,600 of them kept it unreachable and grew it to
- * 2.24 GB. Here a control plane with a 2 s request timeout and a cap of 500 connections is attacked the same way.
+ * 2.24 GB. Here a control plane with a 2 s request timeout and a cap of 500 connections (and as many from one address,
+ * so that the total cap is what is tried) is attacked the same way. {@link ConnectionFloodTest} attacks the default
+ * limits with 20,000 connections.
  */
 class ListenerExhaustionTest {
 
+    /** Under the route's 1 MiB limit, so that it is not refused at once with 413 but holds a slot while it stalls. */
     private static final String STALLED_ENROLMENT = "POST /api/v1/enrol HTTP/1.1\r\nHost: control\r\n"
-            + "Content-Type: application/json\r\nContent-Length: 100000000\r\n\r\n{\"token\": \"";
+            + "Content-Type: application/json\r\nContent-Length: 1000000\r\n\r\n{\"token\": \"";
 
     @TempDir
     Path dir;
@@ -48,7 +51,8 @@ class ListenerExhaustionTest {
                         ListenerMain.class.getName(),
                         dir.resolve("control").toString(),
                         "2",
-                        "500"))
+                        "500",
+                        "600"))
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();

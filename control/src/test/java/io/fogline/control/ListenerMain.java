@@ -5,9 +5,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * A control plane on SQLite in a process of its own, for the tests that attack its listener: the JDK's HTTP server
- * takes its limits once per process. Arguments: data directory, request timeout in seconds, connection cap. Prints
- * {@code listening PORT} once it serves.
+ * A control plane on SQLite in a process of its own, for the tests that attack its listener and read its resident
+ * memory. Arguments: data directory, request timeout in seconds, connection cap, connection cap per client address.
+ * Prints {@code listening PORT} once it serves.
  */
 public final class ListenerMain {
 
@@ -19,7 +19,7 @@ public final class ListenerMain {
                 .withAdminToken(ControlHarness.ADMIN_TOKEN)
                 .withListener(ListenerLimits.defaults()
                         .withRequestTimeout(Duration.ofSeconds(Long.parseLong(args[1])))
-                        .withMaxConnections(Integer.parseInt(args[2]))));
+                        .withMaxConnections(Integer.parseInt(args[2]), Integer.parseInt(args[3]))));
         System.out.println("listening " + control.port());
         System.out.flush();
         Thread.currentThread().join();

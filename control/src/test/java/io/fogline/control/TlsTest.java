@@ -25,7 +25,7 @@ class TlsTest {
         try (ControlPlane control = ControlPlane.start(ControlOptions.defaults(dir.resolve("control"))
                 .withHttp("127.0.0.1", 0)
                 .withAdminToken(ControlHarness.ADMIN_TOKEN)
-                .withTls(Pem.server(files.certificate(), files.key())))) {
+                .withTls(Pem.serverKeys(files.certificate(), files.key())))) {
             HttpRequest models = HttpRequest.newBuilder(
                             URI.create("https://127.0.0.1:" + control.port() + "/api/v1/models"))
                     .header("Authorization", "Bearer " + ControlHarness.ADMIN_TOKEN)

@@ -1,7 +1,7 @@
 package io.fogline.node;
 
+import io.fogline.listener.ConnectionLimits;
 import io.fogline.node.http.ApiRestrictions;
-import io.fogline.node.http.ConnectionLimits;
 import io.fogline.node.http.ModelControlMode;
 import io.fogline.node.security.ConfigLimits;
 import java.nio.file.Path;

@@ -1,6 +1,5 @@
 package io.fogline.control.http;
 
-import java.net.InetAddress;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -13,7 +12,7 @@ final class AnonymousRequests {
 
     private final int perClient;
     private final int total;
-    private final ConcurrentHashMap<InetAddress, AtomicInteger> byClient = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AtomicInteger> byClient = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
 
     AnonymousRequests(int perClient, int total) {
@@ -28,7 +27,7 @@ final class AnonymousRequests {
     }
 
     /** Takes a slot for a request from {@code client}, or refuses it with 429 (that client) or 503 (everyone). */
-    Ticket admit(InetAddress client) {
+    Ticket admit(String client) {
         AtomicInteger mine = byClient.compute(client, (address, count) -> {
             AtomicInteger held = count == null ? new AtomicInteger() : count;
             held.incrementAndGet();
@@ -43,8 +42,7 @@ final class AnonymousRequests {
             ticket.close();
             throw new HttpError(
                     429,
-                    "too many requests without a credential in flight from " + client.getHostAddress() + " (at most "
-                            + perClient + ")");
+                    "too many requests without a credential in flight from " + client + " (at most " + perClient + ")");
         }
         if (all > total) {
             ticket.close();

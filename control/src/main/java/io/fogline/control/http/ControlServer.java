@@ -1,23 +1,27 @@
 package io.fogline.control.http;
 
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
 import io.fogline.control.common.ControlException;
+import io.fogline.listener.ConnectionGuard;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.KeyCertOptions;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import javax.net.ssl.SSLContext;
+import javax.net.ssl.KeyManagerFactory;
 
 /**
  * Serves a route table over HTTP: matches each request to its route (404 for a path no route has, 405 with
  * {@code Allow} for a method the path does not take), checks the route's access, runs its handler, and turns the
- * domain's refusals into statuses. Each request runs on its own virtual thread, so the blocking database calls need
- * no thread pool of their own.
+ * domain's refusals into statuses. The listener is the node's (Vert.x, held to its {@link ListenerLimits} by the same
+ * guard); each request's handler runs on a virtual thread of its own, so the blocking database calls never hold an
+ * event loop and need no thread pool of their own.
  */
 public final class ControlServer implements AutoCloseable {
 
@@ -25,39 +29,70 @@ public final class ControlServer implements AutoCloseable {
 
     private final Routes routes;
     private final Credentials credentials;
-    private final HttpServer server;
     private final AnonymousRequests anonymous;
+    private final Vertx vertx;
+    private final ConnectionGuard guard;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    private int port;
 
-    private ControlServer(Routes routes, Credentials credentials, HttpServer server, ListenerLimits limits) {
+    private ControlServer(Routes routes, Credentials credentials, ListenerLimits limits, Vertx vertx) {
         this.routes = routes;
         this.credentials = credentials;
-        this.server = server;
         this.anonymous = new AnonymousRequests(limits.maxAnonymousPerClient(), limits.maxAnonymous());
+        this.vertx = vertx;
+        this.guard = new ConnectionGuard(vertx, limits.connections());
     }
 
-    /** @param tls the context to serve HTTPS with, or null for plain HTTP */
+    /**
+     * Listens with one server per core, so connections spread over the event loops.
+     *
+     * @param tls the keys to serve HTTPS with, or null for plain HTTP
+     */
     public static ControlServer start(
-            String host, int port, Routes routes, Credentials credentials, ListenerLimits limits, SSLContext tls)
+            String host, int port, Routes routes, Credentials credentials, ListenerLimits limits, KeyManagerFactory tls)
             throws IOException {
-        limits.applyToJdkServer();
-        HttpServer server;
-        if (tls == null) {
-            server = HttpServer.create(new InetSocketAddress(host, port), 1024);
-        } else {
-            HttpsServer https = HttpsServer.create(new InetSocketAddress(host, port), 1024);
-            https.setHttpsConfigurator(new HttpsConfigurator(tls));
-            server = https;
+        int eventLoops = Runtime.getRuntime().availableProcessors();
+        Vertx vertx = Vertx.vertx(new VertxOptions()
+                .setEventLoopPoolSize(eventLoops)
+                .setWorkerPoolSize(1)
+                .setPreferNativeTransport(true));
+        ControlServer api = new ControlServer(routes, credentials, limits, vertx);
+        HttpServerOptions options = ConnectionGuard.guarded(
+                new HttpServerOptions()
+                        .setHost(host)
+                        .setTcpNoDelay(true)
+                        .setReuseAddress(true)
+                        .setMaxHeaderSize(64 * 1024)
+                        .setMaxChunkSize(64 * 1024)
+                        .setHandle100ContinueAutomatically(true),
+                limits.connections());
+        if (tls != null) {
+            options.setSsl(true).setKeyCertOptions(KeyCertOptions.wrap(tls));
         }
-        ControlServer api = new ControlServer(routes, credentials, server, limits);
-        server.setExecutor(api.threads);
-        server.createContext("/", http -> api.handle(new Call(http)));
-        server.start();
+        try {
+            for (int i = 0; i < eventLoops; i++) {
+                // Servers of one Vert.x instance that listen on the same address, port 0 included, share its socket.
+                HttpServer server = vertx.createHttpServer(options)
+                        .connectionHandler(api.guard::accept)
+                        .requestHandler(api::accept);
+                api.port = server.listen(port, host).await().actualPort();
+            }
+        } catch (RuntimeException e) {
+            api.close();
+            throw new IOException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
         return api;
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return port;
+    }
+
+    /** On the event loop: the request is paused and handed to a thread of its own. */
+    private void accept(HttpServerRequest request) {
+        guard.requestStarted(request);
+        Call call = new Call(request, Vertx.currentContext());
+        threads.execute(() -> handle(call));
     }
 
     private void handle(Call call) {
@@ -65,23 +100,23 @@ public final class ControlServer implements AutoCloseable {
         try {
             try {
                 if (call.header("Authorization") == null) {
-                    ticket = anonymous.admit(call.http.getRemoteAddress().getAddress());
+                    ticket = anonymous.admit(call.clientAddress());
                 }
                 route(call);
             } catch (HttpError e) {
                 if (e.status == 429 || e.status == 503) {
                     call.setHeader("Retry-After", "1");
                 }
-                call.sendError(e.status, e.getMessage());
+                refuse(call, e.status, e.getMessage());
             } catch (ControlException e) {
                 if (e.refusal() == null) {
-                    call.sendError(status(e.kind()), e.getMessage());
-                } else {
+                    refuse(call, status(e.kind()), e.getMessage());
+                } else if (!call.answered()) {
                     call.sendJson(status(e.kind()), Map.of("error", e.getMessage(), "refusal", e.refusal()));
                 }
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "failed " + call.method() + " " + call.path(), e);
-                call.sendError(500, e.toString());
+                refuse(call, 500, e.toString());
             }
         } catch (IOException e) {
             LOG.log(Level.FINE, "client went away", e);
@@ -89,7 +124,14 @@ public final class ControlServer implements AutoCloseable {
             if (ticket != null) {
                 ticket.close();
             }
-            call.http.close();
+            call.finish();
+        }
+    }
+
+    /** Answers an error, unless part of an answer went out already: then finishing the call closes the connection. */
+    private static void refuse(Call call, int status, String message) throws IOException {
+        if (!call.answered()) {
+            call.sendError(status, message);
         }
     }
 
@@ -163,7 +205,7 @@ public final class ControlServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
+        vertx.close().await();
         threads.close();
     }
 }

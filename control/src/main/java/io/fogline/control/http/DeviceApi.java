@@ -198,8 +198,7 @@ public final class DeviceApi {
             status = 206;
             call.setHeader("Content-Range", "bytes " + range.first() + "-" + range.last() + "/" + size);
         }
-        call.http.sendResponseHeaders(status, length == 0 ? -1 : length);
-        try (OutputStream out = call.http.getResponseBody()) {
+        try (OutputStream out = call.sendStream(status, length)) {
             blobs.read(sha256, first, length, out);
         }
     }

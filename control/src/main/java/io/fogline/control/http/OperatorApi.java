@@ -161,7 +161,7 @@ public final class OperatorApi {
     }
 
     private static void toDashboard(Call call) throws IOException {
-        String query = call.http.getRequestURI().getRawQuery();
+        String query = call.rawQuery();
         call.setHeader("Location", "/dashboard/" + (query == null ? "" : "?" + query));
         call.sendEmpty(302);
     }

@@ -32,8 +32,8 @@ public final class Pem {
 
     private Pem() {}
 
-    /** A server context presenting {@code certificate} (the chain, leaf first) with its {@code key}. */
-    public static SSLContext server(Path certificate, Path key) throws IOException {
+    /** The keys of a server presenting {@code certificate} (the chain, leaf first) with its {@code key}. */
+    public static KeyManagerFactory serverKeys(Path certificate, Path key) throws IOException {
         try {
             List<Certificate> chain = certificates(certificate);
             KeyStore store = KeyStore.getInstance("PKCS12");
@@ -42,9 +42,7 @@ public final class Pem {
             store.setKeyEntry("server", privateKey(key), password, chain.toArray(Certificate[]::new));
             KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             keys.init(store, password);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keys.getKeyManagers(), null, null);
-            return context;
+            return keys;
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot use " + certificate + " with " + key + ": " + e.getMessage(), e);
         }

@@ -6,6 +6,8 @@ import io.fogline.core.protocol.InferenceCodec;
 import io.fogline.core.protocol.InferenceRequest;
 import io.fogline.core.protocol.InferenceResponse;
 import io.fogline.core.protocol.RequestedOutput;
+import io.fogline.listener.ConnectionGuard;
+import io.fogline.listener.ConnectionLimits;
 import io.fogline.node.labels.GroundTruth;
 import io.fogline.node.metrics.NodeMetrics;
 import io.fogline.node.metrics.NodeObserver;
@@ -134,12 +136,13 @@ public final class InferenceServer implements AutoCloseable {
      * @return the port listened on, which differs from {@code port} when that is 0
      */
     public int start(String host, int port, int eventLoops) {
-        HttpServerOptions options = new HttpServerOptions()
-                .setHost(host)
-                .setTcpNoDelay(true)
-                .setReuseAddress(true)
-                .setCompressionSupported(false)
-                .setIdleTimeout((int) connectionLimits.idleTimeout().toSeconds());
+        HttpServerOptions options = ConnectionGuard.guarded(
+                new HttpServerOptions()
+                        .setHost(host)
+                        .setTcpNoDelay(true)
+                        .setReuseAddress(true)
+                        .setCompressionSupported(false),
+                connectionLimits);
         if (tls != null) {
             options.setSsl(true).setKeyCertOptions(tls);
         }

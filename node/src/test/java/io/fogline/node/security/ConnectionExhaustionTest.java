@@ -2,11 +2,11 @@ package io.fogline.node.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fogline.listener.ConnectionLimits;
 import io.fogline.node.FoglineNode;
 import io.fogline.node.NodeClient;
 import io.fogline.node.NodeOptions;
 import io.fogline.node.NodeProtection;
-import io.fogline.node.http.ConnectionLimits;
 import io.fogline.runtime.testing.TestRepository;
 import io.fogline.runtime.testing.TinyModels;
 import java.io.IOException;

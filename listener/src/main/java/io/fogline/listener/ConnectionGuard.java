@@ -1,7 +1,8 @@
-package io.fogline.node.http;
+package io.fogline.listener;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * whose body has not arrived by then. Idle connections are Vert.x's idle timeout's. Only connections that wait for
  * their first request and requests with a body still coming cost a timer; a plain keep-alive request costs a lookup.
  */
-final class ConnectionGuard {
+public final class ConnectionGuard {
 
     private final Vertx vertx;
     private final ConnectionLimits limits;
@@ -22,12 +23,22 @@ final class ConnectionGuard {
     /** Connections that have not sent a request yet, and the timer that closes them. */
     private final Map<HttpConnection, Long> awaitingFirstRequest = new ConcurrentHashMap<>();
 
-    ConnectionGuard(Vertx vertx, ConnectionLimits limits) {
+    public ConnectionGuard(Vertx vertx, ConnectionLimits limits) {
         this.vertx = vertx;
         this.limits = limits;
     }
 
-    void accept(HttpConnection connection) {
+    /**
+     * The server options the guard needs: the limits' idle timeout, and HTTP/1.1 from a connection's first byte.
+     * With cleartext HTTP/2 on (Vert.x's default) a connection becomes one only once its first bytes tell the two
+     * apart, so a silent socket would reach neither the caps nor the first-request timeout.
+     */
+    public static HttpServerOptions guarded(HttpServerOptions options, ConnectionLimits limits) {
+        return options.setHttp2ClearTextEnabled(false)
+                .setIdleTimeout((int) limits.idleTimeout().toSeconds());
+    }
+
+    public void accept(HttpConnection connection) {
         String client = connection.remoteAddress() == null
                 ? ""
                 : connection.remoteAddress().hostAddress();
@@ -55,7 +66,7 @@ final class ConnectionGuard {
     }
 
     /** A request has begun: its connection is no longer silent, and a body still coming must end in time. */
-    void requestStarted(HttpServerRequest request) {
+    public void requestStarted(HttpServerRequest request) {
         if (!awaitingFirstRequest.isEmpty()) {
             Long timer = awaitingFirstRequest.remove(request.connection());
             if (timer != null) {

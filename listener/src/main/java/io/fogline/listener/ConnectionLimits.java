@@ -1,4 +1,4 @@
-package io.fogline.node.http;
+package io.fogline.listener;
 
 import java.time.Duration;
 
