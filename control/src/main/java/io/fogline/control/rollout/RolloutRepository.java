@@ -33,7 +33,7 @@ final class RolloutRepository {
 
     static final String UNFINISHED = "('running', 'waiting_approval', 'paused')";
     private static final String ENDED = "('switched', 'failed', 'timed_out', 'cancelled')";
-    private static final int CHUNK = 2000;
+    static final int CHUNK = 2000;
     private static final String GATE_OK = "ok";
 
     private final Database database;
@@ -383,35 +383,34 @@ final class RolloutRepository {
     }
 
     /**
-     * Judges the switches not judged yet against the rollout's quality gates and keeps each verdict with its action,
-     * so a tally counts verdicts in the database instead of reading every report again.
+     * Judges up to {@link #CHUNK} of the switches not judged yet against the rollout's quality gates and keeps each
+     * verdict with its action, so a tally counts verdicts in the database instead of reading every report again.
+     *
+     * @return how many it judged: fewer than a chunk once none are left
      */
-    void judgeQuality(Connection connection, Rollout rollout) throws SQLException {
+    int judgeQuality(Connection connection, Rollout rollout) throws SQLException {
         RolloutSpec.QualityGates gates = rollout.spec().gates().quality();
-        // In chunks, so that a wave of 100,000 switches is never held in memory at once.
-        List<Object[]> verdicts;
-        do {
-            verdicts = new ArrayList<>();
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT a.id, a.quality FROM actions a WHERE a.rollout_id = ? AND a.purpose = 'update'"
-                            + " AND a.status = 'switched' AND a.gate IS NULL ORDER BY a.id LIMIT " + CHUNK)) {
-                select.setLong(1, rollout.id());
-                try (ResultSet rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        String broken = QualityCheck.violation(gates, quality(rows.getString(2)));
-                        verdicts.add(new Object[] {broken == null ? GATE_OK : broken, rows.getLong(1)});
-                    }
+        List<Object[]> verdicts = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT a.id, a.quality FROM actions a WHERE a.rollout_id = ? AND a.purpose = 'update'"
+                        + " AND a.status = 'switched' AND a.gate IS NULL ORDER BY a.id LIMIT " + CHUNK)) {
+            select.setLong(1, rollout.id());
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    String broken = QualityCheck.violation(gates, quality(rows.getString(2)));
+                    verdicts.add(new Object[] {broken == null ? GATE_OK : broken, rows.getLong(1)});
                 }
             }
-            try (PreparedStatement update = connection.prepareStatement("UPDATE actions SET gate = ? WHERE id = ?")) {
-                for (Object[] verdict : verdicts) {
-                    update.setString(1, (String) verdict[0]);
-                    update.setLong(2, (Long) verdict[1]);
-                    update.addBatch();
-                }
-                update.executeBatch();
+        }
+        try (PreparedStatement update = connection.prepareStatement("UPDATE actions SET gate = ? WHERE id = ?")) {
+            for (Object[] verdict : verdicts) {
+                update.setString(1, (String) verdict[0]);
+                update.setLong(2, (Long) verdict[1]);
+                update.addBatch();
             }
-        } while (!verdicts.isEmpty());
+            update.executeBatch();
+        }
+        return verdicts.size();
     }
 
     /**

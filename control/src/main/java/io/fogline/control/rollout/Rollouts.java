@@ -54,6 +54,7 @@ public final class Rollouts {
      * did. Does nothing to a finished rollout.
      */
     public void advance(long id) {
+        judgeSwitches(id);
         database.write(connection -> {
             Rollout rollout = repository.lock(connection, id);
             if (rollout.state().terminal()) {
@@ -62,7 +63,6 @@ public final class Rollouts {
             long now = clock.millis();
             rollout = carryOut(connection, rollout, RolloutMachine.on(rollout, new Tick(now)));
             if (rollout.state() == RolloutState.RUNNING) {
-                repository.judgeQuality(connection, rollout);
                 RolloutMachine.Range range = RolloutMachine.tallied(rollout);
                 WaveTally tally = repository.tally(connection, rollout, range);
                 LiveComparison.Sample sample = rollout.spec().gates().live() == null || tally.pending() > 0
@@ -72,6 +72,23 @@ public final class Rollouts {
             }
             return null;
         });
+    }
+
+    /**
+     * Judges the new switches, a chunk a transaction, before the step takes the rollout's lock: a verdict depends only
+     * on the rollout's gates and the switch's last report, neither of which changes. Judged inside the step, the rows
+     * stayed locked until the step committed, and every report on those actions (a device's retry) waited for it: in
+     * a wave of 100,000 the connections ran out and polls stalled.
+     */
+    private void judgeSwitches(long id) {
+        Rollout rollout = database.read(connection -> repository.load(connection, id));
+        if (rollout.state() != RolloutState.RUNNING) {
+            return;
+        }
+        int judged;
+        do {
+            judged = database.write(connection -> repository.judgeQuality(connection, rollout));
+        } while (judged == RolloutRepository.CHUNK);
     }
 
     /** Advances every unfinished rollout: the timer's step, which sees device timeouts. */
