@@ -220,9 +220,10 @@ public final class FederatedBenchmark {
     }
 
     private static void publish(FederatedOptions options, Results results, PrintStream out) throws IOException {
-        ResultsFile.Merged merged = ResultsFile.merge(options, results, options.append());
-        FederatedChart.draw(merged.results(), options.chart());
-        FederatedReport.write(options, merged);
+        ResultsFile.merge(options, results, options.append(), merged -> {
+            FederatedChart.draw(merged.results(), options.chart());
+            FederatedReport.write(options, merged);
+        });
         out.println("wrote " + options.report() + " and " + options.chart());
     }
 

@@ -137,12 +137,20 @@ final class ResultsFile {
         }
     }
 
+    /** Writes what the union shows (the report, the chart) while the file is still locked. */
+    @FunctionalInterface
+    interface Publisher {
+        void publish(Merged merged) throws IOException;
+    }
+
     /**
-     * Merges this invocation's results into the file (or, without {@code append}, replaces it) and returns the union:
-     * a run of the same scenario, strategy and encoding as a stored one replaces it, and so do a central run and a
+     * Merges this invocation's results into the file (or, without {@code append}, replaces it) and hands the union to
+     * {@code publisher} before another invocation may merge, so the last report written shows every stored result: a
+     * run of the same scenario, strategy and encoding as a stored one replaces it, and so do a central run and a
      * memory table.
      */
-    static Merged merge(FederatedOptions options, FederatedBenchmark.Results mine, boolean append) throws IOException {
+    static void merge(FederatedOptions options, FederatedBenchmark.Results mine, boolean append, Publisher publisher)
+            throws IOException {
         Path file = options.work().resolve(NAME);
         try (FileChannel channel = FileChannel.open(
                         file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -153,7 +161,7 @@ final class ResultsFile {
             byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(merged);
             channel.truncate(0);
             channel.write(ByteBuffer.wrap(bytes), 0);
-            return new Merged(
+            publisher.publish(new Merged(
                     new FederatedBenchmark.Results(
                             merged.invocations().getFirst().machine(),
                             merged.central(),
@@ -163,7 +171,7 @@ final class ResultsFile {
                             merged.memory()),
                     merged.scenarios(),
                     merged.invocations().size(),
-                    merged.lastLoad());
+                    merged.lastLoad()));
         }
     }
 
