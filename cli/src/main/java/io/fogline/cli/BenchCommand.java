@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
             CascadeBenchCommand.class,
             DeltaBenchCommand.class,
             FederatedBenchCommand.class,
+            LoopBenchCommand.class,
             ServingBenchCommand.class,
             TrainBesideServingBenchCommand.class
         })

@@ -5,6 +5,7 @@ import io.fogline.control.ControlOptions;
 import io.fogline.control.ControlPlane;
 import io.fogline.control.federated.FederatedModels;
 import io.fogline.control.http.ListenerLimits;
+import io.fogline.control.monitor.FieldLimits;
 import io.fogline.control.monitor.MonitorOptions;
 import io.fogline.control.monitor.TelemetryQuota;
 import io.fogline.control.registry.S3BlobStore;
@@ -122,6 +123,34 @@ final class ControlCommand implements Callable<Integer> {
     double psiThreshold;
 
     @Option(
+            names = "--hot-celsius",
+            defaultValue = "85",
+            description = "A device whose hottest thermal zone reaches this runs hot (alert device_hot) (default"
+                    + " ${DEFAULT-VALUE}).")
+    double hotCelsius;
+
+    @Option(
+            names = "--min-free-disk",
+            defaultValue = "0.05",
+            description = "A device with less than this share of its data directory's disk free is out of disk (alert"
+                    + " disk_low) (default ${DEFAULT-VALUE}).")
+    double minFreeDisk;
+
+    @Option(
+            names = "--min-available-memory",
+            defaultValue = "0.05",
+            description = "A device with less than this share of its memory available is out of memory (alert"
+                    + " memory_low) (default ${DEFAULT-VALUE}).")
+    double minAvailableMemory;
+
+    @Option(
+            names = "--accuracy-margin",
+            defaultValue = "0.05",
+            description = "Live accuracy from ground truth this far below the bundle's reference accuracy is alerted on"
+                    + " (accuracy_drop) (default ${DEFAULT-VALUE}).")
+    double accuracyMargin;
+
+    @Option(
             names = "--max-connections",
             defaultValue = "4096",
             description = "Open connections beyond this are closed as they are accepted (default ${DEFAULT-VALUE}).")
@@ -171,7 +200,9 @@ final class ControlCommand implements Callable<Integer> {
         long started = System.nanoTime();
         ListenerLimits listener;
         TelemetryQuota quota;
+        FieldLimits field;
         try {
+            field = FieldLimits.defaults().withLimits(accuracyMargin, hotCelsius, minFreeDisk, minAvailableMemory);
             listener = ListenerLimits.defaults()
                     .withMaxConnections(maxConnections, maxConnectionsPerClient)
                     .withRequestTimeout(Duration.ofSeconds(requestTimeoutSeconds));
@@ -206,7 +237,8 @@ final class ControlCommand implements Callable<Integer> {
         MonitorOptions monitor = MonitorOptions.defaults();
         options = options.withMonitor(monitor.withWebhook(webhook)
                 .withOtlpEndpoint(otlpEndpoint)
-                .withThresholds(latencySloMs, monitor.errorRate(), monitor.escalationJump(), psiThreshold));
+                .withThresholds(latencySloMs, monitor.errorRate(), monitor.escalationJump(), psiThreshold)
+                .withFieldLimits(field));
         ControlPlane control = ControlPlane.start(options, federatedModels());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

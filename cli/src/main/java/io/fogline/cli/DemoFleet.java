@@ -9,6 +9,7 @@ import io.fogline.bundle.TrustStore;
 import io.fogline.control.ControlOptions;
 import io.fogline.control.ControlPlane;
 import io.fogline.control.fleet.DeviceFilter;
+import io.fogline.control.monitor.HealthViews;
 import io.fogline.core.protocol.InferenceCodec;
 import io.fogline.core.protocol.InferenceRequest;
 import io.fogline.core.protocol.InferenceResponse;
@@ -16,6 +17,7 @@ import io.fogline.learn.data.FashionMnist;
 import io.fogline.learn.data.IdxWriter;
 import io.fogline.node.FoglineNode;
 import io.fogline.node.NodeOptions;
+import io.fogline.node.labels.LabelStore;
 import io.fogline.node.ota.OtaOptions;
 import io.fogline.node.telemetry.TelemetryOptions;
 import java.io.IOException;
@@ -37,6 +39,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 /**
  * The fleet half of the demo: a control plane on embedded SQLite, a signing key it trusts, three nodes serving a
@@ -144,6 +147,7 @@ final class DemoFleet implements AutoCloseable {
             nodes.add(FoglineNode.start(NodeOptions.defaults(home.resolve("models"))
                     .withHost("127.0.0.1")
                     .withHttpPort(0)
+                    .withLabels(LabelStore.Options.in(home))
                     .withOta(new OtaOptions(
                                     base,
                                     token,
@@ -310,39 +314,88 @@ final class DemoFleet implements AutoCloseable {
         long sent = failures.sum()
                 + answers.values().stream().mapToLong(LongAdder::sum).sum()
                 + (long) nodes.size() * images.size();
-        for (FoglineNode node : nodes) {
+        long labelled = 0;
+        for (int n = 0; n < nodes.size(); n++) {
+            FoglineNode node = nodes.get(n);
             int right = 0;
             String version = "";
             for (int i = 0; i < images.size(); i++) {
-                InferenceResponse answer = infer(node, images.get(i));
+                InferenceRequest image = images.get(i);
+                String requestId = "check-" + n + "-" + i;
+                InferenceResponse answer = infer(
+                        node, new InferenceRequest(requestId, image.parameters(), image.inputs(), image.outputs()));
                 version = answer.modelVersion();
                 right += argmax(answer.outputs().getFirst().toFloats()) == labels[i] ? 1 : 0;
+                if (i % 2 == 0) {
+                    feedback(node, requestId, labels[i]);
+                    labelled++;
+                }
             }
             out.printf(
                     Locale.ROOT,
-                    "  node on port %d answers with %s v%s: %d of %d test images right%n",
+                    "  node on port %d answers with %s v%s: %d of %d test images right; its clients sent ground truth"
+                            + " for %d of them%n",
                     node.port(),
                     MODEL,
                     version,
                     right,
-                    images.size());
+                    images.size(),
+                    (images.size() + 1) / 2);
         }
-        showMonitoring(sent);
+        showMonitoring(sent, labelled);
+    }
+
+    /** A client telling the node the true class of an earlier answer (the node's feedback extension). */
+    private void feedback(FoglineNode node, String id, int label) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + node.port() + "/v2/models/" + MODEL + "/feedback"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"id\": \"" + id + "\", \"label\": " + label + "}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException(
+                    "ground truth for " + id + " answered " + response.statusCode() + ": " + response.body());
+        }
     }
 
     /**
      * Waits until the nodes' telemetry holds the requests just sent (a window closes every few seconds and rides on the
      * next poll), judges it as the control plane's timer does each minute, and says what the dashboard shows.
      */
-    private void showMonitoring(long sent) throws InterruptedException {
+    private void showMonitoring(long sent, long labelled) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TELEMETRY_WINDOW.multipliedBy(3).toNanos();
         long charted;
+        long labels;
+        HealthViews.Health health;
         do {
             Thread.sleep(500);
-            charted = control.health().health(Duration.ofMinutes(5)).models().stream()
+            health = control.health().health(Duration.ofMinutes(5));
+            charted = health.models().stream()
                     .mapToLong(model -> model.figures().requests())
                     .sum();
-        } while (charted < sent && System.nanoTime() < deadline);
+            labels = health.devices().stream()
+                    .mapToLong(device -> device.figures().groundTruth())
+                    .sum();
+        } while ((charted < sent || labels < labelled) && System.nanoTime() < deadline);
+        JsonNode conditions = operator.deviceHealth(5).path("devices");
+        for (HealthViews.DeviceHealth device : health.devices()) {
+            JsonNode condition = StreamSupport.stream(conditions.spliterator(), false)
+                    .filter(c -> c.path("device_id").asText().equals(device.deviceId()))
+                    .findFirst()
+                    .orElse(null);
+            out.printf(
+                    Locale.ROOT,
+                    "  %s: live accuracy %s on %d labels; %s%n",
+                    device.deviceId(),
+                    device.figures().accuracy() == null
+                            ? "-"
+                            : String.format(
+                                    Locale.ROOT, "%.1f%%", device.figures().accuracy() * 100),
+                    device.figures().groundTruth(),
+                    condition == null ? "no device health yet" : healthLine(condition));
+        }
         control.heartbeats().flush();
         control.monitor().evaluate();
         List<String> open = control.alerts().list("open").stream()
@@ -354,6 +407,22 @@ final class DemoFleet implements AutoCloseable {
                 charted,
                 sent,
                 open.isEmpty() ? "none" : String.join(", ", open));
+    }
+
+    private static String healthLine(JsonNode condition) {
+        JsonNode health = condition.path("health");
+        return String.format(
+                Locale.ROOT,
+                "CPU %.0f%% busy, %.0f%% of memory and %.0f%% of disk free, hottest %s",
+                health.path("cpu_busy").asDouble() * 100,
+                condition.path("memory_available_share").asDouble() * 100,
+                condition.path("disk_free_share").asDouble() * 100,
+                condition.path("hottest_celsius").isNumber()
+                        ? String.format(
+                                Locale.ROOT,
+                                "%.1f °C",
+                                condition.path("hottest_celsius").asDouble())
+                        : "not reported (no thermal zone)");
     }
 
     /** Prints each change of the rollout's waves until it ends. */

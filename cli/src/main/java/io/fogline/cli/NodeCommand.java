@@ -144,6 +144,14 @@ final class NodeCommand implements Callable<Integer> {
     long telemetryMaxBytes;
 
     @Option(
+            names = "--host-root",
+            defaultValue = "/",
+            description = "Where the host's /proc and /sys are, which device health (CPU, memory, temperatures,"
+                    + " throttling) is read from: a node in a container given the host's mounted elsewhere (default"
+                    + " ${DEFAULT-VALUE}).")
+    Path hostRoot;
+
+    @Option(
             names = "--labels-max-examples",
             defaultValue = "10000",
             description = "With --data-dir: answers and labelled examples kept for ground truth and training"
@@ -246,7 +254,8 @@ final class NodeCommand implements Callable<Integer> {
                         Duration.ofSeconds(telemetryWindowSeconds),
                         telemetryMaxBytes,
                         defaults.batchMaxBytes(),
-                        defaults.maxMergedWindows()));
+                        defaults.maxMergedWindows(),
+                        hostRoot));
         return trainingData == null ? options : options.withTrainingData(trainingData);
     }
 

@@ -97,11 +97,66 @@ final class RolloutCommand {
         @Option(names = "--max-escalation-rate", description = "Quality gate on the reported escalation rate.")
         Double maxEscalationRate;
 
+        @Option(
+                names = "--bake-seconds",
+                description = "Live gates: judge each wave on what its switched devices do over this many seconds"
+                        + " after the switch, against the devices still on the old version (600 when another live"
+                        + " limit is given).")
+        Long bakeSeconds;
+
+        @Option(names = "--live-min-requests", description = "Live gates: requests a side needs to be judged (100).")
+        Long liveMinRequests;
+
+        @Option(
+                names = "--live-min-ground-truth",
+                description = "Live gates: labels a side needs for accuracy to be judged (20).")
+        Long liveMinGroundTruth;
+
+        @Option(
+                names = "--max-escalation-rate-increase",
+                description = "Live gate: the switched devices' escalation rate at most this much above the old's.")
+        Double maxEscalationRateIncrease;
+
+        @Option(
+                names = "--max-error-rate-increase",
+                description = "Live gate: the switched devices' error rate at most this much above the old's.")
+        Double maxErrorRateIncrease;
+
+        @Option(
+                names = "--max-p95-ratio",
+                description = "Live gate: their p95 latency at most this many times the old's.")
+        Double maxP95Ratio;
+
+        @Option(
+                names = "--max-class-psi",
+                description = "Live gate: the PSI of their answered classes against the old's.")
+        Double maxClassPsi;
+
+        @Option(
+                names = "--max-accuracy-drop",
+                description = "Live gate: their live accuracy (from ground truth) at most this much below the old's.")
+        Double maxAccuracyDrop;
+
         @Option(names = "--on-failure", defaultValue = "rollback", description = "pause or rollback.")
         String onFailure;
 
         @Option(names = "--approval", defaultValue = "none", description = "none, after_canary or every_wave.")
         String approval;
+
+        /** {@code gates.live} when any live flag is given; the control plane fills in the rest. */
+        private java.util.Optional<Map<String, Object>> liveGates() {
+            Map<String, Object> live = new LinkedHashMap<>();
+            live.put("bake_seconds", bakeSeconds);
+            live.put("min_requests", liveMinRequests);
+            live.put("min_ground_truth", liveMinGroundTruth);
+            live.put("max_escalation_rate_increase", maxEscalationRateIncrease);
+            live.put("max_error_rate_increase", maxErrorRateIncrease);
+            live.put("max_p95_ratio", maxP95Ratio);
+            live.put("max_class_psi", maxClassPsi);
+            live.put("max_accuracy_drop", maxAccuracyDrop);
+            live.values().removeIf(java.util.Objects::isNull);
+            return live.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(live);
+        }
 
         @Override
         public Integer call() {
@@ -118,6 +173,7 @@ final class RolloutCommand {
             gates.put("min_sample", minSample);
             gates.put("device_timeout_seconds", deviceTimeout);
             gates.put("quality", quality);
+            liveGates().ifPresent(live -> gates.put("live", live));
             Map<String, Object> spec = new LinkedHashMap<>();
             spec.put("model", model);
             spec.put("version", version);

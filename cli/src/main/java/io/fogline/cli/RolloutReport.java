@@ -112,12 +112,23 @@ final class RolloutReport {
         limit(parts, quality, "max_p95_ms", "p95_ms");
         limit(parts, quality, "max_error_rate", "error_rate");
         limit(parts, quality, "max_escalation_rate", "escalation_rate");
+        JsonNode live = gates.path("live");
+        if (live.isObject()) {
+            parts.add("live over " + live.path("bake_seconds").asLong() + " s of baking ("
+                    + live.path("min_requests").asLong() + " requests, "
+                    + live.path("min_ground_truth").asLong() + " labels a side)");
+            limit(parts, live, "max_escalation_rate_increase", "escalation_rate increase");
+            limit(parts, live, "max_error_rate_increase", "error_rate increase");
+            limit(parts, live, "max_p95_ratio", "p95 ratio");
+            limit(parts, live, "max_class_psi", "class PSI");
+            limit(parts, live, "max_accuracy_drop", "accuracy drop");
+        }
         return String.join(", ", parts);
     }
 
-    private static void limit(List<String> parts, JsonNode quality, String field, String figure) {
-        if (quality.hasNonNull(field)) {
-            parts.add(figure + " <= " + number(quality.path(field).asDouble()));
+    private static void limit(List<String> parts, JsonNode limits, String field, String figure) {
+        if (limits.hasNonNull(field)) {
+            parts.add(figure + " <= " + number(limits.path(field).asDouble()));
         }
     }
 

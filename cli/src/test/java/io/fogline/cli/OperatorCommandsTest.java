@@ -122,7 +122,13 @@ class OperatorCommandsTest {
                 "2",
                 "--golden",
                 "--max-p95-ms",
-                "50"));
+                "50",
+                "--bake-seconds",
+                "300",
+                "--max-escalation-rate-increase",
+                "0.05",
+                "--max-accuracy-drop",
+                "0.03"));
         assertThat(start.exitCode()).as(start.err()).isZero();
         assertThat(start.out())
                 .contains("rollout 1: fashion version 3 (bundle ")
@@ -130,7 +136,8 @@ class OperatorCommandsTest {
                 .contains("target: group 'cameras', 3 devices; waves: canary 1, then x2 as each passes;"
                         + " on failure: rollback; approval: none")
                 .contains("gates: success >= 100%, failure <= 20% (minimum sample 2), device timeout 1800 s,"
-                        + " golden test passed, p95_ms <= 50")
+                        + " golden test passed, p95_ms <= 50, live over 300 s of baking (100 requests, 20 labels a"
+                        + " side), escalation_rate increase <= 0.05, accuracy drop <= 0.03")
                 .containsPattern("\\n  0 +1  running +0 +0 +0 +0 +1 *\\n")
                 .containsPattern("\\n  1 +2  planned +- +- +- +- +- *\\n");
 

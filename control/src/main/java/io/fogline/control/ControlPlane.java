@@ -16,7 +16,6 @@ import io.fogline.control.monitor.AlertEvaluator;
 import io.fogline.control.monitor.AlertStore;
 import io.fogline.control.monitor.ControlMetrics;
 import io.fogline.control.monitor.DeviceConditions;
-import io.fogline.control.monitor.FieldLimits;
 import io.fogline.control.monitor.HealthViews;
 import io.fogline.control.monitor.Monitor;
 import io.fogline.control.monitor.MonitorOptions;
@@ -128,7 +127,8 @@ public final class ControlPlane implements AutoCloseable {
                         health,
                         metrics,
                         options.maxBundleBytes(),
-                        new DeviceConditions(telemetry, options.clock(), FieldLimits.defaults()))));
+                        new DeviceConditions(
+                                telemetry, options.clock(), options.monitor().field()))));
         this.timer = options.tick().isZero()
                 ? null
                 : Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()

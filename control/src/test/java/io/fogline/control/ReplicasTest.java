@@ -99,7 +99,8 @@ class ReplicasTest {
                     defaults.psi(),
                     Duration.ofSeconds(3),
                     null,
-                    defaults.otlpStep());
+                    defaults.otlpStep(),
+                    defaults.field());
             // Each replica's own timer steps too, every second of wall time; the test steps both besides, several
             // times in every second of the shared clock's time.
             ControlPlane a = replicas.start("a", clock, Duration.ofSeconds(1), monitor);

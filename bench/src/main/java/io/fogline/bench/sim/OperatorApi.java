@@ -57,6 +57,11 @@ public final class OperatorApi {
         return send(request("federated/jobs/" + id).GET(), 200, "federated job " + id);
     }
 
+    /** Devices' health over the last {@code minutes}, as the dashboard shows it. */
+    public JsonNode deviceHealth(int minutes) throws IOException {
+        return send(request("device-health?minutes=" + minutes).GET(), 200, "device health");
+    }
+
     private JsonNode post(String path, Object body, int status) throws IOException {
         return send(
                 request(path)

@@ -48,18 +48,7 @@ public final class AlertEvaluator {
             Clock clock,
             Duration pollInterval,
             MonitorOptions options) {
-        this(database, telemetry, references, clock, pollInterval, options, FieldLimits.defaults());
-    }
-
-    public AlertEvaluator(
-            Database database,
-            TelemetryStore telemetry,
-            References references,
-            Clock clock,
-            Duration pollInterval,
-            MonitorOptions options,
-            FieldLimits limits) {
-        this.limits = limits;
+        this.limits = options.field();
         this.conditions = new DeviceConditions(telemetry, clock, limits);
         this.database = database;
         this.telemetry = telemetry;

@@ -20,7 +20,25 @@ public record FieldLimits(
         double minFreeDisk,
         double minAvailableMemory) {
 
+    public FieldLimits {
+        if (!(accuracyMargin >= 0 && accuracyMargin <= 1)) {
+            throw new IllegalArgumentException("the accuracy margin must be from 0 to 1, got " + accuracyMargin);
+        }
+        if (!(minFreeDisk >= 0 && minFreeDisk <= 1) || !(minAvailableMemory >= 0 && minAvailableMemory <= 1)) {
+            throw new IllegalArgumentException("the free disk and available memory limits are shares from 0 to 1, got "
+                    + minFreeDisk + " and " + minAvailableMemory);
+        }
+        if (!Double.isFinite(hotCelsius)) {
+            throw new IllegalArgumentException("the hot limit must be a temperature in °C, got " + hotCelsius);
+        }
+    }
+
     public static FieldLimits defaults() {
         return new FieldLimits(0.05, 20, Duration.ofHours(1), 85.0, 0.05, 0.05);
+    }
+
+    /** With the alert limits an operator sets; the ground truth needed and its span stay as they are. */
+    public FieldLimits withLimits(double margin, double hot, double freeDisk, double availableMemory) {
+        return new FieldLimits(margin, minGroundTruth, accuracySpan, hot, freeDisk, availableMemory);
     }
 }

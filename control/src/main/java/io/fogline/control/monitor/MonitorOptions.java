@@ -19,6 +19,7 @@ import java.time.Duration;
  * @param evaluateEvery how often alerts are evaluated
  * @param otlpEndpoint an OTLP/HTTP metrics endpoint to push the control plane's metrics to, or null
  * @param otlpStep how often metrics are pushed there
+ * @param field what the field's own figures are held to: live accuracy and devices' health
  */
 public record MonitorOptions(
         URI webhook,
@@ -32,7 +33,8 @@ public record MonitorOptions(
         double psi,
         Duration evaluateEvery,
         URI otlpEndpoint,
-        Duration otlpStep) {
+        Duration otlpStep,
+        FieldLimits field) {
 
     public static MonitorOptions defaults() {
         return new MonitorOptions(
@@ -47,7 +49,8 @@ public record MonitorOptions(
                 0.2,
                 Duration.ofSeconds(60),
                 null,
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30),
+                FieldLimits.defaults());
     }
 
     public MonitorOptions withWebhook(URI url) {
@@ -63,7 +66,8 @@ public record MonitorOptions(
                 psi,
                 evaluateEvery,
                 otlpEndpoint,
-                otlpStep);
+                otlpStep,
+                field);
     }
 
     public MonitorOptions withOtlpStep(Duration step) {
@@ -79,7 +83,8 @@ public record MonitorOptions(
                 psi,
                 evaluateEvery,
                 otlpEndpoint,
-                step);
+                step,
+                field);
     }
 
     public MonitorOptions withOtlpEndpoint(URI url) {
@@ -95,7 +100,8 @@ public record MonitorOptions(
                 psi,
                 evaluateEvery,
                 url,
-                otlpStep);
+                otlpStep,
+                field);
     }
 
     public MonitorOptions withThresholds(
@@ -112,6 +118,25 @@ public record MonitorOptions(
                 newPsi,
                 evaluateEvery,
                 otlpEndpoint,
-                otlpStep);
+                otlpStep,
+                field);
+    }
+
+    /** Holds live accuracy and devices' health to {@code limits}. */
+    public MonitorOptions withFieldLimits(FieldLimits limits) {
+        return new MonitorOptions(
+                webhook,
+                silentPolls,
+                recent,
+                baseline,
+                minRequests,
+                p95Ms,
+                errorRate,
+                escalationJump,
+                psi,
+                evaluateEvery,
+                otlpEndpoint,
+                otlpStep,
+                limits);
     }
 }

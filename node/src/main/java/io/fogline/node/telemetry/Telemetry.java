@@ -42,7 +42,7 @@ public final class Telemetry implements AutoCloseable {
                 options.outboxMaxBytes(),
                 options.batchMaxBytes(),
                 options.maxMergedWindows());
-        FieldFigures field = new FieldFigures(outbox, new HealthSampler(SystemFiles.live(), dataDir));
+        FieldFigures field = new FieldFigures(outbox, new HealthSampler(new SystemFiles(options.hostRoot()), dataDir));
         return new Telemetry(
                 outbox, field, new TelemetryRecorder(options.window(), clock, new ReferenceBins(repository), field));
     }

@@ -1,0 +1,54 @@
+package io.fogline.bench.loop;
+
+import io.fogline.learn.data.Dataset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.IntStream;
+
+/**
+ * The inputs the sites see: a pool of Fashion-MNIST images no model was trained on, split by class, and per site a mix
+ * shifted from the lab's. The lab trained the edge model mostly on classes 0 to 4; site {@code i} sees 70% of its
+ * images from its two home classes among 5 to 9 and one home class among 0 to 4, the rest from all ten. The two
+ * phases draw different images, so the figures after the federated job are on inputs no round trained on.
+ */
+final class FieldSites {
+
+    static final int CLASSES = 10;
+    private static final double HOME_SHARE = 0.7;
+
+    /** Image indices into the pool, per class, for each phase: first half before, second half after. */
+    private final List<List<Integer>> before = new ArrayList<>();
+
+    private final List<List<Integer>> after = new ArrayList<>();
+
+    FieldSites(Dataset pool) {
+        for (int c = 0; c < CLASSES; c++) {
+            int label = c;
+            List<Integer> ofClass = IntStream.range(0, pool.size())
+                    .filter(i -> pool.labels()[i] == label)
+                    .boxed()
+                    .toList();
+            before.add(ofClass.subList(0, ofClass.size() / 2));
+            after.add(ofClass.subList(ofClass.size() / 2, ofClass.size()));
+        }
+    }
+
+    static int[] homeClasses(int site) {
+        return new int[] {5 + site % 5, 5 + (site + 1) % 5, site % 5};
+    }
+
+    /** {@code count} pool indices for {@code site} in a phase, drawn from its mix. */
+    int[] draw(int site, boolean afterPhase, int count, long seed) {
+        Random random = new Random(seed * 31 + site * 7L + (afterPhase ? 1 : 0));
+        List<List<Integer>> byClass = afterPhase ? after : before;
+        int[] home = homeClasses(site);
+        int[] drawn = new int[count];
+        for (int k = 0; k < count; k++) {
+            int label = random.nextDouble() < HOME_SHARE ? home[random.nextInt(home.length)] : random.nextInt(CLASSES);
+            List<Integer> images = byClass.get(label);
+            drawn[k] = images.get(random.nextInt(images.size()));
+        }
+        return drawn;
+    }
+}

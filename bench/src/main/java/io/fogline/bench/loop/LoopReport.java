@@ -1,0 +1,246 @@
+package io.fogline.bench.loop;
+
+import io.fogline.bench.report.ReportSection;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
+import javax.imageio.ImageIO;
+
+/** The loop's section of docs/benchmarks.md and its figure: escalation rate and live accuracy per site, before/after. */
+final class LoopReport {
+
+    private static final int PANEL_WIDTH = 520;
+    private static final int HEIGHT = 380;
+    private static final int LEFT = 60;
+    private static final int TOP = 50;
+    private static final int BOTTOM = 50;
+    private static final Color BEFORE = new Color(0xa0a0a0);
+    private static final Color AFTER = new Color(0x1f77b4);
+
+    private LoopReport() {}
+
+    static void write(LoopBenchmark.Result result) throws IOException {
+        LoopOptions options = result.options();
+        draw(result, options.chart());
+        ReportSection.write(options.report(), options.section(), markdown(result));
+    }
+
+    static String markdown(LoopBenchmark.Result result) {
+        LoopOptions o = result.options();
+        LoopBenchmark.Phase before = result.fleet(false);
+        LoopBenchmark.Phase after = result.fleet(true);
+        StringBuilder md = new StringBuilder();
+        md.append(o.section()).append("\n\n");
+        md.append(String.format(
+                Locale.ROOT,
+                "`fogline bench loop --sites %d --requests %d --feedback-share %s --escalate-below %s --rounds %d"
+                        + " --local-epochs %d --learning-rate %s --seed %d`, run under `nice -n 10`. Machine: %d"
+                        + " cores (%s), %s, %s; commit %s; %s; load average %s at the start, %s at the end.\n\n",
+                o.sites(),
+                o.requests(),
+                o.feedbackShare(),
+                o.escalateBelow(),
+                o.rounds(),
+                o.localEpochs(),
+                o.learningRate(),
+                o.seed(),
+                result.machine().cpus(),
+                result.machine().cpuModel(),
+                result.machine().memory(),
+                result.machine().jdk(),
+                result.machine().commit(),
+                result.machine().date(),
+                result.machine().loadAverageAtStart(),
+                result.loadAtEnd()));
+        md.append(String.format(
+                Locale.ROOT,
+                "Real nodes in one process: a parent node serving an MLP (test accuracy %.2f%%), %d edge nodes each"
+                        + " with its real label store, enrolled to a real control plane (SQLite) over HTTP. The edge"
+                        + " model (a softmax, test accuracy %.2f%%) comes from a lab that saw all of classes 0-4 and"
+                        + " one image in 25 of classes 5-9; it escalates to the parent when its top probability is"
+                        + " below %s. Each site sees 70%% of its images from three home classes (two of 5-9, one of"
+                        + " 0-4) and the rest from all ten, drawn from 35,000 training images no model was trained"
+                        + " on. Phase *before*: %d requests per site with ids, ground truth sent for a share %s of"
+                        + " them (`POST /v2/models/edge/feedback`); escalated answers leave the parent's answer as a"
+                        + " teacher label. Then a federated job (`POST /api/v1/federated/jobs`, FedAvg, %d rounds of"
+                        + " %d local epochs) trains version 1 on what each node's label store holds, publishes the"
+                        + " result and rolls it out (%d s from the job's start to every site serving it). Phase"
+                        + " *after*: %d fresh requests per site (images the rounds never saw), the same share of"
+                        + " ground truth. Escalation rate: the answers whose `fogline_tier` is not `local`. Live"
+                        + " accuracy: the node's own count of ground truth answered right for the version that"
+                        + " answered (`LabelStore.counts`, the figure its telemetry sends), answers the parent gave"
+                        + " included.\n\n",
+                result.parentAccuracy() * 100,
+                o.sites(),
+                result.edgeAccuracy() * 100,
+                o.escalateBelow(),
+                o.requests(),
+                o.feedbackShare(),
+                o.rounds(),
+                o.localEpochs(),
+                result.jobTime().toSeconds(),
+                o.requests()));
+        md.append("| site | home classes | examples trained on | escalation rate before | after |"
+                + " live accuracy before | after |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|\n");
+        for (LoopBenchmark.Site site : result.sites()) {
+            md.append(row(
+                    site.name(),
+                    Arrays.stream(site.homeClasses())
+                            .mapToObj(Integer::toString)
+                            .collect(Collectors.joining(", ")),
+                    Long.toString(site.examplesTrainedOn()),
+                    site.before(),
+                    site.after()));
+        }
+        long examples = result.sites().stream()
+                .mapToLong(LoopBenchmark.Site::examplesTrainedOn)
+                .sum();
+        md.append(row("**fleet**", "", Long.toString(examples), before, after));
+        md.append("\nEvaluated accuracy of each round's global model on 2,000 test images (all classes, uniform): ")
+                .append(result.roundAccuracies().stream()
+                        .map(a -> String.format(Locale.ROOT, "%.2f%%", a * 100))
+                        .collect(Collectors.joining(", ")))
+                .append(String.format(
+                        Locale.ROOT, " (version 1: %.2f%% on the full test set).\n\n", result.edgeAccuracy() * 100));
+        boolean fewerEscalations = after.escalationRate() < before.escalationRate();
+        boolean moreAccurate = after.accuracy() > before.accuracy();
+        md.append("| target | before | after | met |\n|---|---:|---:|---|\n");
+        md.append(String.format(
+                Locale.ROOT,
+                "| the fleet's escalation rate drops | %.1f%% | %.1f%% | %s |\n",
+                before.escalationRate() * 100,
+                after.escalationRate() * 100,
+                fewerEscalations ? "yes" : "no"));
+        md.append(String.format(
+                Locale.ROOT,
+                "| the fleet's live accuracy rises | %.2f%% | %.2f%% | %s |\n\n",
+                before.accuracy() * 100,
+                after.accuracy() * 100,
+                moreAccurate ? "yes" : "no"));
+        md.append("![escalation rate and live accuracy per site, before and after](")
+                .append(relative(o.report(), o.chart()))
+                .append(")\n");
+        return md.toString();
+    }
+
+    private static String row(String name, String home, String examples, LoopBenchmark.Phase b, LoopBenchmark.Phase a) {
+        return String.format(
+                Locale.ROOT,
+                "| %s | %s | %s | %.1f%% | %.1f%% | %.2f%% (%d/%d, v%s) | %.2f%% (%d/%d, v%s) |\n",
+                name,
+                home,
+                examples,
+                b.escalationRate() * 100,
+                a.escalationRate() * 100,
+                b.accuracy() * 100,
+                b.correct(),
+                b.groundTruth(),
+                b.version(),
+                a.accuracy() * 100,
+                a.correct(),
+                a.groundTruth(),
+                a.version());
+    }
+
+    private static String relative(Path report, Path chart) {
+        Path folder = report.toAbsolutePath().getParent();
+        return folder == null
+                ? chart.toString()
+                : folder.relativize(chart.toAbsolutePath()).toString();
+    }
+
+    static void draw(LoopBenchmark.Result result, Path file) throws IOException {
+        BufferedImage image = new BufferedImage(2 * PANEL_WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, image.getWidth(), image.getHeight());
+            List<String> names = new ArrayList<>();
+            List<LoopBenchmark.Phase> before = new ArrayList<>();
+            List<LoopBenchmark.Phase> after = new ArrayList<>();
+            for (LoopBenchmark.Site site : result.sites()) {
+                names.add(site.name());
+                before.add(site.before());
+                after.add(site.after());
+            }
+            names.add("fleet");
+            before.add(result.fleet(false));
+            after.add(result.fleet(true));
+            panel(g, "Escalation rate", names, before, after, LoopBenchmark.Phase::escalationRate);
+            g.translate(PANEL_WIDTH, 0);
+            panel(g, "Live accuracy (ground truth)", names, before, after, LoopBenchmark.Phase::accuracy);
+        } finally {
+            g.dispose();
+        }
+        Path folder = file.toAbsolutePath().getParent();
+        if (folder != null) {
+            Files.createDirectories(folder);
+        }
+        ImageIO.write(image, "png", file.toFile());
+    }
+
+    private static void panel(
+            Graphics2D g,
+            String title,
+            List<String> names,
+            List<LoopBenchmark.Phase> before,
+            List<LoopBenchmark.Phase> after,
+            ToDoubleFunction<LoopBenchmark.Phase> figure) {
+        int plotWidth = PANEL_WIDTH - LEFT - 20;
+        int plotHeight = HEIGHT - TOP - BOTTOM;
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+        g.drawString(title, LEFT, 24);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        for (int tick = 0; tick <= 10; tick += 2) {
+            int y = TOP + plotHeight - plotHeight * tick / 10;
+            g.setColor(new Color(0xe0e0e0));
+            g.drawLine(LEFT, y, LEFT + plotWidth, y);
+            g.setColor(Color.BLACK);
+            g.drawString(tick * 10 + "%", LEFT - 38, y + 4);
+        }
+        int group = plotWidth / names.size();
+        int bar = group / 3;
+        for (int i = 0; i < names.size(); i++) {
+            int x = LEFT + i * group + group / 6;
+            bar(g, x, bar, plotHeight, figure.applyAsDouble(before.get(i)), BEFORE);
+            bar(g, x + bar, bar, plotHeight, figure.applyAsDouble(after.get(i)), AFTER);
+            g.setColor(Color.BLACK);
+            g.drawString(names.get(i), x, TOP + plotHeight + 16);
+        }
+        g.drawLine(LEFT, TOP + plotHeight, LEFT + plotWidth, TOP + plotHeight);
+        g.setColor(BEFORE);
+        g.fillRect(LEFT, HEIGHT - 22, 12, 12);
+        g.setColor(Color.BLACK);
+        g.drawString("before the federated job", LEFT + 16, HEIGHT - 12);
+        g.setColor(AFTER);
+        g.fillRect(LEFT + 190, HEIGHT - 22, 12, 12);
+        g.setColor(Color.BLACK);
+        g.drawString("after it", LEFT + 206, HEIGHT - 12);
+    }
+
+    private static void bar(Graphics2D g, int x, int width, int plotHeight, double value, Color color) {
+        if (Double.isNaN(value)) {
+            return;
+        }
+        int height = (int) Math.round(plotHeight * value);
+        g.setColor(color);
+        g.fillRect(x, TOP + plotHeight - height, width - 2, height);
+        g.setColor(Color.BLACK);
+        g.drawString(String.format(Locale.ROOT, "%.0f", value * 100), x, TOP + plotHeight - height - 3);
+    }
+}
