@@ -89,19 +89,29 @@ section=$(
   echo
   echo "### The 8× claim: the MLP 256-128 distilled into mlp:256,128 → pruned 50 % → INT8"
   echo
-  echo "The first row is the teacher the student was distilled from (\`$(jq -r '.steps[0].model' "$work/claim/int8.onnx.report.json" | sed "s|$work/||")\`)."
+  if [[ -f $work/claim/int8.onnx.report.json ]]; then
+    echo "The first row is the teacher the student was distilled from (\`$(jq -r '.steps[0].model' "$work/claim/int8.onnx.report.json" | sed "s|$work/||")\`)."
+    echo
+    steps_table "$work/claim/int8.onnx.report.json"
+    echo
+    verdict_8x "$work/claim/int8.onnx.report.json"
+  else
+    echo "Not finished in this run (part \`claim\`)."
+  fi
   echo
-  steps_table "$work/claim/int8.onnx.report.json"
-  echo
-  verdict_8x "$work/claim/int8.onnx.report.json"
-  echo
-  echo "### The edge student: the CNN parent distilled into $(student_spec "$work/edge/int8.onnx.report.json") → INT8"
-  echo
-  echo "The first row is the parent, the teacher; the last row is the model the cascade below serves at the edge."
-  echo
-  steps_table "$work/edge/int8.onnx.report.json"
-  echo
-  verdict_8x "$work/edge/int8.onnx.report.json"
+  if [[ -f $work/edge/int8.onnx.report.json ]]; then
+    echo "### The edge student: the CNN parent distilled into $(student_spec "$work/edge/int8.onnx.report.json") → INT8"
+    echo
+    echo "The first row is the parent, the teacher; the last row is the model the cascade below serves at the edge."
+    echo
+    steps_table "$work/edge/int8.onnx.report.json"
+    echo
+    verdict_8x "$work/edge/int8.onnx.report.json"
+  else
+    echo "### The edge student"
+    echo
+    echo "Not finished in this run (part \`edge\`)."
+  fi
   echo
   echo "### Calibration: min-max, percentile (99.99) and entropy (KL), static INT8"
   echo
