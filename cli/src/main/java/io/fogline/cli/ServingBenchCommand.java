@@ -60,6 +60,12 @@ final class ServingBenchCommand implements Callable<Integer> {
             description = "The fogline launcher that starts the node (default: the one running this command).")
     Path launcher;
 
+    @Option(
+            names = "--baseline-launcher",
+            description = "The fogline launcher of another build (before a change, say): the telemetry scenario"
+                    + " measures its node beside this build's, telemetry off, in the same windows.")
+    Path baselineLauncher;
+
     @Override
     public Integer call() throws Exception {
         Path nodeLauncher = launcher != null ? launcher : CascadeBenchCommand.defaultLauncher();
@@ -85,7 +91,8 @@ final class ServingBenchCommand implements Callable<Integer> {
                     nodeLauncher,
                     report,
                     null,
-                    peerUrl == null ? null : ServingBenchmark.Settings.peer(peerUrl));
+                    peerUrl == null ? null : ServingBenchmark.Settings.peer(peerUrl),
+                    baselineLauncher);
         } catch (IllegalArgumentException e) {
             throw UserError.usage(e.getMessage());
         }

@@ -40,6 +40,7 @@ public final class ServingBenchmark {
     static final String PEER = "peer server, HTTP binary";
     static final String TELEMETRY_OFF = ", telemetry off";
     static final String TELEMETRY_ON = ", telemetry on";
+    static final String BASELINE_BUILD = ", telemetry off, baseline build";
 
     private static final int[] OVERHEAD_CLIENTS = {1, 16, 64};
 
@@ -89,6 +90,8 @@ public final class ServingBenchmark {
      * @param peer another Open Inference Protocol server serving the same models over HTTP, measured beside the node
      *     with the same binary requests; null for none
      * @param reportFile the Markdown file whose serving section the run rewrites; null to print it only
+     * @param baselineLauncher the launcher of another build of Fogline (before a change, say) whose node the telemetry
+     *     scenario measures beside this build's, telemetry off, in the same windows; null for none
      */
     public record Settings(
             Set<Scenario> scenarios,
@@ -98,12 +101,13 @@ public final class ServingBenchmark {
             Path launcher,
             Path reportFile,
             String tinyConfig,
-            InetSocketAddress peer) {
+            InetSocketAddress peer,
+            Path baselineLauncher) {
 
         static final String USAGE = "usage: ServingBenchmark [--scenarios overhead,batching,telemetry,startup,codec]"
                 + " [--warmup SECONDS] [--measure SECONDS] [--repetitions N] [--launcher ./fogline]"
                 + " [--report docs/benchmarks.md|none] [--tiny-config JSON (config.json of the tiny MLP 'mlp')]"
-                + " [--peer-url http://HOST:PORT]";
+                + " [--peer-url http://HOST:PORT] [--baseline-launcher OTHER_BUILD/fogline]";
 
         static Settings parse(String[] args) {
             Set<Scenario> scenarios = EnumSet.allOf(Scenario.class);
@@ -114,6 +118,7 @@ public final class ServingBenchmark {
             Path report = Path.of("docs", "benchmarks.md");
             String tinyConfig = null;
             InetSocketAddress peer = null;
+            Path baselineLauncher = null;
             for (int i = 0; i < args.length; i += 2) {
                 if (i + 1 >= args.length) {
                     throw new IllegalArgumentException(args[i] + " needs a value");
@@ -128,11 +133,20 @@ public final class ServingBenchmark {
                     case "--report" -> report = value.equals("none") ? null : Path.of(value);
                     case "--tiny-config" -> tinyConfig = value;
                     case "--peer-url" -> peer = peer(value);
+                    case "--baseline-launcher" -> baselineLauncher = Path.of(value);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
             return new Settings(
-                    scenarios, seconds(warmup), seconds(measured), repetitions, launcher, report, tinyConfig, peer);
+                    scenarios,
+                    seconds(warmup),
+                    seconds(measured),
+                    repetitions,
+                    launcher,
+                    report,
+                    tinyConfig,
+                    peer,
+                    baselineLauncher);
         }
 
         /** Scenario names separated by commas, e.g. {@code overhead,batching}. */
@@ -383,8 +397,36 @@ public final class ServingBenchmark {
                     new Contender(
                             GRPC + TELEMETRY_OFF, plain, model, () -> new GrpcExchange(plain.grpcAddress(), grpc)),
                     new Contender(GRPC + TELEMETRY_ON, on, model, () -> new GrpcExchange(on.grpcAddress(), grpc)));
+            List<NodeProcess> nodes = new ArrayList<>(List.of(plain, on));
+            if (settings.baselineLauncher() != null) {
+                NodeProcess baseline = NodeProcess.spawnWithLauncher(
+                        settings.baselineLauncher(), repository, work.resolve("baseline-node.log"));
+                nodes.add(baseline);
+                progress(
+                        "baseline build's node ready in %d ms",
+                        baseline.awaitReady(READY_TIMEOUT).toMillis());
+                byte[] httpBaseline = inferRequest(baseline.address(), model, inputs, true);
+                requireSameAnswer(baseline.address(), httpBaseline, expected, model + " from the baseline build");
+                contenders = new ArrayList<>(contenders);
+                contenders.add(
+                        2,
+                        new Contender(
+                                HTTP_BINARY + BASELINE_BUILD,
+                                baseline,
+                                model,
+                                () -> new HttpExchange(baseline.address(), httpBaseline)));
+                contenders.add(new Contender(
+                        GRPC + BASELINE_BUILD, baseline, model, () -> new GrpcExchange(baseline.grpcAddress(), grpc)));
+            }
             long batchesBefore = enrolled.telemetryBatches();
-            Map<String, LoadResult> results = measureInTurn(List.of(plain, on), "telemetry", 1, contenders);
+            Map<String, LoadResult> results;
+            try {
+                results = measureInTurn(nodes, "telemetry", 1, contenders);
+            } finally {
+                for (NodeProcess node : nodes.subList(2, nodes.size())) {
+                    node.close();
+                }
+            }
             long batches = enrolled.telemetryBatches() - batchesBefore;
             if (batches == 0) {
                 throw new IOException(
@@ -694,7 +736,7 @@ public final class ServingBenchmark {
                 polls and uploads as often, and with its data directory it also keeps answers for ground truth. The \
                 run fails unless the control plane took telemetry batches while the windows ran. Both nodes run \
                 throughout, the idle one's CPU time counting in the node columns, the control plane's in the \
-                benchmark's.
+                benchmark's.%s
                 - Start to ready: from spawning the node process (only MiniLM in its repository) to the first 200 of \
                 `GET /v2/health/ready`, polled every 10 ms; %d runs, the model file in the page cache. Resident memory \
                 is VmRSS from `/proc/<pid>/status` at ready and after %,d binary MiniLM requests from one client.
@@ -725,6 +767,11 @@ public final class ServingBenchmark {
                 machine.cpus(),
                 ServingModels.TINY,
                 EnrolledNode.TELEMETRY_WINDOW.toSeconds(),
+                settings.baselineLauncher() == null
+                        ? ""
+                        : " The rows `" + BASELINE_BUILD.substring(2) + "` are a third node, from another build of "
+                                + "Fogline (`--baseline-launcher " + settings.baselineLauncher() + "`), not "
+                                + "enrolled, measured in turn with the others in the same windows.",
                 STARTUP_RUNS,
                 REQUESTS_BEFORE_SECOND_RSS);
     }

@@ -89,7 +89,9 @@ final class ServingReport {
         for (String path : List.of(ServingBenchmark.HTTP_BINARY, ServingBenchmark.GRPC)) {
             find(overhead, ServingModels.TINY, 1, path).ifPresent(this::judgeLoneRequest);
         }
-        telemetry.stream().filter(row -> row.baseline() != null).forEach(this::judgeLoneRequest);
+        telemetry.stream()
+                .filter(row -> row.baseline() != null && !row.path().endsWith(ServingBenchmark.BASELINE_BUILD))
+                .forEach(this::judgeLoneRequest);
         overhead.stream()
                 .filter(row -> row.workload().equals(ServingModels.TINY)
                         && row.clients() == 1

@@ -141,7 +141,15 @@ public final class InferenceServer implements AutoCloseable {
                         .setHost(host)
                         .setTcpNoDelay(true)
                         .setReuseAddress(true)
-                        .setCompressionSupported(false),
+                        .setCompressionSupported(false)
+                        // Every response is written on its connection's event loop (answers from other threads come
+                        // back with runOnContext), so Vert.x may write to the channel directly instead of through a
+                        // queue.
+                        .setStrictThreadMode(true)
+                        // The node serves no WebSockets: without these, every HTTP/1 response passes an extension
+                        // handler.
+                        .setPerMessageWebSocketCompressionSupported(false)
+                        .setPerFrameWebSocketCompressionSupported(false),
                 connectionLimits);
         if (tls != null) {
             options.setSsl(true).setKeyCertOptions(tls);
@@ -411,7 +419,7 @@ public final class InferenceServer implements AutoCloseable {
             byte[] bytes = ContentDecoding.decode(encoding, body.getBytes(), maxRequestBytes);
             inference = InferenceCodec.decodeRequest(bytes, bytes.length, headerLength(headerLengthValue));
             router.infer(model, modelVersion, inference)
-                    .whenComplete((response, failure) -> context.runOnContext(done -> {
+                    .whenComplete((response, failure) -> onContext(context, () -> {
                         if (failure != null) {
                             failInference(request, model, modelVersion, InferenceException.of(failure));
                         } else {
@@ -419,10 +427,24 @@ public final class InferenceServer implements AutoCloseable {
                         }
                     }));
         } catch (InferenceException e) {
-            context.runOnContext(done -> failInference(request, model, modelVersion, e));
+            onContext(context, () -> failInference(request, model, modelVersion, e));
         } catch (RuntimeException e) {
-            context.runOnContext(
-                    done -> failInference(request, model, modelVersion, InferenceException.internal(e.toString(), e)));
+            onContext(
+                    context,
+                    () -> failInference(request, model, modelVersion, InferenceException.internal(e.toString(), e)));
+        }
+    }
+
+    /**
+     * Runs {@code action} on {@code context}'s event loop: at once when this is that loop, as for a lone request the
+     * loop computed itself, so its answer goes out without a trip through the loop's task queue. A worker decoding a
+     * large body runs with the same context current, so the thread is checked too.
+     */
+    private static void onContext(Context context, Runnable action) {
+        if (Context.isOnEventLoopThread() && Vertx.currentContext() == context) {
+            action.run();
+        } else {
+            context.runOnContext(done -> action.run());
         }
     }
 
