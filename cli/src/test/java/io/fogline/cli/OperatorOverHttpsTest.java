@@ -8,8 +8,8 @@ import io.fogline.control.ControlPlane;
 import io.fogline.control.TestCertificates;
 import io.fogline.core.tls.Pem;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,13 +17,13 @@ import org.junit.jupiter.api.io.TempDir;
 class OperatorOverHttpsTest {
 
     @TempDir
-    Path dir;
+    static Path dir;
 
-    private ControlPlane control;
-    private TestCertificates certificates;
+    private static ControlPlane control;
+    private static TestCertificates certificates;
 
-    @BeforeEach
-    void start() throws Exception {
+    @BeforeAll
+    static void start() throws Exception {
         certificates = TestCertificates.make(dir);
         control = ControlPlane.start(ControlOptions.defaults(dir.resolve("control"))
                 .withHttp("127.0.0.1", 0)
@@ -31,12 +31,12 @@ class OperatorOverHttpsTest {
                 .withTls(Pem.serverKeys(certificates.certificate(), certificates.key())));
     }
 
-    @AfterEach
-    void stop() {
+    @AfterAll
+    static void stop() {
         control.close();
     }
 
-    private CommandRun devices(String... more) {
+    private static CommandRun devices(String... more) {
         String[] args = {
             "devices", "--control", "https://127.0.0.1:" + control.port(), "--token", ControlHarness.ADMIN_TOKEN
         };
