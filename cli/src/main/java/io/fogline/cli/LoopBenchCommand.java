@@ -45,7 +45,7 @@ final class LoopBenchCommand implements Callable<Integer> {
                     "The edge model escalates when its top class probability is below (default ${DEFAULT-VALUE}).")
     double escalateBelow;
 
-    @Option(names = "--rounds", defaultValue = "3", description = "Federated rounds (default ${DEFAULT-VALUE}).")
+    @Option(names = "--rounds", defaultValue = "5", description = "Federated rounds (default ${DEFAULT-VALUE}).")
     int rounds;
 
     @Option(
@@ -56,7 +56,7 @@ final class LoopBenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--learning-rate",
-            defaultValue = "0.05",
+            defaultValue = "0.02",
             description = "Local SGD learning rate (default ${DEFAULT-VALUE}).")
     double learningRate;
 

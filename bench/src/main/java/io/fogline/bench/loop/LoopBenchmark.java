@@ -3,6 +3,7 @@ package io.fogline.bench.loop;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fogline.bench.serving.Machine;
+import io.fogline.bench.sim.OperatorApi;
 import io.fogline.bundle.SigningKey;
 import io.fogline.bundle.TrustStore;
 import io.fogline.bundle.content.Tolerance;
@@ -16,6 +17,7 @@ import io.fogline.learn.data.FashionMnist;
 import io.fogline.learn.data.TrainTest;
 import io.fogline.learn.export.ExportInfo;
 import io.fogline.learn.export.OnnxExporter;
+import io.fogline.learn.federated.GlobalModel;
 import io.fogline.learn.model.ModelSpec;
 import io.fogline.learn.model.Network;
 import io.fogline.learn.train.Evaluation;
@@ -46,7 +48,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 /**
@@ -86,7 +87,18 @@ public final class LoopBenchmark {
         }
     }
 
-    public record Site(String name, int[] homeClasses, Phase before, Phase after, long examplesTrainedOn) {}
+    /**
+     * @param edgeBefore the edge model's own accuracy (every answer its own, none escalated) on the site's images of
+     *     the after phase, version 1; {@code edgeAfter} the same of the version the job published
+     */
+    public record Site(
+            String name,
+            int[] homeClasses,
+            Phase before,
+            Phase after,
+            long examplesTrainedOn,
+            double edgeBefore,
+            double edgeAfter) {}
 
     public record Result(
             Machine machine,
@@ -115,7 +127,7 @@ public final class LoopBenchmark {
     private final LoopOptions options;
     private final PrintStream out;
     private final HttpClient http = HttpClient.newHttpClient();
-    private ControlPlane control;
+    private OperatorApi operator;
 
     private LoopBenchmark(LoopOptions options, PrintStream out) {
         this.options = options;
@@ -151,6 +163,7 @@ public final class LoopBenchmark {
         TrustStore.of(key.trusted()).save(trust);
         List<FoglineNode> nodes = new ArrayList<>();
         FoglineNode parentNode = null;
+        ControlPlane control = null;
         try {
             parentNode = startParent(work, parent);
             control = ControlPlane.start(
@@ -160,11 +173,10 @@ public final class LoopBenchmark {
                             .withPollInterval(Duration.ofSeconds(1))
                             .withTime(Clock.systemUTC(), Duration.ofMillis(200)),
                     models.create(key, evaluation));
-            control.publisher().publish(edgeBundle(work, edge, parentNode.port(), data.test(), key));
             URI controlUrl = URI.create("http://127.0.0.1:" + control.port());
-            String token = control.fleet()
-                    .issueToken("sites", Map.of("fl", "yes"), Duration.ofHours(1), options.sites())
-                    .token();
+            operator = new OperatorApi(controlUrl, control.adminToken(), http);
+            operator.publish(edgeBundle(work, edge, parentNode.port(), data.test(), key));
+            String token = operator.enrolmentToken("sites", options.sites());
             for (int i = 0; i < options.sites(); i++) {
                 Path home = Files.createDirectories(work.resolve(site(i)));
                 nodes.add(FoglineNode.start(NodeOptions.defaults(Files.createDirectories(home.resolve("models")))
@@ -174,9 +186,7 @@ public final class LoopBenchmark {
                         .withOta(new OtaOptions(
                                 controlUrl, token, site(i), Map.of("site", site(i)), home.resolve("ota"), trust))));
             }
-            long firstRollout =
-                    operator("POST", "/api/v1/rollouts", rollout(1)).path("id").asLong();
-            awaitRollout(firstRollout);
+            awaitRollout(operator.startRollout(rollout(1)));
             out.println("every site serves edge version 1");
 
             FieldSites sites = new FieldSites(field);
@@ -188,11 +198,10 @@ public final class LoopBenchmark {
                     .mapToLong(node -> node.groundTruth().store().trainableCount())
                     .toArray();
             long started = System.nanoTime();
-            operator("POST", "/api/v1/federated/jobs", job());
+            operator.startFederatedJob(job());
             JsonNode done = until(
-                    () -> Optional.of(operator("GET", "/api/v1/federated/jobs/" + JOB, null))
-                            .filter(job -> !Arrays.asList("running", "publishing", "waiting")
-                                    .contains(job.path("state").asText())),
+                    () -> Optional.of(operator.federatedJob(JOB)).filter(job -> !Arrays.asList("running", "publishing")
+                            .contains(job.path("state").asText())),
                     "the federated job to finish");
             if (!done.path("state").asText().equals("completed")) {
                 throw new IllegalStateException("the federated job ended " + done);
@@ -211,7 +220,22 @@ public final class LoopBenchmark {
             List<Site> measured = new ArrayList<>();
             for (int i = 0; i < options.sites(); i++) {
                 Phase after = phase(nodes.get(i), i, sites, field, true);
-                measured.add(new Site(site(i), FieldSites.homeClasses(i), before.get(i), after, examples[i]));
+                Dataset seen = field.subset(sites.draw(i, true, options.requests(), options.seed()));
+                Network published = GlobalModel.read(Files.readAllBytes(nodes.get(i)
+                                .models()
+                                .repository()
+                                .resolve(EDGE)
+                                .resolve(after.version())
+                                .resolve("model.onnx")))
+                        .network();
+                measured.add(new Site(
+                        site(i),
+                        FieldSites.homeClasses(i),
+                        before.get(i),
+                        after,
+                        examples[i],
+                        Evaluation.accuracy(edge, seen),
+                        Evaluation.accuracy(published, seen)));
             }
             return new Result(
                     machine, Machine.loadAverage(), options, parentAccuracy, edgeAccuracy, rounds, measured, jobTime);
@@ -380,9 +404,9 @@ public final class LoopBenchmark {
         return job;
     }
 
-    private void awaitRollout(long id) {
+    private void awaitRollout(long id) throws IOException {
         JsonNode rollout = until(
-                () -> Optional.of(operator("GET", "/api/v1/rollouts/" + id, null))
+                () -> Optional.of(operator.rollout(id))
                         .filter(view -> !view.path("state").asText().equals("running")),
                 "rollout " + id + " to finish");
         if (!rollout.path("state").asText().equals("completed")) {
@@ -390,7 +414,12 @@ public final class LoopBenchmark {
         }
     }
 
-    private static <T> T until(Supplier<Optional<T>> check, String what) {
+    /** A check that reads the control plane. */
+    private interface Check<T> {
+        Optional<T> get() throws IOException;
+    }
+
+    private static <T> T until(Check<T> check, String what) throws IOException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
             Optional<T> value = check.get();
@@ -405,15 +434,6 @@ public final class LoopBenchmark {
             }
         }
         throw new IllegalStateException("gave up after " + WAIT.toMinutes() + " minutes waiting for " + what);
-    }
-
-    private JsonNode operator(String method, String path, Object body) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + control.port() + path))
-                .header("Authorization", "Bearer " + control.adminToken())
-                .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : json(body))
-                .build();
-        return send(request);
     }
 
     private JsonNode post(int port, String path, Object body) {

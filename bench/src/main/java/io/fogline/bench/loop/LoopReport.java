@@ -80,7 +80,8 @@ final class LoopReport {
                         + " ground truth. Escalation rate: the answers whose `fogline_tier` is not `local`. Live"
                         + " accuracy: the node's own count of ground truth answered right for the version that"
                         + " answered (`LabelStore.counts`, the figure its telemetry sends), answers the parent gave"
-                        + " included.\n\n",
+                        + " included. Edge model alone: each version's own accuracy on the site's after-phase images, every answer its own (the"
+                        + " model files the node serves, evaluated in process).\n\n",
                 result.parentAccuracy() * 100,
                 o.sites(),
                 result.edgeAccuracy() * 100,
@@ -92,8 +93,8 @@ final class LoopReport {
                 result.jobTime().toSeconds(),
                 o.requests()));
         md.append("| site | home classes | examples trained on | escalation rate before | after |"
-                + " live accuracy before | after |\n");
-        md.append("|---|---|---:|---:|---:|---:|---:|\n");
+                + " live accuracy before | after | edge model alone before | after |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (LoopBenchmark.Site site : result.sites()) {
             md.append(row(
                     site.name(),
@@ -102,12 +103,27 @@ final class LoopReport {
                             .collect(Collectors.joining(", ")),
                     Long.toString(site.examplesTrainedOn()),
                     site.before(),
-                    site.after()));
+                    site.after(),
+                    site.edgeBefore(),
+                    site.edgeAfter()));
         }
         long examples = result.sites().stream()
                 .mapToLong(LoopBenchmark.Site::examplesTrainedOn)
                 .sum();
-        md.append(row("**fleet**", "", Long.toString(examples), before, after));
+        md.append(row(
+                "**fleet**",
+                "",
+                Long.toString(examples),
+                before,
+                after,
+                result.sites().stream()
+                        .mapToDouble(LoopBenchmark.Site::edgeBefore)
+                        .average()
+                        .orElseThrow(),
+                result.sites().stream()
+                        .mapToDouble(LoopBenchmark.Site::edgeAfter)
+                        .average()
+                        .orElseThrow()));
         md.append("\nEvaluated accuracy of each round's global model on 2,000 test images (all classes, uniform): ")
                 .append(result.roundAccuracies().stream()
                         .map(a -> String.format(Locale.ROOT, "%.2f%%", a * 100))
@@ -116,6 +132,14 @@ final class LoopReport {
                         Locale.ROOT, " (version 1: %.2f%% on the full test set).\n\n", result.edgeAccuracy() * 100));
         boolean fewerEscalations = after.escalationRate() < before.escalationRate();
         boolean moreAccurate = after.accuracy() > before.accuracy();
+        double edgeBefore = result.sites().stream()
+                .mapToDouble(LoopBenchmark.Site::edgeBefore)
+                .average()
+                .orElseThrow();
+        double edgeAfter = result.sites().stream()
+                .mapToDouble(LoopBenchmark.Site::edgeAfter)
+                .average()
+                .orElseThrow();
         md.append("| target | before | after | met |\n|---|---:|---:|---|\n");
         md.append(String.format(
                 Locale.ROOT,
@@ -125,20 +149,33 @@ final class LoopReport {
                 fewerEscalations ? "yes" : "no"));
         md.append(String.format(
                 Locale.ROOT,
-                "| the fleet's live accuracy rises | %.2f%% | %.2f%% | %s |\n\n",
+                "| the fleet's live accuracy rises | %.2f%% | %.2f%% | %s |\n",
                 before.accuracy() * 100,
                 after.accuracy() * 100,
                 moreAccurate ? "yes" : "no"));
+        md.append(String.format(
+                Locale.ROOT,
+                "| the edge model's own accuracy on its sites' inputs rises | %.2f%% | %.2f%% | %s |\n\n",
+                edgeBefore * 100,
+                edgeAfter * 100,
+                edgeAfter > edgeBefore ? "yes" : "no"));
         md.append("![escalation rate and live accuracy per site, before and after](")
                 .append(relative(o.report(), o.chart()))
                 .append(")\n");
         return md.toString();
     }
 
-    private static String row(String name, String home, String examples, LoopBenchmark.Phase b, LoopBenchmark.Phase a) {
+    private static String row(
+            String name,
+            String home,
+            String examples,
+            LoopBenchmark.Phase b,
+            LoopBenchmark.Phase a,
+            double edgeBefore,
+            double edgeAfter) {
         return String.format(
                 Locale.ROOT,
-                "| %s | %s | %s | %.1f%% | %.1f%% | %.2f%% (%d/%d, v%s) | %.2f%% (%d/%d, v%s) |\n",
+                "| %s | %s | %s | %.1f%% | %.1f%% | %.2f%% (%d/%d, v%s) | %.2f%% (%d/%d, v%s) | %.2f%% | %.2f%% |\n",
                 name,
                 home,
                 examples,
@@ -151,7 +188,9 @@ final class LoopReport {
                 a.accuracy() * 100,
                 a.correct(),
                 a.groundTruth(),
-                a.version());
+                a.version(),
+                edgeBefore * 100,
+                edgeAfter * 100);
     }
 
     private static String relative(Path report, Path chart) {
