@@ -63,8 +63,9 @@ edge() {
   fi
   # The edge student: a small CNN distilled from the parent (FOGLINE_EDGE_STUDENT names another architecture), INT8.
   # Not pruned: it is already 4x smaller than the parent before INT8, and what the cascade needs from it is accuracy.
+  # Three epochs by default: an epoch took 250 s on the loaded cores of the published run.
   step "$work/edge/student.onnx" edge-distill "${fogline[@]}" optimize distill --teacher "$parent" \
-    --student "${FOGLINE_EDGE_STUDENT:-cnn:16,32:dense=64}" --augmentation shift=2,mirror --epochs 8 \
+    --student "${FOGLINE_EDGE_STUDENT:-cnn:16,32:dense=64}" --epochs "${FOGLINE_EDGE_STUDENT_EPOCHS:-3}" \
     --temperature 4 --alpha 0.7 --seed 1 --out "$work/edge/student.onnx"
   step "$work/edge/int8.onnx" edge-quantize "${fogline[@]}" optimize quantize --in "$work/edge/student.onnx" \
     --evaluation "$work/test" --out "$work/edge/int8.onnx"
