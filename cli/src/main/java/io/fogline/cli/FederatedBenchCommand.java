@@ -172,6 +172,12 @@ final class FederatedBenchCommand implements Callable<Integer> {
                     + " commit and settings (e.g. other scenarios), so the report shows them all.")
     boolean append;
 
+    @Option(
+            names = "--rewrite",
+            description = "Run nothing: write the report and chart again from the results --work holds (of these"
+                    + " settings), e.g. after the report's layout changed.")
+    boolean rewrite;
+
     @Override
     public Integer call() throws Exception {
         FederatedOptions options;
@@ -210,7 +216,8 @@ final class FederatedBenchCommand implements Callable<Integer> {
                     report,
                     section,
                     chart,
-                    append);
+                    append,
+                    rewrite);
             FederatedBenchmark.validate(options);
         } catch (IllegalArgumentException e) {
             System.err.println("fogline: " + e.getMessage());

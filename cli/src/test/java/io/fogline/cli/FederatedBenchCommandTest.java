@@ -55,7 +55,7 @@ class FederatedBenchCommandTest {
     }
 
     @Test
-    void runsAppendedFromSeparateInvocationsFormOneTableAndOtherSettingsAreRefused() throws Exception {
+    void runsAppendedFromSeparateInvocationsFormOneOrderedTableAndOtherSettingsAreRefused() throws Exception {
         Path report = work.resolve("benchmarks.md");
         Path chart = work.resolve("federated.png");
         List<String> common = List.of(
@@ -73,20 +73,26 @@ class FederatedBenchCommandTest {
                 chart.toString(),
                 "--append");
 
-        CommandRun iid = CommandRun.of(with(common, "--rounds", "2", "--scenarios", "iid"));
         CommandRun flips = CommandRun.of(with(
                 common, "--rounds", "2", "--scenarios", "custom", "--attack", "sign-flip:6", "--strategies", "median"));
+        CommandRun iid = CommandRun.of(with(common, "--rounds", "2", "--scenarios", "iid"));
         CommandRun iidAgain = CommandRun.of(with(common, "--rounds", "2", "--scenarios", "iid"));
+        Files.delete(report);
+        CommandRun rewrite = CommandRun.of(with(common, "--rounds", "2", "--scenarios", "iid", "--rewrite"));
         CommandRun otherRounds = CommandRun.of(with(common, "--rounds", "3", "--scenarios", "iid"));
 
-        assertThat(iid.exitCode()).as(iid.err()).isZero();
         assertThat(flips.exitCode()).as(flips.err()).isZero();
+        assertThat(iid.exitCode()).as(iid.err()).isZero();
         assertThat(iidAgain.exitCode()).as(iidAgain.err()).isZero();
+        assertThat(rewrite.exitCode()).as(rewrite.err()).isZero();
+        assertThat(rewrite.out()).doesNotContain("round");
         String section = Files.readString(report);
         assertThat(section)
-                .contains("--scenarios iid,custom`")
-                .contains("| IID, 20% sign flipping ×6 | `median` | fp32 |")
-                .contains("by 3 invocations with `--append`");
+                .contains("--scenarios custom,iid`")
+                .contains("by 3 invocations with `--append`")
+                .containsPattern(
+                        "\\| IID, 20% sign flipping ×6, median: within 2 points of the clean run \\([0-9.]+%\\)")
+                .containsSubsequence("| IID | `fedavg` | fp32 |", "| IID, 20% sign flipping ×6 | `median` | fp32 |");
         assertThat(section.split("\\| IID \\| `fedavg` \\| fp32 \\|", -1))
                 .as("the IID run measured again replaces the first")
                 .hasSize(2);

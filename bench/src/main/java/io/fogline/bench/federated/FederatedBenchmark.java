@@ -40,6 +40,11 @@ public final class FederatedBenchmark {
     private FederatedBenchmark() {}
 
     public static void run(FederatedOptions options, PrintStream out) throws IOException {
+        if (options.rewrite()) {
+            ResultsFile.rewrite(options, merged -> draw(options, merged));
+            out.println("wrote " + options.report() + " and " + options.chart());
+            return;
+        }
         Machine machine = Machine.describe(options.report());
         out.printf(
                 "machine: %d cores, %s; load average %s%n",
@@ -84,7 +89,7 @@ public final class FederatedBenchmark {
      * commit and these settings, so that a typo fails before any training.
      */
     public static void validate(FederatedOptions options) throws IOException {
-        if (options.append()) {
+        if (options.append() || options.rewrite()) {
             ResultsFile.checkAppendable(
                     options, Machine.describe(options.report()).commit());
         }
@@ -220,11 +225,13 @@ public final class FederatedBenchmark {
     }
 
     private static void publish(FederatedOptions options, Results results, PrintStream out) throws IOException {
-        ResultsFile.merge(options, results, options.append(), merged -> {
-            FederatedChart.draw(merged.results(), options.chart());
-            FederatedReport.write(options, merged);
-        });
+        ResultsFile.merge(options, results, options.append(), merged -> draw(options, merged));
         out.println("wrote " + options.report() + " and " + options.chart());
+    }
+
+    private static void draw(FederatedOptions options, ResultsFile.Merged merged) throws IOException {
+        FederatedChart.draw(merged.results(), options.chart());
+        FederatedReport.write(options, merged);
     }
 
     private static void writeCsv(Path work, RunResult run) throws IOException {

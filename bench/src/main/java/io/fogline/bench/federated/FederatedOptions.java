@@ -20,6 +20,7 @@ import java.util.List;
  * @param chart the PNG the accuracy per round is drawn into, after every run
  * @param append whether the report joins this invocation's results to those the work folder holds from earlier or
  *     concurrent invocations of the same commit and settings, instead of showing this invocation's alone
+ * @param rewrite whether to run nothing and write the report and chart again from the results the work folder holds
  */
 public record FederatedOptions(
         List<String> scenarios,
@@ -33,7 +34,8 @@ public record FederatedOptions(
         Path report,
         String section,
         Path chart,
-        boolean append) {
+        boolean append,
+        boolean rewrite) {
 
     public static final String DEFAULT_SECTION = "Federated learning (issue 13)";
 

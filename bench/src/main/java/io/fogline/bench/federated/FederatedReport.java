@@ -147,7 +147,8 @@ final class FederatedReport {
                         0.88));
             }
         }
-        Optional<RunResult> clean = iid.isPresent() ? iid : find(results.runs(), "IID, compressed", "fedavg", true);
+        Optional<RunResult> clean =
+                iid.isPresent() ? iid : find(results.runs(), "IID, compressed updates", "fedavg", true);
         for (RunResult run : results.runs()) {
             String scenario = run.experiment().scenario();
             if (!scenario.contains("sign flipping")) {
@@ -294,7 +295,7 @@ final class FederatedReport {
 
     private static Optional<RunResult> find(List<RunResult> runs, String scenario, String strategy, boolean fp32) {
         return runs.stream()
-                .filter(run -> run.experiment().scenario().startsWith(scenario)
+                .filter(run -> run.experiment().scenario().equals(scenario)
                         && run.experiment().strategy().toString().equals(strategy)
                         && (!fp32 || run.experiment().encoding() instanceof UpdateEncoding.Fp32))
                 .findFirst();

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -116,17 +117,22 @@ final class ResultsFile {
     }
 
     /**
-     * Refuses, before anything trains, to append to results of another commit or other settings.
+     * Refuses, before anything trains, to append to results of another commit or other settings, or to rewrite the
+     * report from results of other settings (or from none).
      *
      * @throws IllegalArgumentException naming what differs
      */
     static void checkAppendable(FederatedOptions options, String commit) throws IOException {
         Optional<Stored> found = read(options.work().resolve(NAME));
+        if (found.isEmpty() && options.rewrite()) {
+            throw new IllegalArgumentException("--rewrite: " + options.work().resolve(NAME) + " does not exist: there"
+                    + " are no results to write the report from");
+        }
         if (found.isEmpty()) {
             return;
         }
         String stored = found.get().invocations().getFirst().machine().commit();
-        if (!stored.equals(commit)) {
+        if (!stored.equals(commit) && !options.rewrite()) {
             throw new IllegalArgumentException("--append: " + options.work().resolve(NAME) + " holds results of commit "
                     + stored + ", this is " + commit + "; only runs of one commit form a table (remove the"
                     + " file or choose another --work)");
@@ -161,18 +167,40 @@ final class ResultsFile {
             byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(merged);
             channel.truncate(0);
             channel.write(ByteBuffer.wrap(bytes), 0);
-            publisher.publish(new Merged(
-                    new FederatedBenchmark.Results(
-                            merged.invocations().getFirst().machine(),
-                            merged.central(),
-                            new ArrayList<>(merged.runs().stream()
-                                    .map(StoredRun::result)
-                                    .toList()),
-                            merged.memory()),
-                    merged.scenarios(),
-                    merged.invocations().size(),
-                    merged.lastLoad()));
+            publisher.publish(shown(merged));
         }
+    }
+
+    /** Hands what the file holds to {@code publisher} again, measuring nothing: for a report whose layout changed. */
+    static void rewrite(FederatedOptions options, Publisher publisher) throws IOException {
+        Path file = options.work().resolve(NAME);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                FileLock lock = channel.lock()) {
+            Stored stored = parse(read(channel)).orElseThrow();
+            List<StoredRun> runs = new ArrayList<>(stored.runs());
+            runs.sort(TABLE_ORDER);
+            publisher.publish(shown(new Stored(
+                    stored.settings(),
+                    stored.invocations(),
+                    stored.lastLoad(),
+                    stored.scenarios(),
+                    stored.central(),
+                    runs,
+                    stored.memory())));
+        }
+    }
+
+    private static Merged shown(Stored stored) {
+        return new Merged(
+                new FederatedBenchmark.Results(
+                        stored.invocations().getFirst().machine(),
+                        stored.central(),
+                        new ArrayList<>(
+                                stored.runs().stream().map(StoredRun::result).toList()),
+                        stored.memory()),
+                stored.scenarios(),
+                stored.invocations().size(),
+                stored.lastLoad());
     }
 
     private static Stored combine(Stored old, FederatedOptions options, FederatedBenchmark.Results mine) {
@@ -193,6 +221,7 @@ final class ResultsFile {
         if (!invocations.contains(current)) {
             invocations.add(current);
         }
+        runs.sort(TABLE_ORDER);
         return new Stored(
                 old.settings(),
                 invocations,
@@ -201,6 +230,42 @@ final class ResultsFile {
                 mine.central() != null ? mine.central() : old.central(),
                 runs,
                 mine.memory() != null ? mine.memory() : old.memory());
+    }
+
+    /**
+     * The order of the table, whatever order the runs finished in: clean IID runs, the other partitions, compressed
+     * updates, then each attack; within a scenario FedAvg first, then the robust rules, larger uploads before smaller.
+     */
+    static final Comparator<StoredRun> TABLE_ORDER = Comparator.comparingInt(ResultsFile::group)
+            .thenComparing(StoredRun::scenario)
+            .thenComparingInt(run -> strategyRank(run.strategy()))
+            .thenComparingDouble(run -> -shareOfFp32(UpdateEncoding.parse(run.encoding())));
+
+    /** About how much of an FP32 update's bytes an encoding sends. */
+    private static double shareOfFp32(UpdateEncoding encoding) {
+        return switch (encoding) {
+            case UpdateEncoding.Fp32 fp32 -> 1;
+            case UpdateEncoding.Int8 int8 -> 0.25;
+            case UpdateEncoding.TopK topK -> topK.fraction();
+        };
+    }
+
+    private static int group(StoredRun run) {
+        boolean clean = run.attack().equals("none");
+        boolean fp32 = run.encoding().equals("fp32");
+        if (clean && fp32) {
+            return run.partition().equals("iid") ? 0 : 1;
+        }
+        return clean ? 2 : 3;
+    }
+
+    private static int strategyRank(String strategy) {
+        List<String> order = List.of("fedavg", "fedprox", "median", "trimmed-mean", "krum", "multi-krum");
+        if (strategy.contains("+norm-bound")) {
+            return order.size();
+        }
+        int rank = order.indexOf(strategy.split(":", 2)[0]);
+        return rank < 0 ? order.size() + 1 : rank;
     }
 
     private static int indexOfSameRun(List<StoredRun> runs, StoredRun run) {
