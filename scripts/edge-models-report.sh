@@ -76,7 +76,7 @@ section=$(
   echo
   echo "\`fogline train --model cnn:32,64:dense=128:dropout=0.3 --augmentation shift=2,mirror --epochs 15\` (Adam 1e-3,"
   if grep -q '^test accuracy' "$work/parent.log" 2>/dev/null; then
-    echo "cosine): $(grep -h '^test accuracy' "$work/parent.log" | tail -1)."
+    echo "cosine): $(grep -h '^test accuracy' "$work/parent.log" | tail -1 | sed "s|$work/||")."
     echo "Training took $(awk '/^epoch/ { total += $(NF - 1) } END { printf "%.0f s", total }' "$work/parent.log") of wall"
     echo "time on the 2 shared cores; per epoch:"
   else
