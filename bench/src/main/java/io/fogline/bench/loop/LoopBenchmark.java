@@ -10,6 +10,7 @@ import io.fogline.bundle.content.Tolerance;
 import io.fogline.control.ControlOptions;
 import io.fogline.control.ControlPlane;
 import io.fogline.control.federated.FederatedModels;
+import io.fogline.control.fleet.DeviceFilter;
 import io.fogline.core.protocol.InferenceRequest;
 import io.fogline.core.tensor.Tensor;
 import io.fogline.learn.data.Dataset;
@@ -186,6 +187,15 @@ public final class LoopBenchmark {
                         .withOta(new OtaOptions(
                                 controlUrl, token, site(i), Map.of("site", site(i)), home.resolve("ota"), trust))));
             }
+            // A rollout targets the devices enrolled when it starts: a node still enrolling would be left out.
+            ControlPlane enrolling = control;
+            until(
+                    () -> Optional.of(enrolling
+                                    .fleet()
+                                    .devices(new DeviceFilter("sites", null))
+                                    .size())
+                            .filter(enrolled -> enrolled == options.sites()),
+                    "every site to enrol");
             awaitRollout(operator.startRollout(rollout(1)));
             out.println("every site serves edge version 1");
 
