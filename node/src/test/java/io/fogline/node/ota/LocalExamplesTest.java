@@ -13,9 +13,10 @@ import io.fogline.node.labels.LabelStore;
 import io.fogline.routing.RoutingParameters;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.InstantSource;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,10 @@ class LocalExamplesTest {
     @BeforeEach
     void open() {
         store = LabelStore.open(new LabelStore.Options(dir.resolve("labels.db"), 100, Duration.ofHours(1)));
-        answers = new AnswerLog(store, InstantSource.system());
+        // Each answer a millisecond after the last: the store hands examples out oldest first, and answers within
+        // one millisecond would come out in the order of their ids instead.
+        AtomicLong now = new AtomicLong(System.currentTimeMillis());
+        answers = new AnswerLog(store, () -> Instant.ofEpochMilli(now.incrementAndGet()));
     }
 
     @AfterEach
