@@ -10,6 +10,7 @@ import io.fogline.bundle.TrustStore;
 import io.fogline.bundle.content.Tolerance;
 import io.fogline.control.ControlOptions;
 import io.fogline.control.ControlPlane;
+import io.fogline.control.fleet.DeviceFilter;
 import io.fogline.core.protocol.InferenceRequest;
 import io.fogline.core.tensor.Tensor;
 import io.fogline.learn.data.Dataset;
@@ -140,6 +141,13 @@ class LiveGatesOnRealNodesTest {
                                     TelemetryOptions.defaults().batchMaxBytes(),
                                     TelemetryOptions.defaults().maxMergedWindows())))));
         }
+        // A rollout targets the devices enrolled when it starts: a node still enrolling would be left out of it.
+        await().atMost(Duration.ofMinutes(1))
+                .alias("every node enrols")
+                .until(() -> control.fleet()
+                                .devices(new DeviceFilter("cameras", null))
+                                .size()
+                        == NODES);
         assertThat(ended(operator, operator.startRollout(rollout(1, Map.of("group", "cameras"), null)))
                         .path("state")
                         .asText())

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 
 /**
  * {@code fogline bench federated}: federated training of a Fashion-MNIST classifier by many clients in one process,
@@ -34,8 +35,18 @@ public final class FederatedBenchmark {
         }
     }
 
-    /** What one invocation measured so far. */
-    record Results(Machine machine, Central central, List<RunResult> runs, AggregationMemory.Result memory) {}
+    /**
+     * What one invocation measured so far.
+     *
+     * @param invocation names this invocation among those that append to one results file: invocations in one process
+     *     and one minute share their pid and machine
+     */
+    record Results(
+            String invocation,
+            Machine machine,
+            Central central,
+            List<RunResult> runs,
+            AggregationMemory.Result memory) {}
 
     private FederatedBenchmark() {}
 
@@ -52,9 +63,9 @@ public final class FederatedBenchmark {
         Files.createDirectories(options.work());
         TrainTest data = FashionMnist.load(options.dataDirectory());
         List<Experiment> experiments = experiments(options);
-        Results results = new Results(machine, null, new ArrayList<>(), null);
+        Results results = new Results(UUID.randomUUID().toString(), machine, null, new ArrayList<>(), null);
         if (options.scenarios().contains("central")) {
-            results = new Results(machine, central(options, data, out), results.runs(), null);
+            results = new Results(results.invocation(), machine, central(options, data, out), results.runs(), null);
             publish(options, results, out);
         }
         Progress progress = new Progress(experiments.size(), options.setup().rounds(), out);
@@ -73,7 +84,7 @@ public final class FederatedBenchmark {
         }
         if (options.scenarios().contains("memory")) {
             AggregationMemory.Result memory = AggregationMemory.run(options, data, out);
-            results = new Results(machine, results.central(), results.runs(), memory);
+            results = new Results(results.invocation(), machine, results.central(), results.runs(), memory);
             publish(options, results, out);
         }
         if (!results.runs().isEmpty()) {

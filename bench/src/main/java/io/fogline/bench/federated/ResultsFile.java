@@ -68,8 +68,8 @@ final class ResultsFile {
         }
     }
 
-    /** One invocation that wrote into the file: its process and where, at what commit, under what load it began. */
-    record Invocation(long pid, Machine machine) {}
+    /** One invocation that wrote into the file: its name, and where, at what commit, under what load it began. */
+    record Invocation(String id, Machine machine) {}
 
     /**
      * The file's content.
@@ -193,6 +193,7 @@ final class ResultsFile {
     private static Merged shown(Stored stored) {
         return new Merged(
                 new FederatedBenchmark.Results(
+                        stored.invocations().getFirst().id(),
                         stored.invocations().getFirst().machine(),
                         stored.central(),
                         new ArrayList<>(
@@ -216,7 +217,7 @@ final class ResultsFile {
         }
         Set<String> scenarios = new LinkedHashSet<>(old.scenarios());
         scenarios.addAll(options.scenarios());
-        Invocation current = new Invocation(ProcessHandle.current().pid(), mine.machine());
+        Invocation current = new Invocation(mine.invocation(), mine.machine());
         List<Invocation> invocations = new ArrayList<>(old.invocations());
         if (!invocations.contains(current)) {
             invocations.add(current);

@@ -98,7 +98,11 @@ public final class LiveComparison {
             }
         }
         if (gates.maxAccuracyDrop() != null) {
-            if (now.groundTruth() < gates.minGroundTruth() || before.groundTruth() < gates.minGroundTruth()) {
+            boolean labelledEnough =
+                    now.groundTruth() >= gates.minGroundTruth() && before.groundTruth() >= gates.minGroundTruth();
+            // Too few labels leave accuracy unknown, which holds back only a version no other gate has failed: a
+            // version that escalates everything has no answers of its own to label, and must still fail.
+            if (!labelledEnough && broken.isEmpty()) {
                 return inconclusive(String.format(
                         Locale.ROOT,
                         "%d labelled answers on the new version and %d on the old, %d needed on each",
@@ -108,7 +112,7 @@ public final class LiveComparison {
             }
             double newAccuracy = rate(now.correct(), now.groundTruth());
             double oldAccuracy = rate(before.correct(), before.groundTruth());
-            if (oldAccuracy - newAccuracy > gates.maxAccuracyDrop() + 1e-12) {
+            if (labelledEnough && oldAccuracy - newAccuracy > gates.maxAccuracyDrop() + 1e-12) {
                 broken.add(String.format(
                         Locale.ROOT,
                         "live accuracy %.3f (%d of %d) fell below the old version's %.3f by more than %.3f",

@@ -101,6 +101,13 @@ class LiveComparisonTest {
                         "10 labelled answers on the new version and 100 on the old, 20 needed on each"));
     }
 
+    @Test
+    void aBrokenGateFailsTheWaveThoughTooFewAnswersWereLabelledToJudgeAccuracy() {
+        assertThat(judge(figures(1000, 0, 1000, 4, 0, 0), typical()))
+                .isEqualTo(new LiveComparison.Verdict(
+                        Outcome.FAILED, "escalation rate 1.000 rose over the old version's 0.100 by more than 0.050"));
+    }
+
     @Property
     void theSameFiguresOnBothSidesAlwaysPass(
             @ForAll @IntRange(min = 100, max = 100_000) int ok,
