@@ -100,27 +100,28 @@ public final class LiveComparison {
         if (gates.maxAccuracyDrop() != null) {
             boolean labelledEnough =
                     now.groundTruth() >= gates.minGroundTruth() && before.groundTruth() >= gates.minGroundTruth();
-            // Too few labels leave accuracy unknown, which holds back only a version no other gate has failed: a
-            // version that escalates everything has no answers of its own to label, and must still fail.
-            if (!labelledEnough && broken.isEmpty()) {
+            if (labelledEnough) {
+                double newAccuracy = rate(now.correct(), now.groundTruth());
+                double oldAccuracy = rate(before.correct(), before.groundTruth());
+                if (oldAccuracy - newAccuracy > gates.maxAccuracyDrop() + 1e-12) {
+                    broken.add(String.format(
+                            Locale.ROOT,
+                            "live accuracy %.3f (%d of %d) fell below the old version's %.3f by more than %.3f",
+                            newAccuracy,
+                            now.correct(),
+                            now.groundTruth(),
+                            oldAccuracy,
+                            gates.maxAccuracyDrop()));
+                }
+            } else if (broken.isEmpty()) {
+                // Too few labels leave accuracy unknown, which holds back only a version no other gate has failed: a
+                // version that escalates everything has no answers of its own to label, and must still fail.
                 return inconclusive(String.format(
                         Locale.ROOT,
                         "%d labelled answers on the new version and %d on the old, %d needed on each",
                         now.groundTruth(),
                         before.groundTruth(),
                         gates.minGroundTruth()));
-            }
-            double newAccuracy = rate(now.correct(), now.groundTruth());
-            double oldAccuracy = rate(before.correct(), before.groundTruth());
-            if (labelledEnough && oldAccuracy - newAccuracy > gates.maxAccuracyDrop() + 1e-12) {
-                broken.add(String.format(
-                        Locale.ROOT,
-                        "live accuracy %.3f (%d of %d) fell below the old version's %.3f by more than %.3f",
-                        newAccuracy,
-                        now.correct(),
-                        now.groundTruth(),
-                        oldAccuracy,
-                        gates.maxAccuracyDrop()));
             }
         }
         return broken.isEmpty()
