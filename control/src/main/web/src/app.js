@@ -18,6 +18,11 @@ let onlineChart;
 let telemetry;
 let field;
 let timer;
+/**
+ * Whether the credential has been accepted since it was given: a new one is tried with a single request, so that a
+ * wrong one is refused once, not by each of the panels' requests in flight beside it.
+ */
+let credentialAccepted = false;
 
 function showError(message) {
   const banner = document.getElementById("error");
@@ -27,6 +32,7 @@ function showError(message) {
 
 function showSignIn(message) {
   clearTimeout(timer);
+  credentialAccepted = false;
   document.getElementById("panels").hidden = true;
   document.getElementById("logout").hidden = true;
   document.getElementById("login").hidden = false;
@@ -36,8 +42,13 @@ function showSignIn(message) {
 async function refresh() {
   clearTimeout(timer);
   try {
+    const summaryRead = api.get(summaryPath());
+    if (!credentialAccepted) {
+      await summaryRead;
+      credentialAccepted = true;
+    }
     const [summary, devices, rollouts, jobs, alerts, health, series, deviceHealth] = await Promise.all([
-      api.get(summaryPath()),
+      summaryRead,
       api.page(devicesPath()),
       api.get("/api/v1/rollouts"),
       api.get("/api/v1/federated/jobs"),

@@ -54,6 +54,15 @@ final class DemoFleet implements AutoCloseable {
     private static final int NODES = 3;
     private static final int LOCAL_EXAMPLES = 2000;
     private static final int EVALUATION_IMAGES = 1000;
+
+    /**
+     * Test images the clients cycle through during the rollout: a sample large enough that the slice a node answers
+     * with one version looks like the bundle's reference statistics (a 100-image stretch of the test split can differ
+     * from them by a PSI of 0.2 by chance alone, and would raise a drift alert).
+     */
+    private static final int TRAFFIC_IMAGES = 1000;
+
+    private static final int CHECKED_IMAGES = 200;
     private static final int FEDERATED_ROUNDS = 3;
     private static final Duration ROLLOUT_LIMIT = Duration.ofSeconds(120);
     private static final String MARKER = ".fogline-demo";
@@ -272,16 +281,17 @@ final class DemoFleet implements AutoCloseable {
         FashionBundle.Trained second = FashionBundle.train(fashionMnist, work(), MODEL, 2, 3, 2, key, out);
         String digest = operator.publish(second.bundle());
         out.printf("published %s v2: bundle %s..., signed by %s%n", MODEL, digest.substring(0, 16), key.keyId());
-        List<InferenceRequest> images = FashionBundle.testImages(fashionMnist, 200);
+        List<InferenceRequest> traffic = FashionBundle.testImages(fashionMnist, TRAFFIC_IMAGES);
+        List<InferenceRequest> images = traffic.subList(0, CHECKED_IMAGES);
         int[] labels = FashionMnist.load(fashionMnist).test().labels();
         ConcurrentMap<String, LongAdder> answers = new ConcurrentHashMap<>();
         LongAdder failures = new LongAdder();
         AtomicBoolean sending = new AtomicBoolean(true);
-        Thread traffic = Thread.ofVirtual().start(() -> {
+        Thread clients = Thread.ofVirtual().start(() -> {
             for (long n = 0; sending.get(); n++) {
                 FoglineNode node = nodes.get((int) (n % nodes.size()));
                 try {
-                    InferenceResponse answer = infer(node, images.get((int) (n % images.size())));
+                    InferenceResponse answer = infer(node, traffic.get((int) (n % traffic.size())));
                     answers.computeIfAbsent(answer.modelVersion(), v -> new LongAdder())
                             .increment();
                 } catch (IOException | RuntimeException e) {
@@ -301,7 +311,7 @@ final class DemoFleet implements AutoCloseable {
         out.printf("rollout %d: canary of 1 node, then waves twice as large, each gated on its golden tests%n", id);
         JsonNode view = watch(id, started);
         sending.set(false);
-        traffic.join();
+        clients.join();
         StringBuilder answered = new StringBuilder();
         answers.forEach((version, count) -> answered.append(String.format(" v%s %,d", version, count.sum())));
         out.printf(
@@ -365,7 +375,7 @@ final class DemoFleet implements AutoCloseable {
      * next poll), judges it as the control plane's timer does each minute, and says what the dashboard shows.
      */
     private void showMonitoring(long sent, long labelled) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TELEMETRY_WINDOW.multipliedBy(3).toNanos();
+        long deadline = System.nanoTime() + TELEMETRY_WINDOW.multipliedBy(6).toNanos();
         long charted;
         long labels;
         HealthViews.Health health;
@@ -399,14 +409,14 @@ final class DemoFleet implements AutoCloseable {
         control.heartbeats().flush();
         control.monitor().evaluate();
         List<String> open = control.alerts().list("open").stream()
-                .map(alert -> alert.kind() + " " + alert.subject())
+                .map(alert -> alert.kind() + " " + alert.subject() + " (" + alert.message() + ")")
                 .toList();
         out.printf(
                 Locale.ROOT,
                 "telemetry: %,d of the %,d requests sent are on the dashboard's charts; alerts open: %s%n",
                 charted,
                 sent,
-                open.isEmpty() ? "none" : String.join(", ", open));
+                open.isEmpty() ? "none" : String.join("; ", open));
     }
 
     private static String healthLine(JsonNode condition) {

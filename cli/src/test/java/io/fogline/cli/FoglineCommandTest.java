@@ -80,7 +80,7 @@ class FoglineCommandTest {
         assertThat(
                         alerts.group(1).equals("none")
                                 ? List.<String>of()
-                                : List.of(alerts.group(1).split(", ")))
+                                : List.of(alerts.group(1).split("; ")))
                 .allSatisfy(alert -> assertThat(alert).startsWith("latency_slo "));
         assertThat(Long.parseLong(charted.group(1).replace(",", "")))
                 .as("requests on the charts")
