@@ -47,7 +47,8 @@ final class NodeProtectionFlags {
     @Option(
             names = "--idle-timeout",
             defaultValue = "60",
-            description = "Seconds a connection may carry nothing before it is closed (default ${DEFAULT-VALUE}).")
+            description = "Seconds a connection may stay open with no request in flight before it is closed; a request"
+                    + " answered later than that keeps its connection (default ${DEFAULT-VALUE}).")
     long idleTimeoutSeconds;
 
     @Option(

@@ -57,15 +57,13 @@ public final class ControlServer implements AutoCloseable {
                 .setWorkerPoolSize(1)
                 .setPreferNativeTransport(true));
         ControlServer api = new ControlServer(routes, credentials, limits, vertx);
-        HttpServerOptions options = ConnectionGuard.guarded(
-                new HttpServerOptions()
-                        .setHost(host)
-                        .setTcpNoDelay(true)
-                        .setReuseAddress(true)
-                        .setMaxHeaderSize(64 * 1024)
-                        .setMaxChunkSize(64 * 1024)
-                        .setHandle100ContinueAutomatically(true),
-                limits.connections());
+        HttpServerOptions options = ConnectionGuard.guarded(new HttpServerOptions()
+                .setHost(host)
+                .setTcpNoDelay(true)
+                .setReuseAddress(true)
+                .setMaxHeaderSize(64 * 1024)
+                .setMaxChunkSize(64 * 1024)
+                .setHandle100ContinueAutomatically(true));
         if (tls != null) {
             options.setSsl(true).setKeyCertOptions(KeyCertOptions.wrap(tls));
         }

@@ -136,21 +136,19 @@ public final class InferenceServer implements AutoCloseable {
      * @return the port listened on, which differs from {@code port} when that is 0
      */
     public int start(String host, int port, int eventLoops) {
-        HttpServerOptions options = ConnectionGuard.guarded(
-                new HttpServerOptions()
-                        .setHost(host)
-                        .setTcpNoDelay(true)
-                        .setReuseAddress(true)
-                        .setCompressionSupported(false)
-                        // Every response is written on its connection's event loop (answers from other threads come
-                        // back with runOnContext), so Vert.x may write to the channel directly instead of through a
-                        // queue.
-                        .setStrictThreadMode(true)
-                        // The node serves no WebSockets: without these, every HTTP/1 response passes an extension
-                        // handler.
-                        .setPerMessageWebSocketCompressionSupported(false)
-                        .setPerFrameWebSocketCompressionSupported(false),
-                connectionLimits);
+        HttpServerOptions options = ConnectionGuard.guarded(new HttpServerOptions()
+                .setHost(host)
+                .setTcpNoDelay(true)
+                .setReuseAddress(true)
+                .setCompressionSupported(false)
+                // Every response is written on its connection's event loop (answers from other threads come
+                // back with runOnContext), so Vert.x may write to the channel directly instead of through a
+                // queue.
+                .setStrictThreadMode(true)
+                // The node serves no WebSockets: without these, every HTTP/1 response passes an extension
+                // handler.
+                .setPerMessageWebSocketCompressionSupported(false)
+                .setPerFrameWebSocketCompressionSupported(false));
         if (tls != null) {
             options.setSsl(true).setKeyCertOptions(tls);
         }
@@ -562,6 +560,9 @@ public final class InferenceServer implements AutoCloseable {
             server.close().await();
         }
         servers.clear();
+        if (guard != null) {
+            guard.close();
+        }
         if (decoding != null) {
             decoding.close().await();
             repository.close().await();
