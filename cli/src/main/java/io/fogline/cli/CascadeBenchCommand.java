@@ -2,6 +2,7 @@ package io.fogline.cli;
 
 import io.fogline.bench.cascade.CascadeBenchmark;
 import io.fogline.bench.cascade.CascadeOptions;
+import io.fogline.bench.report.ReportSection;
 import io.fogline.fetch.DatasetCatalog;
 import io.fogline.fetch.Datasets;
 import io.fogline.fetch.DownloadListener;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -141,8 +143,8 @@ final class CascadeBenchCommand implements Callable<Integer> {
     @Option(
             names = "--report",
             description = "Markdown file whose cascade section is rewritten instead of <out>/cascade.md, e.g."
-                    + " docs/benchmarks.md.")
-    Path report;
+                    + " docs/benchmarks.md; none: no report file.")
+    String report;
 
     @Option(names = "--chart", description = "PNG to draw instead of <out>/cascade.png, e.g. docs/cascade.png.")
     Path chart;
@@ -175,10 +177,10 @@ final class CascadeBenchCommand implements Callable<Integer> {
         }
         // Made before hours of work, so that a folder that cannot be written fails now and not at the end.
         Files.createDirectories(out);
-        Path reportFile = report != null ? report : out.resolve("cascade.md");
+        Path reportFile = report != null ? ReportSection.file(report) : out.resolve("cascade.md");
         Path chartFile = chart != null ? chart : out.resolve("cascade.png");
-        for (Path file : List.of(reportFile, chartFile)) {
-            if (file.toAbsolutePath().getParent() != null) {
+        for (Path file : Arrays.asList(reportFile, chartFile)) {
+            if (file != null && file.toAbsolutePath().getParent() != null) {
                 Files.createDirectories(file.toAbsolutePath().getParent());
             }
         }

@@ -48,7 +48,9 @@ final class DeltaBenchCommand implements Callable<Integer> {
     @Option(
             names = "--report",
             defaultValue = "docs/benchmarks.md",
-            description = "Markdown file whose delta section is rewritten (default ${DEFAULT-VALUE}).")
+            converter = ReportFileConverter.class,
+            description =
+                    "Markdown file whose delta section is rewritten (default ${DEFAULT-VALUE}; none: print" + " only).")
     Path report;
 
     @Override

@@ -151,7 +151,9 @@ final class FederatedBenchCommand implements Callable<Integer> {
     @Option(
             names = "--report",
             defaultValue = "docs/benchmarks.md",
-            description = "Markdown file whose federated section is rewritten (default ${DEFAULT-VALUE}).")
+            converter = ReportFileConverter.class,
+            description = "Markdown file whose federated section is rewritten (default ${DEFAULT-VALUE}; none: no"
+                    + " report file).")
     Path report;
 
     @Option(

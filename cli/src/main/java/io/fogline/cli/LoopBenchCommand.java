@@ -81,7 +81,9 @@ final class LoopBenchCommand implements Callable<Integer> {
     @Option(
             names = "--report",
             defaultValue = "docs/benchmarks.md",
-            description = "Markdown file whose section this run rewrites (default ${DEFAULT-VALUE}).")
+            converter = ReportFileConverter.class,
+            description = "Markdown file whose section this run rewrites (default ${DEFAULT-VALUE}; none: no report"
+                    + " file).")
     Path report;
 
     @Option(

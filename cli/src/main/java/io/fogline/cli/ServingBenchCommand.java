@@ -51,8 +51,9 @@ final class ServingBenchCommand implements Callable<Integer> {
 
     @Option(
             names = "--report",
-            description = "Markdown file whose serving section is rewritten, e.g. docs/benchmarks.md (default: print"
-                    + " only).")
+            converter = ReportFileConverter.class,
+            description = "Markdown file whose serving section is rewritten, e.g. docs/benchmarks.md (default, or"
+                    + " none: print only).")
     Path report;
 
     @Option(

@@ -55,7 +55,8 @@ final class TrainBesideServingBenchCommand implements Callable<Integer> {
     @Option(
             names = "--report",
             defaultValue = "docs/benchmarks.md",
-            description = "Report whose section is rewritten (default ${DEFAULT-VALUE}).")
+            converter = ReportFileConverter.class,
+            description = "Report whose section is rewritten (default ${DEFAULT-VALUE}; none: print only).")
     Path report;
 
     @Override

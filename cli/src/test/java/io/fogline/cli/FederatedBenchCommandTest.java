@@ -21,25 +21,17 @@ class FederatedBenchCommandTest {
         Files.writeString(report, "# Benchmarks\n\n## Serving (issue 2)\n\nkept\n");
         Path chart = work.resolve("other/folder/federated.png");
 
-        CommandRun run = CommandRun.of(
-                "bench",
-                "federated",
-                "--scenarios",
-                "iid,memory",
-                "--model",
-                "mlp:8",
-                "--clients",
-                "3",
+        CommandRun run = CommandRun.of(tiny(
                 "--rounds",
                 "2",
+                "--scenarios",
+                "iid,memory",
                 "--memory-updates",
                 "6",
-                "--work",
-                work.resolve("work").toString(),
                 "--report",
                 report.toString(),
                 "--chart",
-                chart.toString());
+                chart.toString()));
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out())
@@ -55,10 +47,22 @@ class FederatedBenchCommandTest {
     }
 
     @Test
-    void runsAppendedFromSeparateInvocationsFormOneOrderedTableAndOtherSettingsAreRefused() throws Exception {
-        Path report = work.resolve("benchmarks.md");
+    void aRunWithReportNoneWritesTheChartAndNoReportFile() throws Exception {
         Path chart = work.resolve("federated.png");
-        List<String> common = List.of(
+
+        CommandRun run = CommandRun.of(
+                tiny("--rounds", "1", "--scenarios", "iid", "--report", "none", "--chart", chart.toString()));
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("wrote " + chart + "\n").doesNotContain("wrote none");
+        assertThat(Files.size(chart)).isPositive();
+        assertThat(Path.of("none")).doesNotExist();
+        assertThat(work.resolve("none")).doesNotExist();
+    }
+
+    /** The arguments of a run small enough for a test: 3 clients of an 8-unit MLP, and {@code settings}. */
+    private String[] tiny(String... settings) {
+        List<String> args = new ArrayList<>(List.of(
                 "bench",
                 "federated",
                 "--model",
@@ -66,12 +70,16 @@ class FederatedBenchCommandTest {
                 "--clients",
                 "3",
                 "--work",
-                work.resolve("work").toString(),
-                "--report",
-                report.toString(),
-                "--chart",
-                chart.toString(),
-                "--append");
+                work.resolve("work").toString()));
+        args.addAll(List.of(settings));
+        return args.toArray(String[]::new);
+    }
+
+    @Test
+    void runsAppendedFromSeparateInvocationsFormOneOrderedTableAndOtherSettingsAreRefused() throws Exception {
+        Path report = work.resolve("benchmarks.md");
+        Path chart = work.resolve("federated.png");
+        List<String> common = List.of(tiny("--report", report.toString(), "--chart", chart.toString(), "--append"));
 
         CommandRun flips = CommandRun.of(with(
                 common, "--rounds", "2", "--scenarios", "custom", "--attack", "sign-flip:6", "--strategies", "median"));

@@ -111,7 +111,9 @@ public final class CascadeBenchmark {
             Result result = new Result(machine, bigThroughLink, bigNoDelay, edgeAlone, sweep);
             CascadeReport.write(options, result);
             DeferralChart.draw(result, options.chart());
-            out.println("wrote " + options.report().toAbsolutePath() + " (section \"" + options.section() + "\")");
+            if (options.report() != null) {
+                out.println("wrote " + options.report().toAbsolutePath() + " (section \"" + options.section() + "\")");
+            }
             out.println("wrote " + options.chart().toAbsolutePath());
             return result;
         }

@@ -17,7 +17,7 @@ import java.util.List;
  * @param rule the edge's escalation rule the thresholds are swept for
  * @param thresholds the rule's values swept
  * @param target what the verdict asks of the cascade
- * @param report the markdown file whose {@code section} is rewritten
+ * @param report the markdown file whose {@code section} is rewritten; null for none
  * @param section the heading of that section
  * @param chart the PNG the deferral curve is drawn into
  * @param rows the CSV file each measurement is appended to as soon as it is made, so a run cut short keeps them

@@ -84,7 +84,9 @@ public final class DeltaBenchmark {
         String section = DeltaReport.markdown(machine, options, rows);
         ReportSection.write(options.report(), HEADING, section);
         out.println(section);
-        out.println("written to " + options.report());
+        if (options.report() != null) {
+            out.println("written to " + options.report());
+        }
     }
 
     private static Row measure(String version, Network network, byte[] baseFile, TrainTest data, PrintStream out)

@@ -53,7 +53,7 @@ public final class FederatedBenchmark {
     public static void run(FederatedOptions options, PrintStream out) throws IOException {
         if (options.rewrite()) {
             ResultsFile.rewrite(options, merged -> draw(options, merged));
-            out.println("wrote " + options.report() + " and " + options.chart());
+            out.println(wrote(options));
             return;
         }
         Machine machine = Machine.describe(options.report());
@@ -237,7 +237,13 @@ public final class FederatedBenchmark {
 
     private static void publish(FederatedOptions options, Results results, PrintStream out) throws IOException {
         ResultsFile.merge(options, results, options.append(), merged -> draw(options, merged));
-        out.println("wrote " + options.report() + " and " + options.chart());
+        out.println(wrote(options));
+    }
+
+    private static String wrote(FederatedOptions options) {
+        return options.report() == null
+                ? "wrote " + options.chart()
+                : "wrote " + options.report() + " and " + options.chart();
     }
 
     private static void draw(FederatedOptions options, ResultsFile.Merged merged) throws IOException {

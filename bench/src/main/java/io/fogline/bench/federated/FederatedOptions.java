@@ -15,7 +15,7 @@ import java.util.List;
  * @param custom the runs of the {@code custom} scenario
  * @param memoryUpdates how many updates the memory scenario aggregates
  * @param work where per-round CSV files and the memory scenario's stored updates go
- * @param report the markdown file whose section is rewritten after every run
+ * @param report the markdown file whose section is rewritten after every run; null for none
  * @param section the section's title, so that runs of other settings can stand beside each other
  * @param chart the PNG the accuracy per round is drawn into, after every run
  * @param append whether the report joins this invocation's results to those the work folder holds from earlier or

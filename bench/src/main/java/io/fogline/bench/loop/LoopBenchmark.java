@@ -139,7 +139,10 @@ public final class LoopBenchmark {
         Machine machine = Machine.describe(options.report());
         Result result = new LoopBenchmark(options, out).measure(machine, models);
         LoopReport.write(result);
-        out.println("wrote " + options.report() + " and " + options.chart());
+        out.println(
+                options.report() == null
+                        ? "wrote " + options.chart()
+                        : "wrote " + options.report() + " and " + options.chart());
         return result;
     }
 

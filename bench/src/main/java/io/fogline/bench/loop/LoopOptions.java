@@ -12,7 +12,8 @@ import java.nio.file.Path;
  * @param escalateBelow the edge model's escalation threshold on its top class probability
  * @param rounds federated rounds, {@code localEpochs} passes over a node's examples in each, at {@code learningRate}
  * @param work where models, node and control plane data go
- * @param report the markdown report whose section {@code section} this run rewrites, {@code chart} its PNG
+ * @param report the markdown report whose section {@code section} this run rewrites (null for none), {@code chart} its
+ *     PNG
  */
 public record LoopOptions(
         Path data,

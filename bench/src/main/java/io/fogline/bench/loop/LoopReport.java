@@ -194,7 +194,7 @@ final class LoopReport {
     }
 
     private static String relative(Path report, Path chart) {
-        Path folder = report.toAbsolutePath().getParent();
+        Path folder = report == null ? null : report.toAbsolutePath().getParent();
         return folder == null
                 ? chart.toString()
                 : folder.relativize(chart.toAbsolutePath()).toString();

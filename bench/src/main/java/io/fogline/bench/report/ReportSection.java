@@ -11,13 +11,24 @@ import java.nio.file.Path;
  */
 public final class ReportSection {
 
+    /** The value of a benchmark's {@code --report} option that asks for no report file: the run prints only. */
+    public static final String NONE = "none";
+
     private ReportSection() {}
+
+    /** The report file a {@code --report} value names: null for {@link #NONE}. */
+    public static Path file(String option) {
+        return option.equals(NONE) ? null : Path.of(option);
+    }
 
     /**
      * Writes {@code section}, which begins with {@code heading}, into {@code file}; the file and its folders are created
-     * when absent.
+     * when absent. A null {@code file} ({@code --report none}) writes nothing.
      */
     public static void write(Path file, String heading, String section) throws IOException {
+        if (file == null) {
+            return;
+        }
         Path folder = file.toAbsolutePath().getParent();
         if (folder != null) {
             Files.createDirectories(folder);

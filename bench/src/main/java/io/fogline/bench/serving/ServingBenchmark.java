@@ -1,5 +1,6 @@
 package io.fogline.bench.serving;
 
+import io.fogline.bench.report.ReportSection;
 import io.fogline.core.protocol.InferenceCodec;
 import io.fogline.core.protocol.InferenceRequest;
 import io.fogline.core.protocol.InferenceResponse;
@@ -130,7 +131,7 @@ public final class ServingBenchmark {
                     case "--measure" -> measured = Double.parseDouble(value);
                     case "--repetitions" -> repetitions = Integer.parseInt(value);
                     case "--launcher" -> launcher = Path.of(value);
-                    case "--report" -> report = value.equals("none") ? null : Path.of(value);
+                    case "--report" -> report = ReportSection.file(value);
                     case "--tiny-config" -> tinyConfig = value;
                     case "--peer-url" -> peer = peer(value);
                     case "--baseline-launcher" -> baselineLauncher = Path.of(value);

@@ -32,4 +32,14 @@ class ReportSectionTest {
 
         assertThat(Files.readString(report)).isEqualTo("# Benchmarks\n\n" + HEADING + "\n\nfirst\n");
     }
+
+    @Test
+    void noneNamesNoReportFileAndWritingToNoFileWritesNothing() throws Exception {
+        assertThat(ReportSection.file("none")).isNull();
+        assertThat(ReportSection.file("docs/benchmarks.md")).isEqualTo(Path.of("docs/benchmarks.md"));
+
+        ReportSection.write(ReportSection.file("none"), HEADING, HEADING + "\n\nfirst\n");
+
+        assertThat(Path.of("none")).doesNotExist();
+    }
 }

@@ -26,10 +26,12 @@ public final class GrpcServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(GrpcServer.class.getName());
 
     private final Server server;
+    private final HealthService health;
     private final ExecutorService repository;
 
-    private GrpcServer(Server server, ExecutorService repository) {
+    private GrpcServer(Server server, HealthService health, ExecutorService repository) {
         this.server = server;
+        this.health = health;
         this.repository = repository;
     }
 
@@ -54,6 +56,7 @@ public final class GrpcServer implements AutoCloseable {
             ApiRestrictions restrictions) {
         ExecutorService repository = Executors.newThreadPerTaskExecutor(
                 Thread.ofPlatform().name("fogline-grpc-repository-", 0).daemon().factory());
+        HealthService health = new HealthService(models);
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
                 .directExecutor()
                 .maxInboundMessageSize((int) Math.min(maxMessageBytes, Integer.MAX_VALUE))
@@ -65,17 +68,18 @@ public final class GrpcServer implements AutoCloseable {
                         version,
                         extensions,
                         model -> modelControl.checkChange(model, managedByControlPlane)))
-                .addService(new HealthService(models))
+                .addService(health)
                 .intercept(new RestrictedMethods(restrictions))
                 .build();
         try {
             server.start();
         } catch (IOException e) {
+            health.close();
             repository.shutdown();
             throw new UncheckedIOException("cannot listen for gRPC on " + host + ":" + port + ": " + e.getMessage(), e);
         }
         LOG.log(System.Logger.Level.INFO, "gRPC on {0}:{1}", host, String.valueOf(server.getPort()));
-        return new GrpcServer(server, repository);
+        return new GrpcServer(server, health, repository);
     }
 
     public int port() {
@@ -85,6 +89,7 @@ public final class GrpcServer implements AutoCloseable {
     @Override
     public void close() {
         server.shutdown();
+        health.close();
         try {
             if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
                 server.shutdownNow();

@@ -1,5 +1,7 @@
 package io.fogline.node.grpc;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
 import io.fogline.core.error.InferenceException;
 import io.fogline.core.protocol.InferenceRequest;
 import io.fogline.core.protocol.ModelMetadata;
@@ -7,6 +9,8 @@ import io.fogline.core.protocol.TensorMetadata;
 import io.fogline.node.grpc.proto.GRPCInferenceServiceGrpc;
 import io.fogline.node.grpc.proto.InferBatchStatistics;
 import io.fogline.node.grpc.proto.InferStatistics;
+import io.fogline.node.grpc.proto.ModelConfigRequest;
+import io.fogline.node.grpc.proto.ModelConfigResponse;
 import io.fogline.node.grpc.proto.ModelInferRequest;
 import io.fogline.node.grpc.proto.ModelInferResponse;
 import io.fogline.node.grpc.proto.ModelMetadataRequest;
@@ -29,6 +33,7 @@ import io.fogline.node.grpc.proto.ServerMetadataResponse;
 import io.fogline.node.grpc.proto.ServerReadyRequest;
 import io.fogline.node.grpc.proto.ServerReadyResponse;
 import io.fogline.node.grpc.proto.StatisticDuration;
+import io.fogline.node.http.Json;
 import io.fogline.node.metrics.NodeObserver;
 import io.fogline.routing.Router;
 import io.fogline.runtime.config.ModelConfig;
@@ -38,6 +43,7 @@ import io.fogline.runtime.stats.ModelStatistics;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Executor;
@@ -118,6 +124,24 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
             metadata.inputs().forEach(tensor -> response.addInputs(tensorMetadata(tensor)));
             metadata.outputs().forEach(tensor -> response.addOutputs(tensorMetadata(tensor)));
             return response.build();
+        });
+    }
+
+    /** Triton's model configuration: the document HTTP serves, so the two transports cannot disagree. */
+    @Override
+    public void modelConfig(ModelConfigRequest request, StreamObserver<ModelConfigResponse> answer) {
+        reply(answer, () -> {
+            String document = new String(
+                    Json.write(models.configuration(request.getName(), versionOf(request.getVersion()))),
+                    StandardCharsets.UTF_8);
+            io.fogline.node.grpc.proto.ModelConfig.Builder config = io.fogline.node.grpc.proto.ModelConfig.newBuilder();
+            try {
+                JsonFormat.parser().merge(document, config);
+            } catch (InvalidProtocolBufferException e) {
+                throw new IllegalStateException(
+                        "the model configuration has a field the gRPC message lacks: " + e.getMessage(), e);
+            }
+            return ModelConfigResponse.newBuilder().setConfig(config).build();
         });
     }
 

@@ -31,6 +31,7 @@ final class RestrictedMethods implements ServerInterceptor {
         return switch (method) {
             case "ServerLive", "ServerReady", "ModelReady" -> ApiGroup.HEALTH;
             case "ServerMetadata", "ModelMetadata" -> ApiGroup.METADATA;
+            case "ModelConfig" -> ApiGroup.MODEL_CONFIG;
             case "ModelInfer" -> ApiGroup.INFERENCE;
             case "ModelStatistics" -> ApiGroup.STATISTICS;
             case "RepositoryIndex", "RepositoryModelLoad", "RepositoryModelUnload" -> ApiGroup.MODEL_REPOSITORY;

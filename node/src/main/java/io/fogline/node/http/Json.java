@@ -5,8 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
-/** The JSON mapping of the node's non-inference endpoints: records in, snake_case out, as Triton writes them. */
-final class Json {
+/**
+ * The JSON mapping of the node's non-inference endpoints: records in, snake_case out, as Triton writes them; the gRPC
+ * model configuration is the same document.
+ */
+public final class Json {
 
     static final ObjectMapper MAPPER = JsonMapper.builder()
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -14,7 +17,7 @@ final class Json {
 
     private Json() {}
 
-    static byte[] write(Object value) {
+    public static byte[] write(Object value) {
         try {
             return MAPPER.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {

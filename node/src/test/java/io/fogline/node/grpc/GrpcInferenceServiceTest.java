@@ -18,6 +18,8 @@ import io.fogline.node.grpc.kserve.GrpcPredictV2.ModelReadyRequest;
 import io.fogline.node.grpc.kserve.GrpcPredictV2.ServerLiveRequest;
 import io.fogline.node.grpc.kserve.GrpcPredictV2.ServerMetadataRequest;
 import io.fogline.node.grpc.kserve.GrpcPredictV2.ServerReadyRequest;
+import io.fogline.node.grpc.proto.ModelConfigRequest;
+import io.fogline.node.grpc.proto.ModelInstanceGroup;
 import io.fogline.node.grpc.proto.ModelStatisticsRequest;
 import io.fogline.node.grpc.proto.RepositoryIndexRequest;
 import io.fogline.runtime.testing.TestRepository;
@@ -290,6 +292,40 @@ class GrpcInferenceServiceTest {
         assertThat(successes(new NodeClient(node.port()).get("/metrics").text()))
                 .as("the node's metrics count gRPC requests")
                 .isGreaterThan(successes(metricsBefore));
+    }
+
+    @Test
+    void tritonsModelConfigIsTheDocumentHttpServes() {
+        var triton = io.fogline.node.grpc.proto.GRPCInferenceServiceGrpc.newBlockingStub(channel);
+
+        var mlp = triton.modelConfig(
+                        ModelConfigRequest.newBuilder().setName("mlp").build())
+                .getConfig();
+        assertThat(mlp.getName()).isEqualTo("mlp");
+        assertThat(mlp.getPlatform()).isEqualTo("onnxruntime_onnx");
+        assertThat(mlp.getBackend()).isEqualTo("onnxruntime");
+        assertThat(mlp.getMaxBatchSize()).isEqualTo(8);
+        assertThat(mlp.getInput(0).getName()).isEqualTo("input");
+        assertThat(mlp.getInput(0).getDataType()).isEqualTo(io.fogline.node.grpc.proto.DataType.TYPE_FP32);
+        assertThat(mlp.getInput(0).getDimsList()).containsExactly(4L);
+        assertThat(mlp.getInstanceGroup(0).getKind()).isEqualTo(ModelInstanceGroup.Kind.KIND_CPU);
+        assertThat(mlp.getVersionPolicy().getLatest().getNumVersions()).isEqualTo(1);
+        assertThat(mlp.getDefaultModelFilename()).isEqualTo("model.onnx");
+        String http = new NodeClient(node.port()).get("/v2/models/mlp/config").text();
+        assertThat(http)
+                .contains("\"max_batch_size\":" + mlp.getMaxBatchSize())
+                .contains("\"count\":" + mlp.getInstanceGroup(0).getCount());
+        assertThat(triton.modelConfig(ModelConfigRequest.newBuilder()
+                                .setName("add")
+                                .setVersion("2")
+                                .build())
+                        .getConfig()
+                        .getVersionPolicy()
+                        .hasAll())
+                .isTrue();
+        assertThatThrownBy(() -> triton.modelConfig(
+                        ModelConfigRequest.newBuilder().setName("nope").build()))
+                .hasMessage("NOT_FOUND: unknown model 'nope'");
     }
 
     private static double successes(String metrics) {

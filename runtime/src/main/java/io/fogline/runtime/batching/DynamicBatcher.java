@@ -23,8 +23,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * Runs the requests of one model version, at most {@code instances} executions at a time, joining requests that wait
  * at the same time into one batch along the first dimension.
  *
- * <p>A lone request on an idle model never waits. When the model is cheap (its runs have lately taken no longer than
- * {@code inlineComputeNanos}) and nothing is queued, it runs on the thread that submits it: handing it to a worker
+ * <p>A lone request on an idle model never waits. When the model is cheap (its recent runs typically took no longer
+ * than {@code inlineComputeNanos}, see {@link RecentCost}) and nothing is queued, it runs on the thread that submits it: handing it to a worker
  * and the answer back would cost two thread wake-ups, more than the run itself. Otherwise it is queued, and a free
  * worker takes whatever is queued at once. Under load, requests pile up while a batch runs and the next batch takes
  * them together. The queue delay applies only while another batch of the same model is running, when waiting for
@@ -72,8 +72,8 @@ public final class DynamicBatcher implements AutoCloseable {
     private final AtomicInteger running = new AtomicInteger();
     /** The queue's size, written under the lock, read without it by a submitter deciding whether to run inline. */
     private volatile int queued;
-    /** A moving average of how long one execution takes; unknown (and so not cheap) until the first has run. */
-    private volatile long recentComputeNanos = Long.MAX_VALUE;
+
+    private final RecentCost recentCost = new RecentCost();
 
     private volatile boolean closed;
 
@@ -141,7 +141,7 @@ public final class DynamicBatcher implements AutoCloseable {
      */
     private boolean mayRunHere() {
         return queued == 0
-                && recentComputeNanos <= settings.inlineComputeNanos()
+                && recentCost.typicalNanos() <= settings.inlineComputeNanos()
                 && !Thread.currentThread().isVirtual();
     }
 
@@ -303,8 +303,9 @@ public final class DynamicBatcher implements AutoCloseable {
             for (PendingRequest request : batch) {
                 rows += request.rows;
             }
-            noteComputeTime(result.timing());
-            listener.batchCompleted(rows, result.timing());
+            OnnxModel.Timing timing = result.timing();
+            recentCost.record(timing.inputNanos() + timing.inferNanos() + timing.outputNanos());
+            listener.batchCompleted(rows, timing);
             outputs = batch.size() == 1 ? List.of(result.outputs()) : split(batch, result, rows);
         } catch (RuntimeException | Error e) {
             releaseInstance();
@@ -317,13 +318,6 @@ public final class DynamicBatcher implements AutoCloseable {
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).complete(outputs.get(i), result.timing());
         }
-    }
-
-    /** An average over the last few executions, so that one slow run does not end running inline for long. */
-    private void noteComputeTime(OnnxModel.Timing timing) {
-        long nanos = timing.inputNanos() + timing.inferNanos() + timing.outputNanos();
-        long previous = recentComputeNanos;
-        recentComputeNanos = previous == Long.MAX_VALUE ? nanos : previous + (nanos - previous) / 8;
     }
 
     private static Map<String, Tensor> concatenate(List<PendingRequest> batch, InputArena arena) {

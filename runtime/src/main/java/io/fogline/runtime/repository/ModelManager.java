@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -49,6 +50,7 @@ public final class ModelManager implements AutoCloseable {
     private final Map<String, Object> loadLocks = new ConcurrentHashMap<>();
     private final InferenceObserver observer;
     private final Consumer<ModelConfig> configCheck;
+    private final List<Runnable> readinessWatchers = new CopyOnWriteArrayList<>();
 
     public ModelManager(Path repository, InferenceObserver observer) {
         this(repository, observer, config -> {});
@@ -69,11 +71,27 @@ public final class ModelManager implements AutoCloseable {
         return repository;
     }
 
+    /**
+     * Runs {@code watcher} after each change that can change readiness ({@link #allReady()}, {@link #isReady}): a load
+     * begins or ends, a model is unloaded. It runs on the thread that made the change and must not wait.
+     *
+     * @return stops the watcher
+     */
+    public Runnable watchReadiness(Runnable watcher) {
+        readinessWatchers.add(watcher);
+        return () -> readinessWatchers.remove(watcher);
+    }
+
+    private void readinessChanged() {
+        readinessWatchers.forEach(Runnable::run);
+    }
+
     /** Loads every model of the repository; a model that fails is reported in the index and skipped. */
     public void loadAll() {
         List<String> names = modelDirectories();
         // Counted as loading from the start, so that readiness cannot be claimed between two models.
         loading.addAll(names);
+        readinessChanged();
         for (String name : names) {
             try {
                 load(name, null);
@@ -82,6 +100,7 @@ public final class ModelManager implements AutoCloseable {
                 LOG.log(System.Logger.Level.ERROR, "model ''{0}'' failed to load: {1}", name, e.getMessage());
             } finally {
                 loading.remove(name);
+                readinessChanged();
             }
         }
     }
@@ -96,6 +115,7 @@ public final class ModelManager implements AutoCloseable {
         Path directory = modelDirectory(name);
         synchronized (loadLocks.computeIfAbsent(name, key -> new Object())) {
             loading.add(name);
+            readinessChanged();
             try {
                 ModelConfig config = override == null ? ModelConfig.read(directory) : override;
                 configCheck.accept(config);
@@ -115,6 +135,7 @@ public final class ModelManager implements AutoCloseable {
                 throw e;
             } finally {
                 loading.remove(name);
+                readinessChanged();
             }
         }
     }
@@ -130,6 +151,7 @@ public final class ModelManager implements AutoCloseable {
                 throw unknownModel(name);
             }
             failures.put(name, UNLOADED);
+            readinessChanged();
             try {
                 model.retire().get(drainTimeoutSeconds, TimeUnit.SECONDS);
             } catch (TimeoutException e) {

@@ -1,0 +1,47 @@
+package io.fogline.runtime.batching;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class RecentCostTest {
+
+    private static final long CHEAP = 20_000;
+    private static final long PREEMPTED = 5_000_000;
+
+    @Test
+    void theCostIsUnknownUntilTheFirstRun() {
+        RecentCost cost = new RecentCost();
+        assertThat(cost.typicalNanos()).isEqualTo(Long.MAX_VALUE);
+
+        cost.record(CHEAP);
+
+        assertThat(cost.typicalNanos()).isEqualTo(CHEAP);
+    }
+
+    @Test
+    void runsPreemptedNowAndThenDoNotMakeACheapModelLookExpensive() {
+        RecentCost cost = new RecentCost();
+        for (int i = 0; i < 100; i++) {
+            cost.record(i % 4 == 3 ? PREEMPTED : CHEAP);
+        }
+
+        assertThat(cost.typicalNanos()).isEqualTo(CHEAP);
+    }
+
+    @Test
+    void aModelWhoseRunsBecameExpensiveIsSeenAsSuchOnceMostRecentRunsAre() {
+        RecentCost cost = new RecentCost();
+        for (int i = 0; i < RecentCost.WINDOW; i++) {
+            cost.record(CHEAP);
+        }
+        for (int i = 0; i < RecentCost.WINDOW / 2; i++) {
+            cost.record(PREEMPTED);
+        }
+        assertThat(cost.typicalNanos()).isEqualTo(CHEAP);
+
+        cost.record(PREEMPTED);
+
+        assertThat(cost.typicalNanos()).isEqualTo(PREEMPTED);
+    }
+}
