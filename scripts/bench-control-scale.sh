@@ -3,8 +3,8 @@
 #   scripts/bench-control-scale.sh heap   DEVICES   one replica, heap capped at 256 MiB, GC log kept: the peak heap
 #   scripts/bench-control-scale.sh one    DEVICES   one replica: polls/s, poll p99 and the roll-out time
 #   scripts/bench-control-scale.sh two    DEVICES   two replicas sharing the database and an S3-compatible store (s3rver)
-# POLL_INTERVAL (s, default 2), WARM_UP, MEASURE (s) and CANARY (default 1%) change the simulator's settings; PORT
-# (default 8180) is the first replica's, the second takes the next.
+# POLL_INTERVAL (s, default 2), WARM_UP, MEASURE (s), CANARY (default 1%) and DEVICE_TIMEOUT (s, default 600) change
+# the simulator's settings; PORT (default 8180) is the first replica's, the second takes the next.
 # Each run uses a fresh database and prints the simulator's summary and the load average at its start and end; the
 # work folder is target/bench-control-<mode>. Every JVM gets an explicit heap: a replica 1 GiB (256 MiB in heap mode),
 # the simulator SIM_HEAP (default 3g; 100,000 devices are 100,000 virtual threads).
@@ -53,6 +53,7 @@ for ((r = 0; r < replicas; r++)); do
 done
 FOGLINE_JAVA_OPTS="-Xmx${SIM_HEAP:-3g}" ./fogline sim "${controls[@]}" --admin-token $token --signing-key "$work/signing-key.json" --devices "$devices" \
   --poll-interval "$interval" --warm-up "${WARM_UP:-15}" --measure "${MEASURE:-30}" --canary "${CANARY:-1%}" --factor 4 \
+  --device-timeout "${DEVICE_TIMEOUT:-600}" \
   --work "$work/sim" | tee "$work/sim.log"
 echo "== $(date -u +%FT%TZ) end, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 if [[ $mode == heap ]]; then

@@ -52,6 +52,13 @@ final class SimCommand implements Callable<Integer> {
     @Option(names = "--factor", defaultValue = "4", description = "Growth of each wave (default ${DEFAULT-VALUE}).")
     double factor;
 
+    @Option(
+            names = "--device-timeout",
+            defaultValue = "600",
+            description = "Seconds the rollout gives each device to switch once its wave opens (default"
+                    + " ${DEFAULT-VALUE}).")
+    long deviceTimeout;
+
     @Option(names = "--no-rollout", description = "Only measure polling.")
     boolean noRollout;
 
@@ -107,6 +114,7 @@ final class SimCommand implements Callable<Integer> {
                 Duration.ofSeconds(measure),
                 noRollout ? null : canary,
                 factor,
+                Duration.ofSeconds(deviceTimeout),
                 epochs,
                 connections,
                 control,

@@ -20,6 +20,8 @@ import java.util.List;
  * @param measure the window over which polls per second and latency are measured
  * @param canary the rollout's first wave ({@code "1"}, {@code "1%"}), or null for no rollout
  * @param factor how much each wave grows over the one before
+ * @param deviceTimeout how long the rollout's gate gives a device to switch once its wave opens; a wave of 100,000
+ *     needs more than the default 600 s where each of its 700,000 reports is a PostgreSQL commit on one disk
  * @param connections the most requests the simulated fleet has in flight at once
  */
 public record SimOptions(
@@ -31,6 +33,7 @@ public record SimOptions(
         Duration measure,
         String canary,
         double factor,
+        Duration deviceTimeout,
         int epochs,
         int connections,
         List<URI> control,
@@ -72,6 +75,9 @@ public record SimOptions(
         }
         if (telemetryEvery.isNegative()) {
             problems.append("--telemetry-every must not be negative; ");
+        }
+        if (deviceTimeout.toSeconds() < 1) {
+            problems.append("--device-timeout must be at least 1 s; ");
         }
         if (factor <= 1) {
             problems.append("--factor must be above 1, got ").append(factor).append("; ");

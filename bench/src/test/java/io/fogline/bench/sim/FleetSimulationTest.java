@@ -35,6 +35,7 @@ class FleetSimulationTest {
                 Duration.ofSeconds(2),
                 "1",
                 4,
+                Duration.ofSeconds(600),
                 1,
                 8,
                 List.of(),
@@ -84,6 +85,7 @@ class FleetSimulationTest {
                     Duration.ofSeconds(2),
                     "1",
                     4,
+                    Duration.ofSeconds(600),
                     1,
                     8,
                     List.of(replica, replica),
@@ -114,6 +116,7 @@ class FleetSimulationTest {
                 Duration.ZERO,
                 "1",
                 0.5,
+                Duration.ZERO,
                 1,
                 0,
                 List.of(URI.create("http://127.0.0.1:8080")),
@@ -126,7 +129,7 @@ class FleetSimulationTest {
                         + " --measure must be positive; --warm-up must not be negative;"
                         + " --connections must be at least 1, got 0; --control needs --admin-token (or"
                         + " $FOGLINE_ADMIN_TOKEN); --control needs --signing-key, a key the control plane trusts, to"
-                        + " roll a bundle out; --telemetry-every must not be negative; --factor must be above 1, got"
-                        + " 0.5");
+                        + " roll a bundle out; --telemetry-every must not be negative; --device-timeout must be at"
+                        + " least 1 s; --factor must be above 1, got 0.5");
     }
 }
