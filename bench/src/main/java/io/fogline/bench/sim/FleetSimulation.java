@@ -126,7 +126,10 @@ public final class FleetSimulation {
                             "version", 1,
                             "target", Map.of("group", GROUP),
                             "waves", Map.of("canary", options.canary(), "factor", options.factor()),
-                            "gates", Map.of("device_timeout_seconds", options.deviceTimeout().toSeconds())));
+                            "gates",
+                                    Map.of(
+                                            "device_timeout_seconds",
+                                            options.deviceTimeout().toSeconds())));
                     long deadline = rolloutStarted
                             + ROLLOUT_LIMIT.plusSeconds(options.devices() / 40).toNanos();
                     JsonNode view = operator.rollout(id);
