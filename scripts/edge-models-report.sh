@@ -74,7 +74,8 @@ section=$(
   echo
   echo "### The strong parent"
   echo
-  echo "\`fogline train --model cnn:32,64:dense=128:dropout=0.3 --augmentation shift=2,mirror --epochs 15\` (Adam 1e-3,"
+  epochs=$(grep -o -m1 'for [0-9]* epochs' "$work/parent.log" 2>/dev/null | cut -d' ' -f2)
+  echo "\`fogline train --model cnn:32,64:dense=128:dropout=0.3 --augmentation shift=2,mirror --epochs ${epochs:-25}\` (Adam 1e-3,"
   if grep -q '^test accuracy' "$work/parent.log" 2>/dev/null; then
     echo "cosine): $(grep -h '^test accuracy' "$work/parent.log" | tail -1 | sed "s|$work/||")."
     echo "Training took $(awk '/^epoch/ { total += $(NF - 1) } END { printf "%.0f s", total }' "$work/parent.log") of wall"
