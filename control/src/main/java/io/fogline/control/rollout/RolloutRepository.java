@@ -453,17 +453,27 @@ final class RolloutRepository {
         return new WaveTally(size, switched, failed, timedOut, qualityFailed, pending);
     }
 
+    /**
+     * The switches in {@code range} not judged yet that pass the quality gates. Found from the unjudged switches'
+     * partial index, each one's position looked up by its action: the range's targets are the whole wave, and reading
+     * them all for a few new switches took seconds in a wave of 100,000 (27 s where the planner's statistics still
+     * described an empty table), while the step held the rollout's lock.
+     */
     private static int unjudgedGood(Connection connection, Rollout rollout, RolloutMachine.Range range)
             throws SQLException {
         int good = 0;
         try (PreparedStatement select = connection.prepareStatement(
-                "SELECT a.quality FROM rollout_targets t JOIN actions a ON a.id = t.action_id"
-                        + " WHERE t.rollout_id = ? AND t.position >= ? AND t.position < ?"
-                        + " AND a.status = 'switched' AND a.gate IS NULL")) {
-            bindRange(select, 1, rollout.id(), range.from(), range.to());
+                "SELECT a.quality, (SELECT t.position FROM rollout_targets t WHERE t.action_id = a.id)"
+                        + " FROM actions a WHERE a.rollout_id = ? AND a.purpose = 'update' AND a.status = 'switched'"
+                        + " AND a.gate IS NULL")) {
+            select.setLong(1, rollout.id());
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    if (QualityCheck.violation(rollout.spec().gates().quality(), quality(rows.getString(1))) == null) {
+                    int position = rows.getInt(2);
+                    if (position >= range.from()
+                            && position < range.to()
+                            && QualityCheck.violation(rollout.spec().gates().quality(), quality(rows.getString(1)))
+                                    == null) {
                         good++;
                     }
                 }
