@@ -3,6 +3,7 @@ package io.fogline.control;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fogline.control.monitor.Downsampling;
 import io.fogline.control.monitor.TelemetryQuota;
 import io.fogline.core.telemetry.ModelWindow;
 import io.fogline.core.telemetry.TelemetryBatch;
@@ -117,8 +118,8 @@ class TelemetryQuotaTest extends OnBothDatabases {
 
     @Test
     void theModelsTheControlPlaneGaveADeviceNeedNoAllowanceAndADayHasAQuota() {
-        harness.restartWith(
-                options -> options.withTelemetryQuota(new TelemetryQuota(0, 100, 65_536, 16, Duration.ofDays(7))));
+        harness.restartWith(options -> options.withTelemetryQuota(
+                new TelemetryQuota(0, 100, 65_536, 16, Duration.ofDays(7), Downsampling.defaults())));
         attacker.reach(harness.control().port());
         Http.Answer running = attacker.report(
                 Map.of("status", "switched", "running", List.of(Map.of("model", "fashion", "version", 1))));

@@ -41,6 +41,13 @@ public final class TelemetryStore {
     public record Stored(boolean applied, Map<String, Integer> dropped) {}
 
     private static final int MAX_EVENT_TEXT = 1024;
+    private static final String INSERT_WINDOW = "INSERT INTO telemetry_windows (device_id, model, version, start_ms,"
+            + " end_ms, seconds, requests, errors, escalations, cache_hits, p50_ms, p95_ms, p99_ms, bytes_upstream,"
+            + " bytes_cloud_only, received_at, body, windows, bucket_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+            + " ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT_HEALTH = "INSERT INTO device_health_windows (device_id, start_ms, end_ms,"
+            + " seconds, cpu_busy, memory_total, memory_available_min, disk_total, disk_free_min, hottest_celsius,"
+            + " throttle_events, received_at, body, bucket_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private final Database database;
     private final Clock clock;
@@ -66,10 +73,7 @@ public final class TelemetryStore {
             long windowsLeft = quota.maxWindowsPerDay() - windowsOfLastDay(connection, deviceId, now);
             long oldest = now - quota.retention().toMillis();
             long latest = now + TelemetryQuota.CLOCK_SKEW.toMillis();
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO telemetry_windows (device_id,"
-                    + " model, version, start_ms, end_ms, seconds, requests, errors, escalations, cache_hits, p50_ms,"
-                    + " p95_ms, p99_ms, bytes_upstream, bytes_cloud_only, received_at, body) VALUES (?, ?, ?, ?, ?, ?,"
-                    + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            try (PreparedStatement insert = connection.prepareStatement(INSERT_WINDOW)) {
                 for (TelemetryWindow window : batch.windows()) {
                     long end = window.endInstant().toEpochMilli();
                     for (ModelWindow model : window.models()) {
@@ -95,23 +99,11 @@ public final class TelemetryStore {
                             continue;
                         }
                         windowsLeft--;
-                        insert.setString(1, deviceId);
-                        insert.setString(2, model.model());
-                        insert.setString(3, model.version());
-                        insert.setLong(4, window.startInstant().toEpochMilli());
-                        insert.setLong(5, end);
-                        insert.setLong(6, window.seconds());
-                        insert.setLong(7, model.requestTotal());
-                        insert.setLong(8, model.errorTotal());
-                        insert.setLong(9, model.escalationTotal());
-                        insert.setLong(10, model.cacheHits());
-                        setQuantile(insert, 11, model, 0.50);
-                        setQuantile(insert, 12, model, 0.95);
-                        setQuantile(insert, 13, model, 0.99);
-                        insert.setLong(14, model.bytesUpstream());
-                        insert.setLong(15, model.bytesCloudOnly());
+                        setWindow(insert, deviceId, model, window.startInstant().toEpochMilli(), end, window.seconds());
                         insert.setLong(16, now);
                         insert.setString(17, body);
+                        insert.setLong(18, 1);
+                        insert.setLong(19, 0);
                         insert.addBatch();
                     }
                 }
@@ -176,9 +168,10 @@ public final class TelemetryStore {
         return values;
     }
 
+    /** Windows as the device sent them within the last day: a down-sampled row counts each window it holds. */
     private static long windowsOfLastDay(Connection connection, String deviceId, long now) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(
-                "SELECT COUNT(*) FROM telemetry_windows WHERE device_id = ? AND end_ms > ?")) {
+                "SELECT COALESCE(SUM(windows), 0) FROM telemetry_windows WHERE device_id = ? AND end_ms > ?")) {
             select.setString(1, deviceId);
             select.setLong(2, now - Duration.ofDays(1).toMillis());
             try (ResultSet row = select.executeQuery()) {
@@ -217,6 +210,177 @@ public final class TelemetryStore {
         });
     }
 
+    /**
+     * What a down-sampling pass did: how many rows it merged, and into how many.
+     *
+     * @param merged rows (model and health windows) replaced
+     * @param into rows that replaced them
+     */
+    public record Downsampled(long merged, long into) {}
+
+    /** A bucket of one device's windows: of one model version, or of its health where {@code model} is null. */
+    private record Bucket(String deviceId, String model, String version, long from, long to) {}
+
+    /**
+     * Merges the windows older than each down-sampling tier's age into one per bucket, tier by tier. Each bucket is
+     * merged in a transaction of its own, its rows deleted and their sum inserted: a pass stopped anywhere has merged
+     * some buckets wholly and left the rest as they were, and the next pass merges what is left, so no window is lost
+     * or counted twice. A window that arrives late for a bucket merged already is merged into it by the next pass.
+     */
+    public Downsampled downsample() {
+        long now = clock.millis();
+        long merged = 0;
+        long into = 0;
+        for (Downsampling.Tier tier : quota.downsampling().tiers()) {
+            long bucket = tier.bucket().toMillis();
+            long upTo = Math.floorDiv(now - tier.after().toMillis(), bucket) * bucket;
+            for (String table : new String[] {"telemetry_windows", "device_health_windows"}) {
+                for (List<Bucket> page = buckets(table, bucket, upTo);
+                        !page.isEmpty();
+                        page = buckets(table, bucket, upTo)) {
+                    for (Bucket each : page) {
+                        int rows = database.write(connection -> each.model() == null
+                                ? mergeHealth(connection, each, bucket)
+                                : mergeWindows(connection, each, bucket));
+                        merged += rows;
+                        into += rows == 0 ? 0 : 1;
+                    }
+                }
+            }
+        }
+        return new Downsampled(merged, into);
+    }
+
+    /**
+     * Up to a thousand buckets of {@code size} that end by {@code upTo} and hold a window finer than {@code size}. A
+     * merged bucket holds none, so asking again pages on.
+     */
+    private List<Bucket> buckets(String table, long size, long upTo) {
+        boolean health = table.equals("device_health_windows");
+        String key = health ? "device_id" : "device_id, model, version";
+        // The size is inlined, a number: a parameter in both the list and GROUP BY is two expressions to PostgreSQL.
+        String sql = "SELECT " + key + ", (end_ms - 1) / " + size + " FROM " + table
+                + " WHERE bucket_ms < ? AND end_ms <= ? GROUP BY " + key + ", (end_ms - 1) / " + size + " ORDER BY "
+                + key + ", (end_ms - 1) / " + size + " LIMIT 1000";
+        return database.read(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(sql)) {
+                select.setLong(1, size);
+                select.setLong(2, upTo);
+                List<Bucket> buckets = new ArrayList<>();
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        long index = rows.getLong(health ? 2 : 4);
+                        buckets.add(new Bucket(
+                                rows.getString(1),
+                                health ? null : rows.getString(2),
+                                health ? null : rows.getString(3),
+                                index * size,
+                                (index + 1) * size));
+                    }
+                }
+                return buckets;
+            }
+        });
+    }
+
+    /** Replaces a bucket's model windows by their sum; the rows replaced. */
+    private int mergeWindows(Connection connection, Bucket bucket, long size) throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        ModelWindow sum = null;
+        long start = Long.MAX_VALUE;
+        long end = Long.MIN_VALUE;
+        long seconds = 0;
+        long windows = 0;
+        long receivedAt = 0;
+        try (PreparedStatement select = connection.prepareStatement("SELECT id, start_ms, end_ms, seconds, windows,"
+                + " received_at, body FROM telemetry_windows WHERE device_id = ? AND model = ? AND version = ? AND"
+                + " end_ms > ? AND end_ms <= ? ORDER BY end_ms, id" + database.forUpdate())) {
+            select.setString(1, bucket.deviceId());
+            select.setString(2, bucket.model());
+            select.setString(3, bucket.version());
+            select.setLong(4, bucket.from());
+            select.setLong(5, bucket.to());
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    ids.add(rows.getLong(1));
+                    start = Math.min(start, rows.getLong(2));
+                    end = Math.max(end, rows.getLong(3));
+                    seconds += rows.getLong(4);
+                    windows += rows.getLong(5);
+                    receivedAt = Math.max(receivedAt, rows.getLong(6));
+                    ModelWindow figures =
+                            TelemetryJson.read(rows.getString(7).getBytes(StandardCharsets.UTF_8), ModelWindow.class);
+                    sum = sum == null ? figures : sum.merge(figures);
+                }
+            }
+        }
+        if (sum == null) {
+            return 0;
+        }
+        delete(connection, "telemetry_windows", ids);
+        try (PreparedStatement insert = connection.prepareStatement(INSERT_WINDOW)) {
+            setWindow(insert, bucket.deviceId(), sum, start, end, seconds);
+            insert.setLong(16, receivedAt);
+            insert.setString(17, new String(TelemetryJson.write(sum), StandardCharsets.UTF_8));
+            insert.setLong(18, windows);
+            insert.setLong(19, size);
+            insert.executeUpdate();
+        }
+        return ids.size();
+    }
+
+    /** Replaces a bucket's health windows by their sum; the rows replaced. */
+    private int mergeHealth(Connection connection, Bucket bucket, long size) throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        DeviceHealth sum = null;
+        long start = Long.MAX_VALUE;
+        long end = Long.MIN_VALUE;
+        long seconds = 0;
+        long receivedAt = 0;
+        try (PreparedStatement select = connection.prepareStatement("SELECT id, start_ms, end_ms, seconds,"
+                + " received_at, body FROM device_health_windows WHERE device_id = ? AND end_ms > ? AND end_ms <= ?"
+                + " ORDER BY end_ms, id" + database.forUpdate())) {
+            select.setString(1, bucket.deviceId());
+            select.setLong(2, bucket.from());
+            select.setLong(3, bucket.to());
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    ids.add(rows.getLong(1));
+                    start = Math.min(start, rows.getLong(2));
+                    end = Math.max(end, rows.getLong(3));
+                    seconds += rows.getLong(4);
+                    receivedAt = Math.max(receivedAt, rows.getLong(5));
+                    DeviceHealth health =
+                            TelemetryJson.read(rows.getString(6).getBytes(StandardCharsets.UTF_8), DeviceHealth.class);
+                    sum = sum == null ? health : sum.merge(health);
+                }
+            }
+        }
+        if (sum == null) {
+            return 0;
+        }
+        delete(connection, "device_health_windows", ids);
+        try (PreparedStatement insert = connection.prepareStatement(INSERT_HEALTH)) {
+            setHealth(insert, bucket.deviceId(), start, end, seconds, sum);
+            insert.setLong(12, receivedAt);
+            insert.setString(13, new String(TelemetryJson.write(sum), StandardCharsets.UTF_8));
+            insert.setLong(14, size);
+            insert.executeUpdate();
+        }
+        return ids.size();
+    }
+
+    /** Deletes rows by id: those read, never others that arrived since. */
+    private static void delete(Connection connection, String table, List<Long> ids) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + table + " WHERE id = ?")) {
+            for (long id : ids) {
+                delete.setLong(1, id);
+                delete.addBatch();
+            }
+            delete.executeBatch();
+        }
+    }
+
     /** Each window's device health, within the same time limits and size cap as its model windows. */
     private void insertHealth(
             Connection connection,
@@ -227,10 +391,7 @@ public final class TelemetryStore {
             long latest,
             Map<String, Integer> dropped)
             throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO device_health_windows (device_id,"
-                + " start_ms, end_ms, seconds, cpu_busy, memory_total, memory_available_min, disk_total, disk_free_min,"
-                + " hottest_celsius, throttle_events, received_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                + " ?)")) {
+        try (PreparedStatement insert = connection.prepareStatement(INSERT_HEALTH)) {
             for (TelemetryWindow window : batch.windows()) {
                 DeviceHealth health = window.health();
                 if (health == null) {
@@ -245,23 +406,10 @@ public final class TelemetryStore {
                     dropped.merge(refusal, 1, Integer::sum);
                     continue;
                 }
-                insert.setString(1, deviceId);
-                insert.setLong(2, window.startInstant().toEpochMilli());
-                insert.setLong(3, end);
-                insert.setLong(4, window.seconds());
-                insert.setDouble(5, health.cpuBusy());
-                insert.setLong(6, health.memoryTotalBytes());
-                insert.setLong(7, health.memoryAvailableMinBytes());
-                insert.setLong(8, health.diskTotalBytes());
-                insert.setLong(9, health.diskFreeMinBytes());
-                if (Double.isNaN(health.hottestCelsius())) {
-                    insert.setNull(10, java.sql.Types.DOUBLE);
-                } else {
-                    insert.setDouble(10, health.hottestCelsius());
-                }
-                insert.setLong(11, health.throttleEvents());
+                setHealth(insert, deviceId, window.startInstant().toEpochMilli(), end, window.seconds(), health);
                 insert.setLong(12, now);
                 insert.setString(13, body);
+                insert.setLong(14, 0);
                 insert.addBatch();
             }
             insert.executeBatch();
@@ -307,6 +455,48 @@ public final class TelemetryStore {
             insert.setLong(4, now);
             return insert.executeUpdate() == 1;
         }
+    }
+
+    /** A window's identity, span and the figures stored as columns: parameters 1 to 15 of {@link #INSERT_WINDOW}. */
+    private static void setWindow(
+            PreparedStatement insert, String deviceId, ModelWindow model, long start, long end, long seconds)
+            throws SQLException {
+        insert.setString(1, deviceId);
+        insert.setString(2, model.model());
+        insert.setString(3, model.version());
+        insert.setLong(4, start);
+        insert.setLong(5, end);
+        insert.setLong(6, seconds);
+        insert.setLong(7, model.requestTotal());
+        insert.setLong(8, model.errorTotal());
+        insert.setLong(9, model.escalationTotal());
+        insert.setLong(10, model.cacheHits());
+        setQuantile(insert, 11, model, 0.50);
+        setQuantile(insert, 12, model, 0.95);
+        setQuantile(insert, 13, model, 0.99);
+        insert.setLong(14, model.bytesUpstream());
+        insert.setLong(15, model.bytesCloudOnly());
+    }
+
+    /** A health window's identity, span and figures: parameters 1 to 11 of {@link #INSERT_HEALTH}. */
+    private static void setHealth(
+            PreparedStatement insert, String deviceId, long start, long end, long seconds, DeviceHealth health)
+            throws SQLException {
+        insert.setString(1, deviceId);
+        insert.setLong(2, start);
+        insert.setLong(3, end);
+        insert.setLong(4, seconds);
+        insert.setDouble(5, health.cpuBusy());
+        insert.setLong(6, health.memoryTotalBytes());
+        insert.setLong(7, health.memoryAvailableMinBytes());
+        insert.setLong(8, health.diskTotalBytes());
+        insert.setLong(9, health.diskFreeMinBytes());
+        if (Double.isNaN(health.hottestCelsius())) {
+            insert.setNull(10, java.sql.Types.DOUBLE);
+        } else {
+            insert.setDouble(10, health.hottestCelsius());
+        }
+        insert.setLong(11, health.throttleEvents());
     }
 
     private static void setQuantile(PreparedStatement insert, int column, ModelWindow model, double q)
