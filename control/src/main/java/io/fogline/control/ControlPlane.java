@@ -192,7 +192,11 @@ public final class ControlPlane implements AutoCloseable {
         }
         if (timers.claim("telemetry-retention", TELEMETRY_RETENTION_PERIOD)) {
             telemetry.deleteExpired();
-            telemetry.downsample();
+            TelemetryStore.Downsampled downsampled = telemetry.downsample();
+            if (downsampled.merged() > 0) {
+                LOG.info("telemetry down-sampled: " + downsampled.merged() + " windows merged into "
+                        + downsampled.into());
+            }
         }
         monitor.tick();
     }

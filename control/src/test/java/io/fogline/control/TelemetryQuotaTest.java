@@ -107,6 +107,7 @@ class TelemetryQuotaTest extends OnBothDatabases {
                         + " view %d bytes%n",
                 store, posted, stored.size(), telemetry.body().length, health.body().length);
 
+        assertThat(health.status()).as(health.text()).isEqualTo(200);
         assertThat(posted).isGreaterThan(15_000_000);
         assertThat(stored).hasSize(TelemetryQuota.defaults().maxOtherModels());
         assertThat(telemetry.body().length).isLessThan(100_000);

@@ -41,6 +41,9 @@ public final class TelemetryStore {
     public record Stored(boolean applied, Map<String, Integer> dropped) {}
 
     private static final int MAX_EVENT_TEXT = 1024;
+    /** Few enough that a transaction of hourly buckets of 5 s windows holds some 46,000 rows at most. */
+    private static final int BUCKETS_PER_TRANSACTION = 64;
+
     private static final String INSERT_WINDOW = "INSERT INTO telemetry_windows (device_id, model, version, start_ms,"
             + " end_ms, seconds, requests, errors, escalations, cache_hits, p50_ms, p95_ms, p99_ms, bytes_upstream,"
             + " bytes_cloud_only, received_at, body, windows, bucket_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
@@ -216,39 +219,49 @@ public final class TelemetryStore {
      * @param merged rows (model and health windows) replaced
      * @param into rows that replaced them
      */
-    public record Downsampled(long merged, long into) {}
+    public record Downsampled(long merged, long into) {
+        Downsampled plus(Downsampled other) {
+            return new Downsampled(merged + other.merged, into + other.into);
+        }
+    }
 
     /** A bucket of one device's windows: of one model version, or of its health where {@code model} is null. */
     private record Bucket(String deviceId, String model, String version, long from, long to) {}
 
     /**
-     * Merges the windows older than each down-sampling tier's age into one per bucket, tier by tier. Each bucket is
-     * merged in a transaction of its own, its rows deleted and their sum inserted: a pass stopped anywhere has merged
-     * some buckets wholly and left the rest as they were, and the next pass merges what is left, so no window is lost
-     * or counted twice. A window that arrives late for a bucket merged already is merged into it by the next pass.
+     * Merges the windows older than each down-sampling tier's age into one per bucket, tier by tier. Buckets are
+     * merged in transactions of up to {@value #BUCKETS_PER_TRANSACTION}, each bucket's rows deleted and their sum
+     * inserted: a pass stopped anywhere has merged some buckets wholly and left the rest as they were, and the next
+     * pass merges what is left, so no window is lost or counted twice. A window that arrives late for a bucket merged
+     * already is merged into it by the next pass.
      */
     public Downsampled downsample() {
         long now = clock.millis();
-        long merged = 0;
-        long into = 0;
+        Downsampled done = new Downsampled(0, 0);
         for (Downsampling.Tier tier : quota.downsampling().tiers()) {
-            long bucket = tier.bucket().toMillis();
-            long upTo = Math.floorDiv(now - tier.after().toMillis(), bucket) * bucket;
+            long size = tier.bucket().toMillis();
+            long upTo = Math.floorDiv(now - tier.after().toMillis(), size) * size;
             for (String table : new String[] {"telemetry_windows", "device_health_windows"}) {
-                for (List<Bucket> page = buckets(table, bucket, upTo);
+                for (List<Bucket> page = buckets(table, size, upTo);
                         !page.isEmpty();
-                        page = buckets(table, bucket, upTo)) {
-                    for (Bucket each : page) {
-                        int rows = database.write(connection -> each.model() == null
-                                ? mergeHealth(connection, each, bucket)
-                                : mergeWindows(connection, each, bucket));
-                        merged += rows;
-                        into += rows == 0 ? 0 : 1;
+                        page = buckets(table, size, upTo)) {
+                    for (int from = 0; from < page.size(); from += BUCKETS_PER_TRANSACTION) {
+                        List<Bucket> some = page.subList(from, Math.min(page.size(), from + BUCKETS_PER_TRANSACTION));
+                        done = done.plus(database.write(connection -> {
+                            Downsampled merged = new Downsampled(0, 0);
+                            for (Bucket bucket : some) {
+                                int rows = bucket.model() == null
+                                        ? mergeHealth(connection, bucket, size)
+                                        : mergeWindows(connection, bucket, size);
+                                merged = merged.plus(new Downsampled(rows, rows == 0 ? 0 : 1));
+                            }
+                            return merged;
+                        }));
                     }
                 }
             }
         }
-        return new Downsampled(merged, into);
+        return done;
     }
 
     /**
