@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BinaryOperator;
 
 /**
  * Devices' telemetry windows and events, each batch applied once by its id, within the device's quota and the
@@ -296,94 +297,90 @@ public final class TelemetryStore {
         });
     }
 
-    /** Replaces a bucket's model windows by their sum; the rows replaced. */
-    private int mergeWindows(Connection connection, Bucket bucket, long size) throws SQLException {
-        List<Long> ids = new ArrayList<>();
-        ModelWindow sum = null;
+    /** A bucket's rows as read: their ids, the span and seconds they cover, the windows they hold, their sum. */
+    private static final class Rows<T> {
+        final List<Long> ids = new ArrayList<>();
         long start = Long.MAX_VALUE;
         long end = Long.MIN_VALUE;
-        long seconds = 0;
-        long windows = 0;
-        long receivedAt = 0;
-        try (PreparedStatement select = connection.prepareStatement("SELECT id, start_ms, end_ms, seconds, windows,"
-                + " received_at, body FROM telemetry_windows WHERE device_id = ? AND model = ? AND version = ? AND"
-                + " end_ms > ? AND end_ms <= ? ORDER BY end_ms, id" + database.forUpdate())) {
+        long seconds;
+        long windows;
+        long receivedAt;
+        T sum;
+    }
+
+    /**
+     * Deletes a bucket's rows of {@code table} (model windows where the bucket names a model), exactly those read
+     * (locked where the database locks rows, never rows that arrived since), and answers them summed.
+     */
+    private <T> Rows<T> removeRows(
+            Connection connection, String table, Bucket bucket, Class<T> type, BinaryOperator<T> merge)
+            throws SQLException {
+        boolean model = bucket.model() != null;
+        Rows<T> read = new Rows<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT id, start_ms, end_ms, seconds, "
+                + (model ? "windows" : "1") + ", received_at, body FROM " + table + " WHERE device_id = ? AND end_ms"
+                + " > ? AND end_ms <= ?" + (model ? " AND model = ? AND version = ?" : "") + " ORDER BY end_ms, id"
+                + database.forUpdate())) {
             select.setString(1, bucket.deviceId());
-            select.setString(2, bucket.model());
-            select.setString(3, bucket.version());
-            select.setLong(4, bucket.from());
-            select.setLong(5, bucket.to());
+            select.setLong(2, bucket.from());
+            select.setLong(3, bucket.to());
+            if (model) {
+                select.setString(4, bucket.model());
+                select.setString(5, bucket.version());
+            }
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    ids.add(rows.getLong(1));
-                    start = Math.min(start, rows.getLong(2));
-                    end = Math.max(end, rows.getLong(3));
-                    seconds += rows.getLong(4);
-                    windows += rows.getLong(5);
-                    receivedAt = Math.max(receivedAt, rows.getLong(6));
-                    ModelWindow figures =
-                            TelemetryJson.read(rows.getString(7).getBytes(StandardCharsets.UTF_8), ModelWindow.class);
-                    sum = sum == null ? figures : sum.merge(figures);
+                    read.ids.add(rows.getLong(1));
+                    read.start = Math.min(read.start, rows.getLong(2));
+                    read.end = Math.max(read.end, rows.getLong(3));
+                    read.seconds += rows.getLong(4);
+                    read.windows += rows.getLong(5);
+                    read.receivedAt = Math.max(read.receivedAt, rows.getLong(6));
+                    T figures = TelemetryJson.read(rows.getString(7).getBytes(StandardCharsets.UTF_8), type);
+                    read.sum = read.sum == null ? figures : merge.apply(read.sum, figures);
                 }
             }
         }
-        if (sum == null) {
+        delete(connection, table, read.ids);
+        return read;
+    }
+
+    /** Replaces a bucket's model windows by their sum; the rows replaced. */
+    private int mergeWindows(Connection connection, Bucket bucket, long size) throws SQLException {
+        Rows<ModelWindow> rows =
+                removeRows(connection, "telemetry_windows", bucket, ModelWindow.class, ModelWindow::merge);
+        if (rows.sum == null) {
             return 0;
         }
-        delete(connection, "telemetry_windows", ids);
         try (PreparedStatement insert = connection.prepareStatement(INSERT_WINDOW)) {
-            setWindow(insert, bucket.deviceId(), sum, start, end, seconds);
-            insert.setLong(16, receivedAt);
-            insert.setString(17, new String(TelemetryJson.write(sum), StandardCharsets.UTF_8));
-            insert.setLong(18, windows);
+            setWindow(insert, bucket.deviceId(), rows.sum, rows.start, rows.end, rows.seconds);
+            insert.setLong(16, rows.receivedAt);
+            insert.setString(17, new String(TelemetryJson.write(rows.sum), StandardCharsets.UTF_8));
+            insert.setLong(18, rows.windows);
             insert.setLong(19, size);
             insert.executeUpdate();
         }
-        return ids.size();
+        return rows.ids.size();
     }
 
     /** Replaces a bucket's health windows by their sum; the rows replaced. */
     private int mergeHealth(Connection connection, Bucket bucket, long size) throws SQLException {
-        List<Long> ids = new ArrayList<>();
-        DeviceHealth sum = null;
-        long start = Long.MAX_VALUE;
-        long end = Long.MIN_VALUE;
-        long seconds = 0;
-        long receivedAt = 0;
-        try (PreparedStatement select = connection.prepareStatement("SELECT id, start_ms, end_ms, seconds,"
-                + " received_at, body FROM device_health_windows WHERE device_id = ? AND end_ms > ? AND end_ms <= ?"
-                + " ORDER BY end_ms, id" + database.forUpdate())) {
-            select.setString(1, bucket.deviceId());
-            select.setLong(2, bucket.from());
-            select.setLong(3, bucket.to());
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    ids.add(rows.getLong(1));
-                    start = Math.min(start, rows.getLong(2));
-                    end = Math.max(end, rows.getLong(3));
-                    seconds += rows.getLong(4);
-                    receivedAt = Math.max(receivedAt, rows.getLong(5));
-                    DeviceHealth health =
-                            TelemetryJson.read(rows.getString(6).getBytes(StandardCharsets.UTF_8), DeviceHealth.class);
-                    sum = sum == null ? health : sum.merge(health);
-                }
-            }
-        }
-        if (sum == null) {
+        Rows<DeviceHealth> rows =
+                removeRows(connection, "device_health_windows", bucket, DeviceHealth.class, DeviceHealth::merge);
+        if (rows.sum == null) {
             return 0;
         }
-        delete(connection, "device_health_windows", ids);
         try (PreparedStatement insert = connection.prepareStatement(INSERT_HEALTH)) {
-            setHealth(insert, bucket.deviceId(), start, end, seconds, sum);
-            insert.setLong(12, receivedAt);
-            insert.setString(13, new String(TelemetryJson.write(sum), StandardCharsets.UTF_8));
+            setHealth(insert, bucket.deviceId(), rows.start, rows.end, rows.seconds, rows.sum);
+            insert.setLong(12, rows.receivedAt);
+            insert.setString(13, new String(TelemetryJson.write(rows.sum), StandardCharsets.UTF_8));
             insert.setLong(14, size);
             insert.executeUpdate();
         }
-        return ids.size();
+        return rows.ids.size();
     }
 
-    /** Deletes rows by id: those read, never others that arrived since. */
+    /** Deletes rows by id. */
     private static void delete(Connection connection, String table, List<Long> ids) throws SQLException {
         try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + table + " WHERE id = ?")) {
             for (long id : ids) {
