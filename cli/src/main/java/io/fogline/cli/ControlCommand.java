@@ -5,6 +5,7 @@ import io.fogline.control.ControlOptions;
 import io.fogline.control.ControlPlane;
 import io.fogline.control.federated.FederatedModels;
 import io.fogline.control.http.ListenerLimits;
+import io.fogline.control.monitor.Downsampling;
 import io.fogline.control.monitor.FieldLimits;
 import io.fogline.control.monitor.MonitorOptions;
 import io.fogline.control.monitor.TelemetryQuota;
@@ -177,6 +178,14 @@ final class ControlCommand implements Callable<Integer> {
     long telemetryRetentionDays;
 
     @Option(
+            names = "--telemetry-downsample",
+            defaultValue = "2h=5m,2d=1h",
+            description = "Telemetry windows older than AGE are merged into one per BUCKET, per device and model"
+                    + " version: AGE=BUCKET,... with s, m, h or d, or off (default ${DEFAULT-VALUE}: five-minute"
+                    + " windows after two hours, hourly ones after two days).")
+    String telemetryDownsample;
+
+    @Option(
             names = "--signing-key",
             description = "Signing key (fogline bundle keygen) for the models federated jobs publish; without it the"
                     + " control plane runs no federated jobs.")
@@ -206,7 +215,9 @@ final class ControlCommand implements Callable<Integer> {
             listener = ListenerLimits.defaults()
                     .withMaxConnections(maxConnections, maxConnectionsPerClient)
                     .withRequestTimeout(Duration.ofSeconds(requestTimeoutSeconds));
-            quota = TelemetryQuota.defaults().withRetention(Duration.ofDays(telemetryRetentionDays));
+            quota = TelemetryQuota.defaults()
+                    .withRetention(Duration.ofDays(telemetryRetentionDays))
+                    .withDownsampling(Downsampling.parse(telemetryDownsample));
         } catch (IllegalArgumentException e) {
             throw UserError.usage(e.getMessage());
         }

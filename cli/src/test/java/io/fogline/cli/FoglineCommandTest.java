@@ -201,6 +201,23 @@ class FoglineCommandTest {
     }
 
     @Test
+    void aControlPlaneRefusesDownsamplingTiersThatDoNotNest() {
+        CommandRun control = run(
+                "control",
+                "--data-dir",
+                models.resolve("control").toString(),
+                "--http-port",
+                "0",
+                "--telemetry-downsample",
+                "2h=10m,1d=15m");
+
+        assertThat(control.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(control.err())
+                .isEqualTo("fogline: down-sampling tiers must grow older and coarser, each bucket a multiple of the one"
+                        + " before: 2h=10m then 1d=15m" + System.lineSeparator());
+    }
+
+    @Test
     void rolloutStatusWithoutATokenPrintsTheErrorAlone() {
         CommandRun status = run(
                 "rollout", "status", "--data-dir", models.resolve("no-control").toString());

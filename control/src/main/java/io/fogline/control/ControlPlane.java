@@ -180,7 +180,7 @@ public final class ControlPlane implements AutoCloseable {
      * One step of the timer: writes this replica's pending heartbeats, and, on whichever replica claims them, advances
      * every unfinished rollout (timeouts, scheduled waves), moves federated jobs on (rounds opened, closed,
      * aggregated, results published), evaluates alerts (silence among them) and delivers them, and once an hour
-     * deletes telemetry past its retention.
+     * deletes telemetry past its retention and merges older windows into coarser ones.
      */
     public void tick() {
         heartbeats.flush();
@@ -192,6 +192,11 @@ public final class ControlPlane implements AutoCloseable {
         }
         if (timers.claim("telemetry-retention", TELEMETRY_RETENTION_PERIOD)) {
             telemetry.deleteExpired();
+            TelemetryStore.Downsampled downsampled = telemetry.downsample();
+            if (downsampled.merged() > 0) {
+                LOG.info("telemetry down-sampled: " + downsampled.merged() + " windows merged into "
+                        + downsampled.into());
+            }
         }
         monitor.tick();
     }

@@ -3,6 +3,7 @@ package io.fogline.control;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fogline.control.monitor.Downsampling;
 import io.fogline.control.monitor.TelemetryQuota;
 import io.fogline.core.telemetry.ModelWindow;
 import io.fogline.core.telemetry.TelemetryBatch;
@@ -106,6 +107,7 @@ class TelemetryQuotaTest extends OnBothDatabases {
                         + " view %d bytes%n",
                 store, posted, stored.size(), telemetry.body().length, health.body().length);
 
+        assertThat(health.status()).as(health.text()).isEqualTo(200);
         assertThat(posted).isGreaterThan(15_000_000);
         assertThat(stored).hasSize(TelemetryQuota.defaults().maxOtherModels());
         assertThat(telemetry.body().length).isLessThan(100_000);
@@ -117,8 +119,8 @@ class TelemetryQuotaTest extends OnBothDatabases {
 
     @Test
     void theModelsTheControlPlaneGaveADeviceNeedNoAllowanceAndADayHasAQuota() {
-        harness.restartWith(
-                options -> options.withTelemetryQuota(new TelemetryQuota(0, 100, 65_536, 16, Duration.ofDays(7))));
+        harness.restartWith(options -> options.withTelemetryQuota(
+                new TelemetryQuota(0, 100, 65_536, 16, Duration.ofDays(7), Downsampling.defaults())));
         attacker.reach(harness.control().port());
         Http.Answer running = attacker.report(
                 Map.of("status", "switched", "running", List.of(Map.of("model", "fashion", "version", 1))));

@@ -191,9 +191,9 @@ public final class HealthViews {
                 perModel.size() == 1 ? referenceAccuracy : null);
     }
 
-    /** Counts of two model versions summed as one, for a device's or a group's totals. */
+    /** Counts of two model versions, of one model or two, summed as one, for a device's or a group's totals. */
     private static ModelWindow sumAcrossModels(ModelWindow a, ModelWindow b) {
-        return a.withoutDetail().merge(b.withoutDetail().withVersion(a.version()));
+        return a.withoutDetail().merge(b.withoutDetail().as(a.model(), a.version()));
     }
 
     private static Double quantile(ModelWindow window, double q) {

@@ -14,15 +14,22 @@ import java.time.Duration;
  * @param maxEventsPerBatch events one batch may store; the rest are dropped
  * @param retention how long windows and events are kept; older ones are deleted once an hour, and a window that ended
  *     before it (or more than five minutes in the future) is not stored
+ * @param downsampling how windows older than its tiers' ages are merged into coarser ones, in the same hourly pass
+ *     (a tier older than the retention never applies)
  */
 public record TelemetryQuota(
-        int maxOtherModels, int maxWindowsPerDay, int maxWindowBytes, int maxEventsPerBatch, Duration retention) {
+        int maxOtherModels,
+        int maxWindowsPerDay,
+        int maxWindowBytes,
+        int maxEventsPerBatch,
+        Duration retention,
+        Downsampling downsampling) {
 
     /** How far in the future a window may end: devices' clocks drift. */
     public static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
 
     public static TelemetryQuota defaults() {
-        return new TelemetryQuota(8, 20_000, 64 * 1024, 256, Duration.ofDays(7));
+        return new TelemetryQuota(8, 20_000, 64 * 1024, 256, Duration.ofDays(7), Downsampling.defaults());
     }
 
     public TelemetryQuota {
@@ -35,6 +42,12 @@ public record TelemetryQuota(
     }
 
     public TelemetryQuota withRetention(Duration kept) {
-        return new TelemetryQuota(maxOtherModels, maxWindowsPerDay, maxWindowBytes, maxEventsPerBatch, kept);
+        return new TelemetryQuota(
+                maxOtherModels, maxWindowsPerDay, maxWindowBytes, maxEventsPerBatch, kept, downsampling);
+    }
+
+    public TelemetryQuota withDownsampling(Downsampling tiers) {
+        return new TelemetryQuota(
+                maxOtherModels, maxWindowsPerDay, maxWindowBytes, maxEventsPerBatch, retention, tiers);
     }
 }

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BinaryOperator;
 
 /**
  * Devices' telemetry windows and events, each batch applied once by its id, within the device's quota and the
@@ -41,6 +42,16 @@ public final class TelemetryStore {
     public record Stored(boolean applied, Map<String, Integer> dropped) {}
 
     private static final int MAX_EVENT_TEXT = 1024;
+    /** Few enough that a transaction of hourly buckets of 5 s windows holds some 46,000 rows at most. */
+    private static final int BUCKETS_PER_TRANSACTION = 64;
+
+    private static final String INSERT_WINDOW = "INSERT INTO telemetry_windows (device_id, model, version, start_ms,"
+            + " end_ms, seconds, requests, errors, escalations, cache_hits, p50_ms, p95_ms, p99_ms, bytes_upstream,"
+            + " bytes_cloud_only, received_at, body, windows, bucket_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+            + " ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT_HEALTH = "INSERT INTO device_health_windows (device_id, start_ms, end_ms,"
+            + " seconds, cpu_busy, memory_total, memory_available_min, disk_total, disk_free_min, hottest_celsius,"
+            + " throttle_events, received_at, body, bucket_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private final Database database;
     private final Clock clock;
@@ -66,10 +77,7 @@ public final class TelemetryStore {
             long windowsLeft = quota.maxWindowsPerDay() - windowsOfLastDay(connection, deviceId, now);
             long oldest = now - quota.retention().toMillis();
             long latest = now + TelemetryQuota.CLOCK_SKEW.toMillis();
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO telemetry_windows (device_id,"
-                    + " model, version, start_ms, end_ms, seconds, requests, errors, escalations, cache_hits, p50_ms,"
-                    + " p95_ms, p99_ms, bytes_upstream, bytes_cloud_only, received_at, body) VALUES (?, ?, ?, ?, ?, ?,"
-                    + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            try (PreparedStatement insert = connection.prepareStatement(INSERT_WINDOW)) {
                 for (TelemetryWindow window : batch.windows()) {
                     long end = window.endInstant().toEpochMilli();
                     for (ModelWindow model : window.models()) {
@@ -95,23 +103,11 @@ public final class TelemetryStore {
                             continue;
                         }
                         windowsLeft--;
-                        insert.setString(1, deviceId);
-                        insert.setString(2, model.model());
-                        insert.setString(3, model.version());
-                        insert.setLong(4, window.startInstant().toEpochMilli());
-                        insert.setLong(5, end);
-                        insert.setLong(6, window.seconds());
-                        insert.setLong(7, model.requestTotal());
-                        insert.setLong(8, model.errorTotal());
-                        insert.setLong(9, model.escalationTotal());
-                        insert.setLong(10, model.cacheHits());
-                        setQuantile(insert, 11, model, 0.50);
-                        setQuantile(insert, 12, model, 0.95);
-                        setQuantile(insert, 13, model, 0.99);
-                        insert.setLong(14, model.bytesUpstream());
-                        insert.setLong(15, model.bytesCloudOnly());
+                        setWindow(insert, deviceId, model, window.startInstant().toEpochMilli(), end, window.seconds());
                         insert.setLong(16, now);
                         insert.setString(17, body);
+                        insert.setLong(18, 1);
+                        insert.setLong(19, 0);
                         insert.addBatch();
                     }
                 }
@@ -176,9 +172,10 @@ public final class TelemetryStore {
         return values;
     }
 
+    /** Windows as the device sent them within the last day: a down-sampled row counts each window it holds. */
     private static long windowsOfLastDay(Connection connection, String deviceId, long now) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(
-                "SELECT COUNT(*) FROM telemetry_windows WHERE device_id = ? AND end_ms > ?")) {
+                "SELECT COALESCE(SUM(windows), 0) FROM telemetry_windows WHERE device_id = ? AND end_ms > ?")) {
             select.setString(1, deviceId);
             select.setLong(2, now - Duration.ofDays(1).toMillis());
             try (ResultSet row = select.executeQuery()) {
@@ -217,6 +214,183 @@ public final class TelemetryStore {
         });
     }
 
+    /**
+     * What a down-sampling pass did: how many rows it merged, and into how many.
+     *
+     * @param merged rows (model and health windows) replaced
+     * @param into rows that replaced them
+     */
+    public record Downsampled(long merged, long into) {
+        Downsampled plus(Downsampled other) {
+            return new Downsampled(merged + other.merged, into + other.into);
+        }
+    }
+
+    /** A bucket of one device's windows: of one model version, or of its health where {@code model} is null. */
+    private record Bucket(String deviceId, String model, String version, long from, long to) {}
+
+    /**
+     * Merges the windows older than each down-sampling tier's age into one per bucket, tier by tier. Buckets are
+     * merged in transactions of up to {@value #BUCKETS_PER_TRANSACTION}, each bucket's rows deleted and their sum
+     * inserted: a pass stopped anywhere has merged some buckets wholly and left the rest as they were, and the next
+     * pass merges what is left, so no window is lost or counted twice. A window that arrives late for a bucket merged
+     * already is merged into it by the next pass.
+     */
+    public Downsampled downsample() {
+        long now = clock.millis();
+        Downsampled done = new Downsampled(0, 0);
+        for (Downsampling.Tier tier : quota.downsampling().tiers()) {
+            long size = tier.bucket().toMillis();
+            long upTo = Math.floorDiv(now - tier.after().toMillis(), size) * size;
+            for (String table : new String[] {"telemetry_windows", "device_health_windows"}) {
+                for (List<Bucket> page = buckets(table, size, upTo);
+                        !page.isEmpty();
+                        page = buckets(table, size, upTo)) {
+                    for (int from = 0; from < page.size(); from += BUCKETS_PER_TRANSACTION) {
+                        List<Bucket> some = page.subList(from, Math.min(page.size(), from + BUCKETS_PER_TRANSACTION));
+                        done = done.plus(database.write(connection -> {
+                            Downsampled merged = new Downsampled(0, 0);
+                            for (Bucket bucket : some) {
+                                int rows = bucket.model() == null
+                                        ? mergeHealth(connection, bucket, size)
+                                        : mergeWindows(connection, bucket, size);
+                                merged = merged.plus(new Downsampled(rows, rows == 0 ? 0 : 1));
+                            }
+                            return merged;
+                        }));
+                    }
+                }
+            }
+        }
+        return done;
+    }
+
+    /**
+     * Up to a thousand buckets of {@code size} that end by {@code upTo} and hold a window finer than {@code size}. A
+     * merged bucket holds none, so asking again pages on.
+     */
+    private List<Bucket> buckets(String table, long size, long upTo) {
+        boolean health = table.equals("device_health_windows");
+        String key = health ? "device_id" : "device_id, model, version";
+        // The size is inlined, a number: a parameter in both the list and GROUP BY is two expressions to PostgreSQL.
+        String sql = "SELECT " + key + ", (end_ms - 1) / " + size + " FROM " + table
+                + " WHERE bucket_ms < ? AND end_ms <= ? GROUP BY " + key + ", (end_ms - 1) / " + size + " ORDER BY "
+                + key + ", (end_ms - 1) / " + size + " LIMIT 1000";
+        return database.read(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(sql)) {
+                select.setLong(1, size);
+                select.setLong(2, upTo);
+                List<Bucket> buckets = new ArrayList<>();
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        long index = rows.getLong(health ? 2 : 4);
+                        buckets.add(new Bucket(
+                                rows.getString(1),
+                                health ? null : rows.getString(2),
+                                health ? null : rows.getString(3),
+                                index * size,
+                                (index + 1) * size));
+                    }
+                }
+                return buckets;
+            }
+        });
+    }
+
+    /** A bucket's rows as read: their ids, the span and seconds they cover, the windows they hold, their sum. */
+    private static final class Rows<T> {
+        final List<Long> ids = new ArrayList<>();
+        long start = Long.MAX_VALUE;
+        long end = Long.MIN_VALUE;
+        long seconds;
+        long windows;
+        long receivedAt;
+        T sum;
+    }
+
+    /**
+     * Deletes a bucket's rows of {@code table} (model windows where the bucket names a model), exactly those read
+     * (locked where the database locks rows, never rows that arrived since), and answers them summed.
+     */
+    private <T> Rows<T> removeRows(
+            Connection connection, String table, Bucket bucket, Class<T> type, BinaryOperator<T> merge)
+            throws SQLException {
+        boolean model = bucket.model() != null;
+        Rows<T> read = new Rows<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT id, start_ms, end_ms, seconds, "
+                + (model ? "windows" : "1") + ", received_at, body FROM " + table + " WHERE device_id = ? AND end_ms"
+                + " > ? AND end_ms <= ?" + (model ? " AND model = ? AND version = ?" : "") + " ORDER BY end_ms, id"
+                + database.forUpdate())) {
+            select.setString(1, bucket.deviceId());
+            select.setLong(2, bucket.from());
+            select.setLong(3, bucket.to());
+            if (model) {
+                select.setString(4, bucket.model());
+                select.setString(5, bucket.version());
+            }
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    read.ids.add(rows.getLong(1));
+                    read.start = Math.min(read.start, rows.getLong(2));
+                    read.end = Math.max(read.end, rows.getLong(3));
+                    read.seconds += rows.getLong(4);
+                    read.windows += rows.getLong(5);
+                    read.receivedAt = Math.max(read.receivedAt, rows.getLong(6));
+                    T figures = TelemetryJson.read(rows.getString(7).getBytes(StandardCharsets.UTF_8), type);
+                    read.sum = read.sum == null ? figures : merge.apply(read.sum, figures);
+                }
+            }
+        }
+        delete(connection, table, read.ids);
+        return read;
+    }
+
+    /** Replaces a bucket's model windows by their sum; the rows replaced. */
+    private int mergeWindows(Connection connection, Bucket bucket, long size) throws SQLException {
+        Rows<ModelWindow> rows =
+                removeRows(connection, "telemetry_windows", bucket, ModelWindow.class, ModelWindow::merge);
+        if (rows.sum == null) {
+            return 0;
+        }
+        try (PreparedStatement insert = connection.prepareStatement(INSERT_WINDOW)) {
+            setWindow(insert, bucket.deviceId(), rows.sum, rows.start, rows.end, rows.seconds);
+            insert.setLong(16, rows.receivedAt);
+            insert.setString(17, new String(TelemetryJson.write(rows.sum), StandardCharsets.UTF_8));
+            insert.setLong(18, rows.windows);
+            insert.setLong(19, size);
+            insert.executeUpdate();
+        }
+        return rows.ids.size();
+    }
+
+    /** Replaces a bucket's health windows by their sum; the rows replaced. */
+    private int mergeHealth(Connection connection, Bucket bucket, long size) throws SQLException {
+        Rows<DeviceHealth> rows =
+                removeRows(connection, "device_health_windows", bucket, DeviceHealth.class, DeviceHealth::merge);
+        if (rows.sum == null) {
+            return 0;
+        }
+        try (PreparedStatement insert = connection.prepareStatement(INSERT_HEALTH)) {
+            setHealth(insert, bucket.deviceId(), rows.start, rows.end, rows.seconds, rows.sum);
+            insert.setLong(12, rows.receivedAt);
+            insert.setString(13, new String(TelemetryJson.write(rows.sum), StandardCharsets.UTF_8));
+            insert.setLong(14, size);
+            insert.executeUpdate();
+        }
+        return rows.ids.size();
+    }
+
+    /** Deletes rows by id. */
+    private static void delete(Connection connection, String table, List<Long> ids) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + table + " WHERE id = ?")) {
+            for (long id : ids) {
+                delete.setLong(1, id);
+                delete.addBatch();
+            }
+            delete.executeBatch();
+        }
+    }
+
     /** Each window's device health, within the same time limits and size cap as its model windows. */
     private void insertHealth(
             Connection connection,
@@ -227,10 +401,7 @@ public final class TelemetryStore {
             long latest,
             Map<String, Integer> dropped)
             throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO device_health_windows (device_id,"
-                + " start_ms, end_ms, seconds, cpu_busy, memory_total, memory_available_min, disk_total, disk_free_min,"
-                + " hottest_celsius, throttle_events, received_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                + " ?)")) {
+        try (PreparedStatement insert = connection.prepareStatement(INSERT_HEALTH)) {
             for (TelemetryWindow window : batch.windows()) {
                 DeviceHealth health = window.health();
                 if (health == null) {
@@ -245,23 +416,10 @@ public final class TelemetryStore {
                     dropped.merge(refusal, 1, Integer::sum);
                     continue;
                 }
-                insert.setString(1, deviceId);
-                insert.setLong(2, window.startInstant().toEpochMilli());
-                insert.setLong(3, end);
-                insert.setLong(4, window.seconds());
-                insert.setDouble(5, health.cpuBusy());
-                insert.setLong(6, health.memoryTotalBytes());
-                insert.setLong(7, health.memoryAvailableMinBytes());
-                insert.setLong(8, health.diskTotalBytes());
-                insert.setLong(9, health.diskFreeMinBytes());
-                if (Double.isNaN(health.hottestCelsius())) {
-                    insert.setNull(10, java.sql.Types.DOUBLE);
-                } else {
-                    insert.setDouble(10, health.hottestCelsius());
-                }
-                insert.setLong(11, health.throttleEvents());
+                setHealth(insert, deviceId, window.startInstant().toEpochMilli(), end, window.seconds(), health);
                 insert.setLong(12, now);
                 insert.setString(13, body);
+                insert.setLong(14, 0);
                 insert.addBatch();
             }
             insert.executeBatch();
@@ -307,6 +465,48 @@ public final class TelemetryStore {
             insert.setLong(4, now);
             return insert.executeUpdate() == 1;
         }
+    }
+
+    /** A window's identity, span and the figures stored as columns: parameters 1 to 15 of {@link #INSERT_WINDOW}. */
+    private static void setWindow(
+            PreparedStatement insert, String deviceId, ModelWindow model, long start, long end, long seconds)
+            throws SQLException {
+        insert.setString(1, deviceId);
+        insert.setString(2, model.model());
+        insert.setString(3, model.version());
+        insert.setLong(4, start);
+        insert.setLong(5, end);
+        insert.setLong(6, seconds);
+        insert.setLong(7, model.requestTotal());
+        insert.setLong(8, model.errorTotal());
+        insert.setLong(9, model.escalationTotal());
+        insert.setLong(10, model.cacheHits());
+        setQuantile(insert, 11, model, 0.50);
+        setQuantile(insert, 12, model, 0.95);
+        setQuantile(insert, 13, model, 0.99);
+        insert.setLong(14, model.bytesUpstream());
+        insert.setLong(15, model.bytesCloudOnly());
+    }
+
+    /** A health window's identity, span and figures: parameters 1 to 11 of {@link #INSERT_HEALTH}. */
+    private static void setHealth(
+            PreparedStatement insert, String deviceId, long start, long end, long seconds, DeviceHealth health)
+            throws SQLException {
+        insert.setString(1, deviceId);
+        insert.setLong(2, start);
+        insert.setLong(3, end);
+        insert.setLong(4, seconds);
+        insert.setDouble(5, health.cpuBusy());
+        insert.setLong(6, health.memoryTotalBytes());
+        insert.setLong(7, health.memoryAvailableMinBytes());
+        insert.setLong(8, health.diskTotalBytes());
+        insert.setLong(9, health.diskFreeMinBytes());
+        if (Double.isNaN(health.hottestCelsius())) {
+            insert.setNull(10, java.sql.Types.DOUBLE);
+        } else {
+            insert.setDouble(10, health.hottestCelsius());
+        }
+        insert.setLong(11, health.throttleEvents());
     }
 
     private static void setQuantile(PreparedStatement insert, int column, ModelWindow model, double q)

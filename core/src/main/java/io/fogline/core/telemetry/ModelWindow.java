@@ -101,17 +101,22 @@ public record ModelWindow(
 
     /** The same figures counted as {@code other}'s, so that windows of several versions sum as one. */
     public ModelWindow withVersion(String other) {
-        return copy(other, groundTruth, correct);
+        return copy(model, other, groundTruth, correct);
+    }
+
+    /** The same figures counted as another model's version, so that windows of several models sum as one. */
+    public ModelWindow as(String otherModel, String otherVersion) {
+        return copy(otherModel, otherVersion, groundTruth, correct);
     }
 
     /** This window with {@code labelled} more ground truth, {@code right} of it answered right. */
     public ModelWindow withGroundTruth(long labelled, long right) {
-        return copy(version, groundTruth + labelled, correct + right);
+        return copy(model, version, groundTruth + labelled, correct + right);
     }
 
-    private ModelWindow copy(String newVersion, long newGroundTruth, long newCorrect) {
+    private ModelWindow copy(String newModel, String newVersion, long newGroundTruth, long newCorrect) {
         return new ModelWindow(
-                model,
+                newModel,
                 newVersion,
                 requests,
                 latencyMs,
