@@ -29,8 +29,10 @@ import io.fogline.node.FoglineNode;
 import io.fogline.node.NodeOptions;
 import io.fogline.node.labels.LabelStore;
 import io.fogline.node.ota.BundlePacker;
+import io.fogline.node.ota.CalibrationOptions;
 import io.fogline.node.ota.OtaOptions;
 import io.fogline.routing.RoutingParameters;
+import io.fogline.routing.policy.RoutingPolicy;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -91,6 +93,7 @@ public final class LoopBenchmark {
     /**
      * @param edgeBefore the edge model's own accuracy (every answer its own, none escalated) on the site's images of
      *     the after phase, version 1; {@code edgeAfter} the same of the version the job published
+     * @param thresholdAfter the escalation threshold the published version serves at on the site's node
      */
     public record Site(
             String name,
@@ -99,7 +102,8 @@ public final class LoopBenchmark {
             Phase after,
             long examplesTrainedOn,
             double edgeBefore,
-            double edgeAfter) {}
+            double edgeAfter,
+            double thresholdAfter) {}
 
     public record Result(
             Machine machine,
@@ -185,7 +189,8 @@ public final class LoopBenchmark {
                         .withHttpPort(0)
                         .withLabels(LabelStore.Options.in(home))
                         .withOta(new OtaOptions(
-                                controlUrl, token, site(i), Map.of("site", site(i)), home.resolve("ota"), trust))));
+                                        controlUrl, token, site(i), Map.of("site", site(i)), home.resolve("ota"), trust)
+                                .withCalibration(options.calibrate() ? CalibrationOptions.defaults() : null))));
             }
             // A rollout targets the devices enrolled when it starts: a node still enrolling would be left out.
             ControlPlane enrolling = control;
@@ -245,7 +250,10 @@ public final class LoopBenchmark {
                         after,
                         examples[i],
                         Evaluation.accuracy(edge, seen),
-                        Evaluation.accuracy(published, seen)));
+                        Evaluation.accuracy(published, seen),
+                        RoutingPolicy.parse(nodes.get(i).models().config(EDGE).routing())
+                                .rules()
+                                .maxProbabilityBelow()));
             }
             return new Result(
                     machine, Machine.loadAverage(), options, parentAccuracy, edgeAccuracy, rounds, measured, jobTime);

@@ -45,7 +45,7 @@ final class LoopReport {
         md.append(String.format(
                 Locale.ROOT,
                 "`fogline bench loop --sites %d --requests %d --feedback-share %s --escalate-below %s --rounds %d"
-                        + " --local-epochs %d --learning-rate %s --seed %d`, run under `nice -n 10`. Machine: %d"
+                        + " --local-epochs %d --learning-rate %s --seed %d%s`, run under `nice -n 10`. Machine: %d"
                         + " cores (%s), %s, %s; commit %s; %s; load average %s at the start, %s at the end.\n\n",
                 o.sites(),
                 o.requests(),
@@ -55,6 +55,7 @@ final class LoopReport {
                 o.localEpochs(),
                 o.learningRate(),
                 o.seed(),
+                o.calibrate() ? " --calibrate" : "",
                 result.machine().cpus(),
                 result.machine().cpuModel(),
                 result.machine().memory(),
@@ -81,7 +82,7 @@ final class LoopReport {
                         + " accuracy: the node's own count of ground truth answered right for the version that"
                         + " answered (`LabelStore.counts`, the figure its telemetry sends), answers the parent gave"
                         + " included. Edge model alone: each version's own accuracy on the site's after-phase images, every answer its own (the"
-                        + " model files the node serves, evaluated in process).\n\n",
+                        + " model files the node serves, evaluated in process).%s\n\n",
                 result.parentAccuracy() * 100,
                 o.sites(),
                 result.edgeAccuracy() * 100,
@@ -91,10 +92,16 @@ final class LoopReport {
                 o.rounds(),
                 o.localEpochs(),
                 result.jobTime().toSeconds(),
-                o.requests()));
+                o.requests(),
+                o.calibrate()
+                        ? " Threshold after: the `max_probability_below` each node calibrated for the published"
+                                + " version on the ground truth in its label store before it served it (within"
+                                + " 0.5-0.99, from at least 100 labelled inputs, against the parent's accuracy on"
+                                + " the same inputs where it answered them, else on the ground truth it answered)."
+                        : " Threshold after: the bundle's, unchanged."));
         md.append("| site | home classes | examples trained on | escalation rate before | after |"
-                + " live accuracy before | after | edge model alone before | after |\n");
-        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+                + " live accuracy before | after | edge model alone before | after | threshold after |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (LoopBenchmark.Site site : result.sites()) {
             md.append(row(
                     site.name(),
@@ -105,7 +112,8 @@ final class LoopReport {
                     site.before(),
                     site.after(),
                     site.edgeBefore(),
-                    site.edgeAfter()));
+                    site.edgeAfter(),
+                    String.format(Locale.ROOT, "%.3f", site.thresholdAfter())));
         }
         long examples = result.sites().stream()
                 .mapToLong(LoopBenchmark.Site::examplesTrainedOn)
@@ -123,7 +131,8 @@ final class LoopReport {
                 result.sites().stream()
                         .mapToDouble(LoopBenchmark.Site::edgeAfter)
                         .average()
-                        .orElseThrow()));
+                        .orElseThrow(),
+                ""));
         md.append("\nEvaluated accuracy of each round's global model on 2,000 test images (all classes, uniform): ")
                 .append(result.roundAccuracies().stream()
                         .map(a -> String.format(Locale.ROOT, "%.2f%%", a * 100))
@@ -172,10 +181,11 @@ final class LoopReport {
             LoopBenchmark.Phase b,
             LoopBenchmark.Phase a,
             double edgeBefore,
-            double edgeAfter) {
+            double edgeAfter,
+            String thresholdAfter) {
         return String.format(
                 Locale.ROOT,
-                "| %s | %s | %s | %.1f%% | %.1f%% | %.2f%% (%d/%d, v%s) | %.2f%% (%d/%d, v%s) | %.2f%% | %.2f%% |\n",
+                "| %s | %s | %s | %.1f%% | %.1f%% | %.2f%% (%d/%d, v%s) | %.2f%% (%d/%d, v%s) | %.2f%% | %.2f%% | %s |\n",
                 name,
                 home,
                 examples,
@@ -190,7 +200,8 @@ final class LoopReport {
                 a.groundTruth(),
                 a.version(),
                 edgeBefore * 100,
-                edgeAfter * 100);
+                edgeAfter * 100,
+                thresholdAfter);
     }
 
     private static String relative(Path report, Path chart) {

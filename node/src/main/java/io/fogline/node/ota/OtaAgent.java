@@ -99,7 +99,10 @@ public final class OtaAgent implements AutoCloseable {
                 options.bundles(),
                 new KeyListFollower(options.trustedKeys(), options.keyList(), Clock.systemUTC()),
                 served.repository(),
-                served);
+                served,
+                options.calibration() == null || labels == null
+                        ? null
+                        : new EscalationCalibrator(options.calibration(), labels));
         thread = Thread.ofPlatform().name("fogline-ota").daemon().start(() -> loop(runner));
     }
 
