@@ -183,7 +183,7 @@ final class NodeCommand implements Callable<Integer> {
 
     @Option(
             names = "--calibration-min-examples",
-            defaultValue = "100",
+            defaultValue = "50",
             description = "With --calibrate-escalation: fewer labelled inputs keep the bundle's threshold (default"
                     + " ${DEFAULT-VALUE}).")
     int calibrationMinExamples;
@@ -193,6 +193,13 @@ final class NodeCommand implements Callable<Integer> {
             description = "With --calibrate-escalation: the accuracy kept answers must reach, instead of the parent's"
                     + " measured on its answers.")
     Double calibrationTarget;
+
+    @Option(
+            names = "--calibration-holdout",
+            defaultValue = "0.4",
+            description = "With --calibrate-escalation: the share of ground truth federated rounds leave out, so that"
+                    + " a version is calibrated on inputs it was not trained on (default ${DEFAULT-VALUE}).")
+    double calibrationHoldout;
 
     @Override
     public Integer call() throws InterruptedException, IOException {
@@ -301,7 +308,8 @@ final class NodeCommand implements Callable<Integer> {
             return new CalibrationOptions(
                     new ThresholdCalibration.Bounds(Double.parseDouble(bounds[0]), Double.parseDouble(bounds[1])),
                     calibrationMinExamples,
-                    calibrationTarget);
+                    calibrationTarget,
+                    calibrationHoldout);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

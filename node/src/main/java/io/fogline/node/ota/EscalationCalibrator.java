@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Calibrates a new version's escalation threshold on the node's own ground truth before it serves: every labelled
- * input the label store holds is run through the version, and {@link ThresholdCalibration} picks the
+ * input the label store holds out of training ({@link CalibrationOptions#heldOut}) is run through the version, and {@link ThresholdCalibration} picks the
  * {@code max_probability_below} at which what it keeps is right at least as often as the parent tier on the same
  * inputs. Where the parent answered an input, its own answer counts; elsewhere the parent's accuracy on the ground
  * truth it answered, or the owner's stated target.
@@ -53,9 +53,13 @@ final class EscalationCalibrator {
             return Optional.empty();
         }
         List<LabelledExample> groundTruth = new ArrayList<>();
+        List<LabelledExample> heldOut = new ArrayList<>();
         labels.forEachExample(model, example -> {
             if (example.source() == LabelledExample.Source.GROUND_TRUTH) {
                 groundTruth.add(example);
+            }
+            if (options.heldOut(example)) {
+                heldOut.add(example);
             }
         });
         Double parentAccuracy = options.target() != null ? options.target() : parentAccuracy(groundTruth);
@@ -75,7 +79,7 @@ final class EscalationCalibrator {
                 ? policy.output()
                 : models.metadata(model, version).outputs().getFirst().name();
         List<ThresholdCalibration.Scored> scored = new ArrayList<>();
-        for (LabelledExample example : groundTruth) {
+        for (LabelledExample example : heldOut) {
             ClassDistribution answer = answer(models, model, version, input, output, policy.logits(), example);
             if (answer == null) {
                 continue;

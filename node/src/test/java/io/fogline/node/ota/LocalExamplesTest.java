@@ -83,8 +83,20 @@ class LocalExamplesTest {
     }
 
     @Test
+    void groundTruthHeldOutForCalibrationIsNotTrainedOn() {
+        LocalExamples examples =
+                new LocalExamples(null, store, example -> example.requestId().equals("held"));
+        answer("fashion", "held", new float[] {1, 0, 0, 0}, 0, RoutingParameters.LOCAL);
+        answer("fashion", "trained", new float[] {0, 1, 0, 0}, 1, RoutingParameters.LOCAL);
+        store.label("fashion", "held", new int[] {2}, System.currentTimeMillis());
+        store.label("fashion", "trained", new int[] {0}, System.currentTimeMillis());
+
+        assertThat(examples.forRound("fashion", network).labels()).containsExactly(0);
+    }
+
+    @Test
     void aRoundLearnsGroundTruthAndTeacherLabelsOfItsModelCollectedSinceTheLastRound() {
-        LocalExamples examples = new LocalExamples(null, store);
+        LocalExamples examples = new LocalExamples(null, store, example -> false);
         answer("fashion", "truth", new float[] {1, 0, 0, 0}, 0, RoutingParameters.LOCAL);
         answer("fashion", "waiting", new float[] {0, 1, 0, 0}, 1, RoutingParameters.LOCAL);
         answer("fashion", "escalated", new float[] {0, 0, 1, 0}, 2, "fog");
@@ -110,7 +122,7 @@ class LocalExamplesTest {
     void fixedTrainingDataComesFirstAndInputsOfAnotherWidthAreLeftOut() {
         Dataset fixed = new Dataset(
                 new float[] {0, 0, 0, 1, 0, 0, 1, 1}, new int[] {0, 1}, new int[] {WIDTH}, List.of("a", "b", "c"));
-        LocalExamples examples = new LocalExamples(fixed, store);
+        LocalExamples examples = new LocalExamples(fixed, store, example -> false);
         answer("fashion", "wide", new float[] {1, 1, 1, 1, 1}, 0, "fog");
         answer("fashion", "fits", new float[] {1, 1, 1, 1}, 2, "fog");
 
