@@ -95,9 +95,10 @@ final class LoopReport {
                 o.requests(),
                 o.calibrate()
                         ? " Threshold after: the `max_probability_below` each node calibrated for the published"
-                                + " version on the ground truth in its label store before it served it (within"
-                                + " 0.5-0.99, from at least 100 labelled inputs, against the parent's accuracy on"
-                                + " the same inputs where it answered them, else on the ground truth it answered)."
+                                + " version before it served it (`CalibrationOptions.defaults()`: within 0.5-0.99,"
+                                + " on the 40% of its ground truth that the rounds left out, against the parent's"
+                                + " answers to the same inputs where it gave them, else its accuracy on the ground"
+                                + " truth it answered); examples trained on leave that 40% out."
                         : " Threshold after: the bundle's, unchanged."));
         md.append("| site | home classes | examples trained on | escalation rate before | after |"
                 + " live accuracy before | after | edge model alone before | after | threshold after |\n");
@@ -133,6 +134,31 @@ final class LoopReport {
                         .average()
                         .orElseThrow(),
                 ""));
+        md.append("\nThe same sites in process, every image of a phase judged: the parent alone on the before"
+                + " phase's images and on the after phase's (how much harder one draw is than the other), and the two"
+                + " cascades on the after phase's images, version 1 at the bundle's threshold and the published"
+                + " version at the threshold it serves at, each escalating to the parent.\n\n");
+        md.append("| site | parent alone, before images | after images | cascade, v1 at the bundle's threshold |"
+                + " published version at its threshold |\n|---|---:|---:|---:|---:|\n");
+        for (LoopBenchmark.Site site : result.sites()) {
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %.2f%% | %.2f%% | %.2f%% | %.2f%% |\n",
+                    site.name(),
+                    site.parentBefore() * 100,
+                    site.parentAfter() * 100,
+                    site.cascadeBefore() * 100,
+                    site.cascadeAfter() * 100));
+        }
+        double cascadeBefore = average(result, LoopBenchmark.Site::cascadeBefore);
+        double cascadeAfter = average(result, LoopBenchmark.Site::cascadeAfter);
+        md.append(String.format(
+                Locale.ROOT,
+                "| **fleet** | %.2f%% | %.2f%% | %.2f%% | %.2f%% |\n",
+                average(result, LoopBenchmark.Site::parentBefore) * 100,
+                average(result, LoopBenchmark.Site::parentAfter) * 100,
+                cascadeBefore * 100,
+                cascadeAfter * 100));
         md.append("\nEvaluated accuracy of each round's global model on 2,000 test images (all classes, uniform): ")
                 .append(result.roundAccuracies().stream()
                         .map(a -> String.format(Locale.ROOT, "%.2f%%", a * 100))
@@ -164,10 +190,16 @@ final class LoopReport {
                 moreAccurate ? "yes" : "no"));
         md.append(String.format(
                 Locale.ROOT,
-                "| the edge model's own accuracy on its sites' inputs rises | %.2f%% | %.2f%% | %s |\n\n",
+                "| the edge model's own accuracy on its sites' inputs rises | %.2f%% | %.2f%% | %s |\n",
                 edgeBefore * 100,
                 edgeAfter * 100,
                 edgeAfter > edgeBefore ? "yes" : "no"));
+        md.append(String.format(
+                Locale.ROOT,
+                "| the cascade's accuracy on the same images rises (in process) | %.2f%% | %.2f%% | %s |\n\n",
+                cascadeBefore * 100,
+                cascadeAfter * 100,
+                cascadeAfter > cascadeBefore ? "yes" : "no"));
         md.append("![escalation rate and live accuracy per site, before and after](")
                 .append(relative(o.report(), o.chart()))
                 .append(")\n");
@@ -202,6 +234,10 @@ final class LoopReport {
                 edgeBefore * 100,
                 edgeAfter * 100,
                 thresholdAfter);
+    }
+
+    private static double average(LoopBenchmark.Result result, ToDoubleFunction<LoopBenchmark.Site> figure) {
+        return result.sites().stream().mapToDouble(figure).average().orElseThrow();
     }
 
     private static String relative(Path report, Path chart) {
