@@ -19,7 +19,11 @@ final class FieldSites {
     static final int CLASSES = 10;
     private static final double HOME_SHARE = 0.7;
 
-    /** Image indices into the pool, per class, for each phase: first half before, second half after. */
+    /**
+     * Image indices into the pool, per class, for each phase: alternate images of the class, so that neither phase
+     * gets a stretch of the pool the other lacks (with the first half before and the second after, the parent alone
+     * was right 1.8 to 3.8 points less often after).
+     */
     private final List<List<Integer>> before = new ArrayList<>();
 
     private final List<List<Integer>> after = new ArrayList<>();
@@ -31,8 +35,14 @@ final class FieldSites {
                     .filter(i -> pool.labels()[i] == label)
                     .boxed()
                     .toList();
-            before.add(ofClass.subList(0, ofClass.size() / 2));
-            after.add(ofClass.subList(ofClass.size() / 2, ofClass.size()));
+            before.add(IntStream.range(0, ofClass.size())
+                    .filter(k -> k % 2 == 0)
+                    .mapToObj(ofClass::get)
+                    .toList());
+            after.add(IntStream.range(0, ofClass.size())
+                    .filter(k -> k % 2 == 1)
+                    .mapToObj(ofClass::get)
+                    .toList());
         }
     }
 
