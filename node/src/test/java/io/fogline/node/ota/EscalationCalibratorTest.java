@@ -16,7 +16,6 @@ import io.fogline.node.labels.AnswerLog;
 import io.fogline.node.labels.LabelStore;
 import io.fogline.node.labels.LabelledExample;
 import io.fogline.routing.Router;
-import io.fogline.routing.RoutingParameters;
 import io.fogline.routing.policy.RoutingPolicy;
 import io.fogline.routing.policy.ThresholdCalibration;
 import io.fogline.routing.score.ClassDistribution;
@@ -29,7 +28,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -240,23 +238,7 @@ class EscalationCalibratorTest {
 
     /** An answer the node gave ({@code answered} by {@code tier}) and the ground truth a client sent for it. */
     private void label(String id, float[] input, int answered, String tier, int truth) {
-        float[] scores = new float[CLASSES];
-        scores[answered] = 1;
-        answers.requestSucceeded(
-                new InferenceRequest(
-                        id,
-                        Map.of(),
-                        List.of(Tensor.ofFloats(OnnxExporter.INPUT_NAME, new long[] {1, WIDTH}, input)),
-                        List.of()),
-                0,
-                new InferenceResponse(
-                        MODEL,
-                        "1",
-                        id,
-                        Map.of(RoutingParameters.TIER, tier, RoutingParameters.CONFIDENCE, 0.9),
-                        List.of(Tensor.ofFloats("probabilities", new long[] {1, CLASSES}, scores))),
-                0);
-        answers.flush();
+        Answers.answer(answers, MODEL, id, input, CLASSES, answered, tier);
         store.label(MODEL, id, new int[] {truth}, System.currentTimeMillis());
     }
 }

@@ -2,9 +2,6 @@ package io.fogline.node.ota;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fogline.core.protocol.InferenceRequest;
-import io.fogline.core.protocol.InferenceResponse;
-import io.fogline.core.tensor.Tensor;
 import io.fogline.learn.data.Dataset;
 import io.fogline.learn.model.ModelSpec;
 import io.fogline.learn.model.Network;
@@ -15,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,31 +51,7 @@ class LocalExamplesTest {
     }
 
     private void answer(String model, String id, float[] input, int predicted, String tier) {
-        double[] scores = new double[CLASSES];
-        scores[predicted] = 1;
-        answers.requestSucceeded(
-                new InferenceRequest(
-                        id,
-                        Map.of(),
-                        List.of(Tensor.ofFloats("input", new long[] {1, input.length}, input)),
-                        List.of()),
-                0,
-                new InferenceResponse(
-                        model,
-                        "1",
-                        id,
-                        Map.of(RoutingParameters.TIER, tier, RoutingParameters.CONFIDENCE, 0.9),
-                        List.of(Tensor.ofFloats("scores", new long[] {1, CLASSES}, toFloats(scores)))),
-                0);
-        answers.flush();
-    }
-
-    private static float[] toFloats(double[] values) {
-        float[] floats = new float[values.length];
-        for (int i = 0; i < values.length; i++) {
-            floats[i] = (float) values[i];
-        }
-        return floats;
+        Answers.answer(answers, model, id, input, CLASSES, predicted, tier);
     }
 
     @Test
