@@ -228,6 +228,11 @@ final class NodeCommand implements Callable<Integer> {
             throw new ParameterException(
                     spec.commandLine(), "--training-data needs --control: rounds come from a control plane");
         }
+        if (control == null && calibrateEscalation) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--calibrate-escalation needs --control: new versions come from a control plane");
+        }
         if (control != null) {
             options = options.withOta(otaOptions());
         }
@@ -300,13 +305,21 @@ final class NodeCommand implements Callable<Integer> {
 
     private CalibrationOptions calibrationOptions() {
         String[] bounds = calibrationBounds.split(":", -1);
+        double lowest;
+        double highest;
         try {
             if (bounds.length != 2) {
-                throw new IllegalArgumentException(
-                        "--calibration-bounds takes LOWEST:HIGHEST, got " + calibrationBounds);
+                throw new NumberFormatException();
             }
+            lowest = Double.parseDouble(bounds[0]);
+            highest = Double.parseDouble(bounds[1]);
+        } catch (NumberFormatException e) {
+            throw new ParameterException(
+                    spec.commandLine(), "--calibration-bounds takes LOWEST:HIGHEST, got " + calibrationBounds);
+        }
+        try {
             return new CalibrationOptions(
-                    new ThresholdCalibration.Bounds(Double.parseDouble(bounds[0]), Double.parseDouble(bounds[1])),
+                    new ThresholdCalibration.Bounds(lowest, highest),
                     calibrationMinExamples,
                     calibrationTarget,
                     calibrationHoldout);
