@@ -67,6 +67,12 @@ final class LoopBenchCommand implements Callable<Integer> {
     long seed;
 
     @Option(
+            names = "--calibrate",
+            description = "Each node calibrates the escalation threshold of the version the job publishes on its own"
+                    + " ground truth (CalibrationOptions.defaults), instead of serving the bundle's.")
+    boolean calibrate;
+
+    @Option(
             names = "--data",
             description = "Fashion-MNIST directory (default: Debian's /usr/share/datasets/fashion-mnist, else the user"
                     + " cache, where it is fetched when absent).")
@@ -111,6 +117,7 @@ final class LoopBenchCommand implements Callable<Integer> {
                     localEpochs,
                     learningRate,
                     seed,
+                    calibrate,
                     work,
                     report,
                     section,

@@ -4,8 +4,10 @@ import io.fogline.node.FoglineNode;
 import io.fogline.node.NodeOptions;
 import io.fogline.node.labels.LabelStore;
 import io.fogline.node.openai.OpenAiSettings;
+import io.fogline.node.ota.CalibrationOptions;
 import io.fogline.node.ota.OtaOptions;
 import io.fogline.node.telemetry.TelemetryOptions;
+import io.fogline.routing.policy.ThresholdCalibration;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -165,6 +167,40 @@ final class NodeCommand implements Callable<Integer> {
                     + " ${DEFAULT-VALUE}).")
     long feedbackRetentionSeconds;
 
+    @Option(
+            names = "--calibrate-escalation",
+            description = "With --control: before a new version serves, choose its max_probability_below on the ground"
+                    + " truth in the label store, so that the answers it keeps are right at least as often as the"
+                    + " parent's on the same inputs (or --calibration-target).")
+    boolean calibrateEscalation;
+
+    @Option(
+            names = "--calibration-bounds",
+            defaultValue = "0.5:0.99",
+            description = "With --calibrate-escalation: LOWEST:HIGHEST a calibrated threshold stays within, whatever a"
+                    + " bundle or the examples say (default ${DEFAULT-VALUE}).")
+    String calibrationBounds;
+
+    @Option(
+            names = "--calibration-min-examples",
+            defaultValue = "50",
+            description = "With --calibrate-escalation: fewer labelled inputs keep the bundle's threshold (default"
+                    + " ${DEFAULT-VALUE}).")
+    int calibrationMinExamples;
+
+    @Option(
+            names = "--calibration-target",
+            description = "With --calibrate-escalation: the accuracy kept answers must reach, instead of the parent's"
+                    + " measured on its answers.")
+    Double calibrationTarget;
+
+    @Option(
+            names = "--calibration-holdout",
+            defaultValue = "0.4",
+            description = "With --calibrate-escalation: the share of ground truth federated rounds leave out, so that"
+                    + " a version is calibrated on inputs it was not trained on (default ${DEFAULT-VALUE}).")
+    double calibrationHoldout;
+
     @Override
     public Integer call() throws InterruptedException, IOException {
         long started = System.nanoTime();
@@ -191,6 +227,11 @@ final class NodeCommand implements Callable<Integer> {
         if (control == null && trainingData != null) {
             throw new ParameterException(
                     spec.commandLine(), "--training-data needs --control: rounds come from a control plane");
+        }
+        if (control == null && calibrateEscalation) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--calibrate-escalation needs --control: new versions come from a control plane");
         }
         if (control != null) {
             options = options.withOta(otaOptions());
@@ -256,7 +297,35 @@ final class NodeCommand implements Callable<Integer> {
                         defaults.batchMaxBytes(),
                         defaults.maxMergedWindows(),
                         hostRoot));
+        if (calibrateEscalation) {
+            options = options.withCalibration(calibrationOptions());
+        }
         return trainingData == null ? options : options.withTrainingData(trainingData);
+    }
+
+    private CalibrationOptions calibrationOptions() {
+        String[] bounds = calibrationBounds.split(":", -1);
+        double lowest;
+        double highest;
+        try {
+            if (bounds.length != 2) {
+                throw new NumberFormatException();
+            }
+            lowest = Double.parseDouble(bounds[0]);
+            highest = Double.parseDouble(bounds[1]);
+        } catch (NumberFormatException e) {
+            throw new ParameterException(
+                    spec.commandLine(), "--calibration-bounds takes LOWEST:HIGHEST, got " + calibrationBounds);
+        }
+        try {
+            return new CalibrationOptions(
+                    new ThresholdCalibration.Bounds(lowest, highest),
+                    calibrationMinExamples,
+                    calibrationTarget,
+                    calibrationHoldout);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     /** The token from its file, the environment or (with a warning) the command line; null when none is given. */

@@ -286,6 +286,50 @@ class FoglineCommandTest {
     }
 
     @Test
+    void aNodeRefusesCalibrationSettingsItCannotUse() throws Exception {
+        Path trust = Files.writeString(models.resolve("trust.json"), "{\"keys\": []}");
+        List<String> node = List.of(
+                "node",
+                "--model-repository",
+                models.toString(),
+                "--http-port",
+                "0",
+                "--control",
+                "http://127.0.0.1:9",
+                "--device-id",
+                "cam-1",
+                "--data-dir",
+                models.resolve("node").toString(),
+                "--trusted-keys",
+                trust.toString(),
+                "--enrolment-token",
+                "t",
+                "--calibrate-escalation");
+
+        CommandRun reversed = run(with(node, "--calibration-bounds", "0.9:0.5"));
+        assertThat(reversed.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(reversed.err()).contains("calibration bounds must satisfy 0 <= lowest <= highest <= 1, got 0.9:0.5");
+
+        CommandRun garbled = run(with(node, "--calibration-bounds", "low:0.9"));
+        assertThat(garbled.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(garbled.err()).contains("--calibration-bounds takes LOWEST:HIGHEST, got low:0.9");
+
+        CommandRun holdout = run(with(node, "--calibration-holdout", "0"));
+        assertThat(holdout.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(holdout.err()).contains("the calibration holdout must be above 0 and at most 1, got 0.0");
+
+        CommandRun alone = run("node", "--model-repository", models.toString(), "--calibrate-escalation");
+        assertThat(alone.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(alone.err())
+                .contains("--calibrate-escalation needs --control: new versions come from a control plane");
+    }
+
+    private static String[] with(List<String> arguments, String... more) {
+        return java.util.stream.Stream.concat(arguments.stream(), java.util.Arrays.stream(more))
+                .toArray(String[]::new);
+    }
+
+    @Test
     void theNodeRequiresAModelRepository() {
         CommandRun node = run("node");
         assertThat(node.exitCode()).isEqualTo(2);

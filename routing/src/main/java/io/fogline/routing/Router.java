@@ -206,11 +206,15 @@ public final class Router implements AutoCloseable {
             return current;
         }
         return routed.compute(
-                model, (name, existing) -> existing != null && existing.config() == config ? existing : build(config));
+                model,
+                (name, existing) -> existing != null && existing.config() == config ? existing : build(model, config));
     }
 
-    private RoutedModel build(ModelConfig config) {
+    private RoutedModel build(String model, ModelConfig config) {
         RoutingPolicy policy = RoutingPolicy.parse(config.routing());
+        if (policy.rules().maxProbabilityBelow() != null) {
+            observer.thresholdApplied(model, policy.rules().maxProbabilityBelow());
+        }
         RoutingPolicy.Breaker breaker = policy.breakerOrDefault();
         List<ParentTier> parents = new ArrayList<>();
         for (int i = 0; i < policy.parents().size(); i++) {

@@ -2,7 +2,10 @@ package io.fogline.routing;
 
 import io.fogline.routing.upstream.CircuitBreaker;
 
-/** Told of each routed answer and each change of a parent's circuit breaker: what metrics count. */
+/**
+ * Told of each routed answer, each change of a parent's circuit breaker, and the escalation threshold each load of a
+ * model routes by: what metrics count and show.
+ */
 public interface RoutingObserver {
 
     RoutingObserver NONE = new RoutingObserver() {
@@ -22,4 +25,10 @@ public interface RoutingObserver {
     void answered(String model, String tier, String escalation, String cache, boolean degraded);
 
     void breakerChanged(String parent, CircuitBreaker.State state);
+
+    /**
+     * The {@code max_probability_below} a model's router judges answers by from now on: the bundle's, or the one the
+     * node calibrated for the version (DESIGN.md flow 5). Told once per load, before its first answer.
+     */
+    default void thresholdApplied(String model, double maxProbabilityBelow) {}
 }

@@ -29,8 +29,11 @@ import io.fogline.node.FoglineNode;
 import io.fogline.node.NodeOptions;
 import io.fogline.node.labels.LabelStore;
 import io.fogline.node.ota.BundlePacker;
+import io.fogline.node.ota.CalibrationOptions;
 import io.fogline.node.ota.OtaOptions;
 import io.fogline.routing.RoutingParameters;
+import io.fogline.routing.policy.RoutingPolicy;
+import io.fogline.routing.score.ClassDistribution;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -91,6 +94,11 @@ public final class LoopBenchmark {
     /**
      * @param edgeBefore the edge model's own accuracy (every answer its own, none escalated) on the site's images of
      *     the after phase, version 1; {@code edgeAfter} the same of the version the job published
+     * @param thresholdAfter the escalation threshold the published version serves at on the site's node
+     * @param parentBefore the parent's own accuracy on the site's images of the before phase, {@code parentAfter} on
+     *     those of the after phase: how much harder one draw is than the other
+     * @param cascadeBefore version 1 at the bundle's threshold with the parent above it, on the after phase's images;
+     *     {@code cascadeAfter} the published version at {@code thresholdAfter}: the two cascades on the same images
      */
     public record Site(
             String name,
@@ -99,7 +107,12 @@ public final class LoopBenchmark {
             Phase after,
             long examplesTrainedOn,
             double edgeBefore,
-            double edgeAfter) {}
+            double edgeAfter,
+            double thresholdAfter,
+            double parentBefore,
+            double parentAfter,
+            double cascadeBefore,
+            double cascadeAfter) {}
 
     public record Result(
             Machine machine,
@@ -181,6 +194,7 @@ public final class LoopBenchmark {
             operator = new OperatorApi(controlUrl, control.adminToken(), http);
             operator.publish(edgeBundle(work, edge, parentNode.port(), data.test(), key));
             String token = operator.enrolmentToken("sites", options.sites());
+            CalibrationOptions calibration = options.calibrate() ? CalibrationOptions.defaults() : null;
             for (int i = 0; i < options.sites(); i++) {
                 Path home = Files.createDirectories(work.resolve(site(i)));
                 nodes.add(FoglineNode.start(NodeOptions.defaults(Files.createDirectories(home.resolve("models")))
@@ -188,7 +202,8 @@ public final class LoopBenchmark {
                         .withHttpPort(0)
                         .withLabels(LabelStore.Options.in(home))
                         .withOta(new OtaOptions(
-                                controlUrl, token, site(i), Map.of("site", site(i)), home.resolve("ota"), trust))));
+                                        controlUrl, token, site(i), Map.of("site", site(i)), home.resolve("ota"), trust)
+                                .withCalibration(calibration))));
             }
             // A rollout targets the devices enrolled when it starts: a node still enrolling would be left out.
             ControlPlane enrolling = control;
@@ -208,7 +223,7 @@ public final class LoopBenchmark {
                 before.add(phase(nodes.get(i), i, sites, field, false));
             }
             long[] examples = nodes.stream()
-                    .mapToLong(node -> node.groundTruth().store().trainableCount())
+                    .mapToLong(node -> trainedOn(node.groundTruth().store(), calibration))
                     .toArray();
             long started = System.nanoTime();
             operator.startFederatedJob(job());
@@ -241,6 +256,11 @@ public final class LoopBenchmark {
                                 .resolve(after.version())
                                 .resolve("model.onnx")))
                         .network();
+                Dataset seenBefore = field.subset(sites.draw(i, false, options.requests(), options.seed()));
+                double threshold = RoutingPolicy.parse(
+                                nodes.get(i).models().config(EDGE).routing())
+                        .rules()
+                        .maxProbabilityBelow();
                 measured.add(new Site(
                         site(i),
                         FieldSites.homeClasses(i),
@@ -248,7 +268,12 @@ public final class LoopBenchmark {
                         after,
                         examples[i],
                         Evaluation.accuracy(edge, seen),
-                        Evaluation.accuracy(published, seen)));
+                        Evaluation.accuracy(published, seen),
+                        threshold,
+                        Evaluation.accuracy(parent, seenBefore),
+                        Evaluation.accuracy(parent, seen),
+                        cascadeAccuracy(edge, options.escalateBelow(), parent, seen),
+                        cascadeAccuracy(published, threshold, parent, seen)));
             }
             return new Result(
                     machine, Machine.loadAverage(), options, parentAccuracy, edgeAccuracy, rounds, measured, jobTime);
@@ -330,6 +355,36 @@ public final class LoopBenchmark {
      * One site's traffic in a phase: its requests, ground truth for a share of the answers, and the figures: the
      * escalations its clients saw, and the live accuracy the node counted for the version that answered.
      */
+    /** The examples a node's rounds train on: all it holds, but those held out for calibration. */
+    private static long trainedOn(LabelStore store, CalibrationOptions calibration) {
+        long[] count = {0};
+        store.forEachExample(EDGE, example -> {
+            if (calibration == null || !calibration.heldOut(example)) {
+                count[0]++;
+            }
+        });
+        return count[0];
+    }
+
+    /**
+     * The share of {@code images} a cascade answers right: the edge network's answer where its top probability is
+     * at least {@code threshold}, the parent's elsewhere, as the node's router decides.
+     */
+    private static double cascadeAccuracy(Network edge, double threshold, Network parent, Dataset images) {
+        int classes = edge.classCount();
+        float[] local = Evaluation.probabilities(edge, images);
+        float[] above = Evaluation.probabilities(parent, images);
+        int right = 0;
+        for (int i = 0; i < images.size(); i++) {
+            ClassDistribution answer = ClassDistribution.of(local, i * classes, classes, false);
+            int answered = answer.topProbability() < threshold
+                    ? ClassDistribution.of(above, i * classes, classes, false).topClass()
+                    : answer.topClass();
+            right += answered == images.labels()[i] ? 1 : 0;
+        }
+        return (double) right / images.size();
+    }
+
     private Phase phase(FoglineNode node, int site, FieldSites sites, Dataset field, boolean after) {
         Random feedback = new Random(options.seed() * 17 + site + (after ? 1000 : 0));
         int width = field.featureCount();

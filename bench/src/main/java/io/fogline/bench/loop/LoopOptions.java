@@ -11,6 +11,7 @@ import java.nio.file.Path;
  * @param feedbackShare the share of answers whose client sends ground truth
  * @param escalateBelow the edge model's escalation threshold on its top class probability
  * @param rounds federated rounds, {@code localEpochs} passes over a node's examples in each, at {@code learningRate}
+ * @param calibrate whether each node calibrates a new version's escalation threshold on its label store
  * @param work where models, node and control plane data go
  * @param report the markdown report whose section {@code section} this run rewrites (null for none), {@code chart} its
  *     PNG
@@ -25,6 +26,7 @@ public record LoopOptions(
         int localEpochs,
         double learningRate,
         long seed,
+        boolean calibrate,
         Path work,
         Path report,
         String section,

@@ -45,7 +45,7 @@ final class LoopReport {
         md.append(String.format(
                 Locale.ROOT,
                 "`fogline bench loop --sites %d --requests %d --feedback-share %s --escalate-below %s --rounds %d"
-                        + " --local-epochs %d --learning-rate %s --seed %d`, run under `nice -n 10`. Machine: %d"
+                        + " --local-epochs %d --learning-rate %s --seed %d%s`, run under `nice -n 10`. Machine: %d"
                         + " cores (%s), %s, %s; commit %s; %s; load average %s at the start, %s at the end.\n\n",
                 o.sites(),
                 o.requests(),
@@ -55,6 +55,7 @@ final class LoopReport {
                 o.localEpochs(),
                 o.learningRate(),
                 o.seed(),
+                o.calibrate() ? " --calibrate" : "",
                 result.machine().cpus(),
                 result.machine().cpuModel(),
                 result.machine().memory(),
@@ -81,7 +82,7 @@ final class LoopReport {
                         + " accuracy: the node's own count of ground truth answered right for the version that"
                         + " answered (`LabelStore.counts`, the figure its telemetry sends), answers the parent gave"
                         + " included. Edge model alone: each version's own accuracy on the site's after-phase images, every answer its own (the"
-                        + " model files the node serves, evaluated in process).\n\n",
+                        + " model files the node serves, evaluated in process).%s\n\n",
                 result.parentAccuracy() * 100,
                 o.sites(),
                 result.edgeAccuracy() * 100,
@@ -91,10 +92,17 @@ final class LoopReport {
                 o.rounds(),
                 o.localEpochs(),
                 result.jobTime().toSeconds(),
-                o.requests()));
+                o.requests(),
+                o.calibrate()
+                        ? " Threshold after: the `max_probability_below` each node calibrated for the published"
+                                + " version before it served it (`CalibrationOptions.defaults()`: within 0.5-0.99,"
+                                + " on the 40% of its ground truth that the rounds left out, against the parent's"
+                                + " answers to the same inputs where it gave them, else its accuracy on the ground"
+                                + " truth it answered); examples trained on leave that 40% out."
+                        : " Threshold after: the bundle's, unchanged."));
         md.append("| site | home classes | examples trained on | escalation rate before | after |"
-                + " live accuracy before | after | edge model alone before | after |\n");
-        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+                + " live accuracy before | after | edge model alone before | after | threshold after |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (LoopBenchmark.Site site : result.sites()) {
             md.append(row(
                     site.name(),
@@ -105,7 +113,8 @@ final class LoopReport {
                     site.before(),
                     site.after(),
                     site.edgeBefore(),
-                    site.edgeAfter()));
+                    site.edgeAfter(),
+                    String.format(Locale.ROOT, "%.3f", site.thresholdAfter())));
         }
         long examples = result.sites().stream()
                 .mapToLong(LoopBenchmark.Site::examplesTrainedOn)
@@ -123,7 +132,33 @@ final class LoopReport {
                 result.sites().stream()
                         .mapToDouble(LoopBenchmark.Site::edgeAfter)
                         .average()
-                        .orElseThrow()));
+                        .orElseThrow(),
+                ""));
+        md.append("\nThe same sites in process, every image of a phase judged: the parent alone on the before"
+                + " phase's images and on the after phase's (how much harder one draw is than the other), and the two"
+                + " cascades on the after phase's images, version 1 at the bundle's threshold and the published"
+                + " version at the threshold it serves at, each escalating to the parent.\n\n");
+        md.append("| site | parent alone, before images | after images | cascade, v1 at the bundle's threshold |"
+                + " published version at its threshold |\n|---|---:|---:|---:|---:|\n");
+        for (LoopBenchmark.Site site : result.sites()) {
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %.2f%% | %.2f%% | %.2f%% | %.2f%% |\n",
+                    site.name(),
+                    site.parentBefore() * 100,
+                    site.parentAfter() * 100,
+                    site.cascadeBefore() * 100,
+                    site.cascadeAfter() * 100));
+        }
+        double cascadeBefore = average(result, LoopBenchmark.Site::cascadeBefore);
+        double cascadeAfter = average(result, LoopBenchmark.Site::cascadeAfter);
+        md.append(String.format(
+                Locale.ROOT,
+                "| **fleet** | %.2f%% | %.2f%% | %.2f%% | %.2f%% |\n",
+                average(result, LoopBenchmark.Site::parentBefore) * 100,
+                average(result, LoopBenchmark.Site::parentAfter) * 100,
+                cascadeBefore * 100,
+                cascadeAfter * 100));
         md.append("\nEvaluated accuracy of each round's global model on 2,000 test images (all classes, uniform): ")
                 .append(result.roundAccuracies().stream()
                         .map(a -> String.format(Locale.ROOT, "%.2f%%", a * 100))
@@ -131,7 +166,6 @@ final class LoopReport {
                 .append(String.format(
                         Locale.ROOT, " (version 1: %.2f%% on the full test set).\n\n", result.edgeAccuracy() * 100));
         boolean fewerEscalations = after.escalationRate() < before.escalationRate();
-        boolean moreAccurate = after.accuracy() > before.accuracy();
         double edgeBefore = result.sites().stream()
                 .mapToDouble(LoopBenchmark.Site::edgeBefore)
                 .average()
@@ -147,18 +181,11 @@ final class LoopReport {
                 before.escalationRate() * 100,
                 after.escalationRate() * 100,
                 fewerEscalations ? "yes" : "no"));
-        md.append(String.format(
-                Locale.ROOT,
-                "| the fleet's live accuracy rises | %.2f%% | %.2f%% | %s |\n",
-                before.accuracy() * 100,
-                after.accuracy() * 100,
-                moreAccurate ? "yes" : "no"));
-        md.append(String.format(
-                Locale.ROOT,
-                "| the edge model's own accuracy on its sites' inputs rises | %.2f%% | %.2f%% | %s |\n\n",
-                edgeBefore * 100,
-                edgeAfter * 100,
-                edgeAfter > edgeBefore ? "yes" : "no"));
+        md.append(accuracyRises("the fleet's live accuracy rises", before.accuracy(), after.accuracy()));
+        md.append(accuracyRises("the edge model's own accuracy on its sites' inputs rises", edgeBefore, edgeAfter));
+        md.append(accuracyRises(
+                        "the cascade's accuracy on the same images rises (in process)", cascadeBefore, cascadeAfter))
+                .append('\n');
         md.append("![escalation rate and live accuracy per site, before and after](")
                 .append(relative(o.report(), o.chart()))
                 .append(")\n");
@@ -172,10 +199,11 @@ final class LoopReport {
             LoopBenchmark.Phase b,
             LoopBenchmark.Phase a,
             double edgeBefore,
-            double edgeAfter) {
+            double edgeAfter,
+            String thresholdAfter) {
         return String.format(
                 Locale.ROOT,
-                "| %s | %s | %s | %.1f%% | %.1f%% | %.2f%% (%d/%d, v%s) | %.2f%% (%d/%d, v%s) | %.2f%% | %.2f%% |\n",
+                "| %s | %s | %s | %.1f%% | %.1f%% | %.2f%% (%d/%d, v%s) | %.2f%% (%d/%d, v%s) | %.2f%% | %.2f%% | %s |\n",
                 name,
                 home,
                 examples,
@@ -190,7 +218,23 @@ final class LoopReport {
                 a.groundTruth(),
                 a.version(),
                 edgeBefore * 100,
-                edgeAfter * 100);
+                edgeAfter * 100,
+                thresholdAfter);
+    }
+
+    /** A row of the targets table for an accuracy that should rise. */
+    private static String accuracyRises(String target, double before, double after) {
+        return String.format(
+                Locale.ROOT,
+                "| %s | %.2f%% | %.2f%% | %s |\n",
+                target,
+                before * 100,
+                after * 100,
+                after > before ? "yes" : "no");
+    }
+
+    private static double average(LoopBenchmark.Result result, ToDoubleFunction<LoopBenchmark.Site> figure) {
+        return result.sites().stream().mapToDouble(figure).average().orElseThrow();
     }
 
     private static String relative(Path report, Path chart) {

@@ -323,7 +323,7 @@ public final class LabelStore implements AutoCloseable {
     public synchronized void forEachExample(String model, Consumer<LabelledExample> action) {
         read(() -> {
             try (PreparedStatement select = db.prepareStatement("SELECT version, request_id, row, shape, input,"
-                    + " ground_truth, predicted, teacher_confidence FROM examples WHERE model = ? AND input IS NOT"
+                    + " ground_truth, predicted, teacher_confidence, tier FROM examples WHERE model = ? AND input IS NOT"
                     + " NULL AND (ground_truth IS NOT NULL OR teacher_confidence IS NOT NULL) ORDER BY answered_ms,"
                     + " request_id, row")) {
                 select.setString(1, model);
@@ -343,7 +343,8 @@ public final class LabelStore implements AutoCloseable {
                                 labelled ? groundTruth : predicted,
                                 labelled ? LabelledExample.Source.GROUND_TRUTH : LabelledExample.Source.TEACHER,
                                 labelled ? Double.NaN : confidence,
-                                predicted));
+                                predicted,
+                                row.getString(9)));
                     }
                 }
             }

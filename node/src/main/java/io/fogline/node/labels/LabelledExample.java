@@ -1,5 +1,7 @@
 package io.fogline.node.labels;
 
+import io.fogline.routing.RoutingParameters;
+
 /**
  * One example a node may learn from: an input it answered and the class it should have answered. What a federated
  * round trains on (flow 5 of DESIGN.md); it never leaves the node.
@@ -11,6 +13,7 @@ package io.fogline.node.labels;
  * @param source where {@code label} comes from
  * @param teacherConfidence the parent's confidence in its answer, for {@link Source#TEACHER}; NaN otherwise
  * @param predicted the class the node answered
+ * @param tier {@code local} or the parent tier that answered
  */
 public record LabelledExample(
         String model,
@@ -22,7 +25,13 @@ public record LabelledExample(
         int label,
         Source source,
         double teacherConfidence,
-        int predicted) {
+        int predicted,
+        String tier) {
+
+    /** Whether a parent tier gave the answer, so that {@code predicted} is the parent's. */
+    public boolean answeredByParent() {
+        return !tier.equals(RoutingParameters.LOCAL);
+    }
 
     /** Where an example's label comes from. */
     public enum Source {

@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.LongStream;
 
 /**
@@ -69,6 +70,7 @@ public final class NodeMetrics implements NodeObserver, ChatObserver, AutoClosea
     private final Map<String, Counter> routing = new ConcurrentHashMap<>();
 
     private final Map<String, AtomicInteger> breakerStates = new ConcurrentHashMap<>();
+    private final Map<String, AtomicReference<Double>> thresholds = new ConcurrentHashMap<>();
     private final MultiGauge pendingRequests;
 
     public NodeMetrics() {
@@ -268,6 +270,21 @@ public final class NodeMetrics implements NodeObserver, ChatObserver, AutoClosea
                             case HALF_OPEN -> 1;
                             case OPEN -> 2;
                         });
+    }
+
+    @Override
+    public void thresholdApplied(String model, double maxProbabilityBelow) {
+        thresholds
+                .computeIfAbsent(model, name -> {
+                    AtomicReference<Double> value = new AtomicReference<>(Double.NaN);
+                    Gauge.builder("fogline.routing.escalation.threshold", value, AtomicReference::get)
+                            .description("The max_probability_below the router escalates answers of a model below:"
+                                    + " the bundle's, or the one the node calibrated for the serving version")
+                            .tags("model", name)
+                            .register(registry);
+                    return value;
+                })
+                .set(maxProbabilityBelow);
     }
 
     /**

@@ -74,6 +74,11 @@ public interface NodeObserver extends InferenceObserver, RoutingObserver {
                     public void breakerChanged(String parent, CircuitBreaker.State state) {
                         copy.forEach(observer -> observer.breakerChanged(parent, state));
                     }
+
+                    @Override
+                    public void thresholdApplied(String model, double maxProbabilityBelow) {
+                        copy.forEach(observer -> observer.thresholdApplied(model, maxProbabilityBelow));
+                    }
                 };
     }
 }

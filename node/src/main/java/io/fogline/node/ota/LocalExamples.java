@@ -3,28 +3,36 @@ package io.fogline.node.ota;
 import io.fogline.learn.data.Dataset;
 import io.fogline.learn.model.Network;
 import io.fogline.node.labels.LabelStore;
+import io.fogline.node.labels.LabelledExample;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.stream.IntStream;
 
 /**
  * What a node trains on in a federated round: its fixed training data ({@code --training-data}), and the examples its
  * label store collected for the round's model (ground truth, and the parent's answers to escalated requests), read
  * afresh each round so every round learns from what the field brought since the last. Examples that do not fit the
- * round's model (another input width or class count) are left out.
+ * round's model (another input width or class count) are left out, and so are those held out for calibrating the
+ * escalation threshold.
  */
 final class LocalExamples {
 
     private final Dataset fixed;
     private final LabelStore labels;
+    private final Predicate<LabelledExample> heldOut;
 
-    /** @param fixed the node's fixed training data, or null; {@code labels} the label store, or null */
-    LocalExamples(Dataset fixed, LabelStore labels) {
+    /**
+     * @param fixed the node's fixed training data, or null; {@code labels} the label store, or null
+     * @param heldOut the label store's examples no round trains on
+     */
+    LocalExamples(Dataset fixed, LabelStore labels, Predicate<LabelledExample> heldOut) {
         if (fixed == null && labels == null) {
             throw new IllegalArgumentException("a node trains on fixed training data, a label store, or both");
         }
         this.fixed = fixed;
         this.labels = labels;
+        this.heldOut = heldOut;
     }
 
     /** The examples held now, what the node's opt-in claims. */
@@ -44,7 +52,7 @@ final class LocalExamples {
         List<Integer> targets = new ArrayList<>();
         if (labels != null && model != null) {
             labels.forEachExample(model, example -> {
-                if (example.input().length == width && example.label() < classes) {
+                if (example.input().length == width && example.label() < classes && !heldOut.test(example)) {
                     inputs.add(example.input());
                     targets.add(example.label());
                 }

@@ -90,7 +90,13 @@ public final class OtaAgent implements AutoCloseable {
     public synchronized void start(ModelManager served, Telemetry telemetry, LabelStore labels) {
         this.telemetry = telemetry;
         if (trainingData != null || labels != null) {
-            trainer = new FederatedTrainer(new LocalExamples(trainingData, labels), control, blobs, Clock.systemUTC());
+            CalibrationOptions calibration = options.calibration();
+            trainer = new FederatedTrainer(
+                    new LocalExamples(
+                            trainingData, labels, example -> calibration != null && calibration.heldOut(example)),
+                    control,
+                    blobs,
+                    Clock.systemUTC());
         }
         UpdateRunner runner = new UpdateRunner(
                 store,
@@ -99,7 +105,10 @@ public final class OtaAgent implements AutoCloseable {
                 options.bundles(),
                 new KeyListFollower(options.trustedKeys(), options.keyList(), Clock.systemUTC()),
                 served.repository(),
-                served);
+                served,
+                options.calibration() == null || labels == null
+                        ? null
+                        : new EscalationCalibrator(options.calibration(), labels));
         thread = Thread.ofPlatform().name("fogline-ota").daemon().start(() -> loop(runner));
     }
 

@@ -17,6 +17,8 @@ import java.util.Map;
  *     for a node that takes no part in them
  * @param controlAuthority the PEM CA certificates (or the pinned certificate) the control plane's HTTPS certificate
  *     must chain to; null for the JDK's default CAs
+ * @param calibration how the node calibrates each new version's escalation threshold on its label store; null to
+ *     serve the bundle's threshold
  */
 public record OtaOptions(
         URI control,
@@ -27,7 +29,8 @@ public record OtaOptions(
         Path trustedKeys,
         TelemetryOptions telemetry,
         Path trainingData,
-        Path controlAuthority) {
+        Path controlAuthority,
+        CalibrationOptions calibration) {
 
     public OtaOptions {
         labels = Map.copyOf(labels);
@@ -41,7 +44,17 @@ public record OtaOptions(
             Map<String, String> labels,
             Path dataDir,
             Path trustedKeys) {
-        this(control, enrolmentToken, deviceId, labels, dataDir, trustedKeys, TelemetryOptions.defaults(), null, null);
+        this(
+                control,
+                enrolmentToken,
+                deviceId,
+                labels,
+                dataDir,
+                trustedKeys,
+                TelemetryOptions.defaults(),
+                null,
+                null,
+                null);
     }
 
     public OtaOptions withTelemetry(TelemetryOptions settings) {
@@ -54,7 +67,8 @@ public record OtaOptions(
                 trustedKeys,
                 settings,
                 trainingData,
-                controlAuthority);
+                controlAuthority,
+                calibration);
     }
 
     /** Takes part in federated rounds, training on the examples in {@code directory}. */
@@ -68,12 +82,37 @@ public record OtaOptions(
                 trustedKeys,
                 telemetry,
                 directory,
-                controlAuthority);
+                controlAuthority,
+                calibration);
     }
 
     public OtaOptions withControlAuthority(Path authorities) {
         return new OtaOptions(
-                control, enrolmentToken, deviceId, labels, dataDir, trustedKeys, telemetry, trainingData, authorities);
+                control,
+                enrolmentToken,
+                deviceId,
+                labels,
+                dataDir,
+                trustedKeys,
+                telemetry,
+                trainingData,
+                authorities,
+                calibration);
+    }
+
+    /** Calibrates each new version's escalation threshold on the node's label store before it serves. */
+    public OtaOptions withCalibration(CalibrationOptions settings) {
+        return new OtaOptions(
+                control,
+                enrolmentToken,
+                deviceId,
+                labels,
+                dataDir,
+                trustedKeys,
+                telemetry,
+                trainingData,
+                controlAuthority,
+                settings);
     }
 
     public Path database() {

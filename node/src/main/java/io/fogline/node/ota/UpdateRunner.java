@@ -14,6 +14,7 @@ import io.fogline.bundle.content.GoldenSet;
 import io.fogline.core.device.Quality;
 import io.fogline.core.device.UpdateStatus;
 import io.fogline.routing.Router;
+import io.fogline.routing.policy.ThresholdCalibration;
 import io.fogline.runtime.repository.ModelManager;
 import io.fogline.runtime.repository.RepositoryModel;
 import io.fogline.runtime.stats.InferenceObserver;
@@ -46,7 +47,9 @@ final class UpdateRunner {
     private final KeyListFollower trust;
     private final Path repository;
     private final ModelManager served;
+    private final EscalationCalibrator calibrator;
 
+    /** @param calibrator calibrates each new version's escalation threshold before its golden run; null for none */
     UpdateRunner(
             UpdateStore store,
             ControlClient control,
@@ -54,7 +57,9 @@ final class UpdateRunner {
             Path bundles,
             KeyListFollower trust,
             Path repository,
-            ModelManager served) {
+            ModelManager served,
+            EscalationCalibrator calibrator) {
+        this.calibrator = calibrator;
         this.store = store;
         this.control = control;
         this.blobs = blobs;
@@ -169,6 +174,7 @@ final class UpdateRunner {
                 throw new StepFailure("load_failed", e.getMessage());
             }
             enter(action, Step.TESTING);
+            calibrate(probe, action, modelDirectory);
             GoldenSet golden;
             try {
                 golden = GoldenSet.parse(
@@ -182,6 +188,48 @@ final class UpdateRunner {
                 throw new StepFailure("golden_failed", outcome.failure(), Reports.quality(outcome));
             }
             store.advance(action.actionId(), Step.SWITCHING, Reports.quality(outcome), null);
+        }
+    }
+
+    /**
+     * Calibrates the version's escalation threshold and loads it again with it, so that the golden run, the report and
+     * the switch all see the threshold the version will serve at.
+     */
+    private void calibrate(ModelManager probe, UpdateStore.Action action, Path modelDirectory) throws StepFailure {
+        if (calibrator == null) {
+            return;
+        }
+        String version = String.valueOf(action.version());
+        Optional<ThresholdCalibration.Outcome> outcome;
+        try {
+            outcome = calibrator.calibrate(probe, action.model(), version);
+        } catch (Exception e) {
+            // A better threshold is worth having, not worth refusing a version that passed its tests.
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "''{0}'' version {1} keeps the bundle''s escalation threshold, calibration failed: {2}",
+                    action.model(),
+                    version,
+                    e.getMessage());
+            return;
+        }
+        if (outcome.isEmpty()) {
+            return;
+        }
+        LOG.log(
+                System.Logger.Level.INFO,
+                "''{0}'' version {1}: {2}",
+                action.model(),
+                version,
+                outcome.get().describe());
+        if (!outcome.get().calibrated()) {
+            return;
+        }
+        try {
+            SlotConfig.calibrate(modelDirectory, action.version(), outcome.get());
+            probe.load(action.model(), SlotConfig.derive(modelDirectory, action.version()));
+        } catch (RuntimeException | IOException e) {
+            throw new StepFailure("load_failed", e.getMessage());
         }
     }
 

@@ -2,9 +2,6 @@ package io.fogline.node.ota;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fogline.core.protocol.InferenceRequest;
-import io.fogline.core.protocol.InferenceResponse;
-import io.fogline.core.tensor.Tensor;
 import io.fogline.learn.data.Dataset;
 import io.fogline.learn.model.ModelSpec;
 import io.fogline.learn.model.Network;
@@ -15,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,36 +51,24 @@ class LocalExamplesTest {
     }
 
     private void answer(String model, String id, float[] input, int predicted, String tier) {
-        double[] scores = new double[CLASSES];
-        scores[predicted] = 1;
-        answers.requestSucceeded(
-                new InferenceRequest(
-                        id,
-                        Map.of(),
-                        List.of(Tensor.ofFloats("input", new long[] {1, input.length}, input)),
-                        List.of()),
-                0,
-                new InferenceResponse(
-                        model,
-                        "1",
-                        id,
-                        Map.of(RoutingParameters.TIER, tier, RoutingParameters.CONFIDENCE, 0.9),
-                        List.of(Tensor.ofFloats("scores", new long[] {1, CLASSES}, toFloats(scores)))),
-                0);
-        answers.flush();
+        Answers.answer(answers, model, id, input, CLASSES, predicted, tier);
     }
 
-    private static float[] toFloats(double[] values) {
-        float[] floats = new float[values.length];
-        for (int i = 0; i < values.length; i++) {
-            floats[i] = (float) values[i];
-        }
-        return floats;
+    @Test
+    void groundTruthHeldOutForCalibrationIsNotTrainedOn() {
+        LocalExamples examples =
+                new LocalExamples(null, store, example -> example.requestId().equals("held"));
+        answer("fashion", "held", new float[] {1, 0, 0, 0}, 0, RoutingParameters.LOCAL);
+        answer("fashion", "trained", new float[] {0, 1, 0, 0}, 1, RoutingParameters.LOCAL);
+        store.label("fashion", "held", new int[] {2}, System.currentTimeMillis());
+        store.label("fashion", "trained", new int[] {0}, System.currentTimeMillis());
+
+        assertThat(examples.forRound("fashion", network).labels()).containsExactly(0);
     }
 
     @Test
     void aRoundLearnsGroundTruthAndTeacherLabelsOfItsModelCollectedSinceTheLastRound() {
-        LocalExamples examples = new LocalExamples(null, store);
+        LocalExamples examples = new LocalExamples(null, store, example -> false);
         answer("fashion", "truth", new float[] {1, 0, 0, 0}, 0, RoutingParameters.LOCAL);
         answer("fashion", "waiting", new float[] {0, 1, 0, 0}, 1, RoutingParameters.LOCAL);
         answer("fashion", "escalated", new float[] {0, 0, 1, 0}, 2, "fog");
@@ -110,7 +94,7 @@ class LocalExamplesTest {
     void fixedTrainingDataComesFirstAndInputsOfAnotherWidthAreLeftOut() {
         Dataset fixed = new Dataset(
                 new float[] {0, 0, 0, 1, 0, 0, 1, 1}, new int[] {0, 1}, new int[] {WIDTH}, List.of("a", "b", "c"));
-        LocalExamples examples = new LocalExamples(fixed, store);
+        LocalExamples examples = new LocalExamples(fixed, store, example -> false);
         answer("fashion", "wide", new float[] {1, 1, 1, 1, 1}, 0, "fog");
         answer("fashion", "fits", new float[] {1, 1, 1, 1}, 2, "fog");
 

@@ -146,7 +146,9 @@ class TwoTierCascadeTest {
         String metrics = edgeClient.get("/metrics").text();
         assertThat(metrics)
                 .contains("fogline_routing_answers_total{model=\"small\",tier=\"fog\"} 10.0")
-                .contains("fogline_routing_escalations_total{model=\"small\",reason=\"max_probability_below\"} 10.0");
+                .contains("fogline_routing_escalations_total{model=\"small\",reason=\"max_probability_below\"} 10.0")
+                .as("the threshold of the reloaded config, which replaced the first one's 0.0")
+                .contains("fogline_routing_escalation_threshold{model=\"small\"} " + threshold);
 
         // With the fog node gone, the edge answers what it escalated before, and says why.
         fog.close();
