@@ -15,6 +15,7 @@ import java.util.Map;
 public final class OperatorApi {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int BUSY_RETRIES = 60;
 
     private final URI base;
     private final String adminToken;
@@ -75,18 +76,29 @@ public final class OperatorApi {
         return HttpRequest.newBuilder(base.resolve("/api/v1/" + path)).header("Authorization", "Bearer " + adminToken);
     }
 
+    /**
+     * Sends a request; a read the control plane answers 503 (its database busy, say) is sent again after the
+     * {@code Retry-After} it gives, for up to {@link #BUSY_RETRIES} times, as a node's poll would be. Writes are not:
+     * one refused half-way may have done part of its work.
+     */
     private JsonNode send(HttpRequest.Builder request, int status, String what) throws IOException {
-        HttpResponse<byte[]> response;
+        HttpRequest built = request.build();
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            for (int attempt = 0; ; attempt++) {
+                HttpResponse<byte[]> response = http.send(built, HttpResponse.BodyHandlers.ofByteArray());
+                if (response.statusCode() == status) {
+                    return JSON.readTree(response.body());
+                }
+                if (response.statusCode() != 503 || !built.method().equals("GET") || attempt == BUSY_RETRIES) {
+                    throw new IOException(what + ": HTTP " + response.statusCode() + " "
+                            + new String(response.body(), StandardCharsets.UTF_8).strip());
+                }
+                Thread.sleep(1000
+                        * response.headers().firstValueAsLong("Retry-After").orElse(1));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         }
-        if (response.statusCode() != status) {
-            throw new IOException(what + ": HTTP " + response.statusCode() + " "
-                    + new String(response.body(), StandardCharsets.UTF_8).strip());
-        }
-        return JSON.readTree(response.body());
     }
 }

@@ -1,6 +1,7 @@
 package io.fogline.control.http;
 
 import io.fogline.control.common.ControlException;
+import io.fogline.control.store.StoreException;
 import io.fogline.listener.ConnectionGuard;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -113,8 +114,13 @@ public final class ControlServer implements AutoCloseable {
                     call.sendJson(status(e.kind()), Map.of("error", e.getMessage(), "refusal", e.refusal()));
                 }
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "failed " + call.method() + " " + call.path(), e);
-                refuse(call, 500, e.toString());
+                if (e instanceof StoreException store && store.isOverloaded()) {
+                    call.setHeader("Retry-After", "1");
+                    refuse(call, 503, "the database is busy: no connection came free in time; try again");
+                } else {
+                    LOG.log(Level.WARNING, "failed " + call.method() + " " + call.path(), e);
+                    refuse(call, 500, e.toString());
+                }
             }
         } catch (IOException e) {
             LOG.log(Level.FINE, "client went away", e);

@@ -1,6 +1,7 @@
 package io.fogline.control.store;
 
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 
 /** A database failure the caller cannot repair: the request fails with 500 and nothing partial is committed. */
 public final class StoreException extends RuntimeException {
@@ -9,6 +10,14 @@ public final class StoreException extends RuntimeException {
     }
 
     private static final int SQLITE_BUSY = 5;
+
+    /**
+     * No connection came free within the pool's timeout: the database is overloaded, not broken, and the same request
+     * can succeed a moment later.
+     */
+    public boolean isOverloaded() {
+        return getCause() instanceof SQLTransientConnectionException;
+    }
 
     /** A deadlock, serialization failure or busy SQLite database: running the transaction again can succeed. */
     boolean isConflict() {
