@@ -415,17 +415,28 @@ final class RolloutRepository {
 
     /**
      * The outcomes of the devices at positions {@code [from, to)}: counted in the database by status and gate
-     * verdict; a switch not judged yet (one the view shows before the rollout's next step) is judged here.
+     * verdict; a switch not judged yet (one the view shows before the rollout's next step) is judged here. One
+     * statement reads both, so they are counted in one snapshot: read apart, a switch judged or made between the two
+     * (by another replica's step, say) was counted as a quality failure, and failed a canary of 100 at a success
+     * threshold of 100 % with no device failing. The unjudged switches come from their partial index, each one's
+     * position looked up by its action: joining the whole wave's targets for a few new switches took seconds in a wave
+     * of 100,000 (27 s where the planner's statistics still described an empty table), under the rollout's lock.
      */
     WaveTally tally(Connection connection, Rollout rollout, RolloutMachine.Range range) throws SQLException {
         int size = 0, switched = 0, failed = 0, timedOut = 0, qualityFailed = 0, pending = 0;
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT a.status, CASE WHEN a.gate IS NULL THEN NULL WHEN a.gate = 'ok' THEN 1 ELSE 0 END,"
-                        + " COUNT(*) FROM rollout_targets t JOIN actions a ON a.id = t.action_id"
+        RolloutSpec.QualityGates gates = rollout.spec().gates().quality();
+        try (PreparedStatement select =
+                connection.prepareStatement("SELECT a.status, CASE WHEN a.gate = 'ok' THEN 1 ELSE 0 END, COUNT(*), NULL"
+                        + " FROM rollout_targets t JOIN actions a ON a.id = t.action_id"
                         + " WHERE t.rollout_id = ? AND t.position >= ? AND t.position < ?"
-                        + " GROUP BY a.status, CASE WHEN a.gate IS NULL THEN NULL WHEN a.gate = 'ok' THEN 1 ELSE 0"
-                        + " END")) {
+                        + " AND NOT (a.status = 'switched' AND a.gate IS NULL)"
+                        + " GROUP BY a.status, CASE WHEN a.gate = 'ok' THEN 1 ELSE 0 END"
+                        + " UNION ALL SELECT a.status, NULL, 1, a.quality FROM actions a"
+                        + " WHERE a.rollout_id = ? AND a.purpose = 'update' AND a.status = 'switched'"
+                        + " AND a.gate IS NULL"
+                        + " AND (SELECT t.position FROM rollout_targets t WHERE t.action_id = a.id) BETWEEN ? AND ?")) {
             bindRange(select, 1, rollout.id(), range.from(), range.to());
+            bindRange(select, 4, rollout.id(), range.from(), range.to() - 1);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     int count = rows.getInt(3);
@@ -434,9 +445,9 @@ final class RolloutRepository {
                         case "switched" -> {
                             int ok = rows.getInt(2);
                             if (rows.wasNull()) {
-                                int good = unjudgedGood(connection, rollout, range);
-                                switched += good;
-                                qualityFailed += count - good;
+                                boolean good = QualityCheck.violation(gates, quality(rows.getString(4))) == null;
+                                switched += good ? 1 : 0;
+                                qualityFailed += good ? 0 : 1;
                             } else if (ok == 1) {
                                 switched += count;
                             } else {
@@ -451,35 +462,6 @@ final class RolloutRepository {
             }
         }
         return new WaveTally(size, switched, failed, timedOut, qualityFailed, pending);
-    }
-
-    /**
-     * The switches in {@code range} not judged yet that pass the quality gates. Found from the unjudged switches'
-     * partial index, each one's position looked up by its action: the range's targets are the whole wave, and reading
-     * them all for a few new switches took seconds in a wave of 100,000 (27 s where the planner's statistics still
-     * described an empty table), while the step held the rollout's lock.
-     */
-    private static int unjudgedGood(Connection connection, Rollout rollout, RolloutMachine.Range range)
-            throws SQLException {
-        int good = 0;
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT a.quality, (SELECT t.position FROM rollout_targets t WHERE t.action_id = a.id)"
-                        + " FROM actions a WHERE a.rollout_id = ? AND a.purpose = 'update' AND a.status = 'switched'"
-                        + " AND a.gate IS NULL")) {
-            select.setLong(1, rollout.id());
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    int position = rows.getInt(2);
-                    if (position >= range.from()
-                            && position < range.to()
-                            && QualityCheck.violation(rollout.spec().gates().quality(), quality(rows.getString(1)))
-                                    == null) {
-                        good++;
-                    }
-                }
-            }
-        }
-        return good;
     }
 
     private static Quality quality(String json) {
