@@ -3,7 +3,10 @@ package io.fogline.control.store;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 
-/** A database failure the caller cannot repair: the request fails with 500 and nothing partial is committed. */
+/**
+ * A database failure the caller cannot repair: the request fails with 500 (503 when the pool had no connection free)
+ * and nothing partial is committed.
+ */
 public final class StoreException extends RuntimeException {
     public StoreException(SQLException cause) {
         super("database: " + cause.getMessage(), cause);
