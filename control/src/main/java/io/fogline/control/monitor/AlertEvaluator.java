@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -62,82 +63,56 @@ public final class AlertEvaluator {
         Instant now = clock.instant();
         List<AlertStore.Firing> firing = new ArrayList<>(silent(now));
         Instant recentStart = now.minus(options.recent());
-        List<TelemetryStore.StoredWindow> recent = telemetry.windows(recentStart, now, null, null);
-        Map<String, ModelWindow> baseline = Groups.sum(
-                telemetry.windows(recentStart.minus(options.baseline()), recentStart, null, null), Groups::deviceModel);
-        for (Map.Entry<String, ModelWindow> group :
-                Groups.sum(recent, Groups::deviceModel).entrySet()) {
-            ModelWindow figures = group.getValue();
-            String subject = "device:" + group.getKey();
-            String device = group.getKey().substring(0, group.getKey().indexOf(':'));
-            long requests = figures.requestTotal();
-            if (requests < options.minRequests()) {
-                continue;
-            }
-            double p95 = figures.latencyMs().quantileMs(0.95);
-            if (p95 > options.p95Ms()) {
-                firing.add(fire(
-                        "latency_slo",
-                        subject,
-                        device,
-                        figures,
-                        format("p95 latency %.1f ms is over the %.1f ms objective", p95, options.p95Ms()),
-                        p95,
-                        options.p95Ms()));
-            }
-            double errors = Groups.rate(figures.errorTotal(), requests);
-            if (errors > options.errorRate()) {
-                firing.add(fire(
-                        "error_rate",
-                        subject,
-                        device,
-                        figures,
-                        format("error rate %.3f is over %.3f", errors, options.errorRate()),
-                        errors,
-                        options.errorRate()));
-            }
-            ModelWindow before = baseline.get(group.getKey());
-            double escalations = Groups.rate(figures.escalationTotal(), requests);
-            if (before != null && before.requestTotal() >= options.minRequests()) {
-                double was = Groups.rate(before.escalationTotal(), before.requestTotal());
-                if (escalations - was > options.escalationJump()) {
-                    firing.add(fire(
-                            "escalation_jump",
-                            subject,
-                            device,
-                            figures,
-                            format("escalation rate rose from %.3f to %.3f", was, escalations),
-                            escalations - was,
-                            options.escalationJump()));
+        Instant baselineStart = recentStart.minus(options.baseline());
+        Instant accuracyStart = now.minus(limits.accuracySpan());
+        Map<String, ModelWindow> fleetRecent = new LinkedHashMap<>();
+        Map<String, ModelWindow> fleetAccuracy = new LinkedHashMap<>();
+        // One device's model version at a time: at 100,000 devices the spans hold millions of windows.
+        Groups.Runs<TelemetryStore.StoredWindow> byDeviceModel = new Groups.Runs<>(Groups::deviceModel, run -> {
+            ModelWindow recent = null;
+            ModelWindow baseline = null;
+            ModelWindow accuracy = null;
+            for (TelemetryStore.StoredWindow window : run) {
+                if (window.end().isAfter(recentStart)) {
+                    recent = sum(recent, window.figures());
+                } else if (window.end().isAfter(baselineStart)) {
+                    baseline = sum(baseline, window.figures());
+                }
+                if (window.end().isAfter(accuracyStart)) {
+                    accuracy = sum(accuracy, window.figures());
                 }
             }
-            drift(figures)
-                    .ifPresent(drift -> firing.add(fire(
-                            "drift",
-                            subject,
-                            device,
-                            figures,
-                            format("%s drifted: PSI %.3f", drift.tensor(), drift.psi()),
-                            drift.psi(),
-                            options.psi())));
-        }
-        for (Map.Entry<String, ModelWindow> group :
-                Groups.sum(recent, Groups::model).entrySet()) {
-            ModelWindow figures = group.getValue();
+            String key = Groups.deviceModel(run.get(0));
+            String model = Groups.model(run.get(0));
+            if (recent != null) {
+                firing.addAll(deviceFiring(key, recent, baseline));
+                fleetRecent.merge(model, recent, ModelWindow::merge);
+            }
+            if (accuracy != null) {
+                accuracyDrop("device:" + key, key.substring(0, key.indexOf(':')), accuracy, "")
+                        .ifPresent(firing::add);
+                fleetAccuracy.merge(model, accuracy, ModelWindow::merge);
+            }
+        });
+        telemetry.eachWindowByDeviceModel(
+                baselineStart.isBefore(accuracyStart) ? baselineStart : accuracyStart, now, byDeviceModel);
+        byDeviceModel.finish();
+        fleetRecent.forEach((key, figures) -> {
             if (figures.requestTotal() >= options.minRequests()) {
                 drift(figures)
                         .ifPresent(drift -> firing.add(fire(
                                 "drift",
-                                "fleet:" + group.getKey(),
+                                "fleet:" + key,
                                 null,
                                 figures,
                                 format("%s drifted across the fleet: PSI %.3f", drift.tensor(), drift.psi()),
                                 drift.psi(),
                                 options.psi())));
             }
-        }
-        firing.addAll(accuracyDrops(now));
-        conditions.summed(options.recent(), null).forEach((device, health) -> conditions
+        });
+        fleetAccuracy.forEach((key, figures) ->
+                accuracyDrop("fleet:" + key, null, figures, " across the fleet").ifPresent(firing::add));
+        conditions.eachSummed(options.recent(), (device, health) -> conditions
                 .breaches(health)
                 .forEach(breach -> firing.add(new AlertStore.Firing(
                         breach.kind(),
@@ -152,32 +127,81 @@ public final class AlertEvaluator {
         return firing;
     }
 
+    private static ModelWindow sum(ModelWindow sum, ModelWindow figures) {
+        return sum == null ? figures : sum.merge(figures);
+    }
+
+    /** What one device's model version breaks over the recent span, against its baseline span (null when none). */
+    private List<AlertStore.Firing> deviceFiring(String key, ModelWindow figures, ModelWindow before) {
+        List<AlertStore.Firing> firing = new ArrayList<>();
+        String subject = "device:" + key;
+        String device = key.substring(0, key.indexOf(':'));
+        long requests = figures.requestTotal();
+        if (requests < options.minRequests()) {
+            return firing;
+        }
+        double p95 = figures.latencyMs().quantileMs(0.95);
+        if (p95 > options.p95Ms()) {
+            firing.add(fire(
+                    "latency_slo",
+                    subject,
+                    device,
+                    figures,
+                    format("p95 latency %.1f ms is over the %.1f ms objective", p95, options.p95Ms()),
+                    p95,
+                    options.p95Ms()));
+        }
+        double errors = Groups.rate(figures.errorTotal(), requests);
+        if (errors > options.errorRate()) {
+            firing.add(fire(
+                    "error_rate",
+                    subject,
+                    device,
+                    figures,
+                    format("error rate %.3f is over %.3f", errors, options.errorRate()),
+                    errors,
+                    options.errorRate()));
+        }
+        double escalations = Groups.rate(figures.escalationTotal(), requests);
+        if (before != null && before.requestTotal() >= options.minRequests()) {
+            double was = Groups.rate(before.escalationTotal(), before.requestTotal());
+            if (escalations - was > options.escalationJump()) {
+                firing.add(fire(
+                        "escalation_jump",
+                        subject,
+                        device,
+                        figures,
+                        format("escalation rate rose from %.3f to %.3f", was, escalations),
+                        escalations - was,
+                        options.escalationJump()));
+            }
+        }
+        drift(figures)
+                .ifPresent(drift -> firing.add(fire(
+                        "drift",
+                        subject,
+                        device,
+                        figures,
+                        format("%s drifted: PSI %.3f", drift.tensor(), drift.psi()),
+                        drift.psi(),
+                        options.psi())));
+        return firing;
+    }
+
     /**
      * Live accuracy from ground truth below the bundle's reference accuracy by more than the margin, per device and
      * model version and over the fleet per version: a model that degrades at one site shows there first.
      */
-    private List<AlertStore.Firing> accuracyDrops(Instant now) {
-        List<TelemetryStore.StoredWindow> span = telemetry.windows(now.minus(limits.accuracySpan()), now, null, null);
-        List<AlertStore.Firing> drops = new ArrayList<>();
-        Groups.sum(span, Groups::deviceModel).forEach((key, figures) -> accuracyDrop(figures)
-                .ifPresent(drop -> drops.add(fire(
+    private Optional<AlertStore.Firing> accuracyDrop(String subject, String device, ModelWindow figures, String where) {
+        return accuracyDrop(figures)
+                .map(drop -> fire(
                         "accuracy_drop",
-                        "device:" + key,
-                        key.substring(0, key.indexOf(':')),
+                        subject,
+                        device,
                         figures,
-                        drop.message(),
+                        drop.message() + where,
                         drop.live(),
-                        drop.threshold()))));
-        Groups.sum(span, Groups::model).forEach((key, figures) -> accuracyDrop(figures)
-                .ifPresent(drop -> drops.add(fire(
-                        "accuracy_drop",
-                        "fleet:" + key,
-                        null,
-                        figures,
-                        drop.message() + " across the fleet",
-                        drop.live(),
-                        drop.threshold()))));
-        return drops;
+                        drop.threshold()));
     }
 
     private record AccuracyDrop(String message, double live, double threshold) {}

@@ -5,11 +5,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.function.BiConsumer;
 
 /**
  * Devices' health over a span, and what of it breaks a limit: a device running hot (or throttled for heat), out of
@@ -47,9 +48,10 @@ public final class DeviceConditions {
 
     /** Per device that reported its health in the span, by device id. */
     public List<Condition> conditions(Duration span) {
-        return summed(span, null).entrySet().stream()
-                .map(entry -> condition(entry.getKey(), entry.getValue()))
-                .toList();
+        List<Condition> conditions = new ArrayList<>();
+        eachSummed(span, (device, health) -> conditions.add(condition(device, health)));
+        conditions.sort(Comparator.comparing(Condition::deviceId));
+        return conditions;
     }
 
     /** Health windows as they came, oldest first. */
@@ -60,13 +62,19 @@ public final class DeviceConditions {
                 .toList();
     }
 
-    Map<String, DeviceHealth> summed(Duration span, String deviceId) {
+    /** Each device's health summed over the span, device after device: one device's windows in memory at a time. */
+    void eachSummed(Duration span, BiConsumer<String, DeviceHealth> visit) {
         Instant now = clock.instant();
-        Map<String, DeviceHealth> byDevice = new TreeMap<>();
-        for (TelemetryStore.StoredHealth window : telemetry.health(now.minus(span), now, deviceId)) {
-            byDevice.merge(window.deviceId(), window.health(), DeviceHealth::merge);
-        }
-        return byDevice;
+        Groups.Runs<TelemetryStore.StoredHealth> byDevice = new Groups.Runs<>(
+                TelemetryStore.StoredHealth::deviceId,
+                run -> visit.accept(
+                        run.get(0).deviceId(),
+                        run.stream()
+                                .map(TelemetryStore.StoredHealth::health)
+                                .reduce(DeviceHealth::merge)
+                                .orElseThrow()));
+        telemetry.eachHealthByDevice(now.minus(span), now, byDevice);
+        byDevice.finish();
     }
 
     private Condition condition(String deviceId, DeviceHealth health) {

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BinaryOperator;
+import java.util.function.Consumer;
 
 /**
  * Devices' telemetry windows and events, each batch applied once by its id, within the device's quota and the
@@ -52,6 +53,11 @@ public final class TelemetryStore {
     private static final String INSERT_HEALTH = "INSERT INTO device_health_windows (device_id, start_ms, end_ms,"
             + " seconds, cpu_busy, memory_total, memory_available_min, disk_total, disk_free_min, hottest_celsius,"
             + " throttle_events, received_at, body, bucket_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    private static final String WINDOW_COLUMNS =
+            "SELECT device_id, start_ms, end_ms, seconds, body FROM telemetry_windows";
+    private static final String HEALTH_COLUMNS = "SELECT device_id, start_ms, end_ms, body FROM device_health_windows";
+    private static final int STREAMED_ROWS = 500;
 
     private final Database database;
     private final Clock clock;
@@ -429,8 +435,8 @@ public final class TelemetryStore {
     /** Devices' health windows that ended in {@code [from, to)}, oldest first, optionally of one device. */
     public List<StoredHealth> health(Instant from, Instant to, String deviceId) {
         return database.read(connection -> {
-            String sql = "SELECT device_id, start_ms, end_ms, body FROM device_health_windows WHERE end_ms > ? AND"
-                    + " end_ms <= ?" + (deviceId == null ? "" : " AND device_id = ?") + " ORDER BY end_ms, id";
+            String sql = HEALTH_COLUMNS + " WHERE end_ms > ? AND end_ms <= ?"
+                    + (deviceId == null ? "" : " AND device_id = ?") + " ORDER BY end_ms, id";
             try (PreparedStatement select = connection.prepareStatement(sql)) {
                 select.setLong(1, from.toEpochMilli());
                 select.setLong(2, to.toEpochMilli());
@@ -440,17 +446,33 @@ public final class TelemetryStore {
                 List<StoredHealth> windows = new ArrayList<>();
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
-                        windows.add(new StoredHealth(
-                                rows.getString(1),
-                                Instant.ofEpochMilli(rows.getLong(2)),
-                                Instant.ofEpochMilli(rows.getLong(3)),
-                                TelemetryJson.read(
-                                        rows.getString(4).getBytes(StandardCharsets.UTF_8), DeviceHealth.class)));
+                        windows.add(health(rows));
                     }
                 }
                 return windows;
             }
         });
+    }
+
+    /**
+     * Every device's health windows that ended in {@code [from, to)}, device after device, each handed to {@code visit}
+     * as it is read: a pass over the fleet holds what its visitor keeps, not the span's windows.
+     */
+    public void eachHealthByDevice(Instant from, Instant to, Consumer<StoredHealth> visit) {
+        stream(
+                HEALTH_COLUMNS + " WHERE end_ms > ? AND end_ms <= ? ORDER BY device_id, end_ms, id",
+                from,
+                to,
+                TelemetryStore::health,
+                visit);
+    }
+
+    private static StoredHealth health(ResultSet rows) throws SQLException {
+        return new StoredHealth(
+                rows.getString(1),
+                Instant.ofEpochMilli(rows.getLong(2)),
+                Instant.ofEpochMilli(rows.getLong(3)),
+                TelemetryJson.read(rows.getString(4).getBytes(StandardCharsets.UTF_8), DeviceHealth.class));
     }
 
     /** Records the batch id; false when it was there already. Concurrent copies of one batch: one claims it. */
@@ -527,9 +549,7 @@ public final class TelemetryStore {
      */
     public List<StoredWindow> windows(Instant from, Instant to, String deviceId, String model) {
         return database.read(connection -> {
-            StringBuilder sql = new StringBuilder(
-                    "SELECT device_id, start_ms, end_ms, seconds, body FROM telemetry_windows WHERE end_ms > ? AND"
-                            + " end_ms <= ?");
+            StringBuilder sql = new StringBuilder(WINDOW_COLUMNS + " WHERE end_ms > ? AND end_ms <= ?");
             if (deviceId != null) {
                 sql.append(" AND device_id = ?");
             }
@@ -550,17 +570,58 @@ public final class TelemetryStore {
                 List<StoredWindow> windows = new ArrayList<>();
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
-                        windows.add(new StoredWindow(
-                                rows.getString(1),
-                                TelemetryJson.read(
-                                        rows.getString(5).getBytes(StandardCharsets.UTF_8), ModelWindow.class),
-                                Instant.ofEpochMilli(rows.getLong(2)),
-                                Instant.ofEpochMilli(rows.getLong(3)),
-                                rows.getLong(4)));
+                        windows.add(window(rows));
                     }
                 }
                 return windows;
             }
+        });
+    }
+
+    /**
+     * Every window that ended in {@code [from, to)}, one device's model version after another, each handed to
+     * {@code visit} as it is read: a pass over the fleet holds what its visitor keeps, not the span's windows (at
+     * 100,000 devices an hour of them is millions).
+     */
+    public void eachWindowByDeviceModel(Instant from, Instant to, Consumer<StoredWindow> visit) {
+        stream(
+                WINDOW_COLUMNS + " WHERE end_ms > ? AND end_ms <= ? ORDER BY device_id, model, version, end_ms, id",
+                from,
+                to,
+                TelemetryStore::window,
+                visit);
+    }
+
+    private static StoredWindow window(ResultSet rows) throws SQLException {
+        return new StoredWindow(
+                rows.getString(1),
+                TelemetryJson.read(rows.getString(5).getBytes(StandardCharsets.UTF_8), ModelWindow.class),
+                Instant.ofEpochMilli(rows.getLong(2)),
+                Instant.ofEpochMilli(rows.getLong(3)),
+                rows.getLong(4));
+    }
+
+    private interface RowMapper<T> {
+        T map(ResultSet row) throws SQLException;
+    }
+
+    /**
+     * Runs a query over a span in pages of rows: PostgreSQL's driver reads a whole result into memory unless given a
+     * fetch size (inside a transaction, which reads are); SQLite steps through rows as they are asked for.
+     */
+    private <T> void stream(String sql, Instant from, Instant to, RowMapper<T> mapper, Consumer<T> visit) {
+        database.read(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(sql)) {
+                select.setFetchSize(STREAMED_ROWS);
+                select.setLong(1, from.toEpochMilli());
+                select.setLong(2, to.toEpochMilli());
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        visit.accept(mapper.map(rows));
+                    }
+                }
+            }
+            return null;
         });
     }
 
