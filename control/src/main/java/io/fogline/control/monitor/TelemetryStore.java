@@ -434,24 +434,14 @@ public final class TelemetryStore {
 
     /** Devices' health windows that ended in {@code [from, to)}, oldest first, optionally of one device. */
     public List<StoredHealth> health(Instant from, Instant to, String deviceId) {
-        return database.read(connection -> {
-            String sql = HEALTH_COLUMNS + " WHERE end_ms > ? AND end_ms <= ?"
-                    + (deviceId == null ? "" : " AND device_id = ?") + " ORDER BY end_ms, id";
-            try (PreparedStatement select = connection.prepareStatement(sql)) {
-                select.setLong(1, from.toEpochMilli());
-                select.setLong(2, to.toEpochMilli());
-                if (deviceId != null) {
-                    select.setString(3, deviceId);
-                }
-                List<StoredHealth> windows = new ArrayList<>();
-                try (ResultSet rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        windows.add(health(rows));
-                    }
-                }
-                return windows;
-            }
-        });
+        List<StoredHealth> windows = new ArrayList<>();
+        read(
+                HEALTH_COLUMNS + " WHERE end_ms > ? AND end_ms <= ?" + (deviceId == null ? "" : " AND device_id = ?")
+                        + " ORDER BY end_ms, id",
+                TelemetryStore::health,
+                windows::add,
+                spanOf(from, to, deviceId));
+        return windows;
     }
 
     /**
@@ -459,12 +449,11 @@ public final class TelemetryStore {
      * as it is read: a pass over the fleet holds what its visitor keeps, not the span's windows.
      */
     public void eachHealthByDevice(Instant from, Instant to, Consumer<StoredHealth> visit) {
-        stream(
+        read(
                 HEALTH_COLUMNS + " WHERE end_ms > ? AND end_ms <= ? ORDER BY device_id, end_ms, id",
-                from,
-                to,
                 TelemetryStore::health,
-                visit);
+                visit,
+                spanOf(from, to));
     }
 
     private static StoredHealth health(ResultSet rows) throws SQLException {
@@ -548,34 +537,14 @@ public final class TelemetryStore {
      * @param model null for every model
      */
     public List<StoredWindow> windows(Instant from, Instant to, String deviceId, String model) {
-        return database.read(connection -> {
-            StringBuilder sql = new StringBuilder(WINDOW_COLUMNS + " WHERE end_ms > ? AND end_ms <= ?");
-            if (deviceId != null) {
-                sql.append(" AND device_id = ?");
-            }
-            if (model != null) {
-                sql.append(" AND model = ?");
-            }
-            sql.append(" ORDER BY end_ms, id");
-            try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
-                int i = 1;
-                select.setLong(i++, from.toEpochMilli());
-                select.setLong(i++, to.toEpochMilli());
-                if (deviceId != null) {
-                    select.setString(i++, deviceId);
-                }
-                if (model != null) {
-                    select.setString(i, model);
-                }
-                List<StoredWindow> windows = new ArrayList<>();
-                try (ResultSet rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        windows.add(window(rows));
-                    }
-                }
-                return windows;
-            }
-        });
+        List<StoredWindow> windows = new ArrayList<>();
+        read(
+                WINDOW_COLUMNS + " WHERE end_ms > ? AND end_ms <= ?" + (deviceId == null ? "" : " AND device_id = ?")
+                        + (model == null ? "" : " AND model = ?") + " ORDER BY end_ms, id",
+                TelemetryStore::window,
+                windows::add,
+                spanOf(from, to, deviceId, model));
+        return windows;
     }
 
     /**
@@ -584,12 +553,11 @@ public final class TelemetryStore {
      * 100,000 devices an hour of them is millions).
      */
     public void eachWindowByDeviceModel(Instant from, Instant to, Consumer<StoredWindow> visit) {
-        stream(
+        read(
                 WINDOW_COLUMNS + " WHERE end_ms > ? AND end_ms <= ? ORDER BY device_id, model, version, end_ms, id",
-                from,
-                to,
                 TelemetryStore::window,
-                visit);
+                visit,
+                spanOf(from, to));
     }
 
     private static StoredWindow window(ResultSet rows) throws SQLException {
@@ -605,16 +573,28 @@ public final class TelemetryStore {
         T map(ResultSet row) throws SQLException;
     }
 
+    /** A span's bounds as query parameters, then the filters that are not null. */
+    private static List<Object> spanOf(Instant from, Instant to, String... filters) {
+        List<Object> parameters = new ArrayList<>(List.of(from.toEpochMilli(), to.toEpochMilli()));
+        for (String filter : filters) {
+            if (filter != null) {
+                parameters.add(filter);
+            }
+        }
+        return parameters;
+    }
+
     /**
-     * Runs a query over a span in pages of rows: PostgreSQL's driver reads a whole result into memory unless given a
-     * fetch size (inside a transaction, which reads are); SQLite steps through rows as they are asked for.
+     * Hands each row of a query to {@code visit} as it is read, in pages: PostgreSQL's driver reads a whole result into
+     * memory unless given a fetch size (inside a transaction, which reads are); SQLite steps through rows as asked.
      */
-    private <T> void stream(String sql, Instant from, Instant to, RowMapper<T> mapper, Consumer<T> visit) {
+    private <T> void read(String sql, RowMapper<T> mapper, Consumer<T> visit, List<Object> parameters) {
         database.read(connection -> {
             try (PreparedStatement select = connection.prepareStatement(sql)) {
                 select.setFetchSize(STREAMED_ROWS);
-                select.setLong(1, from.toEpochMilli());
-                select.setLong(2, to.toEpochMilli());
+                for (int i = 0; i < parameters.size(); i++) {
+                    select.setObject(i + 1, parameters.get(i));
+                }
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
                         visit.accept(mapper.map(rows));
