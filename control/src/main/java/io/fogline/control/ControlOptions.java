@@ -7,6 +7,7 @@ import io.fogline.control.registry.S3BlobStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Consumer;
 import javax.net.ssl.KeyManagerFactory;
 
 /**
@@ -67,263 +68,108 @@ public record ControlOptions(
     }
 
     public ControlOptions withDatabase(String url) {
-        return new ControlOptions(
-                dataDir,
-                url,
-                host,
-                httpPort,
-                adminToken,
-                metricsToken,
-                trustStore,
-                pollInterval,
-                maxBundleBytes,
-                tick,
-                clock,
-                monitor,
-                s3,
-                listener,
-                telemetryQuota,
-                tls);
+        return copy(b -> b.database = url);
     }
 
     public ControlOptions withHttp(String host, int port) {
-        return new ControlOptions(
-                dataDir,
-                database,
-                host,
-                port,
-                adminToken,
-                metricsToken,
-                trustStore,
-                pollInterval,
-                maxBundleBytes,
-                tick,
-                clock,
-                monitor,
-                s3,
-                listener,
-                telemetryQuota,
-                tls);
+        return copy(b -> {
+            b.host = host;
+            b.httpPort = port;
+        });
     }
 
     public ControlOptions withAdminToken(String token) {
-        return new ControlOptions(
-                dataDir,
-                database,
-                host,
-                httpPort,
-                token,
-                metricsToken,
-                trustStore,
-                pollInterval,
-                maxBundleBytes,
-                tick,
-                clock,
-                monitor,
-                s3,
-                listener,
-                telemetryQuota,
-                tls);
+        return copy(b -> b.adminToken = token);
     }
 
     public ControlOptions withMetricsToken(String token) {
-        return new ControlOptions(
-                dataDir,
-                database,
-                host,
-                httpPort,
-                adminToken,
-                token,
-                trustStore,
-                pollInterval,
-                maxBundleBytes,
-                tick,
-                clock,
-                monitor,
-                s3,
-                listener,
-                telemetryQuota,
-                tls);
+        return copy(b -> b.metricsToken = token);
     }
 
     public ControlOptions withTrustStore(Path file) {
-        return new ControlOptions(
-                dataDir,
-                database,
-                host,
-                httpPort,
-                adminToken,
-                metricsToken,
-                file,
-                pollInterval,
-                maxBundleBytes,
-                tick,
-                clock,
-                monitor,
-                s3,
-                listener,
-                telemetryQuota,
-                tls);
+        return copy(b -> b.trustStore = file);
     }
 
     public ControlOptions withPollInterval(Duration interval) {
-        return new ControlOptions(
-                dataDir,
-                database,
-                host,
-                httpPort,
-                adminToken,
-                metricsToken,
-                trustStore,
-                interval,
-                maxBundleBytes,
-                tick,
-                clock,
-                monitor,
-                s3,
-                listener,
-                telemetryQuota,
-                tls);
+        return copy(b -> b.pollInterval = interval);
     }
 
     public ControlOptions withMaxBundleBytes(long bytes) {
-        return new ControlOptions(
-                dataDir,
-                database,
-                host,
-                httpPort,
-                adminToken,
-                metricsToken,
-                trustStore,
-                pollInterval,
-                bytes,
-                tick,
-                clock,
-                monitor,
-                s3,
-                listener,
-                telemetryQuota,
-                tls);
+        return copy(b -> b.maxBundleBytes = bytes);
     }
 
     public ControlOptions withS3(S3BlobStore.Settings bucket) {
-        return new ControlOptions(
-                dataDir,
-                database,
-                host,
-                httpPort,
-                adminToken,
-                metricsToken,
-                trustStore,
-                pollInterval,
-                maxBundleBytes,
-                tick,
-                clock,
-                monitor,
-                bucket,
-                listener,
-                telemetryQuota,
-                tls);
+        return copy(b -> b.s3 = bucket);
     }
 
     public ControlOptions withMonitor(MonitorOptions settings) {
-        return new ControlOptions(
-                dataDir,
-                database,
-                host,
-                httpPort,
-                adminToken,
-                metricsToken,
-                trustStore,
-                pollInterval,
-                maxBundleBytes,
-                tick,
-                clock,
-                settings,
-                s3,
-                listener,
-                telemetryQuota,
-                tls);
+        return copy(b -> b.monitor = settings);
     }
 
     /** A clock to read and a timer period; tests pass a clock they move and {@link Duration#ZERO}. */
     public ControlOptions withTime(Clock clock, Duration tick) {
-        return new ControlOptions(
-                dataDir,
-                database,
-                host,
-                httpPort,
-                adminToken,
-                metricsToken,
-                trustStore,
-                pollInterval,
-                maxBundleBytes,
-                tick,
-                clock,
-                monitor,
-                s3,
-                listener,
-                telemetryQuota,
-                tls);
+        return copy(b -> {
+            b.clock = clock;
+            b.tick = tick;
+        });
     }
 
     public ControlOptions withListener(ListenerLimits limits) {
-        return new ControlOptions(
-                dataDir,
-                database,
-                host,
-                httpPort,
-                adminToken,
-                metricsToken,
-                trustStore,
-                pollInterval,
-                maxBundleBytes,
-                tick,
-                clock,
-                monitor,
-                s3,
-                limits,
-                telemetryQuota,
-                tls);
+        return copy(b -> b.listener = limits);
     }
 
     public ControlOptions withTelemetryQuota(TelemetryQuota quota) {
-        return new ControlOptions(
-                dataDir,
-                database,
-                host,
-                httpPort,
-                adminToken,
-                metricsToken,
-                trustStore,
-                pollInterval,
-                maxBundleBytes,
-                tick,
-                clock,
-                monitor,
-                s3,
-                listener,
-                quota,
-                tls);
+        return copy(b -> b.telemetryQuota = quota);
     }
 
     public ControlOptions withTls(KeyManagerFactory keys) {
-        return new ControlOptions(
-                dataDir,
-                database,
-                host,
-                httpPort,
-                adminToken,
-                metricsToken,
-                trustStore,
-                pollInterval,
-                maxBundleBytes,
-                tick,
-                clock,
-                monitor,
-                s3,
-                listener,
-                telemetryQuota,
-                keys);
+        return copy(b -> b.tls = keys);
+    }
+
+    /** Withers name only what they change, so a new component is added here once rather than in every wither. */
+    private ControlOptions copy(Consumer<Copy> change) {
+        Copy b = new Copy();
+        change.accept(b);
+        return b.build();
+    }
+
+    /** Starts as these options; {@code build()} uses the canonical constructor, so what it checks still applies. */
+    private final class Copy {
+        Path dataDir = ControlOptions.this.dataDir;
+        String database = ControlOptions.this.database;
+        String host = ControlOptions.this.host;
+        int httpPort = ControlOptions.this.httpPort;
+        String adminToken = ControlOptions.this.adminToken;
+        String metricsToken = ControlOptions.this.metricsToken;
+        Path trustStore = ControlOptions.this.trustStore;
+        Duration pollInterval = ControlOptions.this.pollInterval;
+        long maxBundleBytes = ControlOptions.this.maxBundleBytes;
+        Duration tick = ControlOptions.this.tick;
+        Clock clock = ControlOptions.this.clock;
+        MonitorOptions monitor = ControlOptions.this.monitor;
+        S3BlobStore.Settings s3 = ControlOptions.this.s3;
+        ListenerLimits listener = ControlOptions.this.listener;
+        TelemetryQuota telemetryQuota = ControlOptions.this.telemetryQuota;
+        KeyManagerFactory tls = ControlOptions.this.tls;
+
+        ControlOptions build() {
+            return new ControlOptions(
+                    dataDir,
+                    database,
+                    host,
+                    httpPort,
+                    adminToken,
+                    metricsToken,
+                    trustStore,
+                    pollInterval,
+                    maxBundleBytes,
+                    tick,
+                    clock,
+                    monitor,
+                    s3,
+                    listener,
+                    telemetryQuota,
+                    tls);
+        }
     }
 }

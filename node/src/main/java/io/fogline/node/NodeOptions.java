@@ -5,6 +5,7 @@ import io.fogline.node.openai.OpenAiSettings;
 import io.fogline.node.ota.OtaOptions;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 /**
  * How a node runs.
@@ -54,146 +55,77 @@ public record NodeOptions(
     }
 
     public NodeOptions withHttpPort(int port) {
-        return new NodeOptions(
-                modelRepository,
-                host,
-                port,
-                maxRequestBytes,
-                eventLoops,
-                loadAllModels,
-                openAi,
-                ota,
-                otlpEndpoint,
-                protection,
-                grpcPort,
-                labels);
+        return copy(b -> b.httpPort = port);
     }
 
     public NodeOptions withHost(String newHost) {
-        return new NodeOptions(
-                modelRepository,
-                newHost,
-                httpPort,
-                maxRequestBytes,
-                eventLoops,
-                loadAllModels,
-                openAi,
-                ota,
-                otlpEndpoint,
-                protection,
-                grpcPort,
-                labels);
+        return copy(b -> b.host = newHost);
     }
 
     public NodeOptions withMaxRequestBytes(long bytes) {
-        return new NodeOptions(
-                modelRepository,
-                host,
-                httpPort,
-                bytes,
-                eventLoops,
-                loadAllModels,
-                openAi,
-                ota,
-                otlpEndpoint,
-                protection,
-                grpcPort,
-                labels);
+        return copy(b -> b.maxRequestBytes = bytes);
     }
 
     public NodeOptions withOpenAi(OpenAiSettings settings) {
-        return new NodeOptions(
-                modelRepository,
-                host,
-                httpPort,
-                maxRequestBytes,
-                eventLoops,
-                loadAllModels,
-                settings,
-                ota,
-                otlpEndpoint,
-                protection,
-                grpcPort,
-                labels);
+        return copy(b -> b.openAi = settings);
     }
 
     public NodeOptions withOta(OtaOptions updates) {
-        return new NodeOptions(
-                modelRepository,
-                host,
-                httpPort,
-                maxRequestBytes,
-                eventLoops,
-                loadAllModels,
-                openAi,
-                updates,
-                otlpEndpoint,
-                protection,
-                grpcPort,
-                labels);
+        return copy(b -> b.ota = updates);
     }
 
     public NodeOptions withGrpcPort(int port) {
-        return new NodeOptions(
-                modelRepository,
-                host,
-                httpPort,
-                maxRequestBytes,
-                eventLoops,
-                loadAllModels,
-                openAi,
-                ota,
-                otlpEndpoint,
-                protection,
-                port,
-                labels);
+        return copy(b -> b.grpcPort = port);
     }
 
     public NodeOptions withOtlpEndpoint(URI url) {
-        return new NodeOptions(
-                modelRepository,
-                host,
-                httpPort,
-                maxRequestBytes,
-                eventLoops,
-                loadAllModels,
-                openAi,
-                ota,
-                url,
-                protection,
-                grpcPort,
-                labels);
+        return copy(b -> b.otlpEndpoint = url);
     }
 
     public NodeOptions withProtection(NodeProtection guards) {
-        return new NodeOptions(
-                modelRepository,
-                host,
-                httpPort,
-                maxRequestBytes,
-                eventLoops,
-                loadAllModels,
-                openAi,
-                ota,
-                otlpEndpoint,
-                guards,
-                grpcPort,
-                labels);
+        return copy(b -> b.protection = guards);
     }
 
     public NodeOptions withLabels(LabelStore.Options kept) {
-        return new NodeOptions(
-                modelRepository,
-                host,
-                httpPort,
-                maxRequestBytes,
-                eventLoops,
-                loadAllModels,
-                openAi,
-                ota,
-                otlpEndpoint,
-                protection,
-                grpcPort,
-                kept);
+        return copy(b -> b.labels = kept);
+    }
+
+    /** Withers name only what they change, so a new component is added here once rather than in every wither. */
+    private NodeOptions copy(Consumer<Copy> change) {
+        Copy b = new Copy();
+        change.accept(b);
+        return b.build();
+    }
+
+    /** Starts as these options; {@code build()} uses the canonical constructor, so what it checks still applies. */
+    private final class Copy {
+        Path modelRepository = NodeOptions.this.modelRepository;
+        String host = NodeOptions.this.host;
+        int httpPort = NodeOptions.this.httpPort;
+        long maxRequestBytes = NodeOptions.this.maxRequestBytes;
+        int eventLoops = NodeOptions.this.eventLoops;
+        boolean loadAllModels = NodeOptions.this.loadAllModels;
+        OpenAiSettings openAi = NodeOptions.this.openAi;
+        OtaOptions ota = NodeOptions.this.ota;
+        URI otlpEndpoint = NodeOptions.this.otlpEndpoint;
+        NodeProtection protection = NodeOptions.this.protection;
+        int grpcPort = NodeOptions.this.grpcPort;
+        LabelStore.Options labels = NodeOptions.this.labels;
+
+        NodeOptions build() {
+            return new NodeOptions(
+                    modelRepository,
+                    host,
+                    httpPort,
+                    maxRequestBytes,
+                    eventLoops,
+                    loadAllModels,
+                    openAi,
+                    ota,
+                    otlpEndpoint,
+                    protection,
+                    grpcPort,
+                    labels);
+        }
     }
 }

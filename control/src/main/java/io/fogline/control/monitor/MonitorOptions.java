@@ -2,6 +2,7 @@ package io.fogline.control.monitor;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * What the control plane watches for and whom it tells.
@@ -54,89 +55,70 @@ public record MonitorOptions(
     }
 
     public MonitorOptions withWebhook(URI url) {
-        return new MonitorOptions(
-                url,
-                silentPolls,
-                recent,
-                baseline,
-                minRequests,
-                p95Ms,
-                errorRate,
-                escalationJump,
-                psi,
-                evaluateEvery,
-                otlpEndpoint,
-                otlpStep,
-                field);
+        return copy(b -> b.webhook = url);
     }
 
     public MonitorOptions withOtlpStep(Duration step) {
-        return new MonitorOptions(
-                webhook,
-                silentPolls,
-                recent,
-                baseline,
-                minRequests,
-                p95Ms,
-                errorRate,
-                escalationJump,
-                psi,
-                evaluateEvery,
-                otlpEndpoint,
-                step,
-                field);
+        return copy(b -> b.otlpStep = step);
     }
 
     public MonitorOptions withOtlpEndpoint(URI url) {
-        return new MonitorOptions(
-                webhook,
-                silentPolls,
-                recent,
-                baseline,
-                minRequests,
-                p95Ms,
-                errorRate,
-                escalationJump,
-                psi,
-                evaluateEvery,
-                url,
-                otlpStep,
-                field);
+        return copy(b -> b.otlpEndpoint = url);
     }
 
     public MonitorOptions withThresholds(
             double newP95Ms, double newErrorRate, double newEscalationJump, double newPsi) {
-        return new MonitorOptions(
-                webhook,
-                silentPolls,
-                recent,
-                baseline,
-                minRequests,
-                newP95Ms,
-                newErrorRate,
-                newEscalationJump,
-                newPsi,
-                evaluateEvery,
-                otlpEndpoint,
-                otlpStep,
-                field);
+        return copy(b -> {
+            b.p95Ms = newP95Ms;
+            b.errorRate = newErrorRate;
+            b.escalationJump = newEscalationJump;
+            b.psi = newPsi;
+        });
     }
 
     /** Holds live accuracy and devices' health to {@code limits}. */
     public MonitorOptions withFieldLimits(FieldLimits limits) {
-        return new MonitorOptions(
-                webhook,
-                silentPolls,
-                recent,
-                baseline,
-                minRequests,
-                p95Ms,
-                errorRate,
-                escalationJump,
-                psi,
-                evaluateEvery,
-                otlpEndpoint,
-                otlpStep,
-                limits);
+        return copy(b -> b.field = limits);
+    }
+
+    /** Withers name only what they change, so a new component is added here once rather than in every wither. */
+    private MonitorOptions copy(Consumer<Copy> change) {
+        Copy b = new Copy();
+        change.accept(b);
+        return b.build();
+    }
+
+    /** Starts as these options; {@code build()} uses the canonical constructor, so what it checks still applies. */
+    private final class Copy {
+        URI webhook = MonitorOptions.this.webhook;
+        int silentPolls = MonitorOptions.this.silentPolls;
+        Duration recent = MonitorOptions.this.recent;
+        Duration baseline = MonitorOptions.this.baseline;
+        long minRequests = MonitorOptions.this.minRequests;
+        double p95Ms = MonitorOptions.this.p95Ms;
+        double errorRate = MonitorOptions.this.errorRate;
+        double escalationJump = MonitorOptions.this.escalationJump;
+        double psi = MonitorOptions.this.psi;
+        Duration evaluateEvery = MonitorOptions.this.evaluateEvery;
+        URI otlpEndpoint = MonitorOptions.this.otlpEndpoint;
+        Duration otlpStep = MonitorOptions.this.otlpStep;
+        FieldLimits field = MonitorOptions.this.field;
+
+        MonitorOptions build() {
+            return new MonitorOptions(
+                    webhook,
+                    silentPolls,
+                    recent,
+                    baseline,
+                    minRequests,
+                    p95Ms,
+                    errorRate,
+                    escalationJump,
+                    psi,
+                    evaluateEvery,
+                    otlpEndpoint,
+                    otlpStep,
+                    field);
+        }
     }
 }

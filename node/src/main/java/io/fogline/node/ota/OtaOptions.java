@@ -4,6 +4,7 @@ import io.fogline.node.telemetry.TelemetryOptions;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * How a node finds and trusts its control plane.
@@ -58,61 +59,21 @@ public record OtaOptions(
     }
 
     public OtaOptions withTelemetry(TelemetryOptions settings) {
-        return new OtaOptions(
-                control,
-                enrolmentToken,
-                deviceId,
-                labels,
-                dataDir,
-                trustedKeys,
-                settings,
-                trainingData,
-                controlAuthority,
-                calibration);
+        return copy(b -> b.telemetry = settings);
     }
 
     /** Takes part in federated rounds, training on the examples in {@code directory}. */
     public OtaOptions withTrainingData(Path directory) {
-        return new OtaOptions(
-                control,
-                enrolmentToken,
-                deviceId,
-                labels,
-                dataDir,
-                trustedKeys,
-                telemetry,
-                directory,
-                controlAuthority,
-                calibration);
+        return copy(b -> b.trainingData = directory);
     }
 
     public OtaOptions withControlAuthority(Path authorities) {
-        return new OtaOptions(
-                control,
-                enrolmentToken,
-                deviceId,
-                labels,
-                dataDir,
-                trustedKeys,
-                telemetry,
-                trainingData,
-                authorities,
-                calibration);
+        return copy(b -> b.controlAuthority = authorities);
     }
 
     /** Calibrates each new version's escalation threshold on the node's label store before it serves. */
     public OtaOptions withCalibration(CalibrationOptions settings) {
-        return new OtaOptions(
-                control,
-                enrolmentToken,
-                deviceId,
-                labels,
-                dataDir,
-                trustedKeys,
-                telemetry,
-                trainingData,
-                controlAuthority,
-                settings);
+        return copy(b -> b.calibration = settings);
     }
 
     public Path database() {
@@ -135,5 +96,40 @@ public record OtaOptions(
 
     public Path bundles() {
         return dataDir.resolve("bundles");
+    }
+
+    /** Withers name only what they change, so a new component is added here once rather than in every wither. */
+    private OtaOptions copy(Consumer<Copy> change) {
+        Copy b = new Copy();
+        change.accept(b);
+        return b.build();
+    }
+
+    /** Starts as these options; {@code build()} uses the canonical constructor, so what it checks still applies. */
+    private final class Copy {
+        URI control = OtaOptions.this.control;
+        String enrolmentToken = OtaOptions.this.enrolmentToken;
+        String deviceId = OtaOptions.this.deviceId;
+        Map<String, String> labels = OtaOptions.this.labels;
+        Path dataDir = OtaOptions.this.dataDir;
+        Path trustedKeys = OtaOptions.this.trustedKeys;
+        TelemetryOptions telemetry = OtaOptions.this.telemetry;
+        Path trainingData = OtaOptions.this.trainingData;
+        Path controlAuthority = OtaOptions.this.controlAuthority;
+        CalibrationOptions calibration = OtaOptions.this.calibration;
+
+        OtaOptions build() {
+            return new OtaOptions(
+                    control,
+                    enrolmentToken,
+                    deviceId,
+                    labels,
+                    dataDir,
+                    trustedKeys,
+                    telemetry,
+                    trainingData,
+                    controlAuthority,
+                    calibration);
+        }
     }
 }
