@@ -1,5 +1,6 @@
 package io.fogline.listener;
 
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
@@ -15,8 +16,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * body has not arrived by then, and a connection idle for the idle timeout. Idle means no request in flight: Vert.x's
  * own idle timeout counts the time a handler takes to answer as idleness too, and closed the connection of any request
  * answered later than it (a rollout opening a wave of 100,000 devices, a model loading), leaving the client an empty
- * reply. Only connections that wait for their first request and requests with a body still coming cost a timer; a
- * plain keep-alive request costs a lookup and a counter, and one periodic sweep finds the idle connections.
+ * reply.
+ *
+ * <p>Each connection has one {@link Use} for its life, and one periodic sweep finds the connections to close; a request
+ * costs a lookup, a counter and a clock reading, and neither a timer nor an allocation. A timer per request with a body
+ * (set, then cancelled when the body ended) and a response end handler allocated per request took 3-4% of the event
+ * loop's CPU time serving the tiny MLP to one client (JFR, bench/profile-serving.sh), more than the guard's lookups.
  */
 public final class ConnectionGuard implements AutoCloseable {
 
@@ -24,27 +29,67 @@ public final class ConnectionGuard implements AutoCloseable {
     private final ConnectionLimits limits;
     private final AtomicInteger open = new AtomicInteger();
     private final Map<String, AtomicInteger> byClient = new ConcurrentHashMap<>();
-    /** Connections that have not sent a request yet, and the timer that closes them. */
-    private final Map<HttpConnection, Long> awaitingFirstRequest = new ConcurrentHashMap<>();
-
     private final Map<HttpConnection, Use> uses = new ConcurrentHashMap<>();
     private final long sweeper;
 
-    /** What a connection is doing: the requests it has in flight, and since when it has had none. */
-    private static final class Use {
+    /**
+     * What a connection is doing: whether it has sent a request yet, the requests it has in flight, since when it has had
+     * none, and its latest request that began with its body still coming (the sweep asks whether the body has come). It
+     * is its responses' end handler too.
+     */
+    private static final class Use implements Handler<Void> {
         final AtomicInteger inFlight = new AtomicInteger();
         volatile long idleSince = System.nanoTime();
+        volatile boolean requested;
+        /** Written before {@link #receiving}, so that a sweep that reads the request reads its start or a later one. */
+        volatile long receivingSince;
 
-        void answered() {
+        volatile HttpServerRequest receiving;
+
+        void started(HttpServerRequest request) {
+            if (!requested) {
+                requested = true;
+            }
+            inFlight.incrementAndGet();
+            if (request.isEnded()) {
+                receiving = null;
+            } else {
+                receivingSince = System.nanoTime();
+                receiving = request;
+            }
+            request.response().endHandler(this);
+        }
+
+        /** Its response has ended. */
+        @Override
+        public void handle(Void ended) {
             idleSince = System.nanoTime();
             inFlight.decrementAndGet();
+        }
+
+        boolean overdue(long now, ConnectionLimits limits) {
+            HttpServerRequest request = receiving;
+            if (request != null
+                    && now - receivingSince >= limits.requestTimeout().toNanos()
+                    && !request.isEnded()) {
+                return true;
+            }
+            if (inFlight.get() > 0) {
+                return false;
+            }
+            long idle = requested
+                    ? limits.idleTimeout().toNanos()
+                    : Math.min(
+                            limits.idleTimeout().toNanos(),
+                            limits.requestTimeout().toNanos());
+            return now - idleSince >= idle;
         }
     }
 
     public ConnectionGuard(Vertx vertx, ConnectionLimits limits) {
         this.vertx = vertx;
         this.limits = limits;
-        this.sweeper = vertx.setPeriodic(sweepEvery(limits.idleTimeout()).toMillis(), fired -> closeIdle());
+        this.sweeper = vertx.setPeriodic(sweepEvery(limits).toMillis(), fired -> closeOverdue());
     }
 
     /**
@@ -56,9 +101,13 @@ public final class ConnectionGuard implements AutoCloseable {
         return options.setHttp2ClearTextEnabled(false);
     }
 
-    /** A quarter of the idle timeout, within 100 ms to 1 s: a connection is closed at most that late. */
-    static Duration sweepEvery(Duration idleTimeout) {
-        long quarter = idleTimeout.toMillis() / 4;
+    /**
+     * A quarter of the shorter of the two timeouts, within 100 ms to 1 s: a connection is closed at most that late.
+     */
+    static Duration sweepEvery(ConnectionLimits limits) {
+        long quarter = Math.min(
+                        limits.idleTimeout().toMillis(), limits.requestTimeout().toMillis())
+                / 4;
         return Duration.ofMillis(Math.max(100, Math.min(1000, quarter)));
     }
 
@@ -73,58 +122,32 @@ public final class ConnectionGuard implements AutoCloseable {
             open.decrementAndGet();
             byClient.computeIfPresent(client, (address, count) -> count.decrementAndGet() == 0 ? null : count);
             uses.remove(connection);
-            Long timer = awaitingFirstRequest.remove(connection);
-            if (timer != null) {
-                vertx.cancelTimer(timer);
-            }
         });
         if (all > limits.maxConnections() || mine > limits.maxConnectionsPerClient()) {
             connection.close();
             return;
         }
         uses.put(connection, new Use());
-        awaitingFirstRequest.put(
-                connection, vertx.setTimer(limits.requestTimeout().toMillis(), fired -> {
-                    if (awaitingFirstRequest.remove(connection) != null) {
-                        connection.close();
-                    }
-                }));
     }
 
     /** A request has begun: its connection is no longer silent, and a body still coming must end in time. */
     public void requestStarted(HttpServerRequest request) {
         Use use = uses.get(request.connection());
         if (use != null) {
-            use.inFlight.incrementAndGet();
-            request.response().endHandler(ended -> use.answered());
-        }
-        if (!awaitingFirstRequest.isEmpty()) {
-            Long timer = awaitingFirstRequest.remove(request.connection());
-            if (timer != null) {
-                vertx.cancelTimer(timer);
-            }
-        }
-        if (!request.isEnded()) {
-            long timer = vertx.setTimer(limits.requestTimeout().toMillis(), fired -> {
-                if (!request.isEnded()) {
-                    request.connection().close();
-                }
-            });
-            request.end().onComplete(ended -> vertx.cancelTimer(timer));
+            use.started(request);
         }
     }
 
-    private void closeIdle() {
+    private void closeOverdue() {
         long now = System.nanoTime();
-        long idle = limits.idleTimeout().toNanos();
         uses.forEach((connection, use) -> {
-            if (use.inFlight.get() == 0 && now - use.idleSince >= idle) {
+            if (use.overdue(now, limits)) {
                 connection.close();
             }
         });
     }
 
-    /** Stops looking for idle connections; the listener's own closing closes the connections. */
+    /** Stops looking for connections to close; the listener's own closing closes the connections. */
     @Override
     public void close() {
         vertx.cancelTimer(sweeper);

@@ -30,7 +30,11 @@ class ConnectionGuardTest {
 
     /** A listener whose answers come {@code answerAfter} after each request, on the guard. */
     private int listen(Duration answerAfter) {
-        guard = new ConnectionGuard(vertx, new ConnectionLimits(16, 16, IDLE, Duration.ofSeconds(30)));
+        return listen(answerAfter, Duration.ofSeconds(30));
+    }
+
+    private int listen(Duration answerAfter, Duration requestTimeout) {
+        guard = new ConnectionGuard(vertx, new ConnectionLimits(16, 16, IDLE, requestTimeout));
         HttpServer server = vertx.createHttpServer(ConnectionGuard.guarded(new HttpServerOptions()))
                 .connectionHandler(guard::accept)
                 .requestHandler(request -> {
@@ -43,6 +47,11 @@ class ConnectionGuardTest {
 
     private static String get(Socket socket) throws IOException {
         socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: test\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        return read(socket);
+    }
+
+    /** One answer, up to the end of its body or of the stream. */
+    private static String read(Socket socket) throws IOException {
         InputStream in = socket.getInputStream();
         StringBuilder answer = new StringBuilder();
         while (!answer.toString().endsWith("answered")) {
@@ -89,9 +98,44 @@ class ConnectionGuardTest {
     }
 
     @Test
-    void theSweepRunsAQuarterOfTheIdleTimeoutWithinATenthOfASecondAndASecond() {
-        assertThat(ConnectionGuard.sweepEvery(Duration.ofSeconds(1))).isEqualTo(Duration.ofMillis(250));
-        assertThat(ConnectionGuard.sweepEvery(Duration.ofSeconds(60))).isEqualTo(Duration.ofSeconds(1));
-        assertThat(ConnectionGuard.sweepEvery(Duration.ofMillis(200))).isEqualTo(Duration.ofMillis(100));
+    void aRequestWhoseBodyStallsPastTheRequestTimeoutLosesItsConnectionBeforeItsAnswer() throws Exception {
+        int port = listen(IDLE.multipliedBy(10), Duration.ofMillis(500));
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream()
+                    .write("POST / HTTP/1.1\r\nHost: test\r\nContent-Length: 100\r\n\r\nonly some"
+                            .getBytes(StandardCharsets.US_ASCII));
+
+            assertThat(socket.getInputStream().read())
+                    .as("closed with the request in flight, not answered 10 s later or at the test's read timeout")
+                    .isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void aConnectionKeepsServingRequestsWhoseBodiesCameInTime() throws Exception {
+        int port = listen(Duration.ofMillis(1), Duration.ofMillis(500));
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(30_000);
+            for (int i = 0; i < 3; i++) {
+                socket.getOutputStream()
+                        .write("POST / HTTP/1.1\r\nHost: test\r\nContent-Length: 4\r\n\r\nbody"
+                                .getBytes(StandardCharsets.US_ASCII));
+                assertThat(read(socket)).startsWith("HTTP/1.1 200 OK").endsWith("answered");
+                Thread.sleep(400);
+            }
+        }
+    }
+
+    @Test
+    void theSweepRunsAQuarterOfTheShorterTimeoutWithinATenthOfASecondAndASecond() {
+        assertThat(sweepEvery(Duration.ofSeconds(1), Duration.ofSeconds(30))).isEqualTo(Duration.ofMillis(250));
+        assertThat(sweepEvery(Duration.ofSeconds(60), Duration.ofMillis(800))).isEqualTo(Duration.ofMillis(200));
+        assertThat(sweepEvery(Duration.ofSeconds(60), Duration.ofSeconds(60))).isEqualTo(Duration.ofSeconds(1));
+        assertThat(sweepEvery(Duration.ofSeconds(60), Duration.ofMillis(200))).isEqualTo(Duration.ofMillis(100));
+    }
+
+    private static Duration sweepEvery(Duration idleTimeout, Duration requestTimeout) {
+        return ConnectionGuard.sweepEvery(new ConnectionLimits(16, 16, idleTimeout, requestTimeout));
     }
 }

@@ -2,6 +2,8 @@ package io.fogline.runtime.batching;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Arrays;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class RecentCostTest {
@@ -43,5 +45,20 @@ class RecentCostTest {
         cost.record(PREEMPTED);
 
         assertThat(cost.typicalNanos()).isEqualTo(PREEMPTED);
+    }
+
+    @Test
+    void theTypicalCostIsTheMedianOfTheLastWindowOfRunsRepeatsIncluded() {
+        RecentCost cost = new RecentCost();
+        Random random = new Random(16);
+        long[] runs = new long[200];
+        for (int i = 0; i < runs.length; i++) {
+            runs[i] = CHEAP + random.nextInt(20) * 1_000L;
+            cost.record(runs[i]);
+
+            long[] window = Arrays.copyOfRange(runs, Math.max(0, i + 1 - RecentCost.WINDOW), i + 1);
+            Arrays.sort(window);
+            assertThat(cost.typicalNanos()).as("after run %d", i).isEqualTo(window[window.length / 2]);
+        }
     }
 }
