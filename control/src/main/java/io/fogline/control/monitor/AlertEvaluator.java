@@ -82,15 +82,15 @@ public final class AlertEvaluator {
                     accuracy = sum(accuracy, window.figures());
                 }
             }
-            String key = Groups.deviceModel(run.get(0));
-            String model = Groups.model(run.get(0));
+            TelemetryStore.StoredWindow first = run.get(0);
+            String subject = "device:" + Groups.deviceModel(first);
+            String model = Groups.model(first);
             if (recent != null) {
-                firing.addAll(deviceFiring(key, recent, baseline));
+                firing.addAll(deviceFiring(subject, first.deviceId(), recent, baseline));
                 fleetRecent.merge(model, recent, ModelWindow::merge);
             }
             if (accuracy != null) {
-                accuracyDrop("device:" + key, key.substring(0, key.indexOf(':')), accuracy, "")
-                        .ifPresent(firing::add);
+                accuracyDrop(subject, first.deviceId(), accuracy, "").ifPresent(firing::add);
                 fleetAccuracy.merge(model, accuracy, ModelWindow::merge);
             }
         });
@@ -132,10 +132,9 @@ public final class AlertEvaluator {
     }
 
     /** What one device's model version breaks over the recent span, against its baseline span (null when none). */
-    private List<AlertStore.Firing> deviceFiring(String key, ModelWindow figures, ModelWindow before) {
+    private List<AlertStore.Firing> deviceFiring(
+            String subject, String device, ModelWindow figures, ModelWindow before) {
         List<AlertStore.Firing> firing = new ArrayList<>();
-        String subject = "device:" + key;
-        String device = key.substring(0, key.indexOf(':'));
         long requests = figures.requestTotal();
         if (requests < options.minRequests()) {
             return firing;

@@ -57,6 +57,9 @@ public final class TelemetryStore {
     private static final String WINDOW_COLUMNS =
             "SELECT device_id, start_ms, end_ms, seconds, body FROM telemetry_windows";
     private static final String HEALTH_COLUMNS = "SELECT device_id, start_ms, end_ms, body FROM device_health_windows";
+    /** Windows that ended in a span: its bounds are the first two parameters, as {@link #spanOf} gives them. */
+    private static final String IN_SPAN = " WHERE end_ms > ? AND end_ms <= ?";
+
     private static final int STREAMED_ROWS = 500;
 
     private final Database database;
@@ -436,8 +439,7 @@ public final class TelemetryStore {
     public List<StoredHealth> health(Instant from, Instant to, String deviceId) {
         List<StoredHealth> windows = new ArrayList<>();
         read(
-                HEALTH_COLUMNS + " WHERE end_ms > ? AND end_ms <= ?" + (deviceId == null ? "" : " AND device_id = ?")
-                        + " ORDER BY end_ms, id",
+                HEALTH_COLUMNS + IN_SPAN + (deviceId == null ? "" : " AND device_id = ?") + " ORDER BY end_ms, id",
                 TelemetryStore::health,
                 windows::add,
                 spanOf(from, to, deviceId));
@@ -450,7 +452,7 @@ public final class TelemetryStore {
      */
     public void eachHealthByDevice(Instant from, Instant to, Consumer<StoredHealth> visit) {
         read(
-                HEALTH_COLUMNS + " WHERE end_ms > ? AND end_ms <= ? ORDER BY device_id, end_ms, id",
+                HEALTH_COLUMNS + IN_SPAN + " ORDER BY device_id, end_ms, id",
                 TelemetryStore::health,
                 visit,
                 spanOf(from, to));
@@ -539,7 +541,7 @@ public final class TelemetryStore {
     public List<StoredWindow> windows(Instant from, Instant to, String deviceId, String model) {
         List<StoredWindow> windows = new ArrayList<>();
         read(
-                WINDOW_COLUMNS + " WHERE end_ms > ? AND end_ms <= ?" + (deviceId == null ? "" : " AND device_id = ?")
+                WINDOW_COLUMNS + IN_SPAN + (deviceId == null ? "" : " AND device_id = ?")
                         + (model == null ? "" : " AND model = ?") + " ORDER BY end_ms, id",
                 TelemetryStore::window,
                 windows::add,
@@ -554,7 +556,7 @@ public final class TelemetryStore {
      */
     public void eachWindowByDeviceModel(Instant from, Instant to, Consumer<StoredWindow> visit) {
         read(
-                WINDOW_COLUMNS + " WHERE end_ms > ? AND end_ms <= ? ORDER BY device_id, model, version, end_ms, id",
+                WINDOW_COLUMNS + IN_SPAN + " ORDER BY device_id, model, version, end_ms, id",
                 TelemetryStore::window,
                 visit,
                 spanOf(from, to));
