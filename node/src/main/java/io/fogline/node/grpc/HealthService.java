@@ -60,9 +60,7 @@ final class HealthService extends HealthGrpc.HealthImplBase implements AutoClose
         if (models.isReady(service, null)) {
             return ServingStatus.SERVING;
         }
-        return models.index().stream().anyMatch(model -> model.name().equals(service))
-                ? ServingStatus.NOT_SERVING
-                : ServingStatus.SERVICE_UNKNOWN;
+        return models.knows(service) ? ServingStatus.NOT_SERVING : ServingStatus.SERVICE_UNKNOWN;
     }
 
     /** Ends every watch, so that the server's shutdown need not wait for their clients to hang up. */

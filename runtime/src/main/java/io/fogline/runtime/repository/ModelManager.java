@@ -99,8 +99,9 @@ public final class ModelManager implements AutoCloseable {
                 failures.put(name, e.getMessage());
                 LOG.log(System.Logger.Level.ERROR, "model ''{0}'' failed to load: {1}", name, e.getMessage());
             } finally {
-                loading.remove(name);
-                readinessChanged();
+                if (loading.remove(name)) {
+                    readinessChanged();
+                }
             }
         }
     }
@@ -114,8 +115,10 @@ public final class ModelManager implements AutoCloseable {
     public void load(String name, ModelConfig override) {
         Path directory = modelDirectory(name);
         synchronized (loadLocks.computeIfAbsent(name, key -> new Object())) {
-            loading.add(name);
-            readinessChanged();
+            // Under loadAll the name is counted as loading already: readiness changes only when the set does.
+            if (loading.add(name)) {
+                readinessChanged();
+            }
             try {
                 ModelConfig config = override == null ? ModelConfig.read(directory) : override;
                 configCheck.accept(config);
@@ -134,8 +137,9 @@ public final class ModelManager implements AutoCloseable {
                 failures.put(name, e.getMessage());
                 throw e;
             } finally {
-                loading.remove(name);
-                readinessChanged();
+                if (loading.remove(name)) {
+                    readinessChanged();
+                }
             }
         }
     }
@@ -165,6 +169,11 @@ public final class ModelManager implements AutoCloseable {
                 throw InferenceException.internal("closing model '" + name + "' failed: " + e.getCause(), e);
             }
         }
+    }
+
+    /** Whether a model of this name is served or has a directory in the repository, loaded or not. */
+    public boolean knows(String name) {
+        return served.containsKey(name) || modelDirectories().contains(name);
     }
 
     /** Every model of the repository directory with its state, as Triton's repository index lists them. */
