@@ -282,28 +282,24 @@ public final class TelemetryStore {
         boolean health = table.equals("device_health_windows");
         String key = health ? "device_id" : "device_id, model, version";
         // The size is inlined, a number: a parameter in both the list and GROUP BY is two expressions to PostgreSQL.
-        String sql = "SELECT " + key + ", (end_ms - 1) / " + size + " FROM " + table
-                + " WHERE bucket_ms < ? AND end_ms <= ? GROUP BY " + key + ", (end_ms - 1) / " + size + " ORDER BY "
-                + key + ", (end_ms - 1) / " + size + " LIMIT 1000";
-        return database.read(connection -> {
-            try (PreparedStatement select = connection.prepareStatement(sql)) {
-                select.setLong(1, size);
-                select.setLong(2, upTo);
-                List<Bucket> buckets = new ArrayList<>();
-                try (ResultSet rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        long index = rows.getLong(health ? 2 : 4);
-                        buckets.add(new Bucket(
-                                rows.getString(1),
-                                health ? null : rows.getString(2),
-                                health ? null : rows.getString(3),
-                                index * size,
-                                (index + 1) * size));
-                    }
-                }
-                return buckets;
-            }
-        });
+        String bucketOf = "(end_ms - 1) / " + size;
+        String sql = "SELECT " + key + ", " + bucketOf + " FROM " + table + " WHERE bucket_ms < ? AND end_ms <= ?"
+                + " GROUP BY " + key + ", " + bucketOf + " ORDER BY " + key + ", " + bucketOf + " LIMIT 1000";
+        List<Bucket> buckets = new ArrayList<>();
+        read(
+                sql,
+                rows -> {
+                    long index = rows.getLong(health ? 2 : 4);
+                    return new Bucket(
+                            rows.getString(1),
+                            health ? null : rows.getString(2),
+                            health ? null : rows.getString(3),
+                            index * size,
+                            (index + 1) * size);
+                },
+                buckets::add,
+                List.of(size, upTo));
+        return buckets;
     }
 
     /** A bucket's rows as read: their ids, the span and seconds they cover, the windows they hold, their sum. */
