@@ -2,6 +2,7 @@ package io.fogline.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -250,45 +251,10 @@ class FoglineCommandTest {
                 .contains("`./fogline demo` can run: what it lacks it fetches by itself.");
     }
 
-    @Test
-    void aNodeGivenAControlPlaneWantsItsEnrolmentTokenFromAFileOrTheEnvironment() throws Exception {
+    /** A node given a control plane and everything else it needs to start, but no enrolment token. */
+    private List<String> nodeOfAControlPlane() throws IOException {
         Path trust = Files.writeString(models.resolve("trust.json"), "{\"keys\": []}");
-        String[] node = {
-            "node",
-            "--model-repository",
-            models.toString(),
-            "--http-port",
-            "0",
-            "--control",
-            "http://127.0.0.1:9",
-            "--device-id",
-            "cam-1",
-            "--data-dir",
-            models.resolve("node").toString(),
-            "--trusted-keys",
-            trust.toString()
-        };
-
-        CommandRun none = run(node);
-        assertThat(none.exitCode()).isEqualTo(ExitCodes.USAGE);
-        assertThat(none.err())
-                .contains("--control needs an enrolment token until the node has enrolled: --enrolment-token-file,"
-                        + " $FOGLINE_ENROLMENT_TOKEN or --enrolment-token");
-
-        Path missing = models.resolve("no-token");
-        CommandRun absent = run(java.util.stream.Stream.concat(
-                        java.util.Arrays.stream(node),
-                        java.util.stream.Stream.of("--enrolment-token-file", missing.toString()))
-                .toArray(String[]::new));
-        assertThat(absent.exitCode()).isEqualTo(ExitCodes.USAGE);
-        assertThat(absent.err())
-                .isEqualTo("fogline: --enrolment-token-file " + missing + ": no such file" + System.lineSeparator());
-    }
-
-    @Test
-    void aNodeRefusesCalibrationSettingsItCannotUse() throws Exception {
-        Path trust = Files.writeString(models.resolve("trust.json"), "{\"keys\": []}");
-        List<String> node = List.of(
+        return List.of(
                 "node",
                 "--model-repository",
                 models.toString(),
@@ -301,10 +267,29 @@ class FoglineCommandTest {
                 "--data-dir",
                 models.resolve("node").toString(),
                 "--trusted-keys",
-                trust.toString(),
-                "--enrolment-token",
-                "t",
-                "--calibrate-escalation");
+                trust.toString());
+    }
+
+    @Test
+    void aNodeGivenAControlPlaneWantsItsEnrolmentTokenFromAFileOrTheEnvironment() throws Exception {
+        List<String> node = nodeOfAControlPlane();
+
+        CommandRun none = run(with(node));
+        assertThat(none.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(none.err())
+                .contains("--control needs an enrolment token until the node has enrolled: --enrolment-token-file,"
+                        + " $FOGLINE_ENROLMENT_TOKEN or --enrolment-token");
+
+        Path missing = models.resolve("no-token");
+        CommandRun absent = run(with(node, "--enrolment-token-file", missing.toString()));
+        assertThat(absent.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(absent.err())
+                .isEqualTo("fogline: --enrolment-token-file " + missing + ": no such file" + System.lineSeparator());
+    }
+
+    @Test
+    void aNodeRefusesCalibrationSettingsItCannotUse() throws Exception {
+        List<String> node = List.of(with(nodeOfAControlPlane(), "--enrolment-token", "t", "--calibrate-escalation"));
 
         CommandRun reversed = run(with(node, "--calibration-bounds", "0.9:0.5"));
         assertThat(reversed.exitCode()).isEqualTo(ExitCodes.USAGE);
