@@ -121,6 +121,15 @@ final class NodeCommand implements Callable<Integer> {
     long maxRequestBytes;
 
     @Option(
+            names = "--poll-spin-micros",
+            defaultValue = "" + NodeOptions.DEFAULT_POLL_SPIN_MICROS,
+            description = "How long an event loop keeps polling its sockets after its last work before it sleeps, in"
+                    + " microseconds: a client's next request then finds it awake instead of waking a halted core"
+                    + " (dearest on virtual machines), for at most this much CPU time per idle gap; 0 sleeps at once"
+                    + " (default ${DEFAULT-VALUE}).")
+    long pollSpinMicros;
+
+    @Option(
             names = "--openai-config",
             description = "JSON file with the chat upstreams, redaction and caches of the OpenAI-compatible"
                     + " endpoints (see README); without it /v1/embeddings serves and chat has no upstream.")
@@ -219,6 +228,7 @@ final class NodeCommand implements Callable<Integer> {
                 .withHttpPort(httpPort)
                 .withGrpcPort(allowGrpc ? grpcPort : -1)
                 .withMaxRequestBytes(maxRequestBytes)
+                .withPollSpin(pollSpin())
                 .withOtlpEndpoint(otlpEndpoint)
                 .withProtection(protection.protection());
         if (openAiConfig != null) {
@@ -265,6 +275,14 @@ final class NodeCommand implements Callable<Integer> {
         Files.createDirectories(dataDir);
         return new LabelStore.Options(
                 dataDir.resolve("labels.db"), labelsMaxExamples, Duration.ofSeconds(feedbackRetentionSeconds));
+    }
+
+    private Duration pollSpin() {
+        // Polling longer than a millisecond would only burn CPU: by then a sleeping loop's wake-up is cheap beside it.
+        if (pollSpinMicros < 0 || pollSpinMicros > 1000) {
+            throw UserError.usage("--poll-spin-micros " + pollSpinMicros + " is outside 0 to 1000");
+        }
+        return Duration.ofNanos(pollSpinMicros * 1000);
     }
 
     private OtaOptions otaOptions() throws IOException {

@@ -169,6 +169,16 @@ class FoglineCommandTest {
     }
 
     @Test
+    void aNodeRefusesAPollSpinOutsideAMillisecond() {
+        CommandRun node =
+                run("node", "--model-repository", models.toString(), "--http-port", "0", "--poll-spin-micros", "-1");
+
+        assertThat(node.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(node.err())
+                .isEqualTo("fogline: --poll-spin-micros -1 is outside 0 to 1000" + System.lineSeparator());
+    }
+
+    @Test
     void aNodeTrainsOnlyForAControlPlane() {
         CommandRun node = run(
                 "node",

@@ -1,5 +1,6 @@
 package io.fogline.node;
 
+import io.fogline.listener.PollingTransport;
 import io.fogline.node.grpc.GrpcServer;
 import io.fogline.node.http.InferenceServer;
 import io.fogline.node.http.NodeRoutes;
@@ -117,10 +118,12 @@ public final class FoglineNode implements AutoCloseable {
                         .name("fogline-model-loader")
                         .start(runnable))
                 : CompletableFuture.completedFuture(null);
-        Vertx vertx = Vertx.vertx(new VertxOptions()
-                .setEventLoopPoolSize(options.eventLoops())
-                .setWorkerPoolSize(Math.max(4, options.eventLoops()))
-                .setPreferNativeTransport(true));
+        Vertx vertx = Vertx.builder()
+                .with(new VertxOptions()
+                        .setEventLoopPoolSize(options.eventLoops())
+                        .setWorkerPoolSize(Math.max(4, options.eventLoops())))
+                .withTransport(PollingTransport.choose(options.pollSpin()))
+                .build();
         logTransport(vertx);
         GrpcServer grpc = null;
         try {

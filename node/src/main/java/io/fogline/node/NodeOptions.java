@@ -5,6 +5,7 @@ import io.fogline.node.openai.OpenAiSettings;
 import io.fogline.node.ota.OtaOptions;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
@@ -21,6 +22,8 @@ import java.util.function.Consumer;
  *     what a model's config may ask for
  * @param grpcPort the port of the gRPC API on the same host, 0 to pick a free one, -1 for none
  * @param labels where and how much the node keeps of its answers for ground truth; null to keep none
+ * @param pollSpin how long an event loop keeps polling its sockets after its last work before it blocks; zero to block
+ *     at once
  */
 public record NodeOptions(
         Path modelRepository,
@@ -34,9 +37,16 @@ public record NodeOptions(
         URI otlpEndpoint,
         NodeProtection protection,
         int grpcPort,
-        LabelStore.Options labels) {
+        LabelStore.Options labels,
+        Duration pollSpin) {
 
     public static final long DEFAULT_MAX_REQUEST_BYTES = 64L * 1024 * 1024;
+
+    /**
+     * Long enough to catch the next request of a client that was just answered (measured: 30 µs gained as much as 100 µs
+     * on a lone client), short enough that an idle gap costs little CPU.
+     */
+    public static final long DEFAULT_POLL_SPIN_MICROS = 50;
 
     public static NodeOptions defaults(Path modelRepository) {
         return new NodeOptions(
@@ -51,7 +61,8 @@ public record NodeOptions(
                 null,
                 NodeProtection.defaults(),
                 -1,
-                null);
+                null,
+                Duration.ofNanos(DEFAULT_POLL_SPIN_MICROS * 1000));
     }
 
     public NodeOptions withHttpPort(int port) {
@@ -90,6 +101,10 @@ public record NodeOptions(
         return copy(b -> b.labels = kept);
     }
 
+    public NodeOptions withPollSpin(Duration spin) {
+        return copy(b -> b.pollSpin = spin);
+    }
+
     /** Withers name only what they change, so a new component is added here once rather than in every wither. */
     private NodeOptions copy(Consumer<Copy> change) {
         Copy b = new Copy();
@@ -111,6 +126,7 @@ public record NodeOptions(
         NodeProtection protection = NodeOptions.this.protection;
         int grpcPort = NodeOptions.this.grpcPort;
         LabelStore.Options labels = NodeOptions.this.labels;
+        Duration pollSpin = NodeOptions.this.pollSpin;
 
         NodeOptions build() {
             return new NodeOptions(
@@ -125,7 +141,8 @@ public record NodeOptions(
                     otlpEndpoint,
                     protection,
                     grpcPort,
-                    labels);
+                    labels,
+                    pollSpin);
         }
     }
 }
