@@ -114,7 +114,8 @@ final class ServingModels {
 
     /** The intra-op thread setting the node gives the model, for the raw ONNX Runtime peer to use the same. */
     static int intraOpThreads(Path repository, String model) {
-        return ModelConfig.read(repository.resolve(model)).intraOpThreadsOrDefault();
+        return ModelConfig.read(repository.resolve(model))
+                .intraOpThreadsOrDefault(Runtime.getRuntime().availableProcessors());
     }
 
     /** One row of 64 random features in [0, 1). */

@@ -41,6 +41,8 @@ final class ModelLoader {
 
     private static final System.Logger LOG = System.getLogger(ModelLoader.class.getName());
 
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
+
     private final InferenceObserver observer;
 
     ModelLoader(InferenceObserver observer) {
@@ -56,7 +58,7 @@ final class ModelLoader {
             for (Map.Entry<Long, Path> file : files.entrySet()) {
                 long started = System.nanoTime();
                 String version = String.valueOf(file.getKey());
-                OnnxModel onnx = OnnxModel.load(file.getValue(), config.intraOpThreadsOrDefault());
+                OnnxModel onnx = OnnxModel.load(file.getValue(), config.intraOpThreadsOrDefault(CORES));
                 try {
                     ModelMetadata metadata = new ModelMetadata(
                             name,
@@ -215,7 +217,7 @@ final class ModelLoader {
                 batching == null ? 0 : batching.maxQueueDelayMicroseconds() * 1000,
                 preferred,
                 batching == null ? 0 : batching.maxQueueSize(),
-                Math.max(1, config.instanceCountOrDefault()),
+                Math.max(1, config.instanceCountOrDefault(CORES)),
                 INLINE_COMPUTE_NANOS);
     }
 
