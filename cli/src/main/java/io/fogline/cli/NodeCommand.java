@@ -323,17 +323,16 @@ final class NodeCommand implements Callable<Integer> {
 
     private CalibrationOptions calibrationOptions() {
         String[] bounds = calibrationBounds.split(":", -1);
+        if (bounds.length != 2) {
+            throw malformedBounds();
+        }
         double lowest;
         double highest;
         try {
-            if (bounds.length != 2) {
-                throw new NumberFormatException();
-            }
             lowest = Double.parseDouble(bounds[0]);
             highest = Double.parseDouble(bounds[1]);
         } catch (NumberFormatException e) {
-            throw new ParameterException(
-                    spec.commandLine(), "--calibration-bounds takes LOWEST:HIGHEST, got " + calibrationBounds);
+            throw malformedBounds();
         }
         try {
             return new CalibrationOptions(
@@ -344,6 +343,11 @@ final class NodeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+    }
+
+    private ParameterException malformedBounds() {
+        return new ParameterException(
+                spec.commandLine(), "--calibration-bounds takes LOWEST:HIGHEST, got " + calibrationBounds);
     }
 
     /** The token from its file, the environment or (with a warning) the command line; null when none is given. */
