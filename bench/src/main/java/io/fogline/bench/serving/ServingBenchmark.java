@@ -709,8 +709,8 @@ public final class ServingBenchmark {
                 (`GrpcExchange`): one grpc-java channel (HTTP/2 connection) per client, blocking `ModelInfer` calls \
                 with the inputs as `raw_input_contents`, built before the window.%s
                 - Raw ORT peer (`RawOrtPeer`): the same model file in the benchmark's JVM, one `OrtSession` with the \
-                node's session options (all graph optimisations, the model's `intra_op_threads` or ONNX Runtime's \
-                default as the node, `session.intra_op.allow_spinning` 0), called with plain `OrtSession.run` from as \
+                node's session options (all graph optimisations, the intra-op threads the node gives each instance of \
+                the model, `session.intra_op.allow_spinning` 0), called with plain `OrtSession.run` from as \
                 many threads as clients; per request each thread wraps its own direct input buffers and copies the \
                 outputs out. With one client it also runs with a 100 µs pause after each call (`%s`; latency \
                 excludes the pause, throughput does not): a call on a thread that has just slept finds cold caches, \
@@ -723,7 +723,8 @@ public final class ServingBenchmark {
                 one row per request; `%s` has \
                 %s, `%s` has `%s`, `%s` has `%s`. \
                 MiniLM (all-MiniLM-L6-v2 FP32) with the config the model fetcher ships (max batch 16, dynamic \
-                batching, 500 µs queue delay, ORT's default intra-op threads), %d tokens per request; \
+                batching, 500 µs queue delay; the node's default of two instances, each with intra-op threads for half \
+                the cores), %d tokens per request; \
                 `minilm-batching-off` is the same file with that config less `dynamic_batching`. JSON requests \
                 get JSON answers; binary requests send binary inputs and ask for `binary_data_output`. Every \
                 answer is checked once against raw ORT's before the windows.
