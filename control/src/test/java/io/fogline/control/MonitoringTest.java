@@ -240,6 +240,15 @@ class MonitoringTest extends OnBothDatabases {
         assertThat(cam1.path("figures").path("error_rate").asDouble()).isEqualTo(0.1);
         assertThat(health.path("devices").get(1).path("status").asText()).isEqualTo("ok");
         assertThat(health.path("models").get(0).path("devices").asInt()).isEqualTo(2);
+        long devicesRequests = cam1.path("figures").path("requests").asLong()
+                + health.path("devices").get(1).path("figures").path("requests").asLong();
+        assertThat(devicesRequests).isPositive();
+        assertThat(health.path("groups").get(0).path("figures").path("requests").asLong())
+                .as("the group sums its devices' windows")
+                .isEqualTo(devicesRequests);
+        assertThat(health.path("models").get(0).path("figures").path("requests").asLong())
+                .as("the model version sums every device's windows of it")
+                .isEqualTo(devicesRequests);
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /** Health per device, group and model version, and the per-window series behind the charts. */
 public final class HealthViews {
@@ -57,6 +58,9 @@ public final class HealthViews {
     public record Point(
             String deviceId, String model, String version, String start, String end, long seconds, Figures figures) {}
 
+    private static final Figures NONE =
+            new Figures(0, 0, null, null, null, 0, 0, 0, 0, 0, null, null, new long[0], 0, null, null);
+
     private final Database database;
     private final TelemetryStore telemetry;
     private final References references;
@@ -72,42 +76,46 @@ public final class HealthViews {
         this.silence = silence;
     }
 
+    /**
+     * The fleet's health over {@code span}. The windows stream past one device at a time: what is kept is each device's
+     * figures and the sums per group and per model version, never the span's windows (at 100,000 devices, millions).
+     */
     public Health health(Duration span) {
         Instant now = clock.instant();
-        List<TelemetryStore.StoredWindow> windows = telemetry.windows(now.minus(span), now, null, null);
-        Map<String, List<TelemetryStore.StoredWindow>> byDevice = new HashMap<>();
-        windows.forEach(w ->
-                byDevice.computeIfAbsent(w.deviceId(), id -> new ArrayList<>()).add(w));
-        Map<String, Long> alerting = alertingDevices();
+        List<DeviceRow> rows = devices(now, alertingDevices());
+        Map<String, String> groupOf = new HashMap<>();
+        rows.forEach(row -> groupOf.put(row.id(), row.group()));
+        Map<String, Figures> deviceFigures = new HashMap<>();
+        Map<String, Map<String, ModelWindow>> groupSums = new HashMap<>();
+        Map<String, ModelWindow> modelSums = new TreeMap<>();
+        Map<String, Integer> modelDevices = new HashMap<>();
+        Groups.Runs<TelemetryStore.StoredWindow> byDevice =
+                new Groups.Runs<>(TelemetryStore.StoredWindow::deviceId, own -> {
+                    String id = own.getFirst().deviceId();
+                    Map<String, ModelWindow> perModel = Groups.sum(own, Groups::model);
+                    perModel.forEach((key, sum) -> {
+                        modelSums.merge(key, sum, ModelWindow::merge);
+                        modelDevices.merge(key, 1, Integer::sum);
+                    });
+                    String group = groupOf.get(id);
+                    if (group != null) {
+                        deviceFigures.put(id, figures(perModel));
+                        perModel.forEach((key, sum) -> groupSums
+                                .computeIfAbsent(group, g -> new LinkedHashMap<>())
+                                .merge(key, sum, ModelWindow::merge));
+                    }
+                });
+        telemetry.eachWindowByDeviceModel(now.minus(span), now, byDevice);
+        byDevice.finish();
+
         List<DeviceHealth> devices = new ArrayList<>();
         Map<String, List<DeviceHealth>> byGroup = new LinkedHashMap<>();
-        Map<String, List<TelemetryStore.StoredWindow>> groupWindows = new LinkedHashMap<>();
-        database.read(connection -> {
-            try (PreparedStatement select = connection.prepareStatement(
-                            "SELECT id, device_group, COALESCE(last_seen, enrolled_at), last_seen FROM devices ORDER"
-                                    + " BY id");
-                    ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    String id = rows.getString(1);
-                    String group = rows.getString(2) == null ? "" : rows.getString(2);
-                    boolean silent = now.toEpochMilli() - rows.getLong(3) > silence.toMillis();
-                    String status = silent ? "silent" : alerting.containsKey(id) ? "alerting" : "ok";
-                    List<TelemetryStore.StoredWindow> own = byDevice.getOrDefault(id, List.of());
-                    DeviceHealth device = new DeviceHealth(
-                            id,
-                            group,
-                            status,
-                            rows.getObject(4) == null
-                                    ? null
-                                    : Instant.ofEpochMilli(rows.getLong(4)).toString(),
-                            figures(own));
-                    devices.add(device);
-                    byGroup.computeIfAbsent(group, g -> new ArrayList<>()).add(device);
-                    groupWindows.computeIfAbsent(group, g -> new ArrayList<>()).addAll(own);
-                }
-            }
-            return null;
-        });
+        for (DeviceRow row : rows) {
+            DeviceHealth device = new DeviceHealth(
+                    row.id(), row.group(), row.status(), row.lastSeen(), deviceFigures.getOrDefault(row.id(), NONE));
+            devices.add(device);
+            byGroup.computeIfAbsent(row.group(), g -> new ArrayList<>()).add(device);
+        }
         List<GroupHealth> groups = new ArrayList<>();
         byGroup.forEach((group, members) -> groups.add(new GroupHealth(
                 group,
@@ -116,20 +124,37 @@ public final class HealthViews {
                 (int) members.stream()
                         .filter(d -> d.status().equals("alerting"))
                         .count(),
-                figures(groupWindows.get(group)))));
-        Map<String, List<TelemetryStore.StoredWindow>> byModel = new LinkedHashMap<>();
-        windows.forEach(w ->
-                byModel.computeIfAbsent(Groups.model(w), k -> new ArrayList<>()).add(w));
+                figures(groupSums.getOrDefault(group, Map.of())))));
         List<ModelHealth> models = new ArrayList<>();
-        byModel.forEach((key, own) -> models.add(new ModelHealth(
-                own.getFirst().figures().model(),
-                own.getFirst().figures().version(),
-                (int) own.stream()
-                        .map(TelemetryStore.StoredWindow::deviceId)
-                        .distinct()
-                        .count(),
-                figures(own))));
+        modelSums.forEach((key, sum) -> models.add(
+                new ModelHealth(sum.model(), sum.version(), modelDevices.get(key), figures(Map.of(key, sum)))));
         return new Health(now.toString(), span.toSeconds(), devices, groups, models);
+    }
+
+    private record DeviceRow(String id, String group, String status, String lastSeen) {}
+
+    /** Every enrolled device, by id, with its status now. */
+    private List<DeviceRow> devices(Instant now, Map<String, Long> alerting) {
+        return database.read(connection -> {
+            List<DeviceRow> rows = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement(
+                            "SELECT id, device_group, COALESCE(last_seen, enrolled_at), last_seen FROM devices ORDER"
+                                    + " BY id");
+                    ResultSet result = select.executeQuery()) {
+                while (result.next()) {
+                    String id = result.getString(1);
+                    boolean silent = now.toEpochMilli() - result.getLong(3) > silence.toMillis();
+                    rows.add(new DeviceRow(
+                            id,
+                            result.getString(2) == null ? "" : result.getString(2),
+                            silent ? "silent" : alerting.containsKey(id) ? "alerting" : "ok",
+                            result.getObject(4) == null
+                                    ? null
+                                    : Instant.ofEpochMilli(result.getLong(4)).toString()));
+                }
+            }
+            return rows;
+        });
     }
 
     /** Windows as they came, oldest first, each with its own figures. */
@@ -143,15 +168,15 @@ public final class HealthViews {
                         w.start().toString(),
                         w.end().toString(),
                         w.seconds(),
-                        figures(List.of(w))))
+                        figures(Groups.sum(List.of(w), Groups::model))))
                 .toList();
     }
 
-    private Figures figures(List<TelemetryStore.StoredWindow> windows) {
-        if (windows.isEmpty()) {
-            return new Figures(0, 0, null, null, null, 0, 0, 0, 0, 0, null, null, new long[0], 0, null, null);
+    /** Figures of windows summed per model version (keyed as {@link Groups#model}). */
+    private Figures figures(Map<String, ModelWindow> perModel) {
+        if (perModel.isEmpty()) {
+            return NONE;
         }
-        Map<String, ModelWindow> perModel = Groups.sum(windows, Groups::model);
         ModelWindow all = null;
         Double psi = null;
         String notJudged = null;
