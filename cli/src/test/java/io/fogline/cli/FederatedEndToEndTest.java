@@ -158,8 +158,12 @@ class FederatedEndToEndTest {
                 .isEqualTo(200);
         JsonNode first = awaitRound(1, "aggregated");
         assertThat(first.path("aggregated").asInt()).as(first.toString()).isEqualTo(NODES);
-        assertThat(first.path("refusals").path("not_finite").asInt()).isEqualTo(1);
-        assertThat(first.path("refusals").path("norm_outlier").asInt()).isEqualTo(1);
+        assertThat(first.path("refusals").path("not_finite").asInt())
+                .as(first.toString())
+                .isEqualTo(1);
+        assertThat(first.path("refusals").path("norm_outlier").asInt())
+                .as(first.toString())
+                .isEqualTo(1);
 
         intruder.await(2);
         await().atMost(Duration.ofMinutes(3))

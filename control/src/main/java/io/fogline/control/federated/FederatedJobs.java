@@ -121,17 +121,16 @@ public final class FederatedJobs {
     }
 
     private JobView view(FederatedStore.Job job) {
-        Map<Integer, Map<String, Long>> refusals = store.refusals(job.id());
-        Map<Integer, Long> answered = store.answered(job.id());
+        FederatedStore.History history = store.history(job.id());
         List<JobView.RoundView> rounds = new ArrayList<>();
-        for (FederatedStore.Round round : store.rounds(job.id())) {
+        for (FederatedStore.Round round : history.rounds()) {
             rounds.add(new JobView.RoundView(
                     round.round(),
                     round.state(),
                     round.chosen(),
-                    answered.getOrDefault(round.round(), 0L),
+                    history.answered().getOrDefault(round.round(), 0L),
                     round.aggregated(),
-                    refusals.getOrDefault(round.round(), Map.of()),
+                    history.refusals().getOrDefault(round.round(), Map.of()),
                     round.loss(),
                     round.accuracy(),
                     round.evalAccuracy(),
@@ -290,7 +289,7 @@ public final class FederatedJobs {
 
     private void close(FederatedStore.Job job, FederatedStore.Round round) {
         JobSpec spec = job.spec();
-        long answered = store.answered(job.id()).getOrDefault(round.round(), 0L);
+        long answered = store.answered(job.id(), round.round());
         long now = clock.millis();
         switch (RoundClosing.decide(answered, round.chosen(), spec.minReplies(), now, round.deadlineAt())) {
             case WAIT -> {}

@@ -68,6 +68,9 @@ final class FederatedStore {
             String reason,
             Long closedAt) {}
 
+    /** A job's rounds, with the accepted updates and the refusals per reason of each, by round. */
+    record History(List<Round> rounds, Map<Integer, Long> answered, Map<Integer, Map<String, Long>> refusals) {}
+
     /** What a round's aggregation wrote: its figures and the global model it made. */
     record Aggregated(
             int aggregated,
@@ -224,20 +227,27 @@ final class FederatedStore {
                 row.getLong(14));
     }
 
-    List<Round> rounds(String job) {
-        return database.read(connection -> {
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT " + ROUND_COLUMNS + " FROM fl_rounds WHERE job_id = ? ORDER BY round")) {
-                select.setString(1, job);
-                List<Round> rounds = new ArrayList<>();
-                try (ResultSet rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        rounds.add(round(rows));
-                    }
+    /**
+     * A job's rounds with the accepted updates and refusals of each, read in one snapshot: a round that closes while
+     * this reads shows either its state before with the counts before, or its state after with the counts after.
+     */
+    History history(String job) {
+        return database.snapshot(connection ->
+                new History(rounds(connection, job), answered(connection, job), refusals(connection, job)));
+    }
+
+    private static List<Round> rounds(Connection connection, String job) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT " + ROUND_COLUMNS + " FROM fl_rounds WHERE job_id = ? ORDER BY round")) {
+            select.setString(1, job);
+            List<Round> rounds = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    rounds.add(round(rows));
                 }
-                return rounds;
             }
-        });
+            return rounds;
+        }
     }
 
     Optional<Round> openRound(String job) {
@@ -270,39 +280,38 @@ final class FederatedStore {
                 nullableLong(row, 13));
     }
 
-    /** Refusals counted per round and reason, by round. */
-    Map<Integer, Map<String, Long>> refusals(String job) {
-        return database.read(connection -> {
-            Map<Integer, Map<String, Long>> counts = new LinkedHashMap<>();
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT round, reason, count FROM fl_refusals WHERE job_id = ? ORDER BY round, reason")) {
-                select.setString(1, job);
-                try (ResultSet rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        counts.computeIfAbsent(rows.getInt(1), round -> new LinkedHashMap<>())
-                                .put(rows.getString(2), rows.getLong(3));
-                    }
+    private static Map<Integer, Map<String, Long>> refusals(Connection connection, String job) throws SQLException {
+        Map<Integer, Map<String, Long>> counts = new LinkedHashMap<>();
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT round, reason, count FROM fl_refusals WHERE job_id = ? ORDER BY round, reason")) {
+            select.setString(1, job);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    counts.computeIfAbsent(rows.getInt(1), round -> new LinkedHashMap<>())
+                            .put(rows.getString(2), rows.getLong(3));
                 }
             }
-            return counts;
-        });
+        }
+        return counts;
     }
 
-    /** Accepted updates per round, by round. */
-    Map<Integer, Long> answered(String job) {
-        return database.read(connection -> {
-            Map<Integer, Long> counts = new LinkedHashMap<>();
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT round, COUNT(*) FROM fl_updates WHERE job_id = ? GROUP BY round")) {
-                select.setString(1, job);
-                try (ResultSet rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        counts.put(rows.getInt(1), rows.getLong(2));
-                    }
+    /** Accepted updates of a round. */
+    long answered(String job, int round) {
+        return database.read(connection -> answered(connection, job).getOrDefault(round, 0L));
+    }
+
+    private static Map<Integer, Long> answered(Connection connection, String job) throws SQLException {
+        Map<Integer, Long> counts = new LinkedHashMap<>();
+        try (PreparedStatement select =
+                connection.prepareStatement("SELECT round, COUNT(*) FROM fl_updates WHERE job_id = ? GROUP BY round")) {
+            select.setString(1, job);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    counts.put(rows.getInt(1), rows.getLong(2));
                 }
             }
-            return counts;
-        });
+        }
+        return counts;
     }
 
     /** The opted-in devices of a target (with examples to train on), by id. */
@@ -468,10 +477,37 @@ final class FederatedStore {
 
     /**
      * Ends an open round with its aggregate: the new global model, the figures, the norm outliers refused; the job
-     * goes on to its next round or to publishing. False when the round was closed meanwhile (another replica).
+     * goes on to its next round or to publishing. False when the round was closed meanwhile (another replica), or
+     * took an update after the aggregation read them (one sent just before the deadline): that update was accepted,
+     * so the round stays open and is aggregated again with it.
      */
     boolean aggregated(String job, int round, Aggregated result, long now) {
         return database.write(connection -> {
+            // The lock orders this after any intake holding the round (insertUpdate locks it too), so the count
+            // that follows sees every update that intake accepted.
+            try (PreparedStatement lock = connection.prepareStatement("SELECT 1 FROM fl_rounds WHERE job_id = ?"
+                    + " AND round = ? AND state = ?" + database.forUpdate())) {
+                lock.setString(1, job);
+                lock.setLong(2, round);
+                lock.setString(3, OPEN);
+                try (ResultSet row = lock.executeQuery()) {
+                    if (!row.next()) {
+                        return false;
+                    }
+                }
+            }
+            try (PreparedStatement count =
+                    connection.prepareStatement("SELECT COUNT(*) FROM fl_updates WHERE job_id = ? AND round = ?")) {
+                count.setString(1, job);
+                count.setLong(2, round);
+                try (ResultSet row = count.executeQuery()) {
+                    row.next();
+                    if (row.getLong(1)
+                            != result.aggregated() + result.outliers().size()) {
+                        return false;
+                    }
+                }
+            }
             try (PreparedStatement update = connection.prepareStatement(
                     "UPDATE fl_rounds SET state = ?,"
                             + " aggregated = ?, eval_accuracy = ?, closed_at = ? WHERE job_id = ? AND round = ? AND state = ?")) {

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
@@ -90,6 +91,23 @@ public final class Database implements AutoCloseable {
     /** Runs read-only work: it may see data committed after it started, never uncommitted data. */
     public <T> T read(Work<T> work) {
         return transaction(work);
+    }
+
+    /**
+     * Runs read-only work that sees one committed state from its first statement to its last, for a view whose parts
+     * must agree (a round's state and its refusals). SQLite's read transactions are that already; PostgreSQL's default
+     * gives each statement a state of its own, so this one asks for repeatable read, which a read-only transaction
+     * gets without ever failing.
+     */
+    public <T> T snapshot(Work<T> work) {
+        return transaction(connection -> {
+            if (postgres) {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");
+                }
+            }
+            return work.run(connection);
+        });
     }
 
     /**
