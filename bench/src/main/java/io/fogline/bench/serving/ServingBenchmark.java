@@ -39,11 +39,17 @@ public final class ServingBenchmark {
     static final String HTTP_BINARY = "Fogline HTTP, binary";
     static final String GRPC = "Fogline gRPC, raw contents";
     static final String PEER = "peer server, HTTP binary";
+    static final String LOOPBACK = "loopback echo, no HTTP or model";
     static final String TELEMETRY_OFF = ", telemetry off";
     static final String TELEMETRY_ON = ", telemetry on";
     static final String BASELINE_BUILD = ", telemetry off, baseline build";
 
     private static final int[] OVERHEAD_CLIENTS = {1, 16, 64};
+
+    /** Rows measured for what they say about the machine, compared with nothing: raw ORT and the loopback echo. */
+    static boolean isReference(String path) {
+        return path.startsWith("raw ORT") || path.equals(LOOPBACK);
+    }
 
     /**
      * Between the requests of one HTTP client, the node's threads sleep, and a run on a thread that has just woken
@@ -289,8 +295,9 @@ public final class ServingBenchmark {
         byte[] json = inferRequest(address, workload.model(), workload.inputs(), false);
         byte[] binary = inferRequest(address, workload.model(), workload.inputs(), true);
         try (RawOrtPeer peer = new RawOrtPeer(
-                ServingModels.modelFile(repository, workload.model()),
-                ServingModels.intraOpThreads(repository, workload.model()))) {
+                        ServingModels.modelFile(repository, workload.model()),
+                        ServingModels.intraOpThreads(repository, workload.model()));
+                LoopbackEcho echo = LoopbackEcho.start()) {
             Map<String, ByteBuffer> expected = peer.run(workload.inputs());
             requireSameAnswer(address, json, expected, workload.model() + " over JSON");
             requireSameAnswer(address, binary, expected, workload.model() + " with binary tensors");
@@ -308,6 +315,7 @@ public final class ServingBenchmark {
                 if (clients == 1) {
                     contenders.add(
                             Contender.inProcess(RAW_ORT_PAUSED, RAW_PAUSE, () -> peer.client(workload.inputs())));
+                    contenders.add(Contender.inProcess(LOOPBACK, Duration.ZERO, () -> echo.client(binary)));
                 }
                 contenders.add(new Contender(HTTP_JSON, node, workload.model(), () -> new HttpExchange(address, json)));
                 contenders.add(
@@ -321,7 +329,7 @@ public final class ServingBenchmark {
                 Map<String, LoadResult> results = measureInTurn(List.of(node), workload.model(), clients, contenders);
                 LoadResult raw = results.get(RAW_ORT);
                 results.forEach((path, result) -> report.addOverhead(new ServingReport.Comparison(
-                        workload.model(), clients, path, result, path.startsWith("raw ORT") ? null : raw)));
+                        workload.model(), clients, path, result, isReference(path) ? null : raw)));
             }
         }
     }
@@ -377,7 +385,8 @@ public final class ServingBenchmark {
         String model = ServingModels.TINY;
         try (EnrolledNode enrolled = EnrolledNode.start(settings.launcher(), repository, work);
                 RawOrtPeer peer = new RawOrtPeer(
-                        ServingModels.modelFile(repository, model), ServingModels.intraOpThreads(repository, model))) {
+                        ServingModels.modelFile(repository, model), ServingModels.intraOpThreads(repository, model));
+                LoopbackEcho echo = LoopbackEcho.start()) {
             NodeProcess on = enrolled.node();
             progress(
                     "enrolled node ready in %d ms", on.awaitReady(READY_TIMEOUT).toMillis());
@@ -389,6 +398,7 @@ public final class ServingBenchmark {
             requireSameGrpcAnswer(on.grpcAddress(), grpc, expected, model + " over gRPC from the enrolled node");
             List<Contender> contenders = List.of(
                     Contender.inProcess(RAW_ORT, Duration.ZERO, () -> peer.client(inputs)),
+                    Contender.inProcess(LOOPBACK, Duration.ZERO, () -> echo.client(httpOff)),
                     new Contender(
                             HTTP_BINARY + TELEMETRY_OFF,
                             plain,
@@ -410,7 +420,7 @@ public final class ServingBenchmark {
                 requireSameAnswer(baseline.address(), httpBaseline, expected, model + " from the baseline build");
                 contenders = new ArrayList<>(contenders);
                 contenders.add(
-                        2,
+                        3,
                         new Contender(
                                 HTTP_BINARY + BASELINE_BUILD,
                                 baseline,
@@ -437,7 +447,7 @@ public final class ServingBenchmark {
             report.telemetryBatches(batches);
             LoadResult raw = results.get(RAW_ORT);
             results.forEach((path, result) -> report.addTelemetry(
-                    new ServingReport.Comparison(model, 1, path, result, path.equals(RAW_ORT) ? null : raw)));
+                    new ServingReport.Comparison(model, 1, path, result, isReference(path) ? null : raw)));
         }
     }
 
@@ -715,6 +725,7 @@ public final class ServingBenchmark {
                 outputs out. With one client it also runs with a 100 µs pause after each call (`%s`; latency \
                 excludes the pause, throughput does not): a call on a thread that has just slept finds cold caches, \
                 which the node's threads always do between the requests of one client.
+                - Loopback echo (`LoopbackEcho`, `%s`): with one client, a blocking socket in the benchmark's JVM that                 sends the binary HTTP request's bytes straight back, without parsing them or running a model, on a                 thread of its own. It is the machine's round trip by itself: its p99 against its p50 is the tail these                 cores give a lone request before any server does any work, shown beside the p99 target.
                 - Windows: %s s warm-up, then %s s measured, per contender; the contenders of a row group run in turn, \
                 %d rounds after one unrecorded pass of each, and each figure is the median of the rounds.
                 - Node: `./fogline node --http-address 127.0.0.1` (gRPC on a port of its own), the launcher with its JVM flags \
@@ -751,6 +762,7 @@ public final class ServingBenchmark {
                         : " The peer server at " + settings.peer().getHostString() + ":"
                                 + settings.peer().getPort() + " gets the binary HTTP requests.",
                 RAW_ORT_PAUSED,
+                LOOPBACK,
                 trim(settings.warmup()),
                 trim(settings.measured()),
                 settings.repetitions(),
