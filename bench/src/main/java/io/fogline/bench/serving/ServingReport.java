@@ -168,7 +168,7 @@ final class ServingReport {
                         && row.path().equals(ServingBenchmark.LOOPBACK))
                 .findFirst()
                 .map(echo -> format(
-                        "; loopback echo %.0f µs vs %.0f µs (%.2f×)",
+                        "; loopback echo %.0f vs %.0f µs, %.2f×",
                         echo.result().p99Micros(),
                         echo.result().p50Micros(),
                         echo.result().p99Micros() / echo.result().p50Micros()))
