@@ -235,8 +235,58 @@ public final class TelemetryStore {
         }
     }
 
-    /** A bucket of one device's windows: of one model version, or of its health where {@code model} is null. */
-    private record Bucket(String deviceId, String model, String version, long from, long to) {}
+    /**
+     * One table that down-sampling merges: the columns besides the device that a bucket's rows share, the column that
+     * counts the windows a row holds, the body's type and how two bodies add up, and how a bucket's sum is inserted.
+     */
+    private record Kind<T>(
+            String table,
+            List<String> key,
+            String windowsColumn,
+            Class<T> body,
+            BinaryOperator<T> merge,
+            MergedRowWriter<T> writer) {}
+
+    @FunctionalInterface
+    private interface MergedRowWriter<T> {
+        void insert(Connection connection, Bucket bucket, Rows<T> rows, long size) throws SQLException;
+    }
+
+    private static final Kind<ModelWindow> MODEL_WINDOWS = new Kind<>(
+            "telemetry_windows",
+            List.of("model", "version"),
+            "windows",
+            ModelWindow.class,
+            ModelWindow::merge,
+            (connection, bucket, rows, size) -> {
+                try (PreparedStatement insert = connection.prepareStatement(INSERT_WINDOW)) {
+                    setWindow(insert, bucket.deviceId(), rows.sum, rows.start, rows.end, rows.seconds);
+                    insert.setLong(16, rows.receivedAt);
+                    insert.setString(17, new String(TelemetryJson.write(rows.sum), StandardCharsets.UTF_8));
+                    insert.setLong(18, rows.windows);
+                    insert.setLong(19, size);
+                    insert.executeUpdate();
+                }
+            });
+
+    private static final Kind<DeviceHealth> HEALTH_WINDOWS = new Kind<>(
+            "device_health_windows",
+            List.of(),
+            "1",
+            DeviceHealth.class,
+            DeviceHealth::merge,
+            (connection, bucket, rows, size) -> {
+                try (PreparedStatement insert = connection.prepareStatement(INSERT_HEALTH)) {
+                    setHealth(insert, bucket.deviceId(), rows.start, rows.end, rows.seconds, rows.sum);
+                    insert.setLong(12, rows.receivedAt);
+                    insert.setString(13, new String(TelemetryJson.write(rows.sum), StandardCharsets.UTF_8));
+                    insert.setLong(14, size);
+                    insert.executeUpdate();
+                }
+            });
+
+    /** A bucket of one device's rows of a kind: the values of the kind's key columns, and the span it covers. */
+    private record Bucket(String deviceId, List<String> key, long from, long to) {}
 
     /**
      * Merges the windows older than each down-sampling tier's age into one per bucket, tier by tier. Buckets are
@@ -251,55 +301,59 @@ public final class TelemetryStore {
         for (Downsampling.Tier tier : quota.downsampling().tiers()) {
             long size = tier.bucket().toMillis();
             long upTo = Math.floorDiv(now - tier.after().toMillis(), size) * size;
-            for (String table : new String[] {"telemetry_windows", "device_health_windows"}) {
-                for (List<Bucket> page = buckets(table, size, upTo);
-                        !page.isEmpty();
-                        page = buckets(table, size, upTo)) {
-                    for (int from = 0; from < page.size(); from += BUCKETS_PER_TRANSACTION) {
-                        List<Bucket> some = page.subList(from, Math.min(page.size(), from + BUCKETS_PER_TRANSACTION));
-                        done = done.plus(database.write(connection -> {
-                            Downsampled merged = new Downsampled(0, 0);
-                            for (Bucket bucket : some) {
-                                int rows = bucket.model() == null
-                                        ? mergeHealth(connection, bucket, size)
-                                        : mergeWindows(connection, bucket, size);
-                                merged = merged.plus(new Downsampled(rows, rows == 0 ? 0 : 1));
-                            }
-                            return merged;
-                        }));
+            done = done.plus(downsample(MODEL_WINDOWS, size, upTo)).plus(downsample(HEALTH_WINDOWS, size, upTo));
+        }
+        return done;
+    }
+
+    private <T> Downsampled downsample(Kind<T> kind, long size, long upTo) {
+        Downsampled done = new Downsampled(0, 0);
+        for (List<Bucket> page = buckets(kind, size, upTo); !page.isEmpty(); page = buckets(kind, size, upTo)) {
+            for (int from = 0; from < page.size(); from += BUCKETS_PER_TRANSACTION) {
+                List<Bucket> some = page.subList(from, Math.min(page.size(), from + BUCKETS_PER_TRANSACTION));
+                done = done.plus(database.write(connection -> {
+                    Downsampled merged = new Downsampled(0, 0);
+                    for (Bucket bucket : some) {
+                        merged = merged.plus(merge(connection, kind, bucket, size));
                     }
-                }
+                    return merged;
+                }));
             }
         }
         return done;
     }
 
     /**
-     * Up to a thousand buckets of {@code size} that end by {@code upTo} and hold a window finer than {@code size}. A
+     * Up to a thousand buckets of {@code size} that end by {@code upTo} and hold a row finer than {@code size}. A
      * merged bucket holds none, so asking again pages on.
      */
-    private List<Bucket> buckets(String table, long size, long upTo) {
-        boolean health = table.equals("device_health_windows");
-        String key = health ? "device_id" : "device_id, model, version";
+    private List<Bucket> buckets(Kind<?> kind, long size, long upTo) {
+        String key = String.join(", ", columns(kind));
         // The size is inlined, a number: a parameter in both the list and GROUP BY is two expressions to PostgreSQL.
         String bucketOf = "(end_ms - 1) / " + size;
-        String sql = "SELECT " + key + ", " + bucketOf + " FROM " + table + " WHERE bucket_ms < ? AND end_ms <= ?"
-                + " GROUP BY " + key + ", " + bucketOf + " ORDER BY " + key + ", " + bucketOf + " LIMIT 1000";
+        String sql = "SELECT " + key + ", " + bucketOf + " FROM " + kind.table() + " WHERE bucket_ms < ? AND end_ms"
+                + " <= ? GROUP BY " + key + ", " + bucketOf + " ORDER BY " + key + ", " + bucketOf + " LIMIT 1000";
         List<Bucket> buckets = new ArrayList<>();
+        int bucketColumn = kind.key().size() + 2;
         read(
                 sql,
                 rows -> {
-                    long index = rows.getLong(health ? 2 : 4);
-                    return new Bucket(
-                            rows.getString(1),
-                            health ? null : rows.getString(2),
-                            health ? null : rows.getString(3),
-                            index * size,
-                            (index + 1) * size);
+                    List<String> values = new ArrayList<>(kind.key().size());
+                    for (int i = 0; i < kind.key().size(); i++) {
+                        values.add(rows.getString(i + 2));
+                    }
+                    long bucket = rows.getLong(bucketColumn);
+                    return new Bucket(rows.getString(1), values, bucket * size, (bucket + 1) * size);
                 },
                 buckets::add,
                 List.of(size, upTo));
         return buckets;
+    }
+
+    private static List<String> columns(Kind<?> kind) {
+        List<String> columns = new ArrayList<>(List.of("device_id"));
+        columns.addAll(kind.key());
+        return columns;
     }
 
     /** A bucket's rows as read: their ids, the span and seconds they cover, the windows they hold, their sum. */
@@ -314,24 +368,23 @@ public final class TelemetryStore {
     }
 
     /**
-     * Deletes a bucket's rows of {@code table} (model windows where the bucket names a model), exactly those read
-     * (locked where the database locks rows, never rows that arrived since), and answers them summed.
+     * Replaces a bucket's rows by their sum: deletes exactly the rows read (locked where the database locks rows,
+     * never rows that arrived since) and inserts one row in their place.
      */
-    private <T> Rows<T> removeRows(
-            Connection connection, String table, Bucket bucket, Class<T> type, BinaryOperator<T> merge)
-            throws SQLException {
-        boolean model = bucket.model() != null;
+    private <T> Downsampled merge(Connection connection, Kind<T> kind, Bucket bucket, long size) throws SQLException {
         Rows<T> read = new Rows<>();
+        StringBuilder sameKey = new StringBuilder();
+        for (String column : kind.key()) {
+            sameKey.append(" AND ").append(column).append(" = ?");
+        }
         try (PreparedStatement select = connection.prepareStatement("SELECT id, start_ms, end_ms, seconds, "
-                + (model ? "windows" : "1") + ", received_at, body FROM " + table + " WHERE device_id = ? AND end_ms"
-                + " > ? AND end_ms <= ?" + (model ? " AND model = ? AND version = ?" : "") + " ORDER BY end_ms, id"
-                + database.forUpdate())) {
+                + kind.windowsColumn() + ", received_at, body FROM " + kind.table() + " WHERE device_id = ? AND"
+                + " end_ms > ? AND end_ms <= ?" + sameKey + " ORDER BY end_ms, id" + database.forUpdate())) {
             select.setString(1, bucket.deviceId());
             select.setLong(2, bucket.from());
             select.setLong(3, bucket.to());
-            if (model) {
-                select.setString(4, bucket.model());
-                select.setString(5, bucket.version());
+            for (int i = 0; i < bucket.key().size(); i++) {
+                select.setString(4 + i, bucket.key().get(i));
             }
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
@@ -341,48 +394,17 @@ public final class TelemetryStore {
                     read.seconds += rows.getLong(4);
                     read.windows += rows.getLong(5);
                     read.receivedAt = Math.max(read.receivedAt, rows.getLong(6));
-                    T figures = TelemetryJson.read(rows.getString(7).getBytes(StandardCharsets.UTF_8), type);
-                    read.sum = read.sum == null ? figures : merge.apply(read.sum, figures);
+                    T figures = TelemetryJson.read(rows.getString(7).getBytes(StandardCharsets.UTF_8), kind.body());
+                    read.sum = read.sum == null ? figures : kind.merge().apply(read.sum, figures);
                 }
             }
         }
-        delete(connection, table, read.ids);
-        return read;
-    }
-
-    /** Replaces a bucket's model windows by their sum; the rows replaced. */
-    private int mergeWindows(Connection connection, Bucket bucket, long size) throws SQLException {
-        Rows<ModelWindow> rows =
-                removeRows(connection, "telemetry_windows", bucket, ModelWindow.class, ModelWindow::merge);
-        if (rows.sum == null) {
-            return 0;
+        if (read.sum == null) {
+            return new Downsampled(0, 0);
         }
-        try (PreparedStatement insert = connection.prepareStatement(INSERT_WINDOW)) {
-            setWindow(insert, bucket.deviceId(), rows.sum, rows.start, rows.end, rows.seconds);
-            insert.setLong(16, rows.receivedAt);
-            insert.setString(17, new String(TelemetryJson.write(rows.sum), StandardCharsets.UTF_8));
-            insert.setLong(18, rows.windows);
-            insert.setLong(19, size);
-            insert.executeUpdate();
-        }
-        return rows.ids.size();
-    }
-
-    /** Replaces a bucket's health windows by their sum; the rows replaced. */
-    private int mergeHealth(Connection connection, Bucket bucket, long size) throws SQLException {
-        Rows<DeviceHealth> rows =
-                removeRows(connection, "device_health_windows", bucket, DeviceHealth.class, DeviceHealth::merge);
-        if (rows.sum == null) {
-            return 0;
-        }
-        try (PreparedStatement insert = connection.prepareStatement(INSERT_HEALTH)) {
-            setHealth(insert, bucket.deviceId(), rows.start, rows.end, rows.seconds, rows.sum);
-            insert.setLong(12, rows.receivedAt);
-            insert.setString(13, new String(TelemetryJson.write(rows.sum), StandardCharsets.UTF_8));
-            insert.setLong(14, size);
-            insert.executeUpdate();
-        }
-        return rows.ids.size();
+        delete(connection, kind.table(), read.ids);
+        kind.writer().insert(connection, bucket, read, size);
+        return new Downsampled(read.ids.size(), 1);
     }
 
     /** Deletes rows by id. */
