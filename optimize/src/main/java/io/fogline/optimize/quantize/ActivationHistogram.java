@@ -19,6 +19,8 @@ final class ActivationHistogram {
     private final float high;
     private final long[] counts = new long[BINS];
     private long total;
+    /** Values exactly zero, counted in their bin as well: ReLU outputs and padding are mostly these. */
+    private long exactZeros;
 
     /** Bins over {@code [low, high]}; values outside land in the end bins. */
     ActivationHistogram(float low, float high) {
@@ -30,8 +32,10 @@ final class ActivationHistogram {
         double perBin = BINS / ((double) high - low);
         for (float value : values) {
             double v = magnitudes ? Math.abs(value) : value;
-            int bin = (int) ((v - low) * perBin);
-            counts[Math.clamp(bin, 0, BINS - 1)]++;
+            counts[bin(v, perBin)]++;
+            if (value == 0) {
+                exactZeros++;
+            }
         }
         total += values.length;
     }
@@ -49,11 +53,22 @@ final class ActivationHistogram {
         return high;
     }
 
+    private int bin(double value, double perBin) {
+        return Math.clamp((int) ((value - low) * perBin), 0, BINS - 1);
+    }
+
     /**
      * The threshold (a bin edge, at least {@code levels} bins up) that minimises the Kullback-Leibler divergence of
      * the histogram clipped there from its quantization to {@code levels} steps, outliers counted in the last bin.
+     * Exact zeros are left out: zero is a step of every quantization, so they cost nothing at any threshold, while
+     * counted they make a spike that no coarser step can match, and the divergence then favours the finest steps
+     * however many values they clip (a ReLU's output, mostly zeros, was clipped to a few percent of its range).
      */
     float entropyThreshold(int levels) {
+        long[] nonzero = counts.clone();
+        if (low <= 0 && 0 <= high) {
+            nonzero[bin(0, BINS / ((double) high - low))] -= exactZeros;
+        }
         double best = Double.POSITIVE_INFINITY;
         int bestBins = BINS;
         double[] reference = new double[BINS];
@@ -61,13 +76,13 @@ final class ActivationHistogram {
         for (int bins = levels; bins <= BINS; bins += STRIDE) {
             long outliers = 0;
             for (int bin = bins; bin < BINS; bin++) {
-                outliers += counts[bin];
+                outliers += nonzero[bin];
             }
             for (int bin = 0; bin < bins; bin++) {
-                reference[bin] = counts[bin];
+                reference[bin] = nonzero[bin];
             }
             reference[bins - 1] += outliers;
-            quantizeAndExpand(bins, levels, expanded);
+            quantizeAndExpand(nonzero, bins, levels, expanded);
             double divergence = divergence(reference, expanded, bins);
             if (divergence < best) {
                 best = divergence;
@@ -78,7 +93,7 @@ final class ActivationHistogram {
     }
 
     /** The first {@code bins} counts merged into {@code levels} groups, each group's count spread over its non-empty bins. */
-    private void quantizeAndExpand(int bins, int levels, double[] expanded) {
+    private static void quantizeAndExpand(long[] counts, int bins, int levels, double[] expanded) {
         double perLevel = (double) bins / levels;
         for (int level = 0; level < levels; level++) {
             int start = (int) Math.round(level * perLevel);

@@ -42,6 +42,23 @@ class ActivationHistogramTest {
         assertThat(threshold).isBetween(3f, 20f);
     }
 
+    /**
+     * ReLU outputs: most values exactly zero, the rest spread to a few units. The zeros quantize exactly at any
+     * threshold, so they must not pull it down: it keeps the bulk of the nonzero values, as without the zeros.
+     */
+    @Test
+    void entropyIsNotPulledDownByTheExactZerosOfAReLU() {
+        SplittableRandom random = new SplittableRandom(2);
+        float[] values = new float[200_000];
+        for (int k = 0; k < values.length; k++) {
+            values[k] = k % 10 < 7 ? 0 : (float) Math.abs(random.nextGaussian());
+        }
+        ActivationHistogram histogram = new ActivationHistogram(0, 5);
+        histogram.add(values, true);
+
+        assertThat(histogram.entropyThreshold(255)).isGreaterThan(2.5f);
+    }
+
     /** With no outliers there is nothing to clip: the threshold stays near the largest value. */
     @Test
     void entropyKeepsARangeWithoutOutliers() {
