@@ -1,25 +1,19 @@
 package io.fogline.bench.federated;
 
-import java.awt.BasicStroke;
+import io.fogline.bench.report.Chart;
 import java.awt.Color;
-import java.awt.Font;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.Stroke;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import javax.imageio.ImageIO;
 
 /**
  * Draws test accuracy per round as a PNG: one panel per scenario, one line per strategy or encoding, the centrally
- * trained peer as a dashed line. Plain Java2D, in the style of the cascade's deferral chart.
+ * trained peer as a dashed line.
  */
 final class FederatedChart {
 
@@ -30,14 +24,7 @@ final class FederatedChart {
     private static final int RIGHT = 20;
     private static final int TOP = 40;
     private static final int AXIS_LABELS = 50;
-    private static final int LEGEND_LINE = 15;
     private static final double[] STEPS = {0.005, 0.01, 0.02, 0.05, 0.1, 0.2};
-    private static final Color[] PALETTE = {
-        new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0xff7f0e),
-        new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x17becf)
-    };
-    private static final Stroke DASHED =
-            new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0);
 
     private FederatedChart() {}
 
@@ -55,14 +42,8 @@ final class FederatedChart {
         int rows = (byScenario.size() + columns - 1) / columns;
         int legendLines =
                 1 + byScenario.values().stream().mapToInt(List::size).max().orElse(0);
-        int panelHeight = TOP + PLOT_HEIGHT + AXIS_LABELS + legendLines * LEGEND_LINE + 10;
-        BufferedImage image = new BufferedImage(columns * PANEL_WIDTH, rows * panelHeight, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        try {
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, image.getWidth(), image.getHeight());
+        int panelHeight = TOP + PLOT_HEIGHT + AXIS_LABELS + Chart.legendHeight(legendLines) + 10;
+        Chart.write(file, columns * PANEL_WIDTH, rows * panelHeight, g -> {
             int k = 0;
             for (Map.Entry<String, List<RunResult>> scenario : byScenario.entrySet()) {
                 Graphics2D panel = (Graphics2D) g.create();
@@ -71,15 +52,12 @@ final class FederatedChart {
                 panel.dispose();
                 k++;
             }
-        } finally {
-            g.dispose();
-        }
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        ImageIO.write(image, "png", file.toFile());
+        });
     }
 
     private static void panel(Graphics2D g, String scenario, List<RunResult> runs, FederatedBenchmark.Central central) {
-        int rounds = runs.stream().mapToInt(run -> run.rounds().size()).max().orElse(1);
+        int rounds = Math.max(
+                2, runs.stream().mapToInt(run -> run.rounds().size()).max().orElse(1));
         double low = runs.stream()
                 .flatMap(run -> run.rounds().stream())
                 .mapToDouble(RoundRecord::accuracy)
@@ -102,86 +80,35 @@ final class FederatedChart {
         }
         double yMin = Math.max(0, Math.floor(low / step) * step);
         double yMax = Math.min(1, Math.max(yMin + step, Math.ceil(high / step) * step));
-        Axes axes = new Axes(1, Math.max(2, rounds), yMin, yMax, step);
-        axes.frame(g, scenario, "round", "test accuracy (%)");
+        Chart.Plot plot = new Chart.Plot(LEFT, TOP, PANEL_WIDTH - LEFT - RIGHT, PLOT_HEIGHT, 1, rounds, yMin, yMax);
+        plot.frame(g, scenario);
+        int roundStep = (int) Math.max(1, Math.ceil((rounds - 1) / 5.0));
+        for (int round = 1; round <= rounds; round += roundStep) {
+            plot.xTick(g, round, Integer.toString(round));
+        }
+        for (double accuracy = yMin; accuracy <= yMax + step / 2; accuracy += step) {
+            plot.yTick(g, accuracy, String.format(Locale.ROOT, step < 0.01 ? "%.1f" : "%.0f", accuracy * 100));
+        }
+        plot.axisTitles(g, "round", "test accuracy (%)");
         List<String> legend = new ArrayList<>();
         List<Color> colors = new ArrayList<>();
         if (central != null) {
-            Stroke previous = g.getStroke();
-            g.setColor(Color.GRAY);
-            g.setStroke(DASHED);
-            g.drawLine(LEFT, axes.y(central.finalAccuracy()), PANEL_WIDTH - RIGHT, axes.y(central.finalAccuracy()));
-            g.setStroke(previous);
+            plot.level(g, central.finalAccuracy(), Color.GRAY, null);
             legend.add(String.format(Locale.ROOT, "central training, %.2f%%", central.finalAccuracy() * 100));
             colors.add(Color.GRAY);
         }
         for (int r = 0; r < runs.size(); r++) {
             RunResult run = runs.get(r);
-            Color color = PALETTE[r % PALETTE.length];
-            g.setColor(color);
-            Stroke previous = g.getStroke();
-            g.setStroke(new BasicStroke(2f));
-            List<RoundRecord> records = run.rounds();
-            for (int i = 1; i < records.size(); i++) {
-                g.drawLine(
-                        axes.x(records.get(i - 1).round()),
-                        axes.y(records.get(i - 1).accuracy()),
-                        axes.x(records.get(i).round()),
-                        axes.y(records.get(i).accuracy()));
-            }
-            g.setStroke(previous);
+            Color color = Chart.PALETTE.get(r % Chart.PALETTE.size());
+            plot.polyline(
+                    g,
+                    run.rounds().stream().mapToDouble(RoundRecord::round).toArray(),
+                    run.rounds().stream().mapToDouble(RoundRecord::accuracy).toArray(),
+                    color,
+                    Chart.SOLID);
             legend.add(String.format(Locale.ROOT, "%s, %.2f%%", run.experiment().label(), run.finalAccuracy() * 100));
             colors.add(color);
         }
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-        int y = TOP + PLOT_HEIGHT + AXIS_LABELS;
-        for (int i = 0; i < legend.size(); i++) {
-            g.setColor(colors.get(i));
-            g.fillRect(LEFT, y + LEGEND_LINE * i - 5, 16, 3);
-            g.setColor(Color.BLACK);
-            g.drawString(legend.get(i), LEFT + 22, y + LEGEND_LINE * i);
-        }
-    }
-
-    /** One panel's coordinate system. */
-    private record Axes(double xMin, double xMax, double yMin, double yMax, double yStep) {
-
-        int x(double value) {
-            return (int) Math.round(LEFT + (value - xMin) / (xMax - xMin) * (PANEL_WIDTH - LEFT - RIGHT));
-        }
-
-        int y(double value) {
-            return (int) Math.round(TOP + PLOT_HEIGHT - (value - yMin) / (yMax - yMin) * PLOT_HEIGHT);
-        }
-
-        void frame(Graphics2D g, String title, String xLabel, String yLabel) {
-            g.setColor(Color.BLACK);
-            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
-            g.drawString(title, LEFT, TOP - 16);
-            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-            g.drawRect(LEFT, TOP, PANEL_WIDTH - LEFT - RIGHT, PLOT_HEIGHT);
-            int xStep = (int) Math.max(1, Math.ceil((xMax - xMin) / 5));
-            for (int round = (int) xMin; round <= xMax; round += xStep) {
-                g.setColor(new Color(0xeeeeee));
-                g.drawLine(x(round), TOP + 1, x(round), TOP + PLOT_HEIGHT - 1);
-                g.setColor(Color.BLACK);
-                g.drawString(Integer.toString(round), x(round) - 6, TOP + PLOT_HEIGHT + 16);
-            }
-            for (double yv = yMin; yv <= yMax + yStep / 2; yv += yStep) {
-                g.setColor(new Color(0xeeeeee));
-                g.drawLine(LEFT + 1, y(yv), PANEL_WIDTH - RIGHT - 1, y(yv));
-                g.setColor(Color.BLACK);
-                String yText = String.format(Locale.ROOT, yStep < 0.01 ? "%.1f" : "%.0f", yv * 100);
-                g.drawString(yText, LEFT - 8 - g.getFontMetrics().stringWidth(yText), y(yv) + 4);
-            }
-            g.drawString(
-                    xLabel,
-                    LEFT + (PANEL_WIDTH - LEFT - RIGHT) / 2 - g.getFontMetrics().stringWidth(xLabel) / 2,
-                    TOP + PLOT_HEIGHT + 34);
-            Graphics2D rotated = (Graphics2D) g.create();
-            rotated.rotate(-Math.PI / 2);
-            rotated.drawString(yLabel, -(TOP + PLOT_HEIGHT / 2) - 40, 16);
-            rotated.dispose();
-        }
+        plot.legend(g, AXIS_LABELS, legend, colors);
     }
 }

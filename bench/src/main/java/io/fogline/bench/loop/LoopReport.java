@@ -1,13 +1,10 @@
 package io.fogline.bench.loop;
 
+import io.fogline.bench.report.Chart;
 import io.fogline.bench.report.ReportSection;
 import java.awt.Color;
-import java.awt.Font;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,18 +12,20 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
-import javax.imageio.ImageIO;
 
 /** The loop's section of docs/benchmarks.md and its figure: escalation rate and live accuracy per site, before/after. */
 final class LoopReport {
 
     private static final int PANEL_WIDTH = 520;
-    private static final int HEIGHT = 380;
+    private static final int HEIGHT = 410;
     private static final int LEFT = 60;
     private static final int TOP = 50;
-    private static final int BOTTOM = 50;
+    /** Room under the bars for the sites' names and the two-line legend. */
+    private static final int BOTTOM = 80;
+
+    private static final int PLOT_HEIGHT = HEIGHT - TOP - BOTTOM;
     private static final Color BEFORE = new Color(0xa0a0a0);
-    private static final Color AFTER = new Color(0x1f77b4);
+    private static final Color AFTER = Chart.PALETTE.get(0);
 
     private LoopReport() {}
 
@@ -245,35 +244,22 @@ final class LoopReport {
     }
 
     static void draw(LoopBenchmark.Result result, Path file) throws IOException {
-        BufferedImage image = new BufferedImage(2 * PANEL_WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        try {
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, image.getWidth(), image.getHeight());
-            List<String> names = new ArrayList<>();
-            List<LoopBenchmark.Phase> before = new ArrayList<>();
-            List<LoopBenchmark.Phase> after = new ArrayList<>();
-            for (LoopBenchmark.Site site : result.sites()) {
-                names.add(site.name());
-                before.add(site.before());
-                after.add(site.after());
-            }
-            names.add("fleet");
-            before.add(result.fleet(false));
-            after.add(result.fleet(true));
+        List<String> names = new ArrayList<>();
+        List<LoopBenchmark.Phase> before = new ArrayList<>();
+        List<LoopBenchmark.Phase> after = new ArrayList<>();
+        for (LoopBenchmark.Site site : result.sites()) {
+            names.add(site.name());
+            before.add(site.before());
+            after.add(site.after());
+        }
+        names.add("fleet");
+        before.add(result.fleet(false));
+        after.add(result.fleet(true));
+        Chart.write(file, 2 * PANEL_WIDTH, HEIGHT, g -> {
             panel(g, "Escalation rate", names, before, after, LoopBenchmark.Phase::escalationRate);
             g.translate(PANEL_WIDTH, 0);
             panel(g, "Live accuracy (ground truth)", names, before, after, LoopBenchmark.Phase::accuracy);
-        } finally {
-            g.dispose();
-        }
-        Path folder = file.toAbsolutePath().getParent();
-        if (folder != null) {
-            Files.createDirectories(folder);
-        }
-        ImageIO.write(image, "png", file.toFile());
+        });
     }
 
     private static void panel(
@@ -283,47 +269,31 @@ final class LoopReport {
             List<LoopBenchmark.Phase> before,
             List<LoopBenchmark.Phase> after,
             ToDoubleFunction<LoopBenchmark.Phase> figure) {
-        int plotWidth = PANEL_WIDTH - LEFT - 20;
-        int plotHeight = HEIGHT - TOP - BOTTOM;
-        g.setColor(Color.BLACK);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
-        g.drawString(title, LEFT, 24);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        Chart.Plot plot = new Chart.Plot(LEFT, TOP, PANEL_WIDTH - LEFT - 20, PLOT_HEIGHT, 0, names.size(), 0, 1);
+        plot.frame(g, title);
         for (int tick = 0; tick <= 10; tick += 2) {
-            int y = TOP + plotHeight - plotHeight * tick / 10;
-            g.setColor(new Color(0xe0e0e0));
-            g.drawLine(LEFT, y, LEFT + plotWidth, y);
-            g.setColor(Color.BLACK);
-            g.drawString(tick * 10 + "%", LEFT - 38, y + 4);
+            plot.yTick(g, tick / 10.0, tick * 10 + "%");
         }
-        int group = plotWidth / names.size();
+        int group = plot.x(1) - plot.x(0);
         int bar = group / 3;
         for (int i = 0; i < names.size(); i++) {
-            int x = LEFT + i * group + group / 6;
-            bar(g, x, bar, plotHeight, figure.applyAsDouble(before.get(i)), BEFORE);
-            bar(g, x + bar, bar, plotHeight, figure.applyAsDouble(after.get(i)), AFTER);
+            int x = plot.x(i) + group / 6;
+            bar(g, plot, x, bar, figure.applyAsDouble(before.get(i)), BEFORE);
+            bar(g, plot, x + bar, bar, figure.applyAsDouble(after.get(i)), AFTER);
             g.setColor(Color.BLACK);
-            g.drawString(names.get(i), x, TOP + plotHeight + 16);
+            g.drawString(names.get(i), x, plot.bottom() + 16);
         }
-        g.drawLine(LEFT, TOP + plotHeight, LEFT + plotWidth, TOP + plotHeight);
-        g.setColor(BEFORE);
-        g.fillRect(LEFT, HEIGHT - 22, 12, 12);
-        g.setColor(Color.BLACK);
-        g.drawString("before the federated job", LEFT + 16, HEIGHT - 12);
-        g.setColor(AFTER);
-        g.fillRect(LEFT + 190, HEIGHT - 22, 12, 12);
-        g.setColor(Color.BLACK);
-        g.drawString("after it", LEFT + 206, HEIGHT - 12);
+        plot.legend(g, 40, List.of("before the federated job", "after it"), List.of(BEFORE, AFTER));
     }
 
-    private static void bar(Graphics2D g, int x, int width, int plotHeight, double value, Color color) {
+    private static void bar(Graphics2D g, Chart.Plot plot, int x, int width, double value, Color color) {
         if (Double.isNaN(value)) {
             return;
         }
-        int height = (int) Math.round(plotHeight * value);
+        int top = plot.y(value);
         g.setColor(color);
-        g.fillRect(x, TOP + plotHeight - height, width - 2, height);
+        g.fillRect(x, top, width - 2, plot.bottom() - top);
         g.setColor(Color.BLACK);
-        g.drawString(String.format(Locale.ROOT, "%.0f", value * 100), x, TOP + plotHeight - height - 3);
+        g.drawString(String.format(Locale.ROOT, "%.0f", value * 100), x, top - 3);
     }
 }
