@@ -113,15 +113,12 @@ public final class FederatedJobs {
     }
 
     public List<JobView> list() {
-        return store.jobs().stream().map(this::view).toList();
+        return store.jobs().stream().map(job -> view(job.id())).toList();
     }
 
     public JobView view(String id) {
-        return view(job(id));
-    }
-
-    private JobView view(FederatedStore.Job job) {
-        FederatedStore.History history = store.history(job.id());
+        FederatedStore.History history = store.history(id).orElseThrow(() -> notFound(id));
+        FederatedStore.Job job = history.job();
         List<JobView.RoundView> rounds = new ArrayList<>();
         for (FederatedStore.Round round : history.rounds()) {
             rounds.add(new JobView.RoundView(
@@ -420,7 +417,11 @@ public final class FederatedJobs {
     }
 
     private FederatedStore.Job job(String id) {
-        return store.job(id).orElseThrow(() -> ControlException.notFound("no federated job '" + id + "'"));
+        return store.job(id).orElseThrow(() -> notFound(id));
+    }
+
+    private static ControlException notFound(String id) {
+        return ControlException.notFound("no federated job '" + id + "'");
     }
 
     private byte[] blob(String sha256) {

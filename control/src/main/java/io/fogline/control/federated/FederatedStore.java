@@ -68,8 +68,9 @@ final class FederatedStore {
             String reason,
             Long closedAt) {}
 
-    /** A job's rounds, with the accepted updates and the refusals per reason of each, by round. */
-    record History(List<Round> rounds, Map<Integer, Long> answered, Map<Integer, Map<String, Long>> refusals) {}
+    /** A job with its rounds, and the accepted updates and the refusals per reason of each round, by round. */
+    record History(
+            Job job, List<Round> rounds, Map<Integer, Long> answered, Map<Integer, Map<String, Long>> refusals) {}
 
     /** What a round's aggregation wrote: its figures and the global model it made. */
     record Aggregated(
@@ -176,15 +177,17 @@ final class FederatedStore {
     }
 
     Optional<Job> job(String id) {
-        return database.read(connection -> {
-            try (PreparedStatement select =
-                    connection.prepareStatement("SELECT " + JOB_COLUMNS + " FROM fl_jobs WHERE id = ?")) {
-                select.setString(1, id);
-                try (ResultSet row = select.executeQuery()) {
-                    return row.next() ? Optional.of(job(row)) : Optional.empty();
-                }
+        return database.read(connection -> job(connection, id));
+    }
+
+    private static Optional<Job> job(Connection connection, String id) throws SQLException {
+        try (PreparedStatement select =
+                connection.prepareStatement("SELECT " + JOB_COLUMNS + " FROM fl_jobs WHERE id = ?")) {
+            select.setString(1, id);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? Optional.of(job(row)) : Optional.empty();
             }
-        });
+        }
     }
 
     /** Every job, newest first; or those in {@code states} only. */
@@ -228,12 +231,19 @@ final class FederatedStore {
     }
 
     /**
-     * A job's rounds with the accepted updates and refusals of each, read in one snapshot: a round that closes while
-     * this reads shows either its state before with the counts before, or its state after with the counts after.
+     * A job with its rounds and the accepted updates and refusals of each, read in one snapshot: a round that closes
+     * while this reads shows either its state before with the counts before, or its state after with the counts
+     * after, and the job's own state agrees with both. Empty when there is no such job.
      */
-    History history(String job) {
-        return database.snapshot(connection ->
-                new History(rounds(connection, job), answered(connection, job), refusals(connection, job)));
+    Optional<History> history(String id) {
+        return database.snapshot(connection -> {
+            Optional<Job> job = job(connection, id);
+            if (job.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(
+                    new History(job.get(), rounds(connection, id), answered(connection, id), refusals(connection, id)));
+        });
     }
 
     private static List<Round> rounds(Connection connection, String job) throws SQLException {

@@ -96,14 +96,14 @@ class FederatedStoreTest {
         assertThat(store.aggregated(JOB, 1, of(read, List.of()), DEADLINE + 5))
                 .as("an aggregate of %d updates when the round holds 3", read)
                 .isFalse();
-        FederatedStore.History open = store.history(JOB);
+        FederatedStore.History open = store.history(JOB).orElseThrow();
         assertThat(open.rounds().get(0).state()).isEqualTo(FederatedStore.OPEN);
         assertThat(open.answered()).containsEntry(1, 3L);
 
         int again = new StoredUpdates(database, JOB, 1, DIMENSION).size();
         assertThat(store.aggregated(JOB, 1, of(again - 1, List.of("dev-c")), DEADLINE + 10))
                 .isTrue();
-        FederatedStore.History closed = store.history(JOB);
+        FederatedStore.History closed = store.history(JOB).orElseThrow();
         assertThat(closed.rounds().get(0).state()).isEqualTo(FederatedStore.AGGREGATED);
         assertThat(closed.rounds().get(0).aggregated()).isEqualTo(2L);
         assertThat(closed.refusals()).containsEntry(1, Map.of("norm_outlier", 1L));
