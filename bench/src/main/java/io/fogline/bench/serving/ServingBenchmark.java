@@ -725,7 +725,10 @@ public final class ServingBenchmark {
                 outputs out. With one client it also runs with a 100 µs pause after each call (`%s`; latency \
                 excludes the pause, throughput does not): a call on a thread that has just slept finds cold caches, \
                 which the node's threads always do between the requests of one client.
-                - Loopback echo (`LoopbackEcho`, `%s`): with one client, a blocking socket in the benchmark's JVM that                 sends the binary HTTP request's bytes straight back, without parsing them or running a model, on a                 thread of its own. It is the machine's round trip by itself: its p99 against its p50 is the tail these                 cores give a lone request before any server does any work, shown beside the p99 target.
+                - Loopback echo (`LoopbackEcho`, `%s`): with one client, a blocking socket in the benchmark's JVM that \
+                sends the binary HTTP request's bytes straight back, without parsing them or running a model, on a \
+                thread of its own. It is the machine's round trip by itself: its p99 against its p50 is the tail these \
+                cores give a lone request before any server does any work, shown beside the p99 target.
                 - Windows: %s s warm-up, then %s s measured, per contender; the contenders of a row group run in turn, \
                 %d rounds after one unrecorded pass of each, and each figure is the median of the rounds.
                 - Node: `./fogline node --http-address 127.0.0.1` (gRPC on a port of its own), the launcher with its JVM flags \
