@@ -307,7 +307,19 @@ final class FederatedStore {
 
     /** Accepted updates of a round. */
     long answered(String job, int round) {
-        return database.read(connection -> answered(connection, job).getOrDefault(round, 0L));
+        return database.read(connection -> answered(connection, job, round));
+    }
+
+    private static long answered(Connection connection, String job, int round) throws SQLException {
+        try (PreparedStatement count =
+                connection.prepareStatement("SELECT COUNT(*) FROM fl_updates WHERE job_id = ? AND round = ?")) {
+            count.setString(1, job);
+            count.setLong(2, round);
+            try (ResultSet row = count.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        }
     }
 
     private static Map<Integer, Long> answered(Connection connection, String job) throws SQLException {
@@ -506,17 +518,9 @@ final class FederatedStore {
                     }
                 }
             }
-            try (PreparedStatement count =
-                    connection.prepareStatement("SELECT COUNT(*) FROM fl_updates WHERE job_id = ? AND round = ?")) {
-                count.setString(1, job);
-                count.setLong(2, round);
-                try (ResultSet row = count.executeQuery()) {
-                    row.next();
-                    if (row.getLong(1)
-                            != result.aggregated() + result.outliers().size()) {
-                        return false;
-                    }
-                }
+            if (answered(connection, job, round)
+                    != result.aggregated() + result.outliers().size()) {
+                return false;
             }
             try (PreparedStatement update = connection.prepareStatement(
                     "UPDATE fl_rounds SET state = ?,"
