@@ -17,6 +17,7 @@ final class ActivationHistogram {
 
     private final float low;
     private final float high;
+    private final double binsPerUnit;
     private final long[] counts = new long[BINS];
     private long total;
     /** Values exactly zero, counted in their bin as well: ReLU outputs and padding are mostly these. */
@@ -26,13 +27,12 @@ final class ActivationHistogram {
     ActivationHistogram(float low, float high) {
         this.low = low;
         this.high = high > low ? high : low + Float.MIN_NORMAL;
+        this.binsPerUnit = BINS / ((double) this.high - low);
     }
 
     void add(float[] values, boolean magnitudes) {
-        double perBin = BINS / ((double) high - low);
         for (float value : values) {
-            double v = magnitudes ? Math.abs(value) : value;
-            counts[bin(v, perBin)]++;
+            counts[bin(magnitudes ? Math.abs(value) : value)]++;
             if (value == 0) {
                 exactZeros++;
             }
@@ -53,8 +53,8 @@ final class ActivationHistogram {
         return high;
     }
 
-    private int bin(double value, double perBin) {
-        return Math.clamp((int) ((value - low) * perBin), 0, BINS - 1);
+    private int bin(double value) {
+        return Math.clamp((int) ((value - low) * binsPerUnit), 0, BINS - 1);
     }
 
     /**
@@ -66,9 +66,7 @@ final class ActivationHistogram {
      */
     float entropyThreshold(int levels) {
         long[] nonzero = counts.clone();
-        if (low <= 0 && 0 <= high) {
-            nonzero[bin(0, BINS / ((double) high - low))] -= exactZeros;
-        }
+        nonzero[bin(0)] -= exactZeros;
         double best = Double.POSITIVE_INFINITY;
         int bestBins = BINS;
         double[] reference = new double[BINS];
